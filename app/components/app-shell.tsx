@@ -1,0 +1,112 @@
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useRootData } from "~/root";
+import { ConnectionIndicator } from "./connection-indicator";
+
+/** The frame of every page: who is signed in, where to go, which language, whether live updates work. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const data = useRootData();
+  const { t } = useTranslation();
+  const location = useLocation();
+  const here = location.pathname + location.search;
+  const user = data?.user ?? null;
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("nav.skip_to_content")}
+      </a>
+      <header className="topbar">
+        <div className="topbar__inner">
+          <Link to="/" className="brand" aria-label={t("nav.home")}>
+            <span className="brand__mark" aria-hidden="true">
+              م
+            </span>
+            <span className="brand__text">
+              <span className="brand__name">{t("app.name")}</span>
+              <span className="brand__city">{t("app.city_councils", { city: data?.cityName ?? "" })}</span>
+            </span>
+          </Link>
+          <nav className="topnav" aria-label={t("nav.main_menu")}>
+            <NavLink to="/" end className="topnav__link">
+              {t("nav.home")}
+            </NavLink>
+            {user?.isAdmin ? (
+              <NavLink to="/admin" className="topnav__link">
+                {t("nav.admin")}
+              </NavLink>
+            ) : null}
+            {data?.showDevOutbox ? (
+              <NavLink to="/dev/outbox" className="topnav__link topnav__link--muted">
+                {t("nav.dev_outbox")}
+              </NavLink>
+            ) : null}
+          </nav>
+          <div className="topbar__end">
+            <ConnectionIndicator />
+            <Form method="post" action="/set-language" className="lang-switch" reloadDocument>
+              <input type="hidden" name="redirectTo" value={here} />
+              <input type="hidden" name="lng" value={data?.locale === "fa" ? "en" : "fa"} />
+              <button type="submit" className="lang-switch__button" lang={data?.locale === "fa" ? "en" : "fa"}>
+                {data?.locale === "fa" ? t("language.en") : t("language.fa")}
+              </button>
+            </Form>
+            {user ? (
+              <div className="usermenu">
+                <Link to="/account" className="usermenu__name" dir="auto">
+                  {user.displayName}
+                </Link>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">
+                    {t("nav.sign_out")}
+                  </button>
+                </Form>
+              </div>
+            ) : (
+              <div className="usermenu">
+                <Link to={`/login?redirectTo=${encodeURIComponent(here)}`} className="usermenu__link">
+                  {t("nav.sign_in")}
+                </Link>
+                <Link to="/signup" className="button button--small">
+                  {t("nav.sign_up")}
+                </Link>
+              </div>
+            )}
+          </div>
+        </div>
+      </header>
+      <div className="content" id="main">
+        {data?.flash ? (
+          <div className="flash" role="status">
+            {t(`flash.${data.flash}`, { name: user?.displayName ?? "" })}
+          </div>
+        ) : null}
+        {children}
+      </div>
+      <nav className="bottomnav" aria-label={t("nav.main_menu")}>
+        <NavLink to="/" end className="bottomnav__item">
+          <span aria-hidden="true" className="bottomnav__icon">⌂</span>
+          {t("nav.home")}
+        </NavLink>
+        {user?.isAdmin ? (
+          <NavLink to="/admin" className="bottomnav__item">
+            <span aria-hidden="true" className="bottomnav__icon">⚙</span>
+            {t("nav.admin")}
+          </NavLink>
+        ) : null}
+        {user ? (
+          <NavLink to="/account" className="bottomnav__item">
+            <span aria-hidden="true" className="bottomnav__icon">◉</span>
+            {t("nav.account")}
+          </NavLink>
+        ) : (
+          <NavLink to="/login" className="bottomnav__item">
+            <span aria-hidden="true" className="bottomnav__icon">◉</span>
+            {t("nav.sign_in")}
+          </NavLink>
+        )}
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { checkPassword, PASSWORD_MAX } from "~/utils/password-policy";
+import { foldDigits, normalizePhone, normalizeText } from "~/utils/persian";
+
+/**
+ * Field types shared by every form schema, on the server and in the browser. Messages are keys
+ * under `errors.` in the locale files, never text.
+ */
+
+// Hard ceiling before any normalization work, so a megabyte in a name field costs nothing.
+const RAW_LIMIT = 10_000;
+
+export function phoneField() {
+  return z
+    .string({ required_error: "phone_required" })
+    .max(64, "phone_invalid")
+    .transform((value, ctx) => {
+      const phone = normalizePhone(value);
+      if (!phone) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "phone_invalid" });
+        return z.NEVER;
+      }
+      return phone;
+    });
+}
+
+/** One line of text: normalized (ي→ی, bidi controls out, spaces collapsed), then measured. */
+export function textField(opts: { min?: number; max: number; required?: string; tooShort?: string; tooLong: string }) {
+  return z
+    .string({ required_error: opts.required ?? "field_required" })
+    .max(RAW_LIMIT, opts.tooLong)
+    .transform((v) => normalizeText(v))
+    .pipe(
+      z
+        .string()
+        .min(Math.max(1, opts.min ?? 1), opts.tooShort ?? opts.required ?? "field_required")
+        .max(opts.max, opts.tooLong),
+    );
+}
+
+export function multilineField(opts: { max: number; tooLong: string }) {
+  return z
+    .string()
+    .max(RAW_LIMIT * 10, opts.tooLong)
+    .transform((v) => normalizeText(v, { multiline: true }))
+    .pipe(z.string().max(opts.max, opts.tooLong))
+    .optional()
+    .default("");
+}
+
+export const DISPLAY_NAME_MIN = 2;
+export const DISPLAY_NAME_MAX = 60;
+
+export function displayNameField() {
+  return textField({
+    min: DISPLAY_NAME_MIN,
+    max: DISPLAY_NAME_MAX,
+    required: "name_required",
+    tooShort: "name_too_short",
+    tooLong: "name_too_long",
+  });
+}
+
+/** Passwords are kept exactly as typed (no normalization): what was typed is what is checked. */
+export function passwordField() {
+  return z
+    .string({ required_error: "password_required" })
+    .max(PASSWORD_MAX * 4, "password_too_long");
+}
+
+export function codeField() {
+  return z
+    .string({ required_error: "code_required" })
+    .max(32, "code_format")
+    .transform((v) => foldDigits(v).replace(/\s+/g, ""))
+    .pipe(z.string().regex(/^\d{6}$/, "code_format"));
+}
+
+export function uuidField(message = "not_found") {
+  return z.string({ required_error: message }).uuid(message);
+}
+
+/** Adds the password policy to a schema that has `password` (and maybe `phone`, `displayName`). */
+export function refinePassword<T extends { password: string; phone?: string; displayName?: string }>(
+  value: T,
+  ctx: z.RefinementCtx,
+) {
+  const problem = checkPassword(value.password, { phone: value.phone, displayName: value.displayName });
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["password"], message: problem });
+}
+
+/** A safe in-app path to return to after a form; anything else becomes the home page. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

@@ -1,0 +1,141 @@
+import "@fontsource/vazirmatn/400.css";
+import "@fontsource/vazirmatn/500.css";
+import "@fontsource/vazirmatn/700.css";
+import "./styles/app.css";
+import { cssBundleHref } from "@remix-run/css-bundle";
+import {
+  data,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { AppShell } from "./components/app-shell";
+import { SocketProvider } from "./realtime/socket-provider";
+import { directionOf, type Locale } from "./utils/i18n";
+import { getLocale } from "./utils/i18n.server";
+import { useNonce } from "./utils/nonce";
+import { toPersianDigits } from "./utils/persian";
+import { can } from "./utils/permissions";
+import { readFlash } from "./utils/flash.server";
+import { clearSessionCookie, getSession } from "./utils/session.server";
+
+export const links: LinksFunction = () => [
+  ...(cssBundleHref ? [{ rel: "stylesheet", href: cssBundleHref }] : []),
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [locale, session, { flash, clear }] = await Promise.all([
+    getLocale(request),
+    getSession(request, context),
+    readFlash(request),
+  ]);
+  const { user } = session;
+  const env = context.env;
+  const headers = new Headers();
+  // A forged, expired or revoked cookie is removed instead of being sent again and again.
+  if (session.stale) headers.append("Set-Cookie", await clearSessionCookie(context));
+  if (clear) headers.append("Set-Cookie", clear);
+  return data(
+    {
+      locale,
+      cityName: locale === "fa" ? env.CITY_NAME_FA : env.CITY_NAME_EN,
+      user: user
+        ? {
+            id: user.id,
+            displayName: user.displayName,
+            roles: user.roles,
+            isAdmin: can(user, "admin.access"),
+          }
+        : null,
+      showDevOutbox: env.NODE_ENV !== "production" && env.SMS_PROVIDER === "local",
+      flash,
+    },
+    { headers },
+  );
+}
+
+export type RootLoaderData = Awaited<ReturnType<typeof loader>>["data"];
+
+export const meta: MetaFunction = () => [
+  { name: "viewport", content: "width=device-width, initial-scale=1, viewport-fit=cover" },
+  { name: "theme-color", content: "#0f5f5a" },
+];
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+function Document({ locale, children }: { locale: Locale; children: React.ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang={locale} dir={directionOf(locale)}>
+      <head>
+        <meta charSet="utf-8" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const data = useLoaderData<typeof loader>();
+  const { i18n } = useTranslation();
+  // The server picked the language; keep the browser's i18next in step after a switch.
+  useEffect(() => {
+    if (i18n.language !== data.locale) void i18n.changeLanguage(data.locale);
+  }, [data.locale, i18n]);
+  return (
+    <Document locale={data.locale}>
+      <SocketProvider identity={data.user?.id ?? null}>
+        <AppShell>
+          <Outlet />
+        </AppShell>
+      </SocketProvider>
+    </Document>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const data = useRootData();
+  const { t } = useTranslation();
+  const locale = data?.locale ?? "fa";
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key = status === 404 ? "not_found" : status === 403 ? "forbidden" : "server_error";
+  return (
+    <Document locale={locale}>
+      <main className="page page--narrow error-page" id="main">
+        <p className="error-page__code" aria-hidden="true">
+          {locale === "fa" ? toPersianDigits(status) : status}
+        </p>
+        <h1>{t(`errors.${key}_title`)}</h1>
+        <p>{t(`errors.${key}_body`)}</p>
+        <p>
+          <a className="button" href="/">
+            {t("nav.back_home")}
+          </a>
+        </p>
+      </main>
+    </Document>
+  );
+}

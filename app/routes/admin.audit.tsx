@@ -1,0 +1,73 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { listAudit } from "~/domain/audit.server";
+import { requireUserWith } from "~/utils/guards.server";
+import { getT } from "~/utils/i18n.server";
+import { RelativeTime } from "~/components/relative-time";
+
+const PAGE = 50;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUserWith(request, context, "audit.view");
+  const t = await getT(request);
+  const beforeParam = Number(new URL(request.url).searchParams.get("before"));
+  const before = Number.isSafeInteger(beforeParam) && beforeParam > 0 ? beforeParam : undefined;
+  const entries = await listAudit(context.db, { before, limit: PAGE });
+  return {
+    title: `${t("admin.audit")} · ${t("admin.title")}`,
+    entries,
+    next: entries.length === PAGE ? entries[entries.length - 1]!.id : null,
+  };
+}
+
+function auditRole(data: unknown) {
+  const value = (data as Record<string, unknown> | null)?.role;
+  return typeof value === "string" ? value : null;
+}
+
+function auditName(data: unknown) {
+  const value = (data as Record<string, unknown> | null)?.name;
+  return typeof value === "string" ? value : null;
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export default function AdminAudit() {
+  const { entries, next } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <section className="card">
+      <h2>{t("admin.audit")}</h2>
+      <p className="muted small">{t("admin.audit_intro")}</p>
+      {entries.length === 0 ? (
+        <p className="empty">{t("admin.audit_empty")}</p>
+      ) : (
+        <ol className="list audit">
+          {entries.map((e) => (
+            <li key={e.id} className="list__item">
+              <div>
+                <strong>{t(`audit.${e.action}`, { defaultValue: e.action })}</strong>
+                {auditRole(e.data) ? <span className="chip">{t(`roles.${auditRole(e.data)}`)}</span> : null}
+                {auditName(e.data) ? <span dir="auto"> «{auditName(e.data)}»</span> : null}
+              </div>
+              <div className="muted small">
+                <span dir="auto">{e.actorName ?? t("audit.system")}</span> ·{" "}
+                <RelativeTime value={e.at} />
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      {next ? (
+        <p>
+          <Link to={`?before=${next}`} className="button button--ghost">
+            {t("common.show_more")}
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,109 @@
+import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { FieldErrors, FormErrors, Notice, TextField } from "~/components/form-field";
+import { RoleHolderList } from "~/components/role-holder-list";
+import { assignRole, listRoleHolders, revokeRole } from "~/domain/roles.server";
+import { AssignCityRoleSchema, CITY_ROLES, RevokeSchema } from "~/forms/admin";
+import { notifyAuthChanged } from "~/realtime/notify.server";
+import { requireUserWith } from "~/utils/guards.server";
+import { getT } from "~/utils/i18n.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUserWith(request, context, "admin.access");
+  const t = await getT(request);
+  return { title: `${t("admin.roles")} · ${t("admin.title")}`, holders: await listRoleHolders(context.db) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUserWith(request, context, "role.assign");
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "assign") {
+    const submission = parseWithZod(form, { schema: AssignCityRoleSchema });
+    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
+    const outcome = await assignRole(context.db, user.id, submission.value, context.requestId);
+    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
+    notifyAuthChanged(context.io, outcome.userId);
+    return { intent, result: submission.reply({ resetForm: true }), done: "role_assigned" as const };
+  }
+  if (intent === "revoke") {
+    const submission = parseWithZod(form, { schema: RevokeSchema });
+    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
+    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId);
+    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
+    notifyAuthChanged(context.io, outcome.userId);
+    return { intent, result: submission.reply(), done: "revoked" as const };
+  }
+  throw new Response("Bad Request", { status: 400 });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export default function AdminRoles() {
+  const { holders } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    id: "assign-role",
+    lastResult: actionData?.intent === "assign" ? actionData.result : undefined,
+    defaultValue: { role: "deputy" },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignCityRoleSchema }),
+  });
+  const cityHolders = holders.filter((h) => (CITY_ROLES as readonly string[]).includes(h.role));
+  const scopedHolders = holders.filter((h) => !(CITY_ROLES as readonly string[]).includes(h.role));
+  return (
+    <div className="stack">
+      {actionData?.done ? <Notice tone="success">{t(`admin.done_${actionData.done}`)}</Notice> : null}
+      {actionData?.intent === "revoke" && actionData.result.error ? <FormErrors errors={actionData.result.error[""]} /> : null}
+      <div className="columns">
+        <section className="card">
+          <h2>{t("admin.city_roles")}</h2>
+          <p className="muted small">{t("admin.city_roles_intro")}</p>
+          <RoleHolderList holders={cityHolders} emptyText={t("admin.city_roles_empty")} />
+        </section>
+        <section className="card">
+          <h2>{t("admin.assign_city_role")}</h2>
+          <Form method="post" {...getFormProps(form)} className="form">
+            <FormErrors errors={form.errors} />
+            <TextField
+              field={fields.phone}
+              label={t("admin.person_phone")}
+              hint={t("admin.assign_hint")}
+              type="tel"
+              ltr
+              inputProps={{ inputMode: "tel", autoComplete: "off" }}
+            />
+            <div className="field">
+              <label htmlFor={fields.role.id} className="field__label">
+                {t("admin.role")}
+              </label>
+              <select {...getSelectProps(fields.role)} key={fields.role.key} className="field__input">
+                {CITY_ROLES.map((role) => (
+                  <option key={role} value={role}>
+                    {t(`roles.${role}`)}
+                  </option>
+                ))}
+              </select>
+              <FieldErrors id={fields.role.errorId} errors={fields.role.errors} />
+            </div>
+            <button type="submit" name="intent" value="assign" className="button" disabled={busy}>
+              {t("admin.assign")}
+            </button>
+          </Form>
+        </section>
+      </div>
+      <section className="card">
+        <h2>{t("admin.scoped_roles")}</h2>
+        <p className="muted small">{t("admin.scoped_roles_intro")}</p>
+        <RoleHolderList holders={scopedHolders} showScope emptyText={t("admin.scoped_roles_empty")} />
+      </section>
+    </div>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

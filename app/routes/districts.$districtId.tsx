@@ -1,0 +1,78 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getDistrict } from "~/domain/districts.server";
+import { SERVER_EVENTS } from "~/realtime/events";
+import { useRoom } from "~/realtime/socket-provider";
+import { invariantFound, isUuid } from "~/utils/guards.server";
+
+export async function loader({ context, params }: LoaderFunctionArgs) {
+  const district = invariantFound(isUuid(params.districtId) ? await getDistrict(context.db, params.districtId) : null);
+  return {
+    district: {
+      id: district.id,
+      number: district.number,
+      name: district.name,
+      description: district.description,
+      managerName: district.managerName,
+    },
+    neighborhoods: district.neighborhoods,
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.district.name }];
+
+export default function DistrictPage() {
+  const { district, neighborhoods } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const revalidator = useRevalidator();
+  useRoom("city", { [SERVER_EVENTS.cityChanged]: () => revalidator.revalidate() });
+  return (
+    <main className="page">
+      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
+        <Link to="/">{t("nav.home")}</Link>
+        <span aria-hidden="true"> / </span>
+        <span>{district.name}</span>
+      </nav>
+      <header className="stack">
+        <p className="muted">{t("home.district_number", { number: district.number })}</p>
+        <h1 dir="auto">{district.name}</h1>
+        {district.description ? (
+          <p className="prose" dir="auto">
+            {district.description}
+          </p>
+        ) : null}
+        <p className="muted small">
+          {district.managerName ? (
+            <>
+              {t("district.manager")}: <span dir="auto">{district.managerName}</span>
+            </>
+          ) : (
+            t("district.no_manager")
+          )}
+        </p>
+      </header>
+      <section className="stack" aria-labelledby="hoods-title">
+        <h2 id="hoods-title">{t("district.neighborhoods_title")}</h2>
+        {neighborhoods.length === 0 ? (
+          <p className="empty">{t("district.neighborhoods_empty")}</p>
+        ) : (
+          <ul className="grid">
+            {neighborhoods.map((n) => (
+              <li key={n.id} className="card">
+                <strong dir="auto">{n.name}</strong>
+                {n.description ? (
+                  <p className="muted small" dir="auto">
+                    {n.description}
+                  </p>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

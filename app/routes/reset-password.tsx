@@ -1,0 +1,134 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { FormErrors, Notice, TextField } from "~/components/form-field";
+import { completePasswordReset, getFlowPhone, resendCode } from "~/domain/auth.server";
+import { ResetPasswordSchema } from "~/forms/auth";
+import { setFlash } from "~/utils/flash.server";
+import { getLocale, getT } from "~/utils/i18n.server";
+import { PASSWORD_MAX, PASSWORD_MIN } from "~/utils/password-policy";
+import { formatPhone } from "~/utils/persian";
+import { clientMeta, minutesFrom } from "~/utils/request.server";
+import { commitSession } from "~/utils/session.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const t = await getT(request);
+  const url = new URL(request.url);
+  const flowId = url.searchParams.get("flow") ?? "";
+  const flow = await getFlowPhone(context, flowId, "reset");
+  const locale = await getLocale(request);
+  return {
+    title: t("auth.reset_title"),
+    flowId,
+    known: Boolean(flow),
+    resent: url.searchParams.has("resent"),
+    phone: flow ? formatPhone(flow.phone, { digits: locale === "fa" ? "fa" : "latn" }) : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const flowId = new URL(request.url).searchParams.get("flow") ?? "";
+  const formData = await request.formData();
+  const meta = clientMeta(request, context);
+  if (formData.get("intent") === "resend") {
+    const outcome = await resendCode(context, { flowId, purpose: "reset", locale: await getLocale(request), ip: meta.ip });
+    if (!outcome.ok) {
+      return data(
+        { result: { status: "error" as const, error: { "": [outcome.error] } }, params: { minutes: minutesFrom(outcome.retryAfterSeconds) } },
+        { status: outcome.error === "rate_limited" ? 429 : 400 },
+      );
+    }
+    return redirect(`/reset-password?flow=${outcome.flowId}&resent=1`);
+  }
+  const submission = parseWithZod(formData, { schema: ResetPasswordSchema });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply({ hideFields: ["password"] }), params: {} }, { status: 400 });
+  }
+  const outcome = await completePasswordReset(context, { flowId, ...submission.value, ...meta });
+  if (!outcome.ok) {
+    return data(
+      {
+        result: submission.reply({ formErrors: [outcome.error], hideFields: ["password"] }),
+        params: { minutes: minutesFrom(outcome.retryAfterSeconds), count: outcome.attemptsLeft ?? 0 },
+      },
+      { status: outcome.error === "code_locked" ? 429 : 400 },
+    );
+  }
+  const headers = new Headers();
+  headers.append("Set-Cookie", await commitSession(context, outcome.sessionToken));
+  headers.append("Set-Cookie", await setFlash("password_reset"));
+  return redirect("/", { headers });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export default function ResetPasswordPage() {
+  const { flowId, known, phone, resent } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    id: "reset",
+    lastResult: actionData?.result,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
+  });
+  const params = { ...actionData?.params, min: PASSWORD_MIN, max: PASSWORD_MAX };
+
+  if (!known) {
+    return (
+      <main className="page page--narrow">
+        <div className="card auth-card">
+          <h1>{t("auth.reset_title")}</h1>
+          <Notice tone="error">{t("errors.flow_unknown")}</Notice>
+          <Link className="button" to="/forgot-password">
+            {t("auth.start_again")}
+          </Link>
+        </div>
+      </main>
+    );
+  }
+  return (
+    <main className="page page--narrow">
+      <div className="card auth-card">
+        <h1>{t("auth.reset_title")}</h1>
+        <p>
+          {t("auth.reset_intro")} <bdi dir="ltr" className="nowrap">{phone}</bdi>
+        </p>
+        {resent ? <Notice tone="success">{t("auth.code_resent")}</Notice> : null}
+        <Form method="post" {...getFormProps(form)} className="form" action={`/reset-password?flow=${flowId}`}>
+          <FormErrors errors={form.errors} params={params} />
+          <TextField
+            field={fields.code}
+            label={t("auth.code_label")}
+            ltr
+            errorParams={params}
+            inputProps={{ inputMode: "numeric", autoComplete: "one-time-code", maxLength: 12 }}
+          />
+          <TextField
+            field={fields.password}
+            label={t("auth.new_password_label")}
+            hint={t("auth.password_hint", params)}
+            type="password"
+            ltr
+            errorParams={params}
+            inputProps={{ autoComplete: "new-password" }}
+          />
+          <button type="submit" name="intent" value="reset" className="button button--block" disabled={busy}>
+            {t("auth.reset_submit")}
+          </button>
+        </Form>
+        <Form method="post" action={`/reset-password?flow=${flowId}`} className="resend">
+          <span className="muted">{t("auth.no_code")}</span>{" "}
+          <button type="submit" name="intent" value="resend" className="link-button">
+            {t("auth.resend")}
+          </button>
+        </Form>
+      </div>
+    </main>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,130 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { FormErrors, Notice, TextField } from "~/components/form-field";
+import { completeSignup, getFlowPhone, resendCode } from "~/domain/auth.server";
+import { VerifyCodeSchema } from "~/forms/auth";
+import { setFlash } from "~/utils/flash.server";
+import { getLocale, getT } from "~/utils/i18n.server";
+import { formatPhone } from "~/utils/persian";
+import { clientMeta, minutesFrom } from "~/utils/request.server";
+import { commitSession, requireAnonymous } from "~/utils/session.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireAnonymous(request, context);
+  const t = await getT(request);
+  const url = new URL(request.url);
+  const flowId = url.searchParams.get("flow") ?? "";
+  const flow = await getFlowPhone(context, flowId, "signup");
+  const locale = await getLocale(request);
+  return {
+    title: t("auth.verify_title"),
+    flowId,
+    known: Boolean(flow),
+    resent: url.searchParams.has("resent"),
+    phone: flow ? formatPhone(flow.phone, { digits: locale === "fa" ? "fa" : "latn" }) : null,
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireAnonymous(request, context);
+  const flowId = new URL(request.url).searchParams.get("flow") ?? "";
+  const formData = await request.formData();
+  const meta = clientMeta(request, context);
+
+  if (formData.get("intent") === "resend") {
+    const outcome = await resendCode(context, { flowId, purpose: "signup", locale: await getLocale(request), ip: meta.ip });
+    if (!outcome.ok) {
+      return data(
+        { result: { status: "error" as const, error: { "": [outcome.error] } }, params: { minutes: minutesFrom(outcome.retryAfterSeconds) }, resent: false },
+        { status: outcome.error === "rate_limited" ? 429 : 400 },
+      );
+    }
+    return redirect(`/verify?flow=${outcome.flowId}&resent=1`);
+  }
+
+  const submission = parseWithZod(formData, { schema: VerifyCodeSchema });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply(), params: {}, resent: false }, { status: 400 });
+  }
+  const outcome = await completeSignup(context, { flowId, code: submission.value.code, ...meta });
+  if (!outcome.ok) {
+    return data(
+      {
+        result: submission.reply({ formErrors: [outcome.error] }),
+        params: { minutes: minutesFrom(outcome.retryAfterSeconds), count: outcome.attemptsLeft ?? 0 },
+        resent: false,
+      },
+      { status: outcome.error === "code_locked" ? 429 : 400 },
+    );
+  }
+  const headers = new Headers();
+  headers.append("Set-Cookie", await commitSession(context, outcome.sessionToken));
+  headers.append("Set-Cookie", await setFlash("welcome"));
+  return redirect("/", { headers });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export default function VerifyPage() {
+  const { flowId, known, phone, resent } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    id: "verify",
+    lastResult: actionData?.result,
+    shouldValidate: "onSubmit",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: VerifyCodeSchema }),
+  });
+  const params = actionData?.params;
+
+  if (!known) {
+    return (
+      <main className="page page--narrow">
+        <div className="card auth-card">
+          <h1>{t("auth.verify_title")}</h1>
+          <Notice tone="error">{t("errors.flow_unknown")}</Notice>
+          <Link className="button" to="/signup">
+            {t("auth.start_again")}
+          </Link>
+        </div>
+      </main>
+    );
+  }
+
+  return (
+    <main className="page page--narrow">
+      <div className="card auth-card">
+        <h1>{t("auth.verify_title")}</h1>
+        <p>
+          {t("auth.verify_intro")} <bdi dir="ltr" className="nowrap">{phone}</bdi>
+        </p>
+        {resent ? <Notice tone="success">{t("auth.code_resent")}</Notice> : null}
+        <Form method="post" {...getFormProps(form)} className="form" action={`/verify?flow=${flowId}`}>
+          <FormErrors errors={form.errors} params={params} />
+          <TextField
+            field={fields.code}
+            label={t("auth.code_label")}
+            ltr
+            errorParams={params}
+            inputProps={{ inputMode: "numeric", autoComplete: "one-time-code", maxLength: 12, className: "field__input field__input--code" }}
+          />
+          <button type="submit" name="intent" value="verify" className="button button--block" disabled={busy}>
+            {t("auth.verify_submit")}
+          </button>
+        </Form>
+        <Form method="post" action={`/verify?flow=${flowId}`} className="resend">
+          <span className="muted">{t("auth.no_code")}</span>{" "}
+          <button type="submit" name="intent" value="resend" className="link-button">
+            {t("auth.resend")}
+          </button>
+        </Form>
+      </div>
+    </main>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,214 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { openDatabase, type Database } from "../../db/client.server";
+import { createRealtime } from "../realtime/socket.server";
+import type { AppServices, RequestContext } from "../utils/app-context.server";
+import type { Env } from "../utils/env.server";
+import { getTForLocale } from "../utils/i18n.server";
+import { createLogger, type Logger } from "../utils/logger.server";
+import { isCrossSiteWrite } from "../utils/origin.server";
+import { pruneRateLimits } from "../utils/rate-limit.server";
+import { pruneSessions } from "../utils/session.server";
+import { HttpSmsSender, LocalSmsSender, type SmsSender } from "../utils/sms.server";
+
+export interface AppServerOptions {
+  env: Env;
+  /** Returns the current Remix build (re-read on change in development). */
+  getBuild: () => ServerBuild | Promise<ServerBuild>;
+  /** Folder served at / (favicon, fonts and /build). */
+  publicDir: string;
+  logger?: Logger;
+  /** Tests pass an in-memory database; otherwise DATA_DIR / DATABASE_URL decide. */
+  database?: Database;
+  sms?: SmsSender;
+  mode?: "development" | "production";
+}
+
+export interface AppServer {
+  httpServer: http.Server;
+  services: AppServices;
+  listen(port?: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createAppServer(options: AppServerOptions): Promise<AppServer> {
+  const { env } = options;
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const database =
+    options.database ??
+    (await openDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
+      maxConnections: env.DATABASE_POOL_SIZE,
+    }));
+
+  const sms =
+    options.sms ??
+    (env.SMS_PROVIDER === "http"
+      ? new HttpSmsSender(env.SMS_HTTP_URL!, env.SMS_HTTP_TOKEN, logger)
+      : new LocalSmsSender(database.db, logger, env.NODE_ENV !== "production"));
+
+  const app = express();
+  const httpServer = http.createServer(app);
+  const realtime = await createRealtime(httpServer, { db: database.db, env, logger });
+
+  const services: AppServices = {
+    db: database.db,
+    dbDriver: database.driver,
+    env,
+    logger,
+    sms,
+    io: realtime.io,
+    pingDb: () => database.ping(),
+  };
+
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.TRUST_PROXY);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && /^[\w-]{8,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/build/") === true },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
+    next();
+  });
+
+  const devOrigin = process.env.REMIX_DEV_ORIGIN;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'", ...(devOrigin ? [devOrigin.replace(/^http/, "ws")] : [])],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+          ...(env.NODE_ENV === "production" ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // Cross-origin isolation headers would also block nothing useful here and break downloads.
+      crossOriginEmbedderPolicy: false,
+      hsts: env.NODE_ENV === "production",
+      referrerPolicy: { policy: "same-origin" },
+    }),
+  );
+  app.use(compression());
+
+  // Fingerprinted build output never changes under the same name: cache for a year.
+  app.use("/build", express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(options.publicDir, { maxAge: "1h" }));
+
+  app.get("/healthz", async (_req, res) => {
+    const started = Date.now();
+    try {
+      await database.ping();
+      res.json({ status: "ok", db: { status: "ok", driver: database.driver, latencyMs: Date.now() - started } });
+    } catch (err) {
+      logger.error({ err }, "health check: database unreachable");
+      res.status(503).json({ status: "error", db: { status: "error", driver: database.driver } });
+    }
+  });
+
+  // Forms posted from another site are refused before they reach any action.
+  app.use(async (req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    const crossSite = isCrossSiteWrite(req.headers as Record<string, string>, env, req.get("host"), req.protocol);
+    if (!crossSite) return next();
+    req.log.warn({ origin: req.headers.origin }, "cross-site write refused");
+    const t = await getTForLocale(req.headers.cookie?.includes("lng=en") ? "en" : "fa");
+    res
+      .status(403)
+      .type("html")
+      .send(
+        `<!doctype html><html lang="fa" dir="rtl"><meta charset="utf-8"><title>${t("errors.forbidden_title")}</title>` +
+          `<body style="font-family:sans-serif;padding:2rem"><h1>${t("errors.cross_site_title")}</h1><p>${t("errors.cross_site_body")}</p><p><a href="/">${t("nav.home")}</a></p></body></html>`,
+      );
+  });
+
+  const mode = options.mode ?? (env.NODE_ENV === "production" ? "production" : "development");
+  let handlerBuild: ServerBuild | undefined;
+  let handler: ReturnType<typeof createRequestHandler> | undefined;
+  app.all("*", async (req, res, next) => {
+    try {
+      const build = await options.getBuild();
+      // One handler per build: a new build (development reload) gets a new handler.
+      if (build !== handlerBuild || !handler) {
+        handlerBuild = build;
+        handler = createRequestHandler({
+          build,
+          mode,
+          getLoadContext: (request, response) => {
+            const context: RequestContext = {
+              ...services,
+              requestId: String(request.id),
+              clientIp: request.ip ?? request.socket.remoteAddress ?? "unknown",
+              cspNonce: response.locals.cspNonce as string,
+            };
+            return context as unknown as AppLoadContext;
+          },
+        });
+      }
+      await handler(req, res, next);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  // Periodic clean-up of expired sessions and old rate-limit windows.
+  const housekeeping = setInterval(() => {
+    Promise.all([pruneSessions(database.db), pruneRateLimits(database.db)]).catch((err) =>
+      logger.warn({ err }, "housekeeping failed"),
+    );
+  }, 60 * 60 * 1000);
+  housekeeping.unref();
+
+  let closed = false;
+  return {
+    httpServer,
+    services,
+    listen: (port = env.PORT, host = env.HOST) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          resolve(typeof address === "object" && address ? address.port : port);
+        });
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(housekeeping);
+      // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
+      httpServer.closeIdleConnections?.();
+      await realtime.close();
+      await database.close();
+    },
+  };
+}

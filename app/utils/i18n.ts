@@ -1,0 +1,39 @@
+import en from "../../locales/en/common.json";
+import fa from "../../locales/fa/common.json";
+import { formatNumber } from "./persian";
+
+export const supportedLngs = ["fa", "en"] as const;
+export type Locale = (typeof supportedLngs)[number];
+export const fallbackLng: Locale = "fa";
+export const defaultNS = "common";
+
+// Both languages are small enough to ship in the bundle: no extra request before text appears.
+export const resources = {
+  fa: { common: fa },
+  en: { common: en },
+} as const;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (supportedLngs as readonly string[]).includes(value);
+}
+
+export const i18nConfig = {
+  supportedLngs: [...supportedLngs],
+  fallbackLng,
+  defaultNS,
+  ns: [defaultNS],
+  resources,
+  interpolation: {
+    // React escapes already.
+    escapeValue: false,
+    // Every number put into a sentence is shown in the sentence's own digits (۱۲ in Persian).
+    alwaysFormat: true,
+    format: (value: unknown, _format: string | undefined, lng: string | undefined) =>
+      typeof value === "number" ? formatNumber(value, lng === "en" ? "en" : "fa") : String(value ?? ""),
+  },
+  react: { useSuspense: false },
+} as const;
+
+export function directionOf(locale: Locale): "rtl" | "ltr" {
+  return locale === "fa" ? "rtl" : "ltr";
+}

@@ -1,0 +1,229 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
+
+/** A person with an account. Every user is a resident; other powers come from role_assignments. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Canonical E.164 form (+989xxxxxxxxx): every input form normalizes to this.
+    phone: text("phone").notNull(),
+    displayName: text("display_name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    locale: text("locale").notNull().default("fa"),
+    isActive: boolean("is_active").notNull().default(true),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    passwordChangedAt: tstz("password_changed_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_phone_key").on(t.phone),
+    check("users_phone_format", sql`${t.phone} ~ '^\\+989[0-9]{9}$'`),
+    check("users_display_name_length", sql`char_length(${t.displayName}) between 2 and 60`),
+    check("users_locale_valid", sql`${t.locale} in ('fa', 'en')`),
+  ],
+);
+
+/** Server-side sessions: the cookie carries only the id; deleting the row signs the person out everywhere it was used. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    // sha-256 of the random token in the cookie, so a leaked table cannot be replayed as cookies.
+    idHash: text("id_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
+    expiresAt: tstz("expires_at").notNull(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** One-time codes sent by SMS, for sign-up and password reset. */
+export const verificationCodes = pgTable(
+  "verification_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    purpose: text("purpose").notNull(),
+    phone: text("phone").notNull(),
+    codeHash: text("code_hash").notNull(),
+    // For sign-up: display name and password hash waiting for the number to be proven.
+    payload: jsonb("payload").$type<{ displayName?: string; passwordHash?: string; locale?: string }>(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    expiresAt: tstz("expires_at").notNull(),
+    consumedAt: tstz("consumed_at"),
+  },
+  (t) => [
+    index("verification_codes_phone_idx").on(t.phone, t.purpose),
+    check("verification_codes_purpose_valid", sql`${t.purpose} in ('signup', 'reset')`),
+    check("verification_codes_attempts_nonneg", sql`${t.attempts} >= 0`),
+  ],
+);
+
+/** Fixed-window counters shared by every app instance. */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: tstz("window_start").notNull(),
+  count: integer("count").notNull(),
+});
+
+/** The city's district municipalities (مناطق). */
+export const districts = pgTable(
+  "districts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    number: integer("number").notNull(),
+    name: text("name").notNull(),
+    nameKey: text("name_key").notNull(),
+    description: text("description").notNull().default(""),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("districts_number_key").on(t.number),
+    uniqueIndex("districts_name_key_key").on(t.nameKey),
+    check("districts_number_range", sql`${t.number} between 1 and 99`),
+  ],
+);
+
+/** Neighborhoods (محلات) of a district. Councils attach to these. */
+export const neighborhoods = pgTable(
+  "neighborhoods",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    name: text("name").notNull(),
+    // searchKey(name): «كوي» and «کوی» collide here, as people expect.
+    nameKey: text("name_key").notNull(),
+    description: text("description").notNull().default(""),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("neighborhoods_district_name_key").on(t.districtId, t.nameKey)],
+);
+
+/** Named bodies of the city council that review adopted proposals. */
+export const commissions = pgTable(
+  "commissions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    nameKey: text("name_key").notNull(),
+    description: text("description").notNull().default(""),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("commissions_name_key_key").on(t.nameKey)],
+);
+
+export const ROLES = [
+  "admin",
+  "deputy",
+  "deputy_staff",
+  "district_manager",
+  "district_staff",
+  "commission_member",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A role held in a scope: city-wide, one district, or one commission. Revoked rows stay for the record. */
+export const roleAssignments = pgTable(
+  "role_assignments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").$type<Role>().notNull(),
+    districtId: uuid("district_id").references(() => districts.id, { onDelete: "restrict" }),
+    commissionId: uuid("commission_id").references(() => commissions.id, { onDelete: "restrict" }),
+    grantedBy: uuid("granted_by").references(() => users.id, { onDelete: "set null" }),
+    grantedAt: tstz("granted_at").notNull().defaultNow(),
+    revokedAt: tstz("revoked_at"),
+    revokedBy: uuid("revoked_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("role_assignments_user_idx").on(t.userId),
+    check(
+      "role_assignments_role_valid",
+      sql`${t.role} in ('admin','deputy','deputy_staff','district_manager','district_staff','commission_member')`,
+    ),
+    // The scope column a role needs is set, and no other.
+    check(
+      "role_assignments_scope_matches_role",
+      sql`case
+        when ${t.role} in ('admin','deputy','deputy_staff') then ${t.districtId} is null and ${t.commissionId} is null
+        when ${t.role} in ('district_manager','district_staff') then ${t.districtId} is not null and ${t.commissionId} is null
+        when ${t.role} = 'commission_member' then ${t.commissionId} is not null and ${t.districtId} is null
+        else false end`,
+    ),
+    uniqueIndex("role_assignments_active_unique")
+      .on(
+        t.userId,
+        t.role,
+        sql`coalesce(${t.districtId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+        sql`coalesce(${t.commissionId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      )
+      .where(sql`${t.revokedAt} is null`),
+    // One manager runs a district at a time.
+    uniqueIndex("role_assignments_one_manager_per_district")
+      .on(t.districtId)
+      .where(sql`${t.role} = 'district_manager' and ${t.revokedAt} is null`),
+  ],
+);
+
+/** Append-only record of who did what, when and why. UPDATE and DELETE are refused by a trigger. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: tstz("at").notNull().defaultNow(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id"),
+    districtId: uuid("district_id"),
+    commissionId: uuid("commission_id"),
+    reason: text("reason"),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+    requestId: text("request_id"),
+  },
+  (t) => [
+    index("audit_log_subject_idx").on(t.subjectType, t.subjectId),
+    index("audit_log_district_idx").on(t.districtId, t.id),
+  ],
+);
+
+/** What the local SMS provider "sent", shown on the development outbox page. */
+export const smsOutbox = pgTable("sms_outbox", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  toPhone: text("to_phone").notNull(),
+  body: text("body").notNull(),
+  createdAt: tstz("created_at").notNull().defaultNow(),
+});
+
+/** Used by the socket.io Postgres adapter for payloads over NOTIFY's size limit. */
+export const socketIoAttachments = pgTable("socket_io_attachments", {
+  id: bigserial("id", { mode: "number" }).unique(),
+  createdAt: tstz("created_at").defaultNow(),
+  payload: bytea("payload"),
+});
