@@ -73,10 +73,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   let client: InstanceType<typeof PGlite>;
+  let releaseLock = () => {};
   if (options.dataDir) {
     const dir = path.resolve(options.dataDir, "pglite");
     // PGlite does not create missing parent folders itself.
     fs.mkdirSync(dir, { recursive: true });
+    releaseLock = lockDataDir(dir);
     client = new PGlite(dir);
   } else {
     client = new PGlite();
@@ -95,8 +97,57 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     },
     close: async () => {
       await client.close();
+      releaseLock();
     },
   };
+}
+
+export class DataDirInUseError extends Error {
+  constructor(dir: string, pid: number) {
+    super(`The embedded database in ${dir} is in use by process ${pid}. Stop it first, or use DATABASE_URL for several processes.`);
+    this.name = "DataDirInUseError";
+  }
+}
+
+/**
+ * Embedded PostgreSQL is one process's database: a second process opening the same folder would
+ * corrupt it. A lock file with the owner's pid keeps a second server or command out.
+ */
+function lockDataDir(dir: string): () => void {
+  const lockFile = path.join(path.dirname(dir), "pglite.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          if (fs.readFileSync(lockFile, "utf8") === String(process.pid)) fs.unlinkSync(lockFile);
+        } catch {
+          // already gone
+        }
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(fs.readFileSync(lockFile, "utf8"));
+      if (owner && owner !== process.pid && isAlive(owner)) throw new DataDirInUseError(dir, owner);
+      // A lock left by a process that is gone (crash, kill -9): take it over.
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dir}`);
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite an object). */

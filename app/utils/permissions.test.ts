@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import { ACTIONS, can, mayJoinRoom, type Action, type Actor, type RoleName, type Scope } from "./permissions";
+
+const D1 = "11111111-1111-4111-8111-111111111111";
+const D2 = "22222222-2222-4222-8222-222222222222";
+const C1 = "33333333-3333-4333-8333-333333333333";
+const C2 = "44444444-4444-4444-8444-444444444444";
+const ME = "55555555-5555-4555-8555-555555555555";
+const OTHER = "66666666-6666-4666-8666-666666666666";
+
+const ROLE_KEYS = [
+  "anonymous",
+  "resident",
+  "admin",
+  "deputy",
+  "deputy_staff",
+  "district_manager",
+  "district_staff",
+  "commission_member",
+] as const;
+type RoleKey = (typeof ROLE_KEYS)[number];
+
+const SCOPES = {
+  city: { kind: "city" },
+  own_district: { kind: "district", districtId: D1 },
+  foreign_district: { kind: "district", districtId: D2 },
+  own_commission: { kind: "commission", commissionId: C1 },
+  foreign_commission: { kind: "commission", commissionId: C2 },
+  own_user: { kind: "user", userId: ME },
+  other_user: { kind: "user", userId: OTHER },
+} as const satisfies Record<string, Scope>;
+type ScopeKey = keyof typeof SCOPES;
+const EVERYWHERE = Object.keys(SCOPES) as ScopeKey[];
+
+function actorFor(key: RoleKey): Actor | null {
+  if (key === "anonymous") return null;
+  if (key === "resident") return { id: ME, roles: [] };
+  const role: RoleName = key;
+  const districtId = role === "district_manager" || role === "district_staff" ? D1 : null;
+  const commissionId = role === "commission_member" ? C1 : null;
+  return { id: ME, roles: [{ role, districtId, commissionId }] };
+}
+
+const SIGNED_IN = ROLE_KEYS.filter((r) => r !== "anonymous");
+const only = (roles: readonly RoleKey[], scopes: ScopeKey[]) =>
+  Object.fromEntries(roles.map((r) => [r, scopes])) as Partial<Record<RoleKey, ScopeKey[]>>;
+
+/**
+ * The intended policy, written out by hand: for each action, who may do it and in which scopes.
+ * A role missing from an entry may do it nowhere.
+ */
+const EXPECTED: Record<string, Partial<Record<RoleKey, ScopeKey[]>>> = {
+  "public.read": only(ROLE_KEYS, EVERYWHERE),
+  "account.manage": only(SIGNED_IN, ["own_user"]),
+  "resident.participate": only(SIGNED_IN, EVERYWHERE),
+  "admin.access": { admin: EVERYWHERE },
+  "district.create": { admin: EVERYWHERE },
+  "district.edit": { admin: EVERYWHERE },
+  "commission.create": { admin: EVERYWHERE },
+  "commission.edit": { admin: EVERYWHERE },
+  "role.assign": { admin: EVERYWHERE },
+  "audit.view": { admin: EVERYWHERE, district_manager: ["own_district"] },
+  "district.manage": { district_manager: ["own_district"] },
+  "district.staff.assign": { district_manager: ["own_district"] },
+  "district.moderate": { district_manager: ["own_district"], district_staff: ["own_district"] },
+  "district.file_on_behalf": { district_manager: ["own_district"], district_staff: ["own_district"] },
+  "deputy.dashboard": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
+  "deputy.answer": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
+  "deputy.publish_policy": { deputy: EVERYWHERE },
+  "commission.review": { commission_member: ["own_commission"] },
+  "commission.decide": { commission_member: ["own_commission"] },
+};
+
+describe("permission matrix", () => {
+  it("has an expectation for exactly the actions the app defines", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...ACTIONS].sort());
+  });
+
+  const cases = ROLE_KEYS.flatMap((role) => ACTIONS.map((action) => ({ role, action })));
+
+  it.each(cases)("$role / $action", ({ role, action }) => {
+    const allowedIn = EXPECTED[action]?.[role] ?? [];
+    const expected = Object.fromEntries(EVERYWHERE.map((s) => [s, allowedIn.includes(s)]));
+    const actual = Object.fromEntries(EVERYWHERE.map((s) => [s, can(actorFor(role), action as Action, SCOPES[s])]));
+    expect(actual).toEqual(expected);
+  });
+
+  it("checks the city scope when none is given", () => {
+    expect(can(actorFor("admin"), "admin.access")).toBe(true);
+    expect(can(actorFor("district_manager"), "audit.view")).toBe(false);
+    expect(can(actorFor("resident"), "account.manage")).toBe(false);
+  });
+
+  it("keeps the admin out of district, commission and deputy work", () => {
+    const admin = actorFor("admin");
+    for (const scope of Object.values(SCOPES)) {
+      for (const action of [
+        "district.manage",
+        "district.moderate",
+        "district.staff.assign",
+        "commission.review",
+        "commission.decide",
+        "deputy.dashboard",
+        "deputy.answer",
+      ] as const) {
+        expect(can(admin, action, scope), `${action} in ${JSON.stringify(scope)}`).toBe(false);
+      }
+    }
+  });
+
+  it("gives a person holding several grants each one only in its own scope", () => {
+    const actor: Actor = {
+      id: ME,
+      roles: [
+        { role: "district_manager", districtId: D1, commissionId: null },
+        { role: "district_staff", districtId: D2, commissionId: null },
+        { role: "commission_member", districtId: null, commissionId: C1 },
+      ],
+    };
+    const d3: Scope = { kind: "district", districtId: "77777777-7777-4777-8777-777777777777" };
+    expect(can(actor, "district.manage", SCOPES.own_district)).toBe(true);
+    expect(can(actor, "district.manage", SCOPES.foreign_district)).toBe(false);
+    expect(can(actor, "district.moderate", SCOPES.foreign_district)).toBe(true);
+    expect(can(actor, "audit.view", SCOPES.foreign_district)).toBe(false);
+    expect(can(actor, "district.moderate", d3)).toBe(false);
+    expect(can(actor, "commission.decide", SCOPES.own_commission)).toBe(true);
+    expect(can(actor, "commission.decide", SCOPES.foreign_commission)).toBe(false);
+    expect(can(actor, "role.assign")).toBe(false);
+  });
+
+  it("does not treat a district id as a commission id or the other way round", () => {
+    const manager = actorFor("district_manager");
+    const member = actorFor("commission_member");
+    expect(can(manager, "district.manage", { kind: "commission", commissionId: D1 })).toBe(false);
+    expect(can(member, "commission.review", { kind: "district", districtId: C1 })).toBe(false);
+  });
+});
+
+describe("socket rooms", () => {
+  it("opens the city room and district rooms to everyone, signed in or not", () => {
+    for (const key of ROLE_KEYS) {
+      expect(mayJoinRoom(actorFor(key), "city")).toBe(true);
+      expect(mayJoinRoom(actorFor(key), `district:${D1}`)).toBe(true);
+      expect(mayJoinRoom(actorFor(key), `district:${D2}`)).toBe(true);
+    }
+  });
+
+  it.each([
+    { room: `district-staff:${D1}`, allowed: ["district_manager", "district_staff"] },
+    { room: `district-staff:${D2}`, allowed: [] },
+    { room: `commission:${C1}`, allowed: ["commission_member"] },
+    { room: `commission:${C2}`, allowed: [] },
+    { room: "deputy", allowed: ["deputy", "deputy_staff"] },
+    { room: "admin", allowed: ["admin"] },
+  ])("$room admits only $allowed", ({ room, allowed }) => {
+    const admitted = ROLE_KEYS.filter((key) => mayJoinRoom(actorFor(key), room));
+    expect(admitted).toEqual(allowed);
+  });
+
+  it("admits a person to their own user room only", () => {
+    const resident = actorFor("resident");
+    expect(mayJoinRoom(resident, `user:${ME}`)).toBe(true);
+    expect(mayJoinRoom(resident, `user:${OTHER}`)).toBe(false);
+    expect(mayJoinRoom(null, `user:${ME}`)).toBe(false);
+    expect(mayJoinRoom(actorFor("admin"), `user:${OTHER}`)).toBe(false);
+  });
+
+  it.each(["district:", "district:abc", `district:${D1}:x`, `unknown:${D1}`, "", `${D1}`, "City", `district-staff:${D1}:x`])(
+    "refuses the malformed room %j",
+    (room) => {
+      for (const key of ROLE_KEYS) {
+        expect(mayJoinRoom(actorFor(key), room)).toBe(false);
+      }
+    },
+  );
+});
