@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { isAllowedOrigin, isCrossSiteWrite } from "./origin.server";
 
-const NO_LIST = { APP_ORIGIN: undefined };
-const LISTED = { APP_ORIGIN: ["https://mahalleh.example", "https://www.mahalleh.example"] };
+type OriginEnv = { APP_ORIGIN: string[] | undefined };
+const NO_LIST: OriginEnv = { APP_ORIGIN: undefined };
+const LISTED: OriginEnv = { APP_ORIGIN: ["https://mahalleh.example", "https://www.mahalleh.example"] };
 const HOST = "mahalleh.example";
 
 describe("isAllowedOrigin", () => {
