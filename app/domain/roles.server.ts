@@ -16,7 +16,7 @@ export const ASSIGNABLE_ROLES = {
 } as const satisfies Partial<Record<Role, "city" | "district" | "commission">>;
 export type AssignableRole = keyof typeof ASSIGNABLE_ROLES;
 
-export type AssignError = "user_not_found" | "role_exists" | "scope_not_found";
+export type AssignError = "user_not_found" | "role_exists" | "scope_not_found" | "concurrent_change";
 
 export interface AssignInput {
   phone: string;
@@ -102,6 +102,8 @@ export async function assignRole(
       return { ok: true as const, assignmentId: row!.id, userId: user.id, replaced };
     });
   } catch (error) {
+    // Someone else named a different manager for this district at the same moment.
+    if (isUniqueViolation(error, "role_assignments_one_manager_per_district")) return { ok: false, error: "concurrent_change" };
     if (isUniqueViolation(error)) return { ok: false, error: "role_exists" };
     throw error;
   }
@@ -118,10 +120,13 @@ export async function revokeRole(
     const [target] = await tx.select().from(roleAssignments).where(eq(roleAssignments.id, assignmentId));
     if (!target || target.revokedAt) return { ok: false as const, error: "not_found" as const };
     if (target.role === "admin") {
+      // Locking the active admin rows makes two simultaneous revocations take turns: the second
+      // one sees the first's result and refuses, instead of both counting two admins.
       const admins = await tx
         .select({ id: roleAssignments.id })
         .from(roleAssignments)
-        .where(and(eq(roleAssignments.role, "admin"), isNull(roleAssignments.revokedAt)));
+        .where(and(eq(roleAssignments.role, "admin"), isNull(roleAssignments.revokedAt)))
+        .for("update");
       // Nobody could ever fix the deployment again from its own screens.
       if (admins.length <= 1) return { ok: false as const, error: "last_admin" as const };
     }

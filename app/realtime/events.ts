@@ -6,7 +6,6 @@ export const CLIENT_EVENTS = {
 
 export const SERVER_EVENTS = {
   cityChanged: "city:changed",
-  authChanged: "auth:changed",
 } as const;
 
 export type JoinAck = { ok: true; room: string } | { ok: false; error: "forbidden" | "bad_request" | "too_many_rooms" };

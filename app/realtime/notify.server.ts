@@ -1,9 +1,12 @@
 import type { Server as SocketServer } from "socket.io";
 import { SERVER_EVENTS } from "./events";
 
-/** A person's roles changed: their open tabs re-handshake and reload what they show. */
+/**
+ * A person's roles changed. Their sockets joined rooms under the old roles, so they are closed
+ * (on every instance); the browser reloads the page data and reconnects with a fresh handshake.
+ */
 export function notifyAuthChanged(io: SocketServer, userId: string) {
-  io.in(`user:${userId}`).emit(SERVER_EVENTS.authChanged);
+  io.in(`user:${userId}`).disconnectSockets(true);
 }
 
 /** Something public about the city changed (a district was added or renamed). */

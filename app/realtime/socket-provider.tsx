@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { io, type Socket } from "socket.io-client";
 import { useRevalidator } from "@remix-run/react";
-import { CLIENT_EVENTS, SERVER_EVENTS, type JoinAck } from "./events";
+import { CLIENT_EVENTS, type JoinAck } from "./events";
 
 export type ConnectionStatus = "connecting" | "online" | "offline";
 
@@ -28,26 +28,20 @@ export function SocketProvider({ identity, children }: { identity: string | null
     const offline = (reason?: unknown) => {
       setState({ socket, status: "offline" });
       // The server ended this socket (signed out elsewhere, roles changed): reload what the page
-      // shows and come back with whatever the cookie now says.
+      // shows and reconnect with whatever the cookie now says.
       if (reason === "io server disconnect") {
         revalidateRef.current();
         setTimeout(() => socket.connect(), 500);
       }
     };
-    const authChanged = () => {
-      revalidateRef.current();
-      socket.disconnect().connect();
-    };
     socket.on("connect", online);
     socket.on("disconnect", offline);
     socket.on("connect_error", offline);
-    socket.on(SERVER_EVENTS.authChanged, authChanged);
     setState({ socket, status: socket.connected ? "online" : "connecting" });
     return () => {
       socket.off("connect", online);
       socket.off("disconnect", offline);
       socket.off("connect_error", offline);
-      socket.off(SERVER_EVENTS.authChanged, authChanged);
       socket.close();
     };
   }, [identity]);

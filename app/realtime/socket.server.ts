@@ -16,6 +16,13 @@ export interface SocketData {
 
 const MAX_ROOMS_PER_SOCKET = 50;
 
+/** Rooms the client asked for (not the socket's own id, session and user rooms). */
+function joinedRooms(socket: Socket) {
+  let n = 0;
+  for (const room of socket.rooms) if (room !== socket.id && !room.startsWith("session:") && !room.startsWith("user:")) n++;
+  return n;
+}
+
 export async function createRealtime(
   httpServer: http.Server,
   deps: { db: Db; env: Env; logger: Logger },
@@ -71,12 +78,15 @@ export async function createRealtime(
     if (sessionHash) void socket.join(`session:${sessionHash}`);
     if (user) void socket.join(`user:${user.id}`);
 
-    socket.on(CLIENT_EVENTS.join, (payload: unknown, ack: unknown) => {
+    socket.on(CLIENT_EVENTS.join, (...args: unknown[]) => {
+      // socket.io puts the acknowledgement last, whatever else was (or was not) sent.
+      const ack = args.at(-1);
       const reply = typeof ack === "function" ? (ack as (r: JoinAck) => void) : () => {};
+      const payload = typeof args[0] === "function" ? undefined : args[0];
       const room = typeof payload === "object" && payload && "room" in payload ? (payload as { room: unknown }).room : undefined;
       if (typeof room !== "string" || room.length > 100) return reply({ ok: false, error: "bad_request" });
       if (!mayJoinRoom(user, room)) return reply({ ok: false, error: "forbidden" });
-      if (socket.rooms.size > MAX_ROOMS_PER_SOCKET) return reply({ ok: false, error: "too_many_rooms" });
+      if (joinedRooms(socket) >= MAX_ROOMS_PER_SOCKET) return reply({ ok: false, error: "too_many_rooms" });
       void socket.join(room);
       reply({ ok: true, room });
     });

@@ -134,4 +134,10 @@ describe("loadEnv", () => {
     expect(loadEnv({ DATA_DIR: dir, SESSION_SECRET: SECRET }).SESSION_SECRET).toBe(SECRET);
     expect(fs.existsSync(path.join(dir, "session-secret"))).toBe(false);
   });
+
+  it("reports a bad value and a missing production secret in the same start", () => {
+    const problems = problemsOf({ NODE_ENV: "production", PORT: "abc" });
+    expect(problems.some((p) => p.startsWith("PORT"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("SESSION_SECRET"))).toBe(true);
+  });
 });

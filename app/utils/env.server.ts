@@ -40,23 +40,20 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     CITY_NAME_FA: z.string().min(1).default("همدان"),
     CITY_NAME_EN: z.string().min(1).default("Hamedan"),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["SESSION_SECRET"],
-        message: "is required in production (32+ random characters)",
-      });
-    }
-    if (env.SMS_PROVIDER === "http" && !env.SMS_HTTP_URL) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["SMS_HTTP_URL"],
-        message: "is required when SMS_PROVIDER=http",
-      });
-    }
   });
+
+/** Rules between variables, checked on the raw values so they are reported with all the others. */
+function crossProblems(source: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const blank = (v: string | undefined) => !v || v.trim() === "";
+  if (source.NODE_ENV === "production" && blank(source.SESSION_SECRET)) {
+    problems.push("SESSION_SECRET: is required in production (32+ random characters)");
+  }
+  if (source.SMS_PROVIDER === "http" && blank(source.SMS_HTTP_URL)) {
+    problems.push("SMS_HTTP_URL: is required when SMS_PROVIDER=http");
+  }
+  return problems;
+}
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string };
 
@@ -73,11 +70,11 @@ export class ConfigError extends Error {
  */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`),
-    );
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`)),
+    ...crossProblems(source),
+  ];
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
   const env = parsed.data;
   return { ...env, SESSION_SECRET: env.SESSION_SECRET ?? developmentSecret(env.DATA_DIR) };
 }

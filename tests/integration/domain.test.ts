@@ -279,7 +279,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
         assignRole(db, adminId, { phone: y.phone, role: "district_manager", districtId }),
       ]);
       for (const r of results) {
-        if (!r.ok) expect(r.error).toBe("role_exists");
+        if (!r.ok) expect(r.error).toBe("concurrent_change");
       }
       expect(results.some((r) => r.ok)).toBe(true);
 
@@ -310,6 +310,18 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
       expect(await revokeRole(db, adminId, keep.id)).toEqual({ ok: false, error: "last_admin" });
       expect(await activeAdmins()).toEqual([keep]);
       expect(await auditFor(keep.id, "role.revoked")).toHaveLength(0);
+    });
+
+    it("keeps one admin when the last two are revoked at the same moment", async () => {
+      const extra = await newUser();
+      const granted = await assignRole(db, adminId, { phone: extra.phone, role: "admin" });
+      if (!granted.ok) throw new Error(granted.error);
+      const admins = await activeAdmins();
+      expect(admins).toHaveLength(2);
+      const results = await Promise.all(admins.map((a) => revokeRole(db, adminId, a.id)));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, error: "last_admin" }]);
+      expect(await activeAdmins()).toHaveLength(1);
     });
 
     it("revokes once, logs it, and reports a second revoke as not found", async () => {

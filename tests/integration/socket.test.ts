@@ -149,7 +149,7 @@ describe.each(BACKENDS)("realtime sockets on %s", (backend) => {
 
   // The server takes the first argument as the payload, so with no payload it receives the ack
   // function there and never answers. Flip to `it` once the handler reads the ack from the end.
-  it.fails("answers a join with no payload at all with bad_request", async () => {
+  it("answers a join with no payload at all with bad_request", async () => {
     const socket = await openConnected();
     expect(await join(socket)).toEqual({ ok: false, error: "bad_request" });
   });
@@ -186,7 +186,7 @@ describe.each(BACKENDS)("realtime sockets on %s", (backend) => {
     expect(await join(aliceSocket, { room: "deputy" })).toEqual({ ok: false, error: "forbidden" });
   });
 
-  it("lets a deputy join the deputy room and tells them when the role is revoked", async () => {
+  it("lets a deputy join the deputy room, and cuts the socket off when the role is revoked", async () => {
     const deputy = await signUp();
     await app.database.db.insert(roleAssignments).values({ userId: deputy.userId, role: "deputy" });
     const socket = await openConnected({ cookie: deputy.cookie });
@@ -194,9 +194,10 @@ describe.each(BACKENDS)("realtime sockets on %s", (backend) => {
     expect(await join(socket, { room: "admin" })).toEqual({ ok: false, error: "forbidden" });
 
     await app.database.db.update(roleAssignments).set({ revokedAt: new Date() }).where(eq(roleAssignments.userId, deputy.userId));
-    const changed = nextEvent(socket, "auth:changed");
+    const cutOff = nextEvent(socket, "disconnect", 3000);
     notifyAuthChanged(io(), deputy.userId);
-    await changed;
+    // The server does not rely on the client: the socket that joined as deputy is closed.
+    expect((await cutOff)[0]).toBe("io server disconnect");
 
     // A fresh handshake sees the revoked role.
     const again = await openConnected({ cookie: deputy.cookie });

@@ -9,7 +9,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, "..", "artifacts");
 fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
 
-const MISSING = `Browser tests were skipped because Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH).`;
+const NOT_INSTALLED = `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
 
 export function chromiumAvailable(): boolean {
   return fs.existsSync(CHROMIUM_PATH);
@@ -41,10 +41,10 @@ export function describeBrowser(name: string, fn: () => void) {
   if (process.env.CI === "true") {
     return describe(name, () => {
       it("needs Chromium", () => {
-        throw new Error(MISSING);
+        throw new Error(`${NOT_INSTALLED}; browser tests must run on CI.`);
       });
     });
   }
-  console.warn(MISSING);
+  console.warn(`Browser tests were skipped because ${NOT_INSTALLED}.`);
   return describe.skip(name, fn);
 }
