@@ -7,7 +7,6 @@ import {
   data,
   type LinksFunction,
   type LoaderFunctionArgs,
-  type MetaFunction,
 } from "@remix-run/node";
 import {
   isRouteErrorResponse,
@@ -70,11 +69,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export type RootLoaderData = Awaited<ReturnType<typeof loader>>["data"];
 
-export const meta: MetaFunction = () => [
-  { name: "viewport", content: "width=device-width, initial-scale=1, viewport-fit=cover" },
-  { name: "theme-color", content: "#0f5f5a" },
-];
-
 export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");
 }
@@ -85,6 +79,9 @@ function Document({ locale, children }: { locale: Locale; children: React.ReactN
     <html lang={locale} dir={directionOf(locale)}>
       <head>
         <meta charSet="utf-8" />
+        {/* Here rather than in a meta export: a route's own meta replaces its parents'. */}
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+        <meta name="theme-color" content="#0f5f5a" />
         <Meta />
         <Links />
       </head>

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useRootData } from "~/root";
 import { ConnectionIndicator } from "./connection-indicator";
+import { HomeIcon, PersonIcon, SettingsIcon } from "./icons";
 
 /** The frame of every page: who is signed in, where to go, which language, whether live updates work. */
 export function AppShell({ children }: { children: ReactNode }) {
@@ -86,23 +87,23 @@ export function AppShell({ children }: { children: ReactNode }) {
       </div>
       <nav className="bottomnav" aria-label={t("nav.main_menu")}>
         <NavLink to="/" end className="bottomnav__item">
-          <span aria-hidden="true" className="bottomnav__icon">⌂</span>
+          <HomeIcon className="bottomnav__icon" />
           {t("nav.home")}
         </NavLink>
         {user?.isAdmin ? (
           <NavLink to="/admin" className="bottomnav__item">
-            <span aria-hidden="true" className="bottomnav__icon">⚙</span>
+            <SettingsIcon className="bottomnav__icon" />
             {t("nav.admin")}
           </NavLink>
         ) : null}
         {user ? (
           <NavLink to="/account" className="bottomnav__item">
-            <span aria-hidden="true" className="bottomnav__icon">◉</span>
+            <PersonIcon className="bottomnav__icon" />
             {t("nav.account")}
           </NavLink>
         ) : (
           <NavLink to="/login" className="bottomnav__item">
-            <span aria-hidden="true" className="bottomnav__icon">◉</span>
+            <PersonIcon className="bottomnav__icon" />
             {t("nav.sign_in")}
           </NavLink>
         )}

@@ -1,0 +1,135 @@
+/**
+ * npm run bench — request latency and throughput of the real app against a bare Node HTTP server
+ * measured in the same run, plus start-up time and memory. Loopback only, bounded in requests
+ * and time; prints figures and asserts nothing (the machine is shared and noisy).
+ */
+import http from "node:http";
+import { performance } from "node:perf_hooks";
+import { hashPassword } from "../app/utils/password.server";
+import { users } from "../db/schema";
+import { startTestApp } from "../tests/support/app";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const TIME_LIMIT_MS = 20_000;
+
+interface Result {
+  name: string;
+  count: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+async function load(name: string, run: () => Promise<void>, requests = REQUESTS, concurrency = CONCURRENCY): Promise<Result> {
+  const latencies: number[] = [];
+  let issued = 0;
+  const started = performance.now();
+  const deadline = started + TIME_LIMIT_MS;
+  async function worker() {
+    while (issued < requests && performance.now() < deadline) {
+      issued++;
+      const t0 = performance.now();
+      await run();
+      latencies.push(performance.now() - t0);
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { name, count: latencies.length, rps: latencies.length / elapsed, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+}
+
+function print(results: Result[], baseline: Result) {
+  const rows = results.map((r) => ({
+    case: r.name,
+    requests: r.count,
+    "req/s": r.rps.toFixed(0),
+    "p50 ms": r.p50.toFixed(1),
+    "p95 ms": r.p95.toFixed(1),
+    "p99 ms": r.p99.toFixed(1),
+    "× baseline p50": (r.p50 / baseline.p50).toFixed(1),
+  }));
+  console.table(rows);
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+// Bare baseline: the same Node, the same loopback, a fixed small HTML page.
+const page = Buffer.from(`<!doctype html><html lang="fa" dir="rtl"><title>محله</title><p>${"سلام ".repeat(200)}</p></html>`);
+const bare = http.createServer((_req, res) => {
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": page.length });
+  res.end(page);
+});
+await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
+const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/`;
+
+const memBefore = process.memoryUsage();
+const t0 = performance.now();
+const app = await startTestApp("pglite");
+const startupMs = performance.now() - t0;
+const memStarted = process.memoryUsage();
+
+try {
+  // A signed-in resident for the pages that need one.
+  await app.database.db.insert(users).values({
+    phone: "+989120000099",
+    displayName: "سنجش",
+    passwordHash: await hashPassword("bench-password-مطمئن"),
+  });
+  const login = await fetch(`${app.baseUrl}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: app.baseUrl },
+    body: new URLSearchParams({ phone: "09120000099", password: "bench-password-مطمئن" }),
+  });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+
+  // Warm-up so JIT and caches do not count.
+  for (let i = 0; i < 30; i++) {
+    await get(bareUrl);
+    await get(`${app.baseUrl}/`);
+  }
+
+  const baseline = await load("bare node http (baseline)", () => get(bareUrl));
+  const results = [
+    baseline,
+    await load("GET /healthz", () => get(`${app.baseUrl}/healthz`)),
+    await load("GET / (anonymous, SSR)", () => get(`${app.baseUrl}/`)),
+    await load("GET / (signed in, SSR)", () => get(`${app.baseUrl}/`, { cookie })),
+    await load("GET /signup (SSR form)", () => get(`${app.baseUrl}/signup`)),
+    await load(
+      "POST /login (argon2id)",
+      async () => {
+        const r = await fetch(`${app.baseUrl}/login`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: app.baseUrl, "x-forwarded-for": "127.0.0.1" },
+          body: new URLSearchParams({ phone: "09120000099", password: "bench-password-مطمئن" }),
+        });
+        await r.arrayBuffer();
+      },
+      // Sign-in is rate-limited per number (10 per 15 minutes): stay under it.
+      9,
+      1,
+    ),
+  ];
+  print(results, baseline);
+  const memEnd = process.memoryUsage();
+  console.log(
+    `app start-up (in-memory PGlite, migrations, server): ${startupMs.toFixed(0)} ms\n` +
+      `memory: rss ${mb(memBefore.rss)} before → ${mb(memStarted.rss)} after start-up → ${mb(memEnd.rss)} after load; ` +
+      `heap used ${mb(memEnd.heapUsed)}`,
+  );
+} finally {
+  await app.close();
+  bare.close();
+}
