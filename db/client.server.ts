@@ -79,6 +79,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     // PGlite does not create missing parent folders itself.
     fs.mkdirSync(dir, { recursive: true });
     releaseLock = lockDataDir(dir);
+    if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await initializeDataDir(dir);
     client = new PGlite(dir);
   } else {
     client = new PGlite();
@@ -100,6 +101,27 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       releaseLock();
     },
   };
+}
+
+/**
+ * Creating a new PGlite cluster (initdb) leaves ~800 MB of WebAssembly memory in the process that
+ * did it; opening an existing one costs ~250 MB. The one-time initialization therefore runs in a
+ * short-lived child process, and the server opens the finished folder.
+ */
+async function initializeDataDir(dir: string) {
+  const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const script =
+    `const { PGlite } = await import("@electric-sql/pglite");` +
+    `const db = new PGlite(${JSON.stringify(dir)}); await db.waitReady; await db.close();`;
+  const { spawn } = await import("node:child_process");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: projectRoot,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`initializing ${dir} failed (exit ${code})`))));
+  });
 }
 
 export class DataDirInUseError extends Error {

@@ -104,6 +104,9 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
         .onConflictDoNothing()
         .returning({ id: neighborhoods.id });
       report.neighborhoodsCreated += created.length;
+      for (const c of created) {
+        await recordAudit(db, { actorId: null, action: "neighborhood.created", subjectType: "neighborhood", subjectId: c.id, districtId: row!.id, data: { name: n.name, by: "seed" } });
+      }
     }
   }
   const commissionIds: string[] = [];
@@ -114,6 +117,9 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
       .onConflictDoNothing()
       .returning({ id: commissions.id });
     report.commissionsCreated += created.length;
+    for (const row of created) {
+      await recordAudit(db, { actorId: null, action: "commission.created", subjectType: "commission", subjectId: row.id, commissionId: row.id, data: { name: c.name, by: "seed" } });
+    }
     const [row] = await db.select({ id: commissions.id }).from(commissions).where(eq(commissions.nameKey, searchKey(c.name)));
     commissionIds.push(row!.id);
   }
@@ -140,7 +146,14 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
         .from(roleAssignments)
         .where(and(eq(roleAssignments.userId, user!.id), eq(roleAssignments.role, account.role), isNull(roleAssignments.revokedAt)));
       if (!existing) {
-        await db.insert(roleAssignments).values({ userId: user!.id, role: account.role, districtId, commissionId }).onConflictDoNothing();
+        const granted = await db
+          .insert(roleAssignments)
+          .values({ userId: user!.id, role: account.role, districtId, commissionId })
+          .onConflictDoNothing()
+          .returning({ id: roleAssignments.id });
+        for (const g of granted) {
+          await recordAudit(db, { actorId: null, action: "role.granted", subjectType: "role_assignment", subjectId: g.id, districtId, commissionId, data: { role: account.role, userId: user!.id, by: "seed" } });
+        }
       }
     }
     report.accounts.push({ phone: account.phone, displayName: account.displayName, role: account.role, password });
