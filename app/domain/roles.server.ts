@@ -115,10 +115,14 @@ export async function revokeRole(
   actorId: string,
   assignmentId: string,
   requestId?: string,
+  /** When given, only a role in this district or commission may be ended (the page's own scope). */
+  within?: { districtId?: string; commissionId?: string },
 ): Promise<{ ok: true; userId: string } | { ok: false; error: "not_found" | "last_admin" }> {
   return db.transaction(async (tx) => {
     const [target] = await tx.select().from(roleAssignments).where(eq(roleAssignments.id, assignmentId));
     if (!target || target.revokedAt) return { ok: false as const, error: "not_found" as const };
+    if (within?.districtId && target.districtId !== within.districtId) return { ok: false as const, error: "not_found" as const };
+    if (within?.commissionId && target.commissionId !== within.commissionId) return { ok: false as const, error: "not_found" as const };
     if (target.role === "admin") {
       // Locking the active admin rows makes two simultaneous revocations take turns: the second
       // one sees the first's result and refuses, instead of both counting two admins.

@@ -56,9 +56,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "revoke") {
     const submission = parseWithZod(form, { schema: RevokeSchema });
     if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const members = await listRoleHolders(context.db, { commissionId: commission.id });
-    if (!members.some((m) => m.id === submission.value.assignmentId)) throw new Response("Not Found", { status: 404 });
-    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId);
+    // Only roles of this commission can be ended from its page.
+    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId, { commissionId: commission.id });
     if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
     notifyAuthChanged(context.io, outcome.userId);
     return { intent, result: submission.reply(), done: "revoked" as const };
@@ -93,6 +92,7 @@ export default function AdminCommission() {
       </p>
       <h2 dir="auto">{commission.name}</h2>
       {actionData?.done ? <Notice tone="success">{t(`admin.done_${actionData.done}`)}</Notice> : null}
+      {actionData?.intent === "revoke" && actionData.result.error ? <FormErrors errors={actionData.result.error[""]} /> : null}
       <div className="columns">
         <section className="card">
           <h3>{t("admin.commission_members")}</h3>

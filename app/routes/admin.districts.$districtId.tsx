@@ -63,10 +63,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "revoke") {
     const submission = parseWithZod(form, { schema: RevokeSchema });
     if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const holders = await listRoleHolders(context.db, { districtId: district.id });
-    // Only roles of this district can be ended from this district's page.
-    if (!holders.some((h) => h.id === submission.value.assignmentId)) throw new Response("Not Found", { status: 404 });
-    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId);
+    // Only roles of this district can be ended from its page.
+    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId, { districtId: district.id });
     if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
     notifyAuthChanged(context.io, outcome.userId);
     notifyCityChanged(context.io);

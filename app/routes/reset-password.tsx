@@ -1,15 +1,17 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FlowNotFound, ResendCodeForm } from "~/components/code-flow";
 import { FormErrors, Notice, TextField } from "~/components/form-field";
-import { completePasswordReset, getFlowPhone, resendCode } from "~/domain/auth.server";
+import { completePasswordReset, getFlowPhone } from "~/domain/auth.server";
 import { ResetPasswordSchema } from "~/forms/auth";
 import { setFlash } from "~/utils/flash.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { PASSWORD_MAX, PASSWORD_MIN } from "~/utils/password-policy";
 import { formatPhone } from "~/utils/persian";
+import { handleResend } from "~/utils/code-flow.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
 import { commitSession } from "~/utils/session.server";
 
@@ -32,16 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const flowId = new URL(request.url).searchParams.get("flow") ?? "";
   const formData = await request.formData();
   const meta = clientMeta(request, context);
-  if (formData.get("intent") === "resend") {
-    const outcome = await resendCode(context, { flowId, purpose: "reset", locale: await getLocale(request), ip: meta.ip });
-    if (!outcome.ok) {
-      return data(
-        { result: { status: "error" as const, error: { "": [outcome.error] } }, params: { minutes: minutesFrom(outcome.retryAfterSeconds) } },
-        { status: outcome.error === "rate_limited" ? 429 : 400 },
-      );
-    }
-    return redirect(`/reset-password?flow=${outcome.flowId}&resent=1`);
-  }
+  if (formData.get("intent") === "resend") return handleResend(request, context, flowId, "reset");
   const submission = parseWithZod(formData, { schema: ResetPasswordSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }), params: {} }, { status: 400 });
@@ -77,19 +70,7 @@ export default function ResetPasswordPage() {
   });
   const params = { ...actionData?.params, min: PASSWORD_MIN, max: PASSWORD_MAX };
 
-  if (!known) {
-    return (
-      <main className="page page--narrow">
-        <div className="card auth-card">
-          <h1>{t("auth.reset_title")}</h1>
-          <Notice tone="error">{t("errors.flow_unknown")}</Notice>
-          <Link className="button" to="/forgot-password">
-            {t("auth.start_again")}
-          </Link>
-        </div>
-      </main>
-    );
-  }
+  if (!known) return <FlowNotFound title={t("auth.reset_title")} restartTo="/forgot-password" />;
   return (
     <main className="page page--narrow">
       <div className="card auth-card">
@@ -120,12 +101,7 @@ export default function ResetPasswordPage() {
             {t("auth.reset_submit")}
           </button>
         </Form>
-        <Form method="post" action={`/reset-password?flow=${flowId}`} className="resend">
-          <span className="muted">{t("auth.no_code")}</span>{" "}
-          <button type="submit" name="intent" value="resend" className="link-button">
-            {t("auth.resend")}
-          </button>
-        </Form>
+        <ResendCodeForm action={`/reset-password?flow=${flowId}`} />
       </div>
     </main>
   );

@@ -1,14 +1,16 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FlowNotFound, ResendCodeForm } from "~/components/code-flow";
 import { FormErrors, Notice, TextField } from "~/components/form-field";
-import { completeSignup, getFlowPhone, resendCode } from "~/domain/auth.server";
+import { completeSignup, getFlowPhone } from "~/domain/auth.server";
 import { VerifyCodeSchema } from "~/forms/auth";
 import { setFlash } from "~/utils/flash.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { formatPhone } from "~/utils/persian";
+import { handleResend } from "~/utils/code-flow.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
 import { commitSession, requireAnonymous } from "~/utils/session.server";
 
@@ -34,20 +36,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   const meta = clientMeta(request, context);
 
-  if (formData.get("intent") === "resend") {
-    const outcome = await resendCode(context, { flowId, purpose: "signup", locale: await getLocale(request), ip: meta.ip });
-    if (!outcome.ok) {
-      return data(
-        { result: { status: "error" as const, error: { "": [outcome.error] } }, params: { minutes: minutesFrom(outcome.retryAfterSeconds) }, resent: false },
-        { status: outcome.error === "rate_limited" ? 429 : 400 },
-      );
-    }
-    return redirect(`/verify?flow=${outcome.flowId}&resent=1`);
-  }
+  if (formData.get("intent") === "resend") return handleResend(request, context, flowId, "signup");
 
   const submission = parseWithZod(formData, { schema: VerifyCodeSchema });
   if (submission.status !== "success") {
-    return data({ result: submission.reply(), params: {}, resent: false }, { status: 400 });
+    return data({ result: submission.reply(), params: {} }, { status: 400 });
   }
   const outcome = await completeSignup(context, { flowId, code: submission.value.code, ...meta });
   if (!outcome.ok) {
@@ -55,7 +48,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
       {
         result: submission.reply({ formErrors: [outcome.error] }),
         params: { minutes: minutesFrom(outcome.retryAfterSeconds), count: outcome.attemptsLeft ?? 0 },
-        resent: false,
       },
       { status: outcome.error === "code_locked" ? 429 : 400 },
     );
@@ -81,19 +73,7 @@ export default function VerifyPage() {
   });
   const params = actionData?.params;
 
-  if (!known) {
-    return (
-      <main className="page page--narrow">
-        <div className="card auth-card">
-          <h1>{t("auth.verify_title")}</h1>
-          <Notice tone="error">{t("errors.flow_unknown")}</Notice>
-          <Link className="button" to="/signup">
-            {t("auth.start_again")}
-          </Link>
-        </div>
-      </main>
-    );
-  }
+  if (!known) return <FlowNotFound title={t("auth.verify_title")} restartTo="/signup" />;
 
   return (
     <main className="page page--narrow">
@@ -116,12 +96,7 @@ export default function VerifyPage() {
             {t("auth.verify_submit")}
           </button>
         </Form>
-        <Form method="post" action={`/verify?flow=${flowId}`} className="resend">
-          <span className="muted">{t("auth.no_code")}</span>{" "}
-          <button type="submit" name="intent" value="resend" className="link-button">
-            {t("auth.resend")}
-          </button>
-        </Form>
+        <ResendCodeForm action={`/verify?flow=${flowId}`} />
       </div>
     </main>
   );

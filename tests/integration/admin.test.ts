@@ -127,6 +127,24 @@ describe.each(BACKENDS)("admin screens on %s", (backend) => {
     expect(audit).toContain(fa.audit.commission.created);
   });
 
+  it("ends a role only from the page of its own district", async () => {
+    const other = await admin.post("/admin/districts", { number: "2", name: "منطقه دو" });
+    expect(other.status).toBe(200);
+    const [d1] = await app.database.db.select().from(districts).where(eq(districts.number, 1));
+    const [d2] = await app.database.db.select().from(districts).where(eq(districts.number, 2));
+    const [manager] = await app.database.db
+      .select({ id: roleAssignments.id })
+      .from(roleAssignments)
+      .where(and(eq(roleAssignments.districtId, d1!.id), isNull(roleAssignments.revokedAt)));
+    const wrongPage = await admin.post(`/admin/districts/${d2!.id}`, { intent: "revoke", assignmentId: manager!.id });
+    expect(wrongPage.status).toBe(409);
+    expect(visibleText(await wrongPage.text())).toContain(fa.errors.not_found);
+    const [still] = await app.database.db.select().from(roleAssignments).where(eq(roleAssignments.id, manager!.id));
+    expect(still!.revokedAt).toBeNull();
+    const rightPage = await admin.post(`/admin/districts/${d1!.id}`, { intent: "revoke", assignmentId: manager!.id });
+    expect(rightPage.status).toBe(200);
+  });
+
   it("will not remove the last administrator", async () => {
     const [row] = await app.database.db
       .select({ id: roleAssignments.id })
