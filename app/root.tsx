@@ -11,6 +11,7 @@ import {
 import {
   isRouteErrorResponse,
   Links,
+  LiveReload,
   Meta,
   Outlet,
   Scripts,
@@ -89,6 +90,8 @@ function Document({ locale, children }: { locale: Locale; children: React.ReactN
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
+        {/* Renders only in `npm run dev`: reloads the page after each rebuild. */}
+        <LiveReload nonce={nonce} />
       </body>
     </html>
   );

@@ -22,7 +22,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         <div className="topbar__inner">
           <Link to="/" className="brand" aria-label={t("nav.home")}>
             <span className="brand__mark" aria-hidden="true">
-              م
+              {t("app.mark")}
             </span>
             <span className="brand__text">
               <span className="brand__name">{t("app.name")}</span>

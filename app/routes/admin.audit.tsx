@@ -49,7 +49,7 @@ export default function AdminAudit() {
               <div>
                 <strong>{t(`audit.${e.action}`, { defaultValue: e.action })}</strong>
                 {auditRole(e.data) ? <span className="chip">{t(`roles.${auditRole(e.data)}`)}</span> : null}
-                {auditName(e.data) ? <span dir="auto"> «{auditName(e.data)}»</span> : null}
+                {auditName(e.data) ? <span dir="auto"> {t("common.quoted", { text: auditName(e.data) })}</span> : null}
               </div>
               <div className="muted small">
                 <span dir="auto">{e.actorName ?? t("audit.system")}</span> ·{" "}

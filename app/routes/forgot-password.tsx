@@ -58,7 +58,7 @@ export default function ForgotPasswordPage() {
             label={t("auth.phone_label")}
             type="tel"
             ltr
-            inputProps={{ inputMode: "tel", autoComplete: "tel", placeholder: "۰۹۱۲ ۳۴۵ ۶۷۸۹" }}
+            inputProps={{ inputMode: "tel", autoComplete: "tel", placeholder: t("auth.phone_placeholder") }}
           />
           <button type="submit" className="button button--block" disabled={busy}>
             {t("auth.forgot_submit")}

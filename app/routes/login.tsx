@@ -69,7 +69,7 @@ export default function LoginPage() {
             label={t("auth.phone_label")}
             type="tel"
             ltr
-            inputProps={{ inputMode: "tel", autoComplete: "tel", placeholder: "۰۹۱۲ ۳۴۵ ۶۷۸۹" }}
+            inputProps={{ inputMode: "tel", autoComplete: "tel", placeholder: t("auth.phone_placeholder") }}
           />
           <TextField
             field={fields.password}

@@ -68,7 +68,7 @@ export default function SignupPage() {
             type="tel"
             ltr
             errorParams={params}
-            inputProps={{ inputMode: "tel", autoComplete: "tel", placeholder: "۰۹۱۲ ۳۴۵ ۶۷۸۹" }}
+            inputProps={{ inputMode: "tel", autoComplete: "tel", placeholder: t("auth.phone_placeholder") }}
           />
           <TextField
             field={fields.displayName}
