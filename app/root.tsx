@@ -2,6 +2,8 @@ import "@fontsource/vazirmatn/400.css";
 import "@fontsource/vazirmatn/500.css";
 import "@fontsource/vazirmatn/700.css";
 import "./styles/app.css";
+import "./styles/councils.css";
+import "./styles/manage.css";
 import { cssBundleHref } from "@remix-run/css-bundle";
 import {
   data,

@@ -4,10 +4,12 @@ import {
   boolean,
   check,
   customType,
+  date,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -117,7 +119,10 @@ export const neighborhoods = pgTable(
     // searchKey(name): «كوي» and «کوی» collide here, as people expect.
     nameKey: text("name_key").notNull(),
     description: text("description").notNull().default(""),
+    /** A GeoJSON Polygon or MultiPolygon (longitude, latitude), checked before it is stored. */
+    boundary: jsonb("boundary").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown } | null>(),
     createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("neighborhoods_district_name_key").on(t.districtId, t.nameKey)],
 );
@@ -156,6 +161,8 @@ export const roleAssignments = pgTable(
     role: text("role").$type<Role>().notNull(),
     districtId: uuid("district_id").references(() => districts.id, { onDelete: "restrict" }),
     commissionId: uuid("commission_id").references(() => commissions.id, { onDelete: "restrict" }),
+    /** For district staff: what the manager lets them do (applications, moderate, file_on_behalf). */
+    powers: jsonb("powers").$type<string[]>().notNull().default([]),
     grantedBy: uuid("granted_by").references(() => users.id, { onDelete: "set null" }),
     grantedAt: tstz("granted_at").notNull().defaultNow(),
     revokedAt: tstz("revoked_at"),
@@ -203,6 +210,9 @@ export const auditLog = pgTable(
     subjectId: text("subject_id"),
     districtId: uuid("district_id"),
     commissionId: uuid("commission_id"),
+    councilId: uuid("council_id"),
+    /** Shown on the council's public history (no phone numbers or private details in `data`). */
+    isPublic: boolean("is_public").notNull().default(false),
     reason: text("reason"),
     data: jsonb("data").$type<Record<string, unknown>>(),
     requestId: text("request_id"),
@@ -210,6 +220,7 @@ export const auditLog = pgTable(
   (t) => [
     index("audit_log_subject_idx").on(t.subjectType, t.subjectId),
     index("audit_log_district_idx").on(t.districtId, t.id),
+    index("audit_log_council_idx").on(t.councilId, t.id),
   ],
 );
 
@@ -227,3 +238,174 @@ export const socketIoAttachments = pgTable("socket_io_attachments", {
   createdAt: tstz("created_at").defaultNow(),
   payload: bytea("payload"),
 });
+
+export const COUNCIL_STATUSES = ["active", "suspended", "dissolved"] as const;
+export type CouncilStatus = (typeof COUNCIL_STATUSES)[number];
+export const MAJORITY_RULES = ["simple", "absolute", "two_thirds"] as const;
+export type MajorityRule = (typeof MAJORITY_RULES)[number];
+
+/** A neighborhood's social council and its charter. The current term's dates live here too. */
+export const councils = pgTable(
+  "councils",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    neighborhoodId: uuid("neighborhood_id")
+      .notNull()
+      .references(() => neighborhoods.id, { onDelete: "restrict" }),
+    // Copied from the neighborhood so every scope check and district queue is one lookup.
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    status: text("status").$type<CouncilStatus>().notNull().default("active"),
+    statusReason: text("status_reason"),
+    termNumber: integer("term_number").notNull().default(1),
+    termStart: date("term_start", { mode: "string" }).notNull(),
+    termEnd: date("term_end", { mode: "string" }).notNull(),
+    /** Share of active members whose ballots make a vote valid, in percent. */
+    quorumPercent: integer("quorum_percent").notNull(),
+    votingPeriodHours: integer("voting_period_hours").notNull(),
+    majorityRule: text("majority_rule").$type<MajorityRule>().notNull(),
+    proposers: text("proposers").$type<"members" | "residents">().notNull(),
+    supportThreshold: integer("support_threshold").notNull(),
+    ballot: text("ballot").$type<"open" | "secret">().notNull(),
+    reportsToHide: integer("reports_to_hide").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("councils_district_idx").on(t.districtId),
+    // One living council per neighborhood; dissolved ones stay as history.
+    uniqueIndex("councils_one_per_neighborhood").on(t.neighborhoodId).where(sql`${t.status} <> 'dissolved'`),
+    check("councils_status_valid", sql`${t.status} in ('active','suspended','dissolved')`),
+    check("councils_term_order", sql`${t.termEnd} > ${t.termStart}`),
+    check("councils_term_number_positive", sql`${t.termNumber} >= 1`),
+    check("councils_quorum_range", sql`${t.quorumPercent} between 1 and 100`),
+    check("councils_voting_period_range", sql`${t.votingPeriodHours} between 1 and 1440`),
+    check("councils_majority_valid", sql`${t.majorityRule} in ('simple','absolute','two_thirds')`),
+    check("councils_proposers_valid", sql`${t.proposers} in ('members','residents')`),
+    check("councils_support_threshold_range", sql`${t.supportThreshold} between 1 and 100000`),
+    check("councils_ballot_valid", sql`${t.ballot} in ('open','secret')`),
+    check("councils_reports_range", sql`${t.reportsToHide} between 1 and 1000`),
+  ],
+);
+
+/** Every term a council has had, so past terms stay visible after a new one starts. */
+export const councilTerms = pgTable(
+  "council_terms",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    termStart: date("term_start", { mode: "string" }).notNull(),
+    termEnd: date("term_end", { mode: "string" }).notNull(),
+    endedAt: tstz("ended_at"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("council_terms_council_number_key").on(t.councilId, t.number)],
+);
+
+export const MEMBERSHIP_ROLES = ["member", "chair", "secretary"] as const;
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+export const MEMBERSHIP_STATUSES = ["active", "ended", "removed", "left"] as const;
+export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
+
+/** A person's seat on a council for one term. Ended seats stay as history. */
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    termNumber: integer("term_number").notNull(),
+    role: text("role").$type<MembershipRole>().notNull().default("member"),
+    status: text("status").$type<MembershipStatus>().notNull().default("active"),
+    startedAt: tstz("started_at").notNull().defaultNow(),
+    endedAt: tstz("ended_at"),
+    endReason: text("end_reason"),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("memberships_user_idx").on(t.userId, t.status),
+    uniqueIndex("memberships_one_active_per_person").on(t.councilId, t.userId).where(sql`${t.status} = 'active'`),
+    uniqueIndex("memberships_one_chair").on(t.councilId).where(sql`${t.status} = 'active' and ${t.role} = 'chair'`),
+    uniqueIndex("memberships_one_secretary").on(t.councilId).where(sql`${t.status} = 'active' and ${t.role} = 'secretary'`),
+    check("memberships_role_valid", sql`${t.role} in ('member','chair','secretary')`),
+    check("memberships_status_valid", sql`${t.status} in ('active','ended','removed','left')`),
+    check("memberships_end_consistent", sql`(${t.status} = 'active') = (${t.endedAt} is null)`),
+  ],
+);
+
+export const APPLICATION_STATUSES = ["pending", "approved", "rejected", "withdrawn"] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+export const applications = pgTable(
+  "applications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    termNumber: integer("term_number").notNull(),
+    statement: text("statement").notNull().default(""),
+    status: text("status").$type<ApplicationStatus>().notNull().default("pending"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    decidedAt: tstz("decided_at"),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    reason: text("reason"),
+  },
+  (t) => [
+    index("applications_council_idx").on(t.councilId, t.status),
+    index("applications_user_idx").on(t.userId),
+    uniqueIndex("applications_one_pending").on(t.councilId, t.userId).where(sql`${t.status} = 'pending'`),
+    check("applications_status_valid", sql`${t.status} in ('pending','approved','rejected','withdrawn')`),
+  ],
+);
+
+/** A manager invites a number; the invitation waits until that number has an account and answers. */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "cascade" }),
+    phone: text("phone").notNull(),
+    termNumber: integer("term_number").notNull(),
+    status: text("status").$type<"pending" | "accepted" | "declined" | "revoked">().notNull().default("pending"),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    respondedAt: tstz("responded_at"),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("invitations_phone_idx").on(t.phone, t.status),
+    uniqueIndex("invitations_one_pending").on(t.councilId, t.phone).where(sql`${t.status} = 'pending'`),
+    check("invitations_status_valid", sql`${t.status} in ('pending','accepted','declined','revoked')`),
+    check("invitations_phone_format", sql`${t.phone} ~ '^\\+989[0-9]{9}$'`),
+  ],
+);
+
+/** Neighborhoods a person follows. */
+export const follows = pgTable(
+  "follows",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    neighborhoodId: uuid("neighborhood_id")
+      .notNull()
+      .references(() => neighborhoods.id, { onDelete: "cascade" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.neighborhoodId] })],
+);

@@ -9,6 +9,9 @@ export interface AuditEntry {
   subjectId?: string | null;
   districtId?: string | null;
   commissionId?: string | null;
+  councilId?: string | null;
+  /** Shown on the council's public history. Never put phone numbers in `data` of a public entry. */
+  isPublic?: boolean;
   reason?: string | null;
   data?: Record<string, unknown>;
   requestId?: string | null;
@@ -23,6 +26,8 @@ export async function recordAudit(db: Db, entry: AuditEntry) {
     subjectId: entry.subjectId ?? null,
     districtId: entry.districtId ?? null,
     commissionId: entry.commissionId ?? null,
+    councilId: entry.councilId ?? null,
+    isPublic: entry.isPublic ?? false,
     reason: entry.reason ?? null,
     data: entry.data ?? null,
     requestId: entry.requestId ?? null,

@@ -12,6 +12,7 @@ export const ASSIGNABLE_ROLES = {
   deputy: "city",
   deputy_staff: "city",
   district_manager: "district",
+  district_staff: "district",
   commission_member: "commission",
 } as const satisfies Partial<Record<Role, "city" | "district" | "commission">>;
 export type AssignableRole = keyof typeof ASSIGNABLE_ROLES;
@@ -23,6 +24,8 @@ export interface AssignInput {
   role: AssignableRole;
   districtId?: string | null;
   commissionId?: string | null;
+  /** District staff only. */
+  powers?: string[];
 }
 
 /**
@@ -87,7 +90,14 @@ export async function assignRole(
       }
       const [row] = await tx
         .insert(roleAssignments)
-        .values({ userId: user.id, role: input.role, districtId, commissionId, grantedBy: actorId })
+        .values({
+          userId: user.id,
+          role: input.role,
+          districtId,
+          commissionId,
+          powers: input.role === "district_staff" ? (input.powers ?? []) : [],
+          grantedBy: actorId,
+        })
         .returning({ id: roleAssignments.id });
       await recordAudit(tx, {
         actorId,
@@ -96,7 +106,7 @@ export async function assignRole(
         subjectId: row!.id,
         districtId,
         commissionId,
-        data: { role: input.role, userId: user.id },
+        data: { role: input.role, userId: user.id, ...(input.role === "district_staff" ? { powers: input.powers ?? [] } : {}) },
         requestId,
       });
       return { ok: true as const, assignmentId: row!.id, userId: user.id, replaced };
@@ -154,6 +164,40 @@ export async function revokeRole(
   });
 }
 
+/** A manager changes what one of their staff may do. */
+export async function setStaffPowers(
+  db: Db,
+  actorId: string,
+  input: { assignmentId: string; districtId: string; powers: string[] },
+  requestId?: string,
+): Promise<{ ok: true; userId: string } | { ok: false; error: "not_found" }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(roleAssignments)
+      .set({ powers: input.powers })
+      .where(
+        and(
+          eq(roleAssignments.id, input.assignmentId),
+          eq(roleAssignments.role, "district_staff"),
+          eq(roleAssignments.districtId, input.districtId),
+          isNull(roleAssignments.revokedAt),
+        ),
+      )
+      .returning({ userId: roleAssignments.userId });
+    if (!row) return { ok: false as const, error: "not_found" as const };
+    await recordAudit(tx, {
+      actorId,
+      action: "role.powers_changed",
+      subjectType: "role_assignment",
+      subjectId: input.assignmentId,
+      districtId: input.districtId,
+      data: { role: "district_staff", userId: row.userId, powers: input.powers },
+      requestId,
+    });
+    return { ok: true as const, userId: row.userId };
+  });
+}
+
 /** Current role holders, for the admin's screens. Phone numbers are shown only there. */
 export async function listRoleHolders(
   db: Db,
@@ -169,6 +213,7 @@ export async function listRoleHolders(
       phone: users.phone,
       districtId: roleAssignments.districtId,
       districtName: districts.name,
+      powers: roleAssignments.powers,
       commissionId: roleAssignments.commissionId,
       commissionName: commissions.name,
       grantedAt: roleAssignments.grantedAt,

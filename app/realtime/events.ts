@@ -6,6 +6,8 @@ export const CLIENT_EVENTS = {
 
 export const SERVER_EVENTS = {
   cityChanged: "city:changed",
+  councilChanged: "council:changed",
+  districtChanged: "district:changed",
 } as const;
 
 export type JoinAck = { ok: true; room: string } | { ok: false; error: "forbidden" | "bad_request" | "too_many_rooms" };

@@ -13,3 +13,9 @@ export function notifyAuthChanged(io: SocketServer, userId: string) {
 export function notifyCityChanged(io: SocketServer) {
   io.in("city").emit(SERVER_EVENTS.cityChanged);
 }
+
+/** A council's members, officers or status changed: its public page and the district's screens refresh. */
+export function notifyCouncilChanged(io: SocketServer, council: { id: string; districtId: string }) {
+  io.in(`council:${council.id}`).emit(SERVER_EVENTS.councilChanged);
+  io.in(`district-staff:${council.districtId}`).emit(SERVER_EVENTS.districtChanged);
+}

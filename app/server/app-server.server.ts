@@ -8,6 +8,7 @@ import express from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { openDatabase, type Database } from "../../db/client.server";
+import { endExpiredTerms } from "../domain/councils.server";
 import { createRealtime } from "../realtime/socket.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
 import type { Env } from "../utils/env.server";
@@ -189,6 +190,17 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   }, 60 * 60 * 1000);
   housekeeping.unref();
 
+  // Council terms end on their last day; every instance checks, the guarded update keeps it single.
+  const endTerms = () =>
+    endExpiredTerms(database.db)
+      .then((ended) => {
+        if (ended) logger.info({ ended }, "council terms ended");
+      })
+      .catch((err) => logger.warn({ err }, "ending council terms failed"));
+  void endTerms();
+  const termTimer = setInterval(endTerms, 10 * 60 * 1000);
+  termTimer.unref();
+
   let closed = false;
   return {
     httpServer,
@@ -205,6 +217,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       if (closed) return;
       closed = true;
       clearInterval(housekeeping);
+      clearInterval(termTimer);
       // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
       httpServer.closeIdleConnections?.();
       await realtime.close();

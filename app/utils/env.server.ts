@@ -38,6 +38,8 @@ const EnvSchema = z
     SMS_HTTP_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
     SMS_HTTP_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** How many councils one person may sit on at a time, city-wide. */
+    COUNCIL_SEATS_PER_PERSON: z.coerce.number().int().min(1).max(10).default(1),
     CITY_NAME_FA: z.string().min(1).default("همدان"),
     CITY_NAME_EN: z.string().min(1).default("Hamedan"),
   });

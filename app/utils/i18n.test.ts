@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import en from "../../locales/en/common.json";
-import fa from "../../locales/fa/common.json";
+import { resources } from "./i18n";
+
+const fa = resources.fa.common;
+const en = resources.en.common;
 
 type Tree = { [key: string]: string | Tree };
 
@@ -28,7 +30,24 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+function sections(lang: string) {
+  const dir = path.resolve(import.meta.dirname, "..", "..", "locales", lang);
+  return fs.readdirSync(dir).map((file) => ({ file, keys: Object.keys(JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"))) }));
+}
+
 describe("locale files", () => {
+  it("split a language into files whose sections do not overlap", () => {
+    for (const lang of ["fa", "en"]) {
+      const seen = new Map<string, string>();
+      for (const { file, keys } of sections(lang)) {
+        for (const key of keys) {
+          expect(seen.get(key), `${lang}/${file}: section «${key}» also in ${seen.get(key)}`).toBeUndefined();
+          seen.set(key, file);
+        }
+      }
+    }
+  });
+
   it("have the same keys in Persian and English", () => {
     expect([...faKeys.keys()].filter((k) => !enKeys.has(k))).toEqual([]);
     expect([...enKeys.keys()].filter((k) => !faKeys.has(k))).toEqual([]);

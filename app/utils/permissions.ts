@@ -16,18 +16,29 @@ export interface RoleGrant {
   role: RoleName;
   districtId: string | null;
   commissionId: string | null;
+  /** District staff only: what their manager lets them do. */
+  powers?: string[];
 }
+
+export type CouncilRole = "member" | "chair" | "secretary";
 
 export interface Actor {
   id: string;
   roles: RoleGrant[];
+  /** Active council seats: a chair's power covers their own council. */
+  councilRoles?: { councilId: string; role: CouncilRole }[];
 }
 
 export type Scope =
   | { kind: "city" }
   | { kind: "district"; districtId: string }
+  | { kind: "council"; councilId: string; districtId: string }
   | { kind: "commission"; commissionId: string }
   | { kind: "user"; userId: string };
+
+/** What a manager can let district staff do. */
+export const STAFF_POWERS = ["applications", "moderate", "file_on_behalf"] as const;
+export type StaffPower = (typeof STAFF_POWERS)[number];
 
 export const ACTIONS = [
   // Anyone, signed in or not.
@@ -45,9 +56,14 @@ export const ACTIONS = [
   "audit.view",
   // District managers (and, where allowed, their staff) inside their own district.
   "district.manage",
+  "district.overview",
   "district.staff.assign",
   "district.moderate",
   "district.file_on_behalf",
+  "neighborhood.manage",
+  "council.manage",
+  "council.officers.appoint",
+  "membership.decide",
   // The culture and social deputy.
   "deputy.dashboard",
   "deputy.answer",
@@ -58,15 +74,19 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/** A district role, or district staff holding one power ("district_staff:applications"). */
+type DistrictHolder = RoleName | `district_staff:${StaffPower}`;
+
 type Rule =
   | { who: "anyone" }
   | { who: "signed_in" }
   | { who: "self" }
-  | { who: "roles"; city?: RoleName[]; district?: RoleName[]; commission?: RoleName[] };
+  | { who: "roles"; city?: RoleName[]; district?: DistrictHolder[]; commission?: RoleName[]; council?: CouncilRole[] };
 
 /**
- * The whole policy as data. `city` roles act everywhere; `district` and `commission` roles act
- * only when the scope is their own district or commission.
+ * The whole policy as data. `city` roles act everywhere; `district` roles act only in their own
+ * district (and its councils); `commission` roles only in their own commission; `council` seats
+ * only in their own council.
  */
 const POLICY: Record<Action, Rule> = {
   "public.read": { who: "anyone" },
@@ -80,9 +100,14 @@ const POLICY: Record<Action, Rule> = {
   "role.assign": { who: "roles", city: ["admin"] },
   "audit.view": { who: "roles", city: ["admin"], district: ["district_manager"] },
   "district.manage": { who: "roles", district: ["district_manager"] },
+  "district.overview": { who: "roles", district: ["district_manager", "district_staff"] },
   "district.staff.assign": { who: "roles", district: ["district_manager"] },
-  "district.moderate": { who: "roles", district: ["district_manager", "district_staff"] },
-  "district.file_on_behalf": { who: "roles", district: ["district_manager", "district_staff"] },
+  "district.moderate": { who: "roles", district: ["district_manager", "district_staff:moderate"] },
+  "district.file_on_behalf": { who: "roles", district: ["district_manager", "district_staff:file_on_behalf"] },
+  "neighborhood.manage": { who: "roles", district: ["district_manager"] },
+  "council.manage": { who: "roles", district: ["district_manager"] },
+  "council.officers.appoint": { who: "roles", district: ["district_manager"] },
+  "membership.decide": { who: "roles", district: ["district_manager", "district_staff:applications"] },
   "deputy.dashboard": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.answer": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.publish_policy": { who: "roles", city: ["deputy"] },
@@ -102,16 +127,26 @@ export function can(actor: Actor | null | undefined, action: Action, scope: Scop
       return Boolean(actor) && scope.kind === "user" && scope.userId === actor!.id;
     case "roles": {
       if (!actor) return false;
-      return actor.roles.some((grant) => {
+      const inDistrict = (districtId: string | null) =>
+        (scope.kind === "district" || scope.kind === "council") && districtId !== null && districtId === scope.districtId;
+      const byRole = actor.roles.some((grant) => {
         if (rule.city?.includes(grant.role)) return true;
-        if (rule.district?.includes(grant.role)) {
-          return scope.kind === "district" && grant.districtId === scope.districtId;
+        if (rule.district && inDistrict(grant.districtId)) {
+          if (rule.district.includes(grant.role)) return true;
+          if (grant.role === "district_staff") {
+            return (grant.powers ?? []).some((power) => rule.district!.includes(`district_staff:${power as StaffPower}`));
+          }
         }
         if (rule.commission?.includes(grant.role)) {
           return scope.kind === "commission" && grant.commissionId === scope.commissionId;
         }
         return false;
       });
+      if (byRole) return true;
+      if (rule.council && scope.kind === "council") {
+        return (actor.councilRoles ?? []).some((seat) => seat.councilId === scope.councilId && rule.council!.includes(seat.role));
+      }
+      return false;
     }
   }
 }
@@ -139,9 +174,10 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string): bool
   if (!id || extra !== undefined || !/^[0-9a-f-]{36}$/i.test(id)) return false;
   switch (kind) {
     case "district":
+    case "council":
       return true;
     case "district-staff":
-      return can(actor, "district.moderate", { kind: "district", districtId: id });
+      return can(actor, "district.overview", { kind: "district", districtId: id });
     case "commission":
       return can(actor, "commission.review", { kind: "commission", commissionId: id });
     case "user":

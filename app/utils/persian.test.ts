@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseJalaliDate,
+  toJalaliInput,
   foldDigits,
   formatDate,
   formatNumber,
@@ -559,5 +561,39 @@ describe('formatRelative', () => {
       const out = formatRelative(ago(s), now);
       expect(ASCII_DIGIT.test(out), `${s}: ${out}`).toBe(false);
     }
+  });
+});
+
+describe('Jalali dates typed by people', () => {
+  it('parses the usual forms to ISO dates', () => {
+    expect(parseJalaliDate('۱۴۰۵/۰۹/۰۱')).toBe('2026-11-22');
+    expect(parseJalaliDate('1405-9-1')).toBe('2026-11-22');
+    expect(parseJalaliDate('١٤٠٥.٠٩.٠١')).toBe('2026-11-22');
+    expect(parseJalaliDate('1403/01/01')).toBe('2024-03-20');
+    expect(parseJalaliDate('1404/01/01')).toBe('2025-03-21');
+  });
+
+  it('refuses days that do not exist', () => {
+    expect(parseJalaliDate('1404/12/30')).toBeNull(); // 1404 is a common year
+    expect(parseJalaliDate('1403/12/30')).toBe('2025-03-20'); // 1403 is a leap year
+    expect(parseJalaliDate('1405/07/31')).toBeNull();
+    expect(parseJalaliDate('1405/13/01')).toBeNull();
+    expect(parseJalaliDate('1405/00/10')).toBeNull();
+    expect(parseJalaliDate('2026-11-22')).toBeNull();
+    expect(parseJalaliDate('فردا')).toBeNull();
+    expect(parseJalaliDate('')).toBeNull();
+  });
+
+  it('round-trips every day of several years', () => {
+    const start = Date.UTC(2023, 0, 1);
+    for (let i = 0; i < 366 * 4; i++) {
+      const iso = new Date(start + i * 86_400_000).toISOString().slice(0, 10);
+      expect(parseJalaliDate(toJalaliInput(iso))).toBe(iso);
+    }
+  });
+
+  it('writes dates for inputs in Persian or Latin digits', () => {
+    expect(toJalaliInput('2026-11-22')).toBe('۱۴۰۵/۰۹/۰۱');
+    expect(toJalaliInput('2026-11-22', 'latn')).toBe('1405/09/01');
   });
 });

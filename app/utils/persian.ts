@@ -260,3 +260,48 @@ export function formatRelative(
   if (hours < 24) return rtf.format(sign * hours, 'hour');
   return rtf.format(sign * Math.round(abs / DAY), 'day');
 }
+
+// ---------------------------------------------------------------------------
+// Jalali (Solar Hijri) calendar dates typed by people, e.g. «۱۴۰۵/۰۹/۰۱».
+
+const jalaliParts = new Intl.DateTimeFormat('en-US-u-ca-persian-nu-latn', {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+});
+
+/** The Jalali year, month and day of a UTC calendar day. */
+export function jalaliOf(date: Date): { year: number; month: number; day: number } {
+  const parts = Object.fromEntries(jalaliParts.formatToParts(date).map((p) => [p.type, p.value]));
+  return { year: parseInt(parts.year!, 10), month: parseInt(parts.month!, 10), day: parseInt(parts.day!, 10) };
+}
+
+/**
+ * «۱۴۰۵/۰۹/۰۱», «1405-9-1» or «۱۴۰۵.۰۹.۰۱» → '2026-11-22' (ISO, Gregorian). Null for anything that
+ * is not a real Jalali day (1405/12/30 in a common year, month 13, …). Uses the platform's own
+ * Persian calendar, so leap years follow the same rules as every date shown in the app.
+ */
+export function parseJalaliDate(input: string): string | null {
+  const match = foldDigits(normalizeText(input)).match(/^(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})$/);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1300 || year > 1500 || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  if (month > 6 && day > 30) return null;
+  const dayOfYear = month <= 6 ? (month - 1) * 31 + day - 1 : 186 + (month - 7) * 30 + day - 1;
+  // Nowruz falls on 19–22 March; start from 20 March and look a few days either way.
+  const guess = Date.UTC(year + 621, 2, 20) + dayOfYear * 86_400_000;
+  for (const shift of [0, 1, -1, 2, -2, 3, -3]) {
+    const candidate = new Date(guess + shift * 86_400_000);
+    const j = jalaliOf(candidate);
+    if (j.year === year && j.month === month && j.day === day) return candidate.toISOString().slice(0, 10);
+  }
+  return null;
+}
+
+/** '2026-11-22' → «۱۴۰۵/۰۹/۰۱» (or Latin digits), the form people type dates in. */
+export function toJalaliInput(isoDate: string, digits: 'fa' | 'latn' = 'fa'): string {
+  const { year, month, day } = jalaliOf(new Date(`${isoDate}T00:00:00Z`));
+  const text = `${year}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
+  return digits === 'fa' ? toPersianDigits(text) : text;
+}

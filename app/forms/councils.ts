@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { CHARTER_LIMITS, checkTerm } from "~/domain/charter";
+import { parseBoundary } from "~/utils/geojson";
+import { STAFF_POWERS } from "~/utils/permissions";
+import { foldDigits, parseJalaliDate } from "~/utils/persian";
+import { multilineField, phoneField, textField, uuidField } from "./fields";
+
+/** A whole number typed in any digits, within a range. */
+function intField(min: number, max: number, messages: { required: string; invalid: string }) {
+  return z
+    .string({ required_error: messages.required })
+    .max(12, messages.invalid)
+    .transform((v) => foldDigits(v).replace(/[\s,٬]/g, ""))
+    .pipe(z.string().regex(/^\d+$/, messages.invalid))
+    .transform(Number)
+    .pipe(z.number().int().min(min, messages.invalid).max(max, messages.invalid));
+}
+
+/** A Jalali date as people type it («۱۴۰۵/۰۹/۰۱»), stored as an ISO date. */
+function jalaliDateField(required: string) {
+  return z
+    .string({ required_error: required })
+    .max(40, "date_invalid")
+    .transform((value, ctx) => {
+      const iso = parseJalaliDate(value);
+      if (!iso) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "date_invalid" });
+        return z.NEVER;
+      }
+      return iso;
+    });
+}
+
+export const NeighborhoodSchema = z.object({
+  name: textField({ min: 2, max: 80, required: "name_required", tooShort: "name_too_short", tooLong: "name_too_long" }),
+  description: multilineField({ max: 4000, tooLong: "description_too_long" }),
+  boundary: z
+    .string()
+    .max(400_000, "boundary_too_large")
+    .optional()
+    .transform((value, ctx) => {
+      if (!value || !value.trim()) return null;
+      const parsed = parseBoundary(value.trim());
+      if (!parsed.ok) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.boundary;
+    }),
+});
+
+const termFields = {
+  termStart: jalaliDateField("term_start_required"),
+  termEnd: jalaliDateField("term_end_required"),
+};
+
+function refineTerm(value: { termStart: string; termEnd: string }, ctx: z.RefinementCtx) {
+  const problem = checkTerm(value.termStart, value.termEnd);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["termEnd"], message: problem });
+}
+
+export const CharterSchema = z
+  .object({
+    ...termFields,
+    quorumPercent: intField(CHARTER_LIMITS.quorumPercent.min, CHARTER_LIMITS.quorumPercent.max, {
+      required: "quorum_required",
+      invalid: "quorum_invalid",
+    }),
+    votingPeriodDays: intField(CHARTER_LIMITS.votingPeriodDays.min, CHARTER_LIMITS.votingPeriodDays.max, {
+      required: "voting_period_required",
+      invalid: "voting_period_invalid",
+    }),
+    majorityRule: z.enum(["simple", "absolute", "two_thirds"], { errorMap: () => ({ message: "choice_invalid" }) }),
+    proposers: z.enum(["members", "residents"], { errorMap: () => ({ message: "choice_invalid" }) }),
+    supportThreshold: intField(CHARTER_LIMITS.supportThreshold.min, CHARTER_LIMITS.supportThreshold.max, {
+      required: "support_threshold_required",
+      invalid: "support_threshold_invalid",
+    }),
+    ballot: z.enum(["open", "secret"], { errorMap: () => ({ message: "choice_invalid" }) }),
+    reportsToHide: intField(CHARTER_LIMITS.reportsToHide.min, CHARTER_LIMITS.reportsToHide.max, {
+      required: "reports_to_hide_required",
+      invalid: "reports_to_hide_invalid",
+    }),
+  })
+  .superRefine(refineTerm);
+
+export const NewTermSchema = z.object(termFields).superRefine(refineTerm);
+
+export const CouncilStatusSchema = z.object({
+  change: z.enum(["suspend", "resume", "dissolve"], { errorMap: () => ({ message: "choice_invalid" }) }),
+  reason: textField({ min: 5, max: 500, required: "reason_required", tooShort: "reason_too_short", tooLong: "reason_too_long" }),
+});
+
+export const ApplySchema = z.object({
+  statement: multilineField({ max: 1000, tooLong: "statement_too_long" }),
+});
+
+export const DecideSchema = z
+  .object({
+    applicationId: uuidField(),
+    decision: z.enum(["approve", "reject"], { errorMap: () => ({ message: "choice_invalid" }) }),
+    reason: z
+      .string()
+      .max(2000, "reason_too_long")
+      .optional()
+      .transform((v) => (v ?? "").trim()),
+  })
+  .superRefine((value, ctx) => {
+    if (value.decision === "reject" && value.reason.length < 5) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["reason"], message: "reject_reason_required" });
+    }
+    if (value.reason.length > 500) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["reason"], message: "reason_too_long" });
+  });
+
+export const InviteSchema = z.object({ phone: phoneField() });
+
+export const AppointSchema = z.object({
+  membershipId: uuidField("member_required"),
+  office: z.enum(["chair", "secretary"], { errorMap: () => ({ message: "choice_invalid" }) }),
+  // The holder the manager saw when the page loaded ("none" when the office was empty).
+  expectedHolder: z.string().max(40).optional().default("none"),
+});
+
+export const RemoveMemberSchema = z.object({
+  membershipId: uuidField(),
+  reason: textField({ min: 5, max: 500, required: "reason_required", tooShort: "reason_too_short", tooLong: "reason_too_long" }),
+});
+
+export const StaffSchema = z.object({
+  phone: phoneField(),
+  powers: z
+    .array(z.enum(STAFF_POWERS, { errorMap: () => ({ message: "choice_invalid" }) }))
+    .optional()
+    .default([]),
+});
