@@ -61,6 +61,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             displayName: user.displayName,
             roles: user.roles,
             isAdmin: can(user, "admin.access"),
+            // Districts whose work screens this person may open (managers and their staff).
+            manages: user.roles.filter((r) => r.districtId && (r.role === "district_manager" || r.role === "district_staff")).length > 0,
           }
         : null,
       showDevOutbox: env.NODE_ENV !== "production" && env.SMS_PROVIDER === "local",

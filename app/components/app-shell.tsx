@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useRootData } from "~/root";
 import { ConnectionIndicator } from "./connection-indicator";
-import { HomeIcon, PersonIcon, SettingsIcon } from "./icons";
+import { CouncilIcon, DeskIcon, HomeIcon, PersonIcon, SettingsIcon } from "./icons";
 
 /** The frame of every page: who is signed in, where to go, which language, whether live updates work. */
 export function AppShell({ children }: { children: ReactNode }) {
@@ -33,6 +33,16 @@ export function AppShell({ children }: { children: ReactNode }) {
             <NavLink to="/" end className="topnav__link">
               {t("nav.home")}
             </NavLink>
+            {user ? (
+              <NavLink to="/me/councils" className="topnav__link">
+                {t("nav.my_councils")}
+              </NavLink>
+            ) : null}
+            {user?.manages ? (
+              <NavLink to="/manage" className="topnav__link">
+                {t("nav.manage")}
+              </NavLink>
+            ) : null}
             {user?.isAdmin ? (
               <NavLink to="/admin" className="topnav__link">
                 {t("nav.admin")}
@@ -90,10 +100,22 @@ export function AppShell({ children }: { children: ReactNode }) {
           <HomeIcon className="bottomnav__icon" />
           {t("nav.home")}
         </NavLink>
+        {user ? (
+          <NavLink to="/me/councils" className="bottomnav__item">
+            <CouncilIcon className="bottomnav__icon" />
+            {t("nav.my_councils_short")}
+          </NavLink>
+        ) : null}
+        {user?.manages ? (
+          <NavLink to="/manage" className="bottomnav__item">
+            <DeskIcon className="bottomnav__icon" />
+            {t("nav.manage_short")}
+          </NavLink>
+        ) : null}
         {user?.isAdmin ? (
           <NavLink to="/admin" className="bottomnav__item">
             <SettingsIcon className="bottomnav__icon" />
-            {t("nav.admin")}
+            {t("nav.admin_short")}
           </NavLink>
         ) : null}
         {user ? (

@@ -39,3 +39,23 @@ export function SettingsIcon({ className }: IconProps) {
     </svg>
   );
 }
+
+export function CouncilIcon({ className }: IconProps) {
+  return (
+    <svg {...base} className={className}>
+      <circle cx="8" cy="8" r="2.5" />
+      <circle cx="16" cy="8" r="2.5" />
+      <path d="M3.5 18c.8-2.8 2.4-4 4.5-4s3.7 1.2 4.5 4" />
+      <path d="M11.5 18c.8-2.8 2.4-4 4.5-4s3.7 1.2 4.5 4" />
+    </svg>
+  );
+}
+
+export function DeskIcon({ className }: IconProps) {
+  return (
+    <svg {...base} className={className}>
+      <rect x="3.5" y="4.5" width="17" height="11" rx="1.5" />
+      <path d="M9 19.5h6M12 15.5v4" />
+    </svg>
+  );
+}
