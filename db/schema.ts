@@ -304,7 +304,10 @@ export const councilTerms = pgTable(
     endedAt: tstz("ended_at"),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("council_terms_council_number_key").on(t.councilId, t.number)],
+  (t) => [
+    uniqueIndex("council_terms_council_number_key").on(t.councilId, t.number),
+    check("council_terms_order", sql`${t.termEnd} > ${t.termStart}`),
+  ],
 );
 
 export const MEMBERSHIP_ROLES = ["member", "chair", "secretary"] as const;

@@ -332,6 +332,10 @@ export async function startNewTerm(
       .update(applications)
       .set({ termNumber: next })
       .where(and(eq(applications.councilId, councilId), eq(applications.status, "pending")));
+    await tx
+      .update(invitations)
+      .set({ termNumber: next })
+      .where(and(eq(invitations.councilId, councilId), eq(invitations.status, "pending")));
     await recordAudit(tx, {
       actorId,
       action: "council.term_started",

@@ -38,6 +38,16 @@ async function refusalOf<T>(work: () => Promise<T>): Promise<T | Fail> {
   }
 }
 
+/**
+ * Every change that can give or end seats locks the council row first, then the application or
+ * invitation. One order everywhere: a dissolution or a new term waits for a seat being given (and
+ * then ends it), instead of missing it or deadlocking with it.
+ */
+async function lockCouncil(tx: Db, councilId: string) {
+  const [council] = await tx.select({ id: councils.id }).from(councils).where(eq(councils.id, councilId)).for("update");
+  if (!council) throw new Refusal("not_found");
+}
+
 async function activeSeatCount(db: Db, userId: string, exceptCouncilId?: string) {
   const [{ n }] = (await db
     .select({ n: count() })
@@ -54,9 +64,9 @@ async function activeSeatCount(db: Db, userId: string, exceptCouncilId?: string)
 
 /**
  * Gives a person a seat, re-checking everything at the moment of the write: the council is active
- * and in term, the person is not seated here, and not over the city-wide seat limit. A
- * transaction-scoped advisory lock per person keeps two approvals for the same person (in two
- * councils) from both passing the limit check.
+ * and in term, the person is not seated here, and not over the city-wide seat limit. The caller
+ * holds the council's row lock (see lockCouncil); a transaction-scoped advisory lock per person
+ * keeps two approvals for the same person (in two councils) from both passing the limit check.
  */
 async function seat(
   tx: Db,
@@ -151,11 +161,13 @@ export async function withdrawApplication(
       .where(and(eq(applications.id, applicationId), eq(applications.userId, userId), eq(applications.status, "pending")))
       .returning({ councilId: applications.councilId });
     if (!row) return { ok: false as const, error: "already_decided" as const };
+    const [council] = await tx.select({ districtId: councils.districtId }).from(councils).where(eq(councils.id, row.councilId));
     await recordAudit(tx, {
       actorId: userId,
       action: "application.withdrawn",
       subjectType: "application",
       subjectId: applicationId,
+      districtId: council?.districtId,
       councilId: row.councilId,
       requestId,
     });
@@ -198,8 +210,11 @@ export async function respondToInvitation(
   input: { userId: string; phone: string; invitationId: string; accept: boolean; seatLimit: number },
   requestId?: string,
 ): Promise<{ ok: true } | Fail> {
+  const [target] = await db.select({ councilId: invitations.councilId }).from(invitations).where(eq(invitations.id, input.invitationId));
+  if (!target) return { ok: false, error: "already_decided" };
   return refusalOf(() =>
     db.transaction(async (tx) => {
+      await lockCouncil(tx, target.councilId);
       const [invitation] = await tx
         .update(invitations)
         .set({ status: input.accept ? "accepted" : "declined", respondedAt: new Date(), userId: input.userId })
@@ -209,11 +224,13 @@ export async function respondToInvitation(
       if (input.accept) {
         await seat(tx, { councilId: invitation.councilId, userId: input.userId, decidedBy: invitation.invitedBy, seatLimit: input.seatLimit, via: "invitation" }, requestId);
       } else {
+        const [council] = await tx.select({ districtId: councils.districtId }).from(councils).where(eq(councils.id, invitation.councilId));
         await recordAudit(tx, {
           actorId: input.userId,
           action: "invitation.declined",
           subjectType: "invitation",
           subjectId: input.invitationId,
+          districtId: council?.districtId,
           councilId: invitation.councilId,
           requestId,
         });
@@ -235,8 +252,11 @@ export async function decideApplication(
   input: { actorId: string; applicationId: string; decision: "approve" | "reject"; reason: string; seatLimit: number },
   requestId?: string,
 ): Promise<{ ok: true; userId: string; councilId: string } | Fail> {
+  const [target] = await db.select({ councilId: applications.councilId }).from(applications).where(eq(applications.id, input.applicationId));
+  if (!target) return { ok: false, error: "not_found" };
   return refusalOf(() =>
     db.transaction(async (tx) => {
+      await lockCouncil(tx, target.councilId);
       const [application] = await tx
         .update(applications)
         .set({

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { neighborhoods } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
+import type { Boundary } from "../utils/geojson";
 import { searchKey } from "../utils/persian";
 import { recordAudit } from "./audit.server";
 
@@ -9,6 +10,8 @@ export interface NeighborhoodInput {
   districtId: string;
   name: string;
   description: string;
+  /** Already checked by parseBoundary; null when the manager gave none. */
+  boundary?: Boundary | null;
 }
 
 /** Names are unique within a district after Persian normalization («كوي» = «کوی»). */
@@ -26,7 +29,7 @@ export async function createNeighborhood(
   if (dup) return { ok: false, error: "neighborhood_name_taken" };
   try {
     const id = await db.transaction(async (tx) => {
-      const [row] = await tx.insert(neighborhoods).values({ ...input, nameKey }).returning({ id: neighborhoods.id });
+      const [row] = await tx.insert(neighborhoods).values({ ...input, boundary: input.boundary ?? null, nameKey }).returning({ id: neighborhoods.id });
       await recordAudit(tx, {
         actorId,
         action: "neighborhood.created",

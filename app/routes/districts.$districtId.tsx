@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { listNeighborhoodsWithCouncils } from "~/domain/councils.server";
 import { getDistrict } from "~/domain/districts.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
@@ -16,7 +17,8 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
       description: district.description,
       managerName: district.managerName,
     },
-    neighborhoods: district.neighborhoods,
+    // Each card says whether the neighborhood already has a council to join.
+    neighborhoods: await listNeighborhoodsWithCouncils(context.db, district.id),
   };
 }
 
@@ -59,13 +61,27 @@ export default function DistrictPage() {
         ) : (
           <ul className="grid">
             {neighborhoods.map((n) => (
-              <li key={n.id} className="card">
-                <strong dir="auto">{n.name}</strong>
-                {n.description ? (
-                  <p className="muted small" dir="auto">
-                    {n.description}
-                  </p>
-                ) : null}
+              <li key={n.id}>
+                <Link to={`/neighborhoods/${n.id}`} className="card card--link hood-card">
+                  <strong dir="auto">{n.name}</strong>
+                  {n.description ? (
+                    <span className="muted small hood-card__text" dir="auto">
+                      {n.description}
+                    </span>
+                  ) : null}
+                  <span className="hood-card__council">
+                    {n.councilStatus ? (
+                      <>
+                        <span className={`chip status-chip status-chip--${n.councilStatus}`}>
+                          {t(`council.status.${n.councilStatus}`)}
+                        </span>
+                        <span className="muted small">{t("council.member_count", { count: n.memberCount })}</span>
+                      </>
+                    ) : (
+                      <span className="chip">{t("neighborhood.no_council")}</span>
+                    )}
+                  </span>
+                </Link>
               </li>
             ))}
           </ul>

@@ -7,6 +7,9 @@ const C1 = "33333333-3333-4333-8333-333333333333";
 const C2 = "44444444-4444-4444-8444-444444444444";
 const ME = "55555555-5555-4555-8555-555555555555";
 const OTHER = "66666666-6666-4666-8666-666666666666";
+// Councils: CO1 sits in D1, CO2 in D2.
+const CO1 = "88888888-8888-4888-8888-888888888888";
+const CO2 = "99999999-9999-4999-8999-999999999999";
 
 const ROLE_KEYS = [
   "anonymous",
@@ -16,14 +19,22 @@ const ROLE_KEYS = [
   "deputy_staff",
   "district_manager",
   "district_staff",
+  "district_staff+applications",
+  "district_staff+moderate",
+  "district_staff+file_on_behalf",
+  "district_staff+all",
   "commission_member",
+  "council_chair",
 ] as const;
 type RoleKey = (typeof ROLE_KEYS)[number];
+const STAFF_KEYS = ROLE_KEYS.filter((k) => k.startsWith("district_staff"));
 
 const SCOPES = {
   city: { kind: "city" },
   own_district: { kind: "district", districtId: D1 },
   foreign_district: { kind: "district", districtId: D2 },
+  own_council: { kind: "council", councilId: CO1, districtId: D1 },
+  foreign_council: { kind: "council", councilId: CO2, districtId: D2 },
   own_commission: { kind: "commission", commissionId: C1 },
   foreign_commission: { kind: "commission", commissionId: C2 },
   own_user: { kind: "user", userId: ME },
@@ -35,13 +46,21 @@ const EVERYWHERE = Object.keys(SCOPES) as ScopeKey[];
 function actorFor(key: RoleKey): Actor | null {
   if (key === "anonymous") return null;
   if (key === "resident") return { id: ME, roles: [] };
-  const role: RoleName = key;
-  const districtId = role === "district_manager" || role === "district_staff" ? D1 : null;
+  if (key === "council_chair") return { id: ME, roles: [], councilRoles: [{ councilId: CO1, role: "chair" }] };
+  if (key.startsWith("district_staff")) {
+    const suffix = key.split("+")[1];
+    const powers = suffix === "all" ? ["applications", "moderate", "file_on_behalf"] : suffix ? [suffix] : [];
+    return { id: ME, roles: [{ role: "district_staff", districtId: D1, commissionId: null, powers }] };
+  }
+  const role = key as RoleName;
+  const districtId = role === "district_manager" ? D1 : null;
   const commissionId = role === "commission_member" ? C1 : null;
   return { id: ME, roles: [{ role, districtId, commissionId }] };
 }
 
 const SIGNED_IN = ROLE_KEYS.filter((r) => r !== "anonymous");
+/** A district role acts in its own district and in that district's councils. */
+const OWN_DISTRICT: ScopeKey[] = ["own_district", "own_council"];
 const only = (roles: readonly RoleKey[], scopes: ScopeKey[]) =>
   Object.fromEntries(roles.map((r) => [r, scopes])) as Partial<Record<RoleKey, ScopeKey[]>>;
 
@@ -59,11 +78,16 @@ const EXPECTED: Record<string, Partial<Record<RoleKey, ScopeKey[]>>> = {
   "commission.create": { admin: EVERYWHERE },
   "commission.edit": { admin: EVERYWHERE },
   "role.assign": { admin: EVERYWHERE },
-  "audit.view": { admin: EVERYWHERE, district_manager: ["own_district"] },
-  "district.manage": { district_manager: ["own_district"] },
-  "district.staff.assign": { district_manager: ["own_district"] },
-  "district.moderate": { district_manager: ["own_district"], district_staff: ["own_district"] },
-  "district.file_on_behalf": { district_manager: ["own_district"], district_staff: ["own_district"] },
+  "audit.view": { admin: EVERYWHERE, district_manager: OWN_DISTRICT },
+  "district.manage": { district_manager: OWN_DISTRICT },
+  "district.overview": only(["district_manager", ...STAFF_KEYS], OWN_DISTRICT),
+  "district.staff.assign": { district_manager: OWN_DISTRICT },
+  "district.moderate": only(["district_manager", "district_staff+moderate", "district_staff+all"], OWN_DISTRICT),
+  "district.file_on_behalf": only(["district_manager", "district_staff+file_on_behalf", "district_staff+all"], OWN_DISTRICT),
+  "neighborhood.manage": { district_manager: OWN_DISTRICT },
+  "council.manage": { district_manager: OWN_DISTRICT },
+  "council.officers.appoint": { district_manager: OWN_DISTRICT },
+  "membership.decide": only(["district_manager", "district_staff+applications", "district_staff+all"], OWN_DISTRICT),
   "deputy.dashboard": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.answer": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.publish_policy": { deputy: EVERYWHERE },
@@ -98,6 +122,12 @@ describe("permission matrix", () => {
         "district.manage",
         "district.moderate",
         "district.staff.assign",
+        "district.overview",
+        "district.file_on_behalf",
+        "neighborhood.manage",
+        "council.manage",
+        "council.officers.appoint",
+        "membership.decide",
         "commission.review",
         "commission.decide",
         "deputy.dashboard",
@@ -113,7 +143,7 @@ describe("permission matrix", () => {
       id: ME,
       roles: [
         { role: "district_manager", districtId: D1, commissionId: null },
-        { role: "district_staff", districtId: D2, commissionId: null },
+        { role: "district_staff", districtId: D2, commissionId: null, powers: ["moderate"] },
         { role: "commission_member", districtId: null, commissionId: C1 },
       ],
     };
@@ -121,11 +151,71 @@ describe("permission matrix", () => {
     expect(can(actor, "district.manage", SCOPES.own_district)).toBe(true);
     expect(can(actor, "district.manage", SCOPES.foreign_district)).toBe(false);
     expect(can(actor, "district.moderate", SCOPES.foreign_district)).toBe(true);
+    expect(can(actor, "district.moderate", SCOPES.foreign_council)).toBe(true);
+    expect(can(actor, "membership.decide", SCOPES.foreign_district)).toBe(false);
+    expect(can(actor, "membership.decide", SCOPES.own_council)).toBe(true);
+    expect(can(actor, "council.manage", SCOPES.foreign_council)).toBe(false);
     expect(can(actor, "audit.view", SCOPES.foreign_district)).toBe(false);
     expect(can(actor, "district.moderate", d3)).toBe(false);
     expect(can(actor, "commission.decide", SCOPES.own_commission)).toBe(true);
     expect(can(actor, "commission.decide", SCOPES.foreign_commission)).toBe(false);
     expect(can(actor, "role.assign")).toBe(false);
+  });
+
+  it("keeps each staff grant's powers to that grant's district", () => {
+    const actor: Actor = {
+      id: ME,
+      roles: [
+        { role: "district_staff", districtId: D1, commissionId: null, powers: ["moderate"] },
+        { role: "district_staff", districtId: D2, commissionId: null, powers: ["applications"] },
+      ],
+    };
+    expect(can(actor, "district.moderate", SCOPES.own_district)).toBe(true);
+    expect(can(actor, "district.moderate", SCOPES.foreign_district)).toBe(false);
+    expect(can(actor, "membership.decide", SCOPES.own_council)).toBe(false);
+    expect(can(actor, "membership.decide", SCOPES.foreign_council)).toBe(true);
+    expect(can(actor, "district.overview", SCOPES.foreign_district)).toBe(true);
+  });
+
+  it("ignores staff powers that are not real powers, and powers on other roles", () => {
+    const staff: Actor = {
+      id: ME,
+      roles: [
+        {
+          role: "district_staff",
+          districtId: D1,
+          commissionId: null,
+          powers: ["manage", "district_manager", "district_staff:moderate", "Moderate", " applications", "council.manage", ""],
+        },
+      ],
+    };
+    const granted = ACTIONS.filter((action) => can(staff, action, SCOPES.own_district));
+    expect(granted.sort()).toEqual(["district.overview", "public.read", "resident.participate"]);
+
+    // Powers only mean something on a district_staff grant.
+    const commissioner: Actor = {
+      id: ME,
+      roles: [{ role: "commission_member", districtId: null, commissionId: C1, powers: ["moderate", "applications"] }],
+    };
+    expect(can(commissioner, "district.moderate", SCOPES.own_district)).toBe(false);
+    expect(can(commissioner, "membership.decide", SCOPES.own_council)).toBe(false);
+  });
+
+  it("gives a council chair no district powers over their own council", () => {
+    const chair = actorFor("council_chair");
+    for (const action of ["council.manage", "council.officers.appoint", "membership.decide", "district.overview"] as const) {
+      expect(can(chair, action, SCOPES.own_council), action).toBe(false);
+    }
+    // A seat in a council is not a grant in its district.
+    expect(can(chair, "district.manage", SCOPES.own_district)).toBe(false);
+    expect(can(chair, "audit.view", SCOPES.own_council)).toBe(false);
+  });
+
+  it("decides a council scope by the council's district, not its id", () => {
+    const manager = actorFor("district_manager");
+    // A council of D2 is foreign even if its id were the manager's district id.
+    expect(can(manager, "council.manage", { kind: "council", councilId: D1, districtId: D2 })).toBe(false);
+    expect(can(manager, "council.manage", { kind: "council", councilId: CO2, districtId: D1 })).toBe(true);
   });
 
   it("does not treat a district id as a commission id or the other way round", () => {
@@ -137,16 +227,18 @@ describe("permission matrix", () => {
 });
 
 describe("socket rooms", () => {
-  it("opens the city room and district rooms to everyone, signed in or not", () => {
+  it("opens the city room, district rooms and council rooms to everyone, signed in or not", () => {
     for (const key of ROLE_KEYS) {
       expect(mayJoinRoom(actorFor(key), "city")).toBe(true);
       expect(mayJoinRoom(actorFor(key), `district:${D1}`)).toBe(true);
       expect(mayJoinRoom(actorFor(key), `district:${D2}`)).toBe(true);
+      expect(mayJoinRoom(actorFor(key), `council:${CO1}`)).toBe(true);
+      expect(mayJoinRoom(actorFor(key), `council:${CO2}`)).toBe(true);
     }
   });
 
   it.each([
-    { room: `district-staff:${D1}`, allowed: ["district_manager", "district_staff"] },
+    { room: `district-staff:${D1}`, allowed: ["district_manager", ...STAFF_KEYS] },
     { room: `district-staff:${D2}`, allowed: [] },
     { room: `commission:${C1}`, allowed: ["commission_member"] },
     { room: `commission:${C2}`, allowed: [] },
@@ -165,7 +257,7 @@ describe("socket rooms", () => {
     expect(mayJoinRoom(actorFor("admin"), `user:${OTHER}`)).toBe(false);
   });
 
-  it.each(["district:", "district:abc", `district:${D1}:x`, `unknown:${D1}`, "", `${D1}`, "City", `district-staff:${D1}:x`])(
+  it.each(["district:", "district:abc", `district:${D1}:x`, `unknown:${D1}`, "", `${D1}`, "City", `district-staff:${D1}:x`, "council:", "council:abc", `council:${CO1}:x`, `Council:${CO1}`, `district-staff:${CO1.slice(1)}`])(
     "refuses the malformed room %j",
     (room) => {
       for (const key of ROLE_KEYS) {

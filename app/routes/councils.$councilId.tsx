@@ -1,0 +1,484 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Notice, TextAreaField } from "~/components/form-field";
+import { RelativeTime } from "~/components/relative-time";
+import { applyBlocker, tehranToday, termState } from "~/domain/charter";
+import { councilHistory, getCouncil, getCouncilPublic } from "~/domain/councils.server";
+import { applyToCouncil, leaveCouncil, standingWith, withdrawApplication } from "~/domain/membership.server";
+import { ApplySchema } from "~/forms/councils";
+import { SERVER_EVENTS } from "~/realtime/events";
+import { notifyCouncilChanged } from "~/realtime/notify.server";
+import { useRoom } from "~/realtime/socket-provider";
+import { invariantFound, isUuid } from "~/utils/guards.server";
+import { getT } from "~/utils/i18n.server";
+import { formatDate } from "~/utils/persian";
+import { getUser, requireUser } from "~/utils/session.server";
+
+const DONE = ["applied", "withdrawn", "left"] as const;
+type Done = (typeof DONE)[number];
+
+// Audit data uses column names; the history shows them by their locale names.
+const CHARTER_FIELDS: Record<string, string> = {
+  termStart: "term_start",
+  termEnd: "term_end",
+  quorumPercent: "quorum_percent",
+  votingPeriodHours: "voting_period_hours",
+  majorityRule: "majority_rule",
+  proposers: "proposers",
+  supportThreshold: "support_threshold",
+  ballot: "ballot",
+  reportsToHide: "reports_to_hide",
+};
+
+/** Only what the public history needs: audit data can hold ids that are not for the page. */
+function publicEntry(row: Awaited<ReturnType<typeof councilHistory>>[number]) {
+  const details = row.data ?? {};
+  return {
+    id: row.id,
+    at: row.at,
+    action: row.action,
+    actorName: row.actorName,
+    reason: row.reason,
+    name: typeof details.name === "string" ? details.name : null,
+    termNumber: typeof details.termNumber === "number" ? details.termNumber : null,
+    changed: Array.isArray(details.changed) ? details.changed.filter((f): f is string => typeof f === "string" && f in CHARTER_FIELDS) : [],
+  };
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const found = invariantFound(isUuid(params.councilId) ? await getCouncilPublic(context.db, params.councilId) : null);
+  const { council, neighborhood } = found;
+  const [user, t, history] = await Promise.all([
+    getUser(request, context),
+    getT(request),
+    councilHistory(context.db, council.id, 50),
+  ]);
+  const state = termState(council, tehranToday());
+  let standing: { seatRole: "member" | "chair" | "secretary" | null; pending: boolean; blocker: string | null } | null = null;
+  if (user) {
+    const mine = await standingWith(context.db, user.id, council.id);
+    // Said up front so nobody writes a statement only to be told the council is closed.
+    const blocker =
+      mine.seat || mine.pendingApplicationId
+        ? null
+        : applyBlocker({
+            councilStatus: council.status,
+            termState: state,
+            isMember: false,
+            hasPendingApplication: false,
+            activeSeatsElsewhere: user.councilRoles.filter((s) => s.councilId !== council.id).length,
+            seatLimit: context.env.COUNCIL_SEATS_PER_PERSON,
+          });
+    standing = { seatRole: mine.seat?.role ?? null, pending: Boolean(mine.pendingApplicationId), blocker };
+  }
+  // A term is "past" once a newer one started or it was closed (term end, dissolution).
+  const pastTerms = found.terms
+    .filter((term) => term.number !== council.termNumber || term.endedAt)
+    .map((term) => ({
+      number: term.number,
+      termStart: term.termStart,
+      termEnd: term.termEnd,
+      members: found.past
+        .filter((s) => s.termNumber === term.number)
+        .map((s) => ({ id: s.id, name: s.name, role: s.role, status: s.status })),
+    }));
+  return {
+    title: t("council.title", { name: neighborhood.name }),
+    council: {
+      id: council.id,
+      status: council.status,
+      statusReason: council.statusReason,
+      termNumber: council.termNumber,
+      termStart: council.termStart,
+      termEnd: council.termEnd,
+      quorumPercent: council.quorumPercent,
+      votingPeriodHours: council.votingPeriodHours,
+      majorityRule: council.majorityRule,
+      proposers: council.proposers,
+      supportThreshold: council.supportThreshold,
+      ballot: council.ballot,
+      reportsToHide: council.reportsToHide,
+    },
+    termState: state,
+    neighborhood: {
+      id: neighborhood.id,
+      name: neighborhood.name,
+      districtId: neighborhood.districtId,
+      districtName: neighborhood.districtName,
+    },
+    members: found.active.map((s) => ({ id: s.id, name: s.name, role: s.role })),
+    pendingApplications: found.pendingApplications,
+    pastTerms,
+    history: history.map(publicEntry),
+    standing,
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const council = invariantFound(isUuid(params.councilId) ? await getCouncil(context.db, params.councilId) : null);
+  const user = await requireUser(request, context);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const succeeded = (done: Done) => {
+    notifyCouncilChanged(context.io, council);
+    return redirect(`/councils/${council.id}?done=${done}`);
+  };
+
+  if (intent === "apply") {
+    const submission = parseWithZod(form, { schema: ApplySchema });
+    if (submission.status !== "success") {
+      return data({ intent, result: submission.reply(), error: null }, { status: 400 });
+    }
+    const outcome = await applyToCouncil(
+      context.db,
+      { userId: user.id, councilId: council.id, statement: submission.value.statement, seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
+      context.requestId,
+    );
+    if (!outcome.ok) return data({ intent, result: submission.reply(), error: outcome.error }, { status: 409 });
+    return succeeded("applied");
+  }
+  if (intent === "withdraw") {
+    // The application is looked up from the person, never taken from the form.
+    const { pendingApplicationId } = await standingWith(context.db, user.id, council.id);
+    const outcome = pendingApplicationId
+      ? await withdrawApplication(context.db, user.id, pendingApplicationId, context.requestId)
+      : ({ ok: false, error: "already_decided" } as const);
+    if (!outcome.ok) return data({ intent, result: null, error: outcome.error }, { status: 409 });
+    return succeeded("withdrawn");
+  }
+  if (intent === "leave") {
+    const outcome = await leaveCouncil(context.db, user.id, council.id, context.requestId);
+    if (!outcome.ok) return data({ intent, result: null, error: outcome.error }, { status: 409 });
+    return succeeded("left");
+  }
+  throw new Response("Bad Request", { status: 400 });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+/** Dates of a term are calendar days in Tehran; noon UTC keeps them on the same day. */
+function useDay() {
+  const { i18n } = useTranslation();
+  return (iso: string) => formatDate(`${iso}T12:00:00Z`, i18n.language);
+}
+
+/** Domain errors in the first person where the shared wording speaks of "this person". */
+function useOwnError() {
+  const { t, i18n } = useTranslation();
+  return (code: string) =>
+    i18n.exists(`council.own_errors.${code}`)
+      ? t(`council.own_errors.${code}`)
+      : t(`errors.${code}`, { defaultValue: t("errors.field_invalid") });
+}
+
+// Names are other people's text: isolated so a Latin name cannot reorder the Persian sentence.
+const isolate = (text: string) => `\u2068${text}\u2069`;
+
+export default function CouncilPage() {
+  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing } =
+    useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const day = useDay();
+  const revalidator = useRevalidator();
+  const [searchParams] = useSearchParams();
+  useRoom(`council:${council.id}`, { [SERVER_EVENTS.councilChanged]: () => revalidator.revalidate() });
+  const done = DONE.find((d) => d === searchParams.get("done"));
+  const chair = members.find((m) => m.role === "chair");
+  const secretary = members.find((m) => m.role === "secretary");
+  const others = members.filter((m) => m.role === "member");
+  const days = council.votingPeriodHours / 24;
+
+  return (
+    <main className="page council-page">
+      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
+        <Link to="/">{t("nav.home")}</Link>
+        <span aria-hidden="true"> / </span>
+        <Link to={`/districts/${neighborhood.districtId}`} dir="auto">
+          {neighborhood.districtName}
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <Link to={`/neighborhoods/${neighborhood.id}`} dir="auto">
+          {neighborhood.name}
+        </Link>
+      </nav>
+
+      <header className="stack council-head">
+        <h1>{t("council.title", { name: isolate(neighborhood.name) })}</h1>
+        <p className="council-head__meta">
+          <StatusChip status={council.status} />
+          <span>{t("council.term_number", { number: council.termNumber })}</span>
+          <span className="muted">
+            {t("council.term_range", { start: day(council.termStart), end: day(council.termEnd) })}
+          </span>
+          {state !== "current" ? <span className="chip">{t(`council.term_state.${state}`)}</span> : null}
+        </p>
+        {council.status !== "active" ? (
+          <div className={`council-notice council-notice--${council.status}`} role="note">
+            <p>{t(`council.status_note.${council.status}`)}</p>
+            {council.statusReason ? (
+              <p>
+                {t("council.reason")}: <span dir="auto">{council.statusReason}</span>
+              </p>
+            ) : null}
+          </div>
+        ) : state === "ended" ? (
+          <p className="council-notice council-notice--suspended">{t("council.term_ended_note")}</p>
+        ) : null}
+      </header>
+
+      {done ? <Notice tone="success">{t(`council.done.${done}`)}</Notice> : null}
+
+      <StandingCard standing={standing} councilId={council.id} />
+
+      <div className="columns">
+        <div className="stack">
+          <section className="card stack" aria-labelledby="members-title">
+            <div className="council-section__head">
+              <h2 id="members-title">{t("council.members_title")}</h2>
+              <span className="muted small">{t("council.member_count", { count: members.length })}</span>
+            </div>
+            <dl className="council-officers">
+              <div>
+                <dt>{t("council.roles.chair")}</dt>
+                <dd dir="auto">{chair?.name ?? <span className="muted">{t("council.officer_vacant")}</span>}</dd>
+              </div>
+              <div>
+                <dt>{t("council.roles.secretary")}</dt>
+                <dd dir="auto">{secretary?.name ?? <span className="muted">{t("council.officer_vacant")}</span>}</dd>
+              </div>
+            </dl>
+            {members.length === 0 ? (
+              <p className="empty">{t("council.members_empty")}</p>
+            ) : others.length ? (
+              <ul className="council-people">
+                {others.map((m) => (
+                  <li key={m.id} dir="auto">
+                    {m.name}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {pendingApplications > 0 ? (
+              <p className="muted small">{t("council.pending_count", { count: pendingApplications })}</p>
+            ) : null}
+          </section>
+
+          <section className="card" aria-labelledby="charter-title">
+            <h2 id="charter-title">{t("council.charter_title")}</h2>
+            <dl className="council-charter">
+              <div>
+                <dt>{t("council.charter.quorum_label")}</dt>
+                <dd>{t("council.charter.quorum", { percent: council.quorumPercent })}</dd>
+              </div>
+              <div>
+                <dt>{t("council.charter.voting_period_label")}</dt>
+                <dd>
+                  {Number.isInteger(days)
+                    ? t("council.charter.voting_days", { count: days })
+                    : t("council.charter.voting_hours", { count: council.votingPeriodHours })}
+                </dd>
+              </div>
+              <div>
+                <dt>{t("council.charter.majority_label")}</dt>
+                <dd>{t(`council.charter.majority.${council.majorityRule}`)}</dd>
+              </div>
+              <div>
+                <dt>{t("council.charter.proposers_label")}</dt>
+                <dd>{t(`council.charter.proposers.${council.proposers}`)}</dd>
+              </div>
+              <div>
+                <dt>{t("council.charter.support_label")}</dt>
+                <dd>{t("council.charter.support", { count: council.supportThreshold })}</dd>
+              </div>
+              <div>
+                <dt>{t("council.charter.ballot_label")}</dt>
+                <dd>{t(`council.charter.ballot.${council.ballot}`)}</dd>
+              </div>
+              <div>
+                <dt>{t("council.charter.reports_label")}</dt>
+                <dd>{t("council.charter.reports", { count: council.reportsToHide })}</dd>
+              </div>
+            </dl>
+          </section>
+
+          {pastTerms.length ? (
+            <section className="card stack" aria-labelledby="terms-title">
+              <h2 id="terms-title">{t("council.terms_title")}</h2>
+              <ul className="list">
+                {pastTerms.map((term) => (
+                  <li key={term.number} className="list__item">
+                    <strong>{t("council.term_number", { number: term.number })}</strong>{" "}
+                    <span className="muted small">
+                      {t("council.term_range", { start: day(term.termStart), end: day(term.termEnd) })}
+                    </span>
+                    {term.members.length ? (
+                      <ul className="council-people council-people--small">
+                        {term.members.map((m) => (
+                          <li key={m.id}>
+                            <span dir="auto">{m.name}</span>
+                            {m.role !== "member" ? <span className="chip">{t(`council.roles.${m.role}`)}</span> : null}
+                            {m.status === "left" || m.status === "removed" ? (
+                              <span className="muted"> · {t(`council.seat_end.${m.status}`)}</span>
+                            ) : null}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <p className="muted small">{t("council.term_members_empty")}</p>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </div>
+
+        <section className="card stack" id="history" aria-labelledby="history-title">
+          <h2 id="history-title">{t("council.history_title")}</h2>
+          <p className="muted small">{t("council.history_intro")}</p>
+          <HistoryList entries={history} />
+        </section>
+      </div>
+    </main>
+  );
+}
+
+function StatusChip({ status }: { status: "active" | "suspended" | "dissolved" }) {
+  const { t } = useTranslation();
+  return <span className={`chip status-chip status-chip--${status}`}>{t(`council.status.${status}`)}</span>;
+}
+
+function StandingCard({
+  standing,
+  councilId,
+}: {
+  standing: { seatRole: "member" | "chair" | "secretary" | null; pending: boolean; blocker: string | null } | null;
+  councilId: string;
+}) {
+  const { t } = useTranslation();
+  const actionData = useActionData<typeof action>();
+  const ownError = useOwnError();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    id: "apply",
+    lastResult: actionData?.intent === "apply" ? actionData.result : undefined,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplySchema }),
+  });
+
+  let body;
+  if (!standing) {
+    const back = encodeURIComponent(`/councils/${councilId}`);
+    body = (
+      <p>
+        <Link to={`/login?redirectTo=${back}`} className="button">
+          {t("council.sign_in_to_apply")}
+        </Link>{" "}
+        <span className="muted small">
+          {t("council.no_account")} <Link to="/signup">{t("nav.sign_up")}</Link>
+        </span>
+      </p>
+    );
+  } else if (standing.seatRole) {
+    body = (
+      <>
+        <p>{t(`council.standing_seat.${standing.seatRole}`)}</p>
+        <details className="council-confirm">
+          <summary>{t("council.leave")}</summary>
+          <Form method="post" className="form">
+            <p className="muted small">{t("council.leave_intro")}</p>
+            <button type="submit" name="intent" value="leave" className="button button--danger" disabled={busy}>
+              {t("council.leave_confirm")}
+            </button>
+          </Form>
+        </details>
+      </>
+    );
+  } else if (standing.pending) {
+    body = (
+      <>
+        <p>{t("council.standing_pending")}</p>
+        <Form method="post">
+          <button type="submit" name="intent" value="withdraw" className="button button--ghost" disabled={busy}>
+            {t("council.withdraw")}
+          </button>
+        </Form>
+      </>
+    );
+  } else if (standing.blocker) {
+    body = <Notice>{ownError(standing.blocker)}</Notice>;
+  } else {
+    body = (
+      <Form method="post" {...getFormProps(form)} className="form">
+        <p className="muted">{t("council.apply_intro")}</p>
+        <TextAreaField field={fields.statement} label={t("council.statement_label")} hint={t("council.statement_hint")} />
+        <button type="submit" name="intent" value="apply" className="button" disabled={busy}>
+          {busy ? t("common.sending") : t("council.apply_submit")}
+        </button>
+      </Form>
+    );
+  }
+
+  return (
+    <section className="card stack council-standing" aria-labelledby="standing-title">
+      <div className="council-section__head">
+        <h2 id="standing-title">{t("council.standing_title")}</h2>
+        {standing ? (
+          <Link to="/me/councils" className="small">
+            {t("council.my_councils")}
+          </Link>
+        ) : null}
+      </div>
+      {actionData?.error ? (
+        <div className="alert alert--error" role="alert">
+          <p>{ownError(actionData.error)}</p>
+        </div>
+      ) : null}
+      {body}
+    </section>
+  );
+}
+
+function HistoryList({ entries }: { entries: ReturnType<typeof publicEntry>[] }) {
+  const { t } = useTranslation();
+  if (!entries.length) return <p className="empty">{t("council.history_empty")}</p>;
+  return (
+    <ol className="list council-history">
+      {entries.map((e) => {
+        const fields = e.changed.map((f) => t(`history.field.${CHARTER_FIELDS[f]}`)).join(t("history.list_separator"));
+        const byline =
+          e.actorName && e.actorName !== e.name
+            ? t("history.by", { name: isolate(e.actorName) })
+            : e.action === "council.term_ended"
+              ? t("history.system")
+              : null;
+        return (
+          <li key={e.id} className="list__item council-history__item">
+            <p className="council-history__what">
+              {t(`history.action.${e.action}`, {
+                name: isolate(e.name ?? t("history.someone")),
+                termNumber: e.termNumber ?? undefined,
+                defaultValue: t("history.unknown"),
+              })}
+            </p>
+            {fields ? <p className="small">{t("history.changed", { fields })}</p> : null}
+            {e.reason ? (
+              <p className="small council-history__reason">
+                {t("history.reason")}: <span dir="auto">{e.reason}</span>
+              </p>
+            ) : null}
+            <p className="muted small council-history__meta">
+              <RelativeTime value={e.at} />
+              {byline ? <> · {byline}</> : null}
+            </p>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,224 @@
+import { getCollectionProps, getFormProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { FieldErrors, FormErrors, Notice, TextField } from "~/components/form-field";
+import { getDistrict } from "~/domain/districts.server";
+import { assignRole, listRoleHolders, revokeRole, setStaffPowers } from "~/domain/roles.server";
+import { RevokeSchema } from "~/forms/admin";
+import { StaffSchema } from "~/forms/councils";
+import { uuidField } from "~/forms/fields";
+import { notifyAuthChanged } from "~/realtime/notify.server";
+import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { getT } from "~/utils/i18n.server";
+import { STAFF_POWERS } from "~/utils/permissions";
+import { formatDate } from "~/utils/persian";
+
+// Changing an existing staff member's powers: the same checkboxes, aimed at one assignment.
+const StaffPowersSchema = StaffSchema.pick({ powers: true }).extend({ assignmentId: uuidField() });
+
+async function guard({ request, context, params }: LoaderFunctionArgs) {
+  const districtId = invariantFound(isUuid(params.districtId) ? params.districtId : null);
+  const user = await requireUserWith(request, context, "district.staff.assign", { kind: "district", districtId });
+  return { user, districtId };
+}
+
+function listStaff(db: LoaderFunctionArgs["context"]["db"], districtId: string) {
+  return listRoleHolders(db, { districtId, role: "district_staff" });
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { districtId } = await guard(args);
+  const { context, request } = args;
+  const [district, staff, t] = await Promise.all([getDistrict(context.db, districtId), listStaff(context.db, districtId), getT(request)]);
+  return {
+    title: `${t("manage.tab_staff")} · ${invariantFound(district).name}`,
+    districtId,
+    // Names and powers only: the manager knows their colleagues' numbers already.
+    staff: staff.map((s) => ({ id: s.id, name: s.displayName, powers: s.powers ?? [], grantedAt: s.grantedAt })),
+  };
+}
+
+type Done = "staff_added" | "powers_saved" | "staff_removed";
+
+export async function action(args: ActionFunctionArgs) {
+  const { user, districtId } = await guard(args);
+  const { context, request } = args;
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const key = String(form.get("assignmentId") ?? "");
+  const reply = (result: SubmissionResult<string[]>, status: 200 | 400 | 409, done: Done | null = null) =>
+    data({ intent, key, result, done }, { status });
+
+  if (intent === "add") {
+    const submission = parseWithZod(form, { schema: StaffSchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    const outcome = await assignRole(
+      context.db,
+      user.id,
+      { phone: submission.value.phone, role: "district_staff", districtId, powers: submission.value.powers },
+      context.requestId,
+    );
+    if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
+    notifyAuthChanged(context.io, outcome.userId);
+    return reply(submission.reply({ resetForm: true }), 200, "staff_added");
+  }
+  if (intent === "powers") {
+    const submission = parseWithZod(form, { schema: StaffPowersSchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    const outcome = await setStaffPowers(context.db, user.id, { ...submission.value, districtId }, context.requestId);
+    if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
+    notifyAuthChanged(context.io, outcome.userId);
+    return reply(submission.reply(), 200, "powers_saved");
+  }
+  if (intent === "revoke") {
+    const submission = parseWithZod(form, { schema: RevokeSchema });
+    if (submission.status !== "success") return reply(submission.reply(), 400);
+    // A manager ends staff roles only: not their own manager role, nor anything outside the district.
+    const staff = await listStaff(context.db, districtId);
+    if (!staff.some((s) => s.id === submission.value.assignmentId)) return reply(submission.reply({ formErrors: ["not_found"] }), 409);
+    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId, { districtId });
+    if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
+    notifyAuthChanged(context.io, outcome.userId);
+    return reply(submission.reply(), 200, "staff_removed");
+  }
+  throw new Response("Bad Request", { status: 400 });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+type ActionData = { intent: string; key: string; result: SubmissionResult<string[]>; done: Done | null };
+
+export default function DistrictStaff() {
+  const { staff } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const { t } = useTranslation();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    id: "add-staff",
+    lastResult: actionData?.intent === "add" ? actionData.result : undefined,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: StaffSchema }),
+  });
+  // A refusal for someone no longer listed (removed in another tab) is shown above the list.
+  const orphan =
+    actionData && actionData.intent !== "add" && !actionData.done && !staff.some((s) => s.id === actionData.key)
+      ? actionData.result.error?.[""]
+      : null;
+
+  return (
+    <div className="stack">
+      {actionData?.done ? <Notice tone="success">{t(`manage.done_${actionData.done}`)}</Notice> : null}
+      <FormErrors errors={orphan} />
+      <div className="columns">
+        <section className="card stack" aria-labelledby="staff-title">
+          <h2 id="staff-title">{t("manage.staff_title")}</h2>
+          <p className="muted small">{t("manage.staff_intro")}</p>
+          {staff.length === 0 ? (
+            <p className="empty">{t("manage.staff_empty")}</p>
+          ) : (
+            <ul className="list">
+              {staff.map((s) => (
+                <li key={s.id} className="list__item">
+                  <StaffRow person={s} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="card stack" aria-labelledby="add-staff-title">
+          <h2 id="add-staff-title">{t("manage.add_staff")}</h2>
+          <Form method="post" {...getFormProps(form)} className="form">
+            <FormErrors errors={form.errors} />
+            <TextField
+              field={fields.phone}
+              label={t("manage.staff_phone")}
+              hint={t("manage.staff_phone_hint")}
+              type="tel"
+              ltr
+              inputProps={{ inputMode: "tel", autoComplete: "off", placeholder: t("auth.phone_placeholder") }}
+            />
+            <PowerChoices field={fields.powers} />
+            <button type="submit" name="intent" value="add" className="button" disabled={busy}>
+              {t("manage.add_staff_submit")}
+            </button>
+          </Form>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function StaffRow({ person }: { person: { id: string; name: string; powers: string[]; grantedAt: string | Date } }) {
+  const { t, i18n } = useTranslation();
+  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const reply = actionData?.intent === "powers" && actionData.key === person.id ? actionData : undefined;
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    id: `powers-${person.id}`,
+    lastResult: reply?.result,
+    defaultValue: { powers: person.powers },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: StaffPowersSchema }),
+  });
+  const revokeError = actionData?.intent === "revoke" && actionData.key === person.id ? actionData.result.error?.[""] : null;
+  return (
+    <div className="stack staff-row">
+      <div>
+        <strong dir="auto">{person.name}</strong>
+        <div className="muted small">{t("manage.staff_since", { date: formatDate(person.grantedAt, i18n.language) })}</div>
+        {person.powers.length ? (
+          <ul className="chips staff-row__powers">
+            {person.powers.map((p) => (
+              <li key={p} className="chip chip--accent">
+                {t(`manage.power_${p}`)}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted small">{t("manage.no_powers")}</p>
+        )}
+      </div>
+      <details className="manage-details" open={Boolean(reply && !reply.done)}>
+        <summary>{t("manage.change_powers")}</summary>
+        <Form method="post" {...getFormProps(form)} className="form">
+          <FormErrors errors={form.errors} />
+          <input type="hidden" name="assignmentId" value={person.id} />
+          <PowerChoices field={fields.powers} />
+          <button type="submit" name="intent" value="powers" className="button button--ghost button--small" disabled={busy}>
+            {t("common.save")}
+          </button>
+        </Form>
+      </details>
+      <Form method="post" className="staff-row__remove">
+        <FormErrors errors={revokeError} />
+        <input type="hidden" name="assignmentId" value={person.id} />
+        <button type="submit" name="intent" value="revoke" className="button button--danger button--small" disabled={busy}>
+          {t("manage.remove_staff")}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
+function PowerChoices({ field }: { field: FieldMetadata<string[] | undefined> }) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="choice">
+      <legend className="field__label">{t("manage.powers_legend")}</legend>
+      {getCollectionProps(field, { type: "checkbox", options: [...STAFF_POWERS] }).map((props) => (
+        <label key={props.key} className="choice__option">
+          <input {...props} key={props.key} />
+          <span>
+            <span className="choice__title">{t(`manage.power_${props.value}`)}</span>
+            <span className="choice__hint">{t(`manage.power_${props.value}_hint`)}</span>
+          </span>
+        </label>
+      ))}
+      <FieldErrors id={field.errorId} errors={field.errors} />
+    </fieldset>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

@@ -1,0 +1,235 @@
+import { getCollectionProps, getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { FieldErrors, FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
+import { CHARTER_DEFAULTS, tehranToday } from "~/domain/charter";
+import { councilOfNeighborhood, createCouncil, getNeighborhood, updateNeighborhood } from "~/domain/councils.server";
+import { CharterSchema, NeighborhoodSchema } from "~/forms/councils";
+import { SERVER_EVENTS } from "~/realtime/events";
+import { notifyCityChanged, notifyCouncilChanged } from "~/realtime/notify.server";
+import { setFlash } from "~/utils/flash.server";
+import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { getLocale, getT } from "~/utils/i18n.server";
+import { parseJalaliDate, toJalaliInput, toPersianDigits } from "~/utils/persian";
+
+async function guard({ request, context, params }: LoaderFunctionArgs) {
+  const neighborhood = invariantFound(isUuid(params.neighborhoodId) ? await getNeighborhood(context.db, params.neighborhoodId) : null);
+  const user = await requireUserWith(request, context, "neighborhood.manage", { kind: "district", districtId: neighborhood.districtId });
+  return { user, neighborhood };
+}
+
+/** The same day two years on, on the Jalali calendar (Esfand 30 falls back a day when that year has none). */
+function twoYearsLater(isoDate: string) {
+  const [y, m, d] = toJalaliInput(isoDate, "latn").split("/").map(Number) as [number, number, number];
+  const pad = (v: number) => String(v).padStart(2, "0");
+  return parseJalaliDate(`${y + 2}/${pad(m)}/${pad(d)}`) ?? parseJalaliDate(`${y + 2}/${pad(m)}/${pad(d - 1)}`)!;
+}
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { neighborhood } = await guard(args);
+  const { context, request } = args;
+  const [council, t, locale] = await Promise.all([councilOfNeighborhood(context.db, neighborhood.id), getT(request), getLocale(request)]);
+  // Defaults are typed in the digits the person reads; the schema accepts both.
+  const digits = locale === "fa" ? "fa" : "latn";
+  const n = (value: number) => (digits === "fa" ? toPersianDigits(value) : String(value));
+  const today = tehranToday();
+  return {
+    title: `${neighborhood.name} · ${t("manage.title")}`,
+    districtId: neighborhood.districtId,
+    neighborhood: {
+      id: neighborhood.id,
+      name: neighborhood.name,
+      description: neighborhood.description,
+      boundary: neighborhood.boundary ? JSON.stringify(neighborhood.boundary) : "",
+    },
+    council: council ? { id: council.id, status: council.status } : null,
+    charterDefaults: {
+      termStart: toJalaliInput(today, digits),
+      termEnd: toJalaliInput(twoYearsLater(today), digits),
+      quorumPercent: n(CHARTER_DEFAULTS.quorumPercent),
+      votingPeriodDays: n(CHARTER_DEFAULTS.votingPeriodDays),
+      majorityRule: CHARTER_DEFAULTS.majorityRule,
+      proposers: CHARTER_DEFAULTS.proposers,
+      supportThreshold: n(CHARTER_DEFAULTS.supportThreshold),
+      ballot: CHARTER_DEFAULTS.ballot,
+      reportsToHide: n(CHARTER_DEFAULTS.reportsToHide),
+    },
+  };
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { user, neighborhood } = await guard(args);
+  const { context } = args;
+  const form = await args.request.formData();
+  const intent = form.get("intent");
+
+  if (intent === "edit") {
+    const submission = parseWithZod(form, { schema: NeighborhoodSchema });
+    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
+    const outcome = await updateNeighborhood(context.db, user.id, neighborhood.id, submission.value, context.requestId);
+    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
+    notifyCityChanged(context.io);
+    context.io.in(`district-staff:${neighborhood.districtId}`).emit(SERVER_EVENTS.districtChanged);
+    return { intent, result: submission.reply(), done: "neighborhood_saved" as const };
+  }
+
+  if (intent === "create-council") {
+    await requireUserWith(args.request, context, "council.manage", { kind: "district", districtId: neighborhood.districtId });
+    const submission = parseWithZod(form, { schema: CharterSchema });
+    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
+    const outcome = await createCouncil(context.db, user.id, neighborhood.id, submission.value, context.requestId);
+    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
+    notifyCouncilChanged(context.io, { id: outcome.id, districtId: neighborhood.districtId });
+    throw redirect(`/manage/councils/${outcome.id}`, { headers: { "Set-Cookie": await setFlash("saved") } });
+  }
+  throw new Response("Bad Request", { status: 400 });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export default function ManageNeighborhood() {
+  const { districtId, neighborhood, council, charterDefaults } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const busy = useNavigation().state === "submitting";
+  const [editForm, editFields] = useForm({
+    id: "edit-neighborhood",
+    lastResult: actionData?.intent === "edit" ? actionData.result : undefined,
+    defaultValue: { name: neighborhood.name, description: neighborhood.description, boundary: neighborhood.boundary },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: NeighborhoodSchema }),
+  });
+  const [councilForm, councilFields] = useForm({
+    id: "new-council",
+    lastResult: actionData?.intent === "create-council" ? actionData.result : undefined,
+    defaultValue: charterDefaults,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CharterSchema }),
+  });
+
+  return (
+    <div className="stack">
+      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
+        <Link to={`/manage/districts/${districtId}`}>{t("manage.tab_overview")}</Link>
+        <span aria-hidden="true"> / </span>
+        <span dir="auto">{neighborhood.name}</span>
+      </nav>
+      <h2 dir="auto">{t("manage.neighborhood_heading", { name: neighborhood.name })}</h2>
+      {actionData?.done ? <Notice tone="success">{t(`manage.done_${actionData.done}`)}</Notice> : null}
+
+      <div className="columns">
+        {council ? (
+          <section className="card stack">
+            <h3>{t("manage.council_title")}</h3>
+            <p>
+              {t("manage.has_council")}{" "}
+              <span className={`chip status-chip status-chip--${council.status}`}>{t(`manage.status_${council.status}`)}</span>
+            </p>
+            <p>
+              <Link to={`/manage/councils/${council.id}`} className="button">
+                {t("manage.open_council")}
+              </Link>
+            </p>
+          </section>
+        ) : (
+          <section className="card stack" id="new-council" aria-labelledby="new-council-title">
+            <h3 id="new-council-title">{t("manage.form_council")}</h3>
+            <p className="muted small">{t("manage.form_council_intro")}</p>
+            <Form method="post" {...getFormProps(councilForm)} className="form">
+              <FormErrors errors={councilForm.errors} />
+              <CharterFields fields={councilFields} />
+              <button type="submit" name="intent" value="create-council" className="button" disabled={busy}>
+                {t("manage.form_council_submit")}
+              </button>
+            </Form>
+          </section>
+        )}
+
+        <section className="card stack" aria-labelledby="edit-title">
+          <h3 id="edit-title">{t("manage.edit_neighborhood")}</h3>
+          <Form method="post" {...getFormProps(editForm)} className="form">
+            <FormErrors errors={editForm.errors} />
+            <TextField field={editFields.name} label={t("manage.neighborhood_name")} />
+            <TextAreaField field={editFields.description} label={t("manage.neighborhood_identity")} hint={t("manage.neighborhood_identity_hint")} />
+            <details className="manage-details" open={Boolean(editFields.boundary.errors?.length)}>
+              <summary>{neighborhood.boundary ? t("manage.boundary_saved") : t("manage.boundary_optional")}</summary>
+              <div className="manage-boundary">
+                <TextAreaField field={editFields.boundary} label={t("manage.boundary_label")} hint={t("manage.boundary_hint_edit")} rows={5} />
+              </div>
+            </details>
+            <button type="submit" name="intent" value="edit" className="button" disabled={busy}>
+              {t("common.save")}
+            </button>
+          </Form>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+type CharterFieldset = {
+  termStart: FieldMetadata<string>;
+  termEnd: FieldMetadata<string>;
+  quorumPercent: FieldMetadata<string>;
+  votingPeriodDays: FieldMetadata<string>;
+  majorityRule: FieldMetadata<string>;
+  proposers: FieldMetadata<string>;
+  supportThreshold: FieldMetadata<string>;
+  ballot: FieldMetadata<string>;
+  reportsToHide: FieldMetadata<string>;
+};
+
+/** The whole charter: term, voting rules, who may file, moderation. Same fields as on the council's page. */
+function CharterFields({ fields }: { fields: CharterFieldset }) {
+  const { t } = useTranslation();
+  const numeric = { inputMode: "numeric" as const, autoComplete: "off", maxLength: 7 };
+  return (
+    <>
+      <fieldset className="charter-group">
+        <legend>{t("manage.charter_term")}</legend>
+        <div className="charter-pair">
+          <TextField field={fields.termStart} label={t("manage.term_start")} hint={t("manage.date_hint")} ltr inputProps={{ autoComplete: "off", maxLength: 12 }} />
+          <TextField field={fields.termEnd} label={t("manage.term_end")} ltr inputProps={{ autoComplete: "off", maxLength: 12 }} />
+        </div>
+      </fieldset>
+      <fieldset className="charter-group">
+        <legend>{t("manage.charter_voting")}</legend>
+        <div className="charter-pair">
+          <TextField field={fields.quorumPercent} label={t("manage.quorum")} hint={t("manage.quorum_hint")} ltr inputProps={numeric} />
+          <TextField field={fields.votingPeriodDays} label={t("manage.voting_period")} hint={t("manage.voting_period_hint")} ltr inputProps={numeric} />
+        </div>
+        <Choice field={fields.majorityRule} legend={t("manage.majority_rule")} options={["simple", "absolute", "two_thirds"]} prefix="majority" />
+        <Choice field={fields.ballot} legend={t("manage.ballot")} options={["open", "secret"]} prefix="ballot" />
+      </fieldset>
+      <fieldset className="charter-group">
+        <legend>{t("manage.charter_proposals")}</legend>
+        <Choice field={fields.proposers} legend={t("manage.proposers")} options={["residents", "members"]} prefix="proposers" />
+        <TextField field={fields.supportThreshold} label={t("manage.support_threshold")} hint={t("manage.support_threshold_hint")} ltr inputProps={numeric} />
+        <TextField field={fields.reportsToHide} label={t("manage.reports_to_hide")} hint={t("manage.reports_to_hide_hint")} ltr inputProps={numeric} />
+      </fieldset>
+    </>
+  );
+}
+
+function Choice({ field, legend, options, prefix }: { field: FieldMetadata<string>; legend: string; options: string[]; prefix: string }) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="choice" aria-describedby={field.errors?.length ? field.errorId : undefined}>
+      <legend className="field__label">{legend}</legend>
+      {getCollectionProps(field, { type: "radio", options }).map((props) => (
+        <label key={props.key} className="choice__option">
+          <input {...props} key={props.key} />
+          <span>
+            <span className="choice__title">{t(`manage.${prefix}_${props.value}`)}</span>
+            <span className="choice__hint">{t(`manage.${prefix}_${props.value}_hint`)}</span>
+          </span>
+        </label>
+      ))}
+      <FieldErrors id={field.errorId} errors={field.errors} />
+    </fieldset>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

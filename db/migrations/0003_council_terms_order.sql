@@ -1,0 +1,1 @@
+ALTER TABLE "council_terms" ADD CONSTRAINT "council_terms_order" CHECK ("council_terms"."term_end" > "council_terms"."term_start");
