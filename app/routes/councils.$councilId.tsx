@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { Notice, TextAreaField } from "~/components/form-field";
 import { RelativeTime } from "~/components/relative-time";
 import { applyBlocker, tehranToday, termState } from "~/domain/charter";
+import { HistoryList, isolate, publicEntry } from "~/components/council-history";
 import { councilHistory, getCouncil, getCouncilPublic } from "~/domain/councils.server";
 import { applyToCouncil, leaveCouncil, standingWith, withdrawApplication } from "~/domain/membership.server";
 import { ApplySchema } from "~/forms/councils";
@@ -20,33 +21,6 @@ import { getUser, requireUser } from "~/utils/session.server";
 const DONE = ["applied", "withdrawn", "left"] as const;
 type Done = (typeof DONE)[number];
 
-// Audit data uses column names; the history shows them by their locale names.
-const CHARTER_FIELDS: Record<string, string> = {
-  termStart: "term_start",
-  termEnd: "term_end",
-  quorumPercent: "quorum_percent",
-  votingPeriodHours: "voting_period_hours",
-  majorityRule: "majority_rule",
-  proposers: "proposers",
-  supportThreshold: "support_threshold",
-  ballot: "ballot",
-  reportsToHide: "reports_to_hide",
-};
-
-/** Only what the public history needs: audit data can hold ids that are not for the page. */
-function publicEntry(row: Awaited<ReturnType<typeof councilHistory>>[number]) {
-  const details = row.data ?? {};
-  return {
-    id: row.id,
-    at: row.at,
-    action: row.action,
-    actorName: row.actorName,
-    reason: row.reason,
-    name: typeof details.name === "string" ? details.name : null,
-    termNumber: typeof details.termNumber === "number" ? details.termNumber : null,
-    changed: Array.isArray(details.changed) ? details.changed.filter((f): f is string => typeof f === "string" && f in CHARTER_FIELDS) : [],
-  };
-}
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const found = invariantFound(isUuid(params.councilId) ? await getCouncilPublic(context.db, params.councilId) : null);
@@ -174,8 +148,6 @@ function useOwnError() {
       : t(`errors.${code}`, { defaultValue: t("errors.field_invalid") });
 }
 
-// Names are other people's text: isolated so a Latin name cannot reorder the Persian sentence.
-const isolate = (text: string) => `\u2068${text}\u2069`;
 
 export default function CouncilPage() {
   const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing } =
@@ -190,6 +162,7 @@ export default function CouncilPage() {
   const secretary = members.find((m) => m.role === "secretary");
   const others = members.filter((m) => m.role === "member");
   const days = council.votingPeriodHours / 24;
+  const closed = council.status !== "active" ? "council_not_active" : state === "ended" ? "term_ended" : null;
 
   return (
     <main className="page council-page">
@@ -231,7 +204,7 @@ export default function CouncilPage() {
 
       {done ? <Notice tone="success">{t(`council.done.${done}`)}</Notice> : null}
 
-      <StandingCard standing={standing} councilId={council.id} />
+      <StandingCard standing={standing} councilId={council.id} closed={closed} />
 
       <div className="columns">
         <div className="stack">
@@ -251,7 +224,7 @@ export default function CouncilPage() {
               </div>
             </dl>
             {members.length === 0 ? (
-              <p className="empty">{t("council.members_empty")}</p>
+              <p className="empty">{t(council.status === "active" ? "council.members_empty" : "council.members_none")}</p>
             ) : others.length ? (
               <ul className="council-people">
                 {others.map((m) => (
@@ -321,7 +294,10 @@ export default function CouncilPage() {
                             <span dir="auto">{m.name}</span>
                             {m.role !== "member" ? <span className="chip">{t(`council.roles.${m.role}`)}</span> : null}
                             {m.status === "left" || m.status === "removed" ? (
-                              <span className="muted"> · {t(`council.seat_end.${m.status}`)}</span>
+                              <span className="muted">
+                                {t("history.separator")}
+                                {t(`council.seat_end.${m.status}`)}
+                              </span>
                             ) : null}
                           </li>
                         ))}
@@ -354,9 +330,12 @@ function StatusChip({ status }: { status: "active" | "suspended" | "dissolved" }
 function StandingCard({
   standing,
   councilId,
+  closed,
 }: {
   standing: { seatRole: "member" | "chair" | "secretary" | null; pending: boolean; blocker: string | null } | null;
   councilId: string;
+  /** Why nobody can apply right now, known without asking who is looking. */
+  closed: string | null;
 }) {
   const { t } = useTranslation();
   const actionData = useActionData<typeof action>();
@@ -370,7 +349,9 @@ function StandingCard({
   });
 
   let body;
-  if (!standing) {
+  if (!standing && closed) {
+    body = <Notice>{ownError(closed)}</Notice>;
+  } else if (!standing) {
     const back = encodeURIComponent(`/councils/${councilId}`);
     body = (
       <p>
@@ -409,7 +390,8 @@ function StandingCard({
       </>
     );
   } else if (standing.blocker) {
-    body = <Notice>{ownError(standing.blocker)}</Notice>;
+    // The failed action already says the same thing in red.
+    body = actionData?.error === standing.blocker ? null : <Notice>{ownError(standing.blocker)}</Notice>;
   } else {
     body = (
       <Form method="post" {...getFormProps(form)} className="form">
@@ -439,45 +421,6 @@ function StandingCard({
       ) : null}
       {body}
     </section>
-  );
-}
-
-function HistoryList({ entries }: { entries: ReturnType<typeof publicEntry>[] }) {
-  const { t } = useTranslation();
-  if (!entries.length) return <p className="empty">{t("council.history_empty")}</p>;
-  return (
-    <ol className="list council-history">
-      {entries.map((e) => {
-        const fields = e.changed.map((f) => t(`history.field.${CHARTER_FIELDS[f]}`)).join(t("history.list_separator"));
-        const byline =
-          e.actorName && e.actorName !== e.name
-            ? t("history.by", { name: isolate(e.actorName) })
-            : e.action === "council.term_ended"
-              ? t("history.system")
-              : null;
-        return (
-          <li key={e.id} className="list__item council-history__item">
-            <p className="council-history__what">
-              {t(`history.action.${e.action}`, {
-                name: isolate(e.name ?? t("history.someone")),
-                termNumber: e.termNumber ?? undefined,
-                defaultValue: t("history.unknown"),
-              })}
-            </p>
-            {fields ? <p className="small">{t("history.changed", { fields })}</p> : null}
-            {e.reason ? (
-              <p className="small council-history__reason">
-                {t("history.reason")}: <span dir="auto">{e.reason}</span>
-              </p>
-            ) : null}
-            <p className="muted small council-history__meta">
-              <RelativeTime value={e.at} />
-              {byline ? <> · {byline}</> : null}
-            </p>
-          </li>
-        );
-      })}
-    </ol>
   );
 }
 

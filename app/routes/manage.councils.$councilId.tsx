@@ -328,7 +328,7 @@ function RemoveMemberForm({ membershipId, name }: { membershipId: string; name: 
     onValidate: ({ formData }) => parseWithZod(formData, { schema: RemoveMemberSchema }),
   });
   return (
-    <details className="manage-details member-row__remove" open={Boolean(reply && !reply.done)}>
+    <details className="manage-details member-row__remove" open={reply && !reply.done ? true : undefined}>
       <summary>{t("manage.remove_member")}</summary>
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} />
@@ -533,7 +533,7 @@ function StatusForm({ change }: { change: "suspend" | "resume" | "dissolve" }) {
   // Dissolving cannot be undone: it sits behind one more, deliberate step.
   if (change === "dissolve") {
     return (
-      <details className="manage-details manage-details--danger" open={Boolean(reply && !reply.done)}>
+      <details className="manage-details manage-details--danger" open={reply && !reply.done ? true : undefined}>
         <summary>{t("manage.dissolve_open")}</summary>
         {body}
       </details>

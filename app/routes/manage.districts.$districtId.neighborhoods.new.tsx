@@ -77,7 +77,7 @@ export default function NewNeighborhood() {
 function BoundaryField({ field }: { field: Parameters<typeof TextAreaField>[0]["field"] }) {
   const { t } = useTranslation();
   return (
-    <details className="manage-details" open={Boolean(field.errors?.length || field.initialValue)}>
+    <details className="manage-details" open={field.errors?.length || field.initialValue ? true : undefined}>
       <summary>{t("manage.boundary_optional")}</summary>
       <div className="manage-boundary">
         <TextAreaField field={field} label={t("manage.boundary_label")} hint={t("manage.boundary_hint")} rows={5} />

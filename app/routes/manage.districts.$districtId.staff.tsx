@@ -180,7 +180,7 @@ function StaffRow({ person }: { person: { id: string; name: string; powers: stri
           <p className="muted small">{t("manage.no_powers")}</p>
         )}
       </div>
-      <details className="manage-details" open={Boolean(reply && !reply.done)}>
+      <details className="manage-details" open={reply && !reply.done ? true : undefined}>
         <summary>{t("manage.change_powers")}</summary>
         <Form method="post" {...getFormProps(form)} className="form">
           <FormErrors errors={form.errors} />

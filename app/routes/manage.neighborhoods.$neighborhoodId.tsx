@@ -134,7 +134,7 @@ export default function ManageNeighborhood() {
             </p>
           </section>
         ) : (
-          <section className="card stack" id="new-council" aria-labelledby="new-council-title">
+          <section className="card stack" aria-labelledby="new-council-title">
             <h3 id="new-council-title">{t("manage.form_council")}</h3>
             <p className="muted small">{t("manage.form_council_intro")}</p>
             <Form method="post" {...getFormProps(councilForm)} className="form">
@@ -153,7 +153,7 @@ export default function ManageNeighborhood() {
             <FormErrors errors={editForm.errors} />
             <TextField field={editFields.name} label={t("manage.neighborhood_name")} />
             <TextAreaField field={editFields.description} label={t("manage.neighborhood_identity")} hint={t("manage.neighborhood_identity_hint")} />
-            <details className="manage-details" open={Boolean(editFields.boundary.errors?.length)}>
+            <details className="manage-details" open={editFields.boundary.errors?.length ? true : undefined}>
               <summary>{neighborhood.boundary ? t("manage.boundary_saved") : t("manage.boundary_optional")}</summary>
               <div className="manage-boundary">
                 <TextAreaField field={editFields.boundary} label={t("manage.boundary_label")} hint={t("manage.boundary_hint_edit")} rows={5} />

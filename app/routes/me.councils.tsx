@@ -160,7 +160,7 @@ export default function MyCouncilsPage() {
                     <span className="chip chip--accent">{t(`council.roles.${s.role}`)}</span>
                   </strong>
                   <span className="muted small">
-                    {t("my.term", { number: s.termNumber })} · {t("my.since", { date: date(s.startedAt) })}
+                    {t("my.seat_meta", { number: s.termNumber, date: date(s.startedAt) })}
                   </span>
                 </Link>
               </li>
@@ -182,7 +182,13 @@ export default function MyCouncilsPage() {
                   <span className={`chip application-chip application-chip--${a.status}`}>{t(`my.application_status.${a.status}`)}</span>
                 </div>
                 <p className="muted small">
-                  <RelativeTime value={a.decidedAt ?? a.createdAt} />
+                  {t("my.sent")} <RelativeTime value={a.createdAt} />
+                  {a.decidedAt && (a.status === "approved" || a.status === "rejected") ? (
+                    <>
+                      {t("history.separator")}
+                      {t("my.decided")} <RelativeTime value={a.decidedAt} />
+                    </>
+                  ) : null}
                 </p>
                 {a.reason ? (
                   <p className="small">
@@ -228,8 +234,7 @@ export default function MyCouncilsPage() {
                   <span className="chip">{t(`my.end_status.${s.status}`)}</span>
                 </div>
                 <p className="muted small">
-                  {t(`council.roles.${s.role}`)} · {t("my.term", { number: s.termNumber })}
-                  {s.endedAt ? <> · {t("my.ended_on", { date: date(s.endedAt) })}</> : null}
+                  {t("my.past_meta", { role: t(`council.roles.${s.role}`), number: s.termNumber, date: s.endedAt ? date(s.endedAt) : "" })}
                 </p>
                 {s.reason ? (
                   <p className="small">

@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { HistoryList, publicEntry } from "~/components/council-history";
 import { Notice } from "~/components/form-field";
-import { RelativeTime } from "~/components/relative-time";
 import { tehranToday, termState } from "~/domain/charter";
 import {
   councilHistory,
@@ -59,15 +59,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           memberCount: pub.active.length,
         }
       : null,
-    history: history.map((row) => ({
-      id: row.id,
-      at: row.at,
-      action: row.action,
-      actorName: row.actorName,
-      reason: row.reason,
-      name: typeof row.data?.name === "string" ? row.data.name : null,
-      termNumber: typeof row.data?.termNumber === "number" ? row.data.termNumber : null,
-    })),
+    history: history.map(publicEntry),
   };
 }
 
@@ -82,7 +74,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
-const isolate = (text: string) => `\u2068${text}\u2069`;
 
 export default function NeighborhoodPage() {
   const { neighborhood, outline, follow, council, history } = useLoaderData<typeof loader>();
@@ -134,6 +125,7 @@ export default function NeighborhoodPage() {
               <Link to={`/login?redirectTo=${encodeURIComponent(here)}`}>{t("neighborhood.sign_in_to_follow")}</Link>
             )}
           </div>
+          {done ? <Notice tone="success">{t(`neighborhood.done.${done}`)}</Notice> : null}
         </div>
         {outline ? (
           <figure className="card hood-outline">
@@ -149,8 +141,6 @@ export default function NeighborhoodPage() {
         ) : null}
       </header>
 
-      {done ? <Notice tone="success">{t(`neighborhood.done.${done}`)}</Notice> : null}
-
       <div className="columns">
         <section className="card stack" aria-labelledby="council-title">
           <div className="council-section__head">
@@ -162,8 +152,7 @@ export default function NeighborhoodPage() {
           {council ? (
             <>
               <p className="small">
-                {t("council.term_number", { number: council.termNumber })} ·{" "}
-                {t("council.term_range", { start: day(council.termStart), end: day(council.termEnd) })}
+                {t("council.term_summary", { number: council.termNumber, start: day(council.termStart), end: day(council.termEnd) })}
                 {council.termState !== "current" ? <span className="chip">{t(`council.term_state.${council.termState}`)}</span> : null}
               </p>
               <dl className="council-officers">
@@ -191,32 +180,7 @@ export default function NeighborhoodPage() {
         {council ? (
           <section className="card stack" aria-labelledby="activity-title">
             <h2 id="activity-title">{t("neighborhood.activity_title")}</h2>
-            {history.length ? (
-              <ol className="list council-history">
-                {history.map((e) => (
-                  <li key={e.id} className="list__item council-history__item">
-                    <p className="council-history__what">
-                      {t(`history.action.${e.action}`, {
-                        name: isolate(e.name ?? t("history.someone")),
-                        termNumber: e.termNumber ?? undefined,
-                        defaultValue: t("history.unknown"),
-                      })}
-                    </p>
-                    {e.reason ? (
-                      <p className="small council-history__reason">
-                        {t("history.reason")}: <span dir="auto">{e.reason}</span>
-                      </p>
-                    ) : null}
-                    <p className="muted small council-history__meta">
-                      <RelativeTime value={e.at} />
-                      {e.actorName && e.actorName !== e.name ? <> · {t("history.by", { name: isolate(e.actorName) })}</> : null}
-                    </p>
-                  </li>
-                ))}
-              </ol>
-            ) : (
-              <p className="empty">{t("council.history_empty")}</p>
-            )}
+            <HistoryList entries={history} />
             <p>
               <Link to={`/councils/${council.id}#history`}>{t("neighborhood.all_history")}</Link>
             </p>
