@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyBlocker, checkTerm, daysBetween, tehranToday, termState } from "./charter";
+import { applyBlocker, checkTerm, daysBetween, outcomeOf, tehranToday, termState } from "./charter";
 
 describe("termState", () => {
   const term = { termStart: "2026-03-21", termEnd: "2027-03-20" };
@@ -118,5 +118,35 @@ describe("tehranToday", () => {
 
   it("answers in ISO form with Latin digits", () => {
     expect(tehranToday()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe("outcomeOf: what a council vote decides", () => {
+  const simple = { quorumPercent: 50, majorityRule: "simple" as const };
+  it("needs the quorum: half of 10 members is 5 ballots, abstentions included", () => {
+    expect(outcomeOf({ for: 3, against: 1, abstain: 0 }, simple, 10)).toMatchObject({ result: "not_adopted", quorumMet: false, needed: 5 });
+    expect(outcomeOf({ for: 3, against: 1, abstain: 1 }, simple, 10)).toMatchObject({ result: "adopted", quorumMet: true });
+  });
+  it("rounds the quorum up and never below one ballot", () => {
+    expect(outcomeOf({ for: 2, against: 0, abstain: 0 }, simple, 5).needed).toBe(3);
+    expect(outcomeOf({ for: 0, against: 0, abstain: 0 }, { quorumPercent: 1, majorityRule: "simple" }, 3).needed).toBe(1);
+  });
+  it("treats a tie as not adopted and ignores abstentions under the simple rule", () => {
+    expect(outcomeOf({ for: 3, against: 3, abstain: 4 }, simple, 10).result).toBe("not_adopted");
+    expect(outcomeOf({ for: 2, against: 1, abstain: 7 }, simple, 10).result).toBe("adopted");
+  });
+  it("counts every member under the absolute rule", () => {
+    const absolute = { quorumPercent: 50, majorityRule: "absolute" as const };
+    expect(outcomeOf({ for: 5, against: 0, abstain: 0 }, absolute, 10).result).toBe("not_adopted");
+    expect(outcomeOf({ for: 6, against: 0, abstain: 0 }, absolute, 10).result).toBe("adopted");
+  });
+  it("needs two thirds of the votes for and against under the two-thirds rule", () => {
+    const twoThirds = { quorumPercent: 50, majorityRule: "two_thirds" as const };
+    expect(outcomeOf({ for: 4, against: 2, abstain: 0 }, twoThirds, 10).result).toBe("adopted");
+    expect(outcomeOf({ for: 3, against: 2, abstain: 3 }, twoThirds, 10).result).toBe("not_adopted");
+    expect(outcomeOf({ for: 0, against: 0, abstain: 6 }, twoThirds, 10).result).toBe("not_adopted");
+  });
+  it("adopts nothing in a council without members", () => {
+    expect(outcomeOf({ for: 0, against: 0, abstain: 0 }, simple, 0)).toMatchObject({ result: "not_adopted", quorumMet: false });
   });
 });

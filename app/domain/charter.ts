@@ -72,3 +72,39 @@ export function applyBlocker(input: {
   if (input.activeSeatsElsewhere >= input.seatLimit) return "membership_limit";
   return null;
 }
+
+export interface Tally {
+  for: number;
+  against: number;
+  abstain: number;
+}
+
+export type Outcome = { result: "adopted" | "not_adopted"; quorumMet: boolean; needed: number };
+
+/**
+ * The result of a council vote under its charter. Abstentions count toward the quorum (the member
+ * took part) but not toward the majority, except under the absolute rule, which counts every
+ * active member whether they voted or not.
+ */
+export function outcomeOf(
+  tally: Tally,
+  charter: { quorumPercent: number; majorityRule: "simple" | "absolute" | "two_thirds" },
+  activeMembers: number,
+): Outcome {
+  const cast = tally.for + tally.against + tally.abstain;
+  const needed = Math.max(1, Math.ceil((charter.quorumPercent / 100) * activeMembers));
+  const quorumMet = activeMembers > 0 && cast >= needed;
+  let majority: boolean;
+  switch (charter.majorityRule) {
+    case "simple":
+      majority = tally.for > tally.against;
+      break;
+    case "absolute":
+      majority = tally.for * 2 > activeMembers;
+      break;
+    case "two_thirds":
+      majority = tally.for > 0 && tally.for * 3 >= (tally.for + tally.against) * 2;
+      break;
+  }
+  return { result: quorumMet && majority ? "adopted" : "not_adopted", quorumMet, needed };
+}
