@@ -12,13 +12,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useTranslation } from "react-i18next";
 import { FieldErrors, FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
 import { daysBetween, tehranToday } from "~/domain/charter";
-import { changeCouncilStatus, getCouncil, getCouncilPublic, startNewTerm, updateCharter } from "~/domain/councils.server";
+import { changeCouncilStatus, getCouncil, getCouncilPublic, getNeighborhood, startNewTerm, updateCharter } from "~/domain/councils.server";
 import { appointOfficer, inviteToCouncil, removeMember } from "~/domain/membership.server";
 import { AppointSchema, CharterSchema, CouncilStatusSchema, InviteSchema, NewTermSchema, RemoveMemberSchema } from "~/forms/councils";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyAuthChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { textInvitation } from "~/utils/notify-sms.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { can, type Action } from "~/utils/permissions";
 import { formatDate, parseJalaliDate, toJalaliInput, toPersianDigits } from "~/utils/persian";
@@ -183,6 +184,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       if (submission.status !== "success") return reply(submission.reply(), 400);
       const outcome = await inviteToCouncil(context.db, { actorId: user.id, councilId: council.id, phone: submission.value.phone }, context.requestId);
       if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
+      const neighborhood = await getNeighborhood(context.db, council.neighborhoodId);
+      await textInvitation(context, submission.value.phone, neighborhood?.name ?? "", Boolean(outcome.userId));
       return reply(submission.reply({ resetForm: true }), 200, outcome.userId ? "invited" : "invited_waiting");
     }
   }

@@ -204,6 +204,22 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
     expect(stale.status).toBe(409);
     expect(visibleText(await stale.text())).toContain(fa.errors.concurrent_change);
 
+    // Another district's manager cannot touch this council's page or its forms.
+    expect((await clients.manager2!.get(`/manage/councils/${council!.id}`)).status).toBe(403);
+    for (const form of [
+      { intent: "status", change: "suspend", reason: "تعلیق از منطقه دیگر" },
+      { intent: "invite", phone: "09120000077" },
+      { intent: "remove", membershipId: seats[0]!.id, reason: "برکناری از منطقه دیگر" },
+    ]) {
+      expect((await clients.manager2!.post(`/manage/councils/${council!.id}`, form)).status, form.intent).toBe(403);
+    }
+    expect((await app.database.db.select().from(councils).where(eq(councils.id, council!.id)))[0]!.status).toBe("active");
+
+    // An invitation reaches the number by text, and waits for it to sign up.
+    const invited = await clients.manager1!.post(`/manage/councils/${council!.id}`, { intent: "invite", phone: "۰۹۱۲۰۰۰۰۰۷۷" });
+    expect(invited.status).toBe(200);
+    expect(app.sms.lastTo("+989120000077")!.text).toContain("کوی فرهنگ");
+
     const publicPage = visibleText(await (await new Browserless(app.baseUrl).get(`/councils/${council!.id}`)).text());
     expect(publicPage).toContain("ساکن کوی فرهنگ");
     expect(publicPage).not.toMatch(/0912|۰۹۱۲|\+98/);
