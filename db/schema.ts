@@ -412,3 +412,118 @@ export const follows = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.neighborhoodId] })],
 );
+
+/** City-wide list of proposal categories the admin keeps (culture, safety, green space, …). */
+export const categories = pgTable(
+  "categories",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    nameKey: text("name_key").notNull(),
+    sortOrder: integer("sort_order").notNull().default(0),
+    isActive: boolean("is_active").notNull().default(true),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("categories_name_key_key").on(t.nameKey)],
+);
+
+export const PROPOSAL_STATUSES = [
+  "open",
+  "on_agenda",
+  "voting",
+  "adopted",
+  "not_adopted",
+  "in_review",
+  "accepted",
+  "declined",
+  "returned",
+  "referred_unit",
+  "in_progress",
+  "done",
+  "withdrawn",
+] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+/** A local issue filed to a council. */
+export const proposals = pgTable(
+  "proposals",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "restrict" }),
+    // Copied from the council for scope checks and district/city lists without joins.
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    neighborhoodId: uuid("neighborhood_id")
+      .notNull()
+      .references(() => neighborhoods.id, { onDelete: "restrict" }),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    /** District staff who filed it for a resident who came in person. */
+    filedById: uuid("filed_by_id").references(() => users.id, { onDelete: "set null" }),
+    onBehalfName: text("on_behalf_name"),
+    onBehalfPhone: text("on_behalf_phone"),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    categoryId: uuid("category_id")
+      .notNull()
+      .references(() => categories.id, { onDelete: "restrict" }),
+    place: text("place").notNull().default(""),
+    status: text("status").$type<ProposalStatus>().notNull().default("open"),
+    supportCount: integer("support_count").notNull().default(0),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    editedAt: tstz("edited_at"),
+    statusChangedAt: tstz("status_changed_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("proposals_council_idx").on(t.councilId, t.createdAt, t.id),
+    index("proposals_neighborhood_idx").on(t.neighborhoodId, t.createdAt, t.id),
+    index("proposals_district_idx").on(t.districtId, t.createdAt, t.id),
+    index("proposals_city_idx").on(t.createdAt, t.id),
+    index("proposals_status_idx").on(t.status, t.createdAt, t.id),
+    check(
+      "proposals_status_valid",
+      sql`${t.status} in ('open','on_agenda','voting','adopted','not_adopted','in_review','accepted','declined','returned','referred_unit','in_progress','done','withdrawn')`,
+    ),
+    check("proposals_support_count_nonneg", sql`${t.supportCount} >= 0`),
+    check("proposals_title_length", sql`char_length(${t.title}) between 5 and 150`),
+    check("proposals_body_length", sql`char_length(${t.body}) between 10 and 10000`),
+    // Either a signed-in author, or a resident filed for by staff (then name and number are recorded).
+    check(
+      "proposals_author_or_on_behalf",
+      sql`(${t.authorId} is not null) or (${t.filedById} is not null and ${t.onBehalfName} is not null and ${t.onBehalfPhone} is not null)`,
+    ),
+  ],
+);
+
+/** One support per account per proposal: the primary key makes it true under any concurrency. */
+export const supports = pgTable(
+  "supports",
+  {
+    proposalId: uuid("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.proposalId, t.userId] }), index("supports_user_idx").on(t.userId)],
+);
+
+/** The public timeline of a proposal: filed, edited, supported to the agenda, vote, decision, progress. */
+export const proposalEvents = pgTable(
+  "proposal_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    proposalId: uuid("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    at: tstz("at").notNull().defaultNow(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("proposal_events_proposal_idx").on(t.proposalId, t.id)],
+);

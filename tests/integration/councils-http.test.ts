@@ -206,7 +206,7 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
 
     // Another district's manager cannot touch this council's page or its forms.
     expect((await clients.manager2!.get(`/manage/councils/${council!.id}`)).status).toBe(403);
-    for (const form of [
+    for (const form of <Record<string, string>[]>[
       { intent: "status", change: "suspend", reason: "تعلیق از منطقه دیگر" },
       { intent: "invite", phone: "09120000077" },
       { intent: "remove", membershipId: seats[0]!.id, reason: "برکناری از منطقه دیگر" },
