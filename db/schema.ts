@@ -472,7 +472,9 @@ export const proposals = pgTable(
     place: text("place").notNull().default(""),
     status: text("status").$type<ProposalStatus>().notNull().default("open"),
     supportCount: integer("support_count").notNull().default(0),
-    createdAt: tstz("created_at").notNull().defaultNow(),
+    // Millisecond precision: the list's keyset cursor carries a JavaScript Date, which has no
+    // microseconds; with them, rows filed within the same millisecond could fall between pages.
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 3 }).notNull().defaultNow(),
     editedAt: tstz("edited_at"),
     statusChangedAt: tstz("status_changed_at").notNull().defaultNow(),
   },

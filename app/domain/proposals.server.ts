@@ -336,3 +336,22 @@ export async function hasSupported(db: Db, proposalId: string, userId: string) {
   return Boolean(row);
 }
 
+
+/** What the public proposal page shows. The on-behalf number never leaves this function. */
+export async function getProposalView(db: Db, id: string) {
+  const proposal = await getProposal(db, id);
+  if (!proposal) return null;
+  const [category] = await db.select({ name: categories.name }).from(categories).where(eq(categories.id, proposal.categoryId));
+  const people = await db
+    .select({ id: users.id, name: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [proposal.authorId, proposal.filedById].filter((x): x is string => Boolean(x))));
+  const nameOf = (userId: string | null) => people.find((p) => p.id === userId)?.name ?? null;
+  const { onBehalfPhone: _hidden, ...shown } = proposal;
+  return {
+    ...shown,
+    categoryName: category?.name ?? "",
+    authorName: proposal.authorId ? nameOf(proposal.authorId) : proposal.onBehalfName,
+    filedByName: nameOf(proposal.filedById),
+  };
+}

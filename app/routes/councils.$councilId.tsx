@@ -7,6 +7,8 @@ import { Notice, TextAreaField } from "~/components/form-field";
 import { RelativeTime } from "~/components/relative-time";
 import { applyBlocker, tehranToday, termState } from "~/domain/charter";
 import { HistoryList, isolate, publicEntry } from "~/components/council-history";
+import { ProposalList } from "~/components/proposal-list";
+import { listProposals } from "~/domain/proposals.server";
 import { councilHistory, getCouncil, getCouncilPublic } from "~/domain/councils.server";
 import { applyToCouncil, leaveCouncil, standingWith, withdrawApplication } from "~/domain/membership.server";
 import { ApplySchema } from "~/forms/councils";
@@ -87,6 +89,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     pendingApplications: found.pendingApplications,
     pastTerms,
     history: history.map(publicEntry),
+    proposals: await listProposals(context.db, { councilId: council.id, limit: 5 }),
     standing,
   };
 }
@@ -150,7 +153,7 @@ function useOwnError() {
 
 
 export default function CouncilPage() {
-  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing } =
+  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing, proposals } =
     useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const day = useDay();
@@ -237,6 +240,19 @@ export default function CouncilPage() {
             {pendingApplications > 0 ? (
               <p className="muted small">{t("council.pending_count", { count: pendingApplications })}</p>
             ) : null}
+          </section>
+
+          <section className="card stack" aria-labelledby="proposals-title">
+            <h2 id="proposals-title">{t("proposal.list_title")}</h2>
+            <ProposalList items={proposals.items} emptyText={t("proposal.list_empty")} />
+            <p className="council-proposals__links">
+              {council.status === "active" ? (
+                <Link to={`/proposals/new?council=${council.id}`} className="button button--small">
+                  {t("proposal.new_link")}
+                </Link>
+              ) : null}{" "}
+              {proposals.next ? <Link to={`/proposals?council=${council.id}`}>{t("proposal.show_more")}</Link> : null}
+            </p>
           </section>
 
           <section className="card" aria-labelledby="charter-title">

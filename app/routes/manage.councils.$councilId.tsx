@@ -227,10 +227,10 @@ export default function ManageCouncil() {
       <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
         <Link to={`/manage/districts/${districtId}`}>{t("manage.tab_overview")}</Link>
         <span aria-hidden="true"> / </span>
-        <span dir="auto">{t("manage.council_of", { name: neighborhood.name })}</span>
+        <span>{t("manage.council_of", { name: neighborhood.name })}</span>
       </nav>
       <header className="council-head">
-        <h2 dir="auto">
+        <h2>
           {t("manage.council_of", { name: neighborhood.name })}{" "}
           <span className={`chip status-chip status-chip--${council.status}`}>{t(`manage.status_${council.status}`)}</span>
         </h2>

@@ -87,7 +87,7 @@ export default function DistrictOverview() {
                 <li key={c.id} className="list__item">
                   <Link to={`/manage/councils/${c.id}`} className="list__link council-row">
                     <span className="council-row__head">
-                      <strong dir="auto">{t("manage.council_of", { name: c.neighborhoodName })}</strong>
+                      <strong>{t("manage.council_of", { name: c.neighborhoodName })}</strong>
                       <span className={`chip status-chip status-chip--${c.status}`}>{t(`manage.status_${c.status}`)}</span>
                     </span>
                     <span className="muted small">

@@ -124,7 +124,7 @@ function ApplicationCard({
       <header className="application__head">
         <strong dir="auto">{application.applicantName}</strong>
         <span className="muted small">
-          <span dir="auto">{t("manage.for_council_of", { name: application.neighborhoodName })}</span>
+          <span>{t("manage.for_council_of", { name: application.neighborhoodName })}</span>
           {" · "}
           <RelativeTime value={application.createdAt} />
         </span>

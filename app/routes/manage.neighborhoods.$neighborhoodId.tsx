@@ -116,7 +116,7 @@ export default function ManageNeighborhood() {
         <span aria-hidden="true"> / </span>
         <span dir="auto">{neighborhood.name}</span>
       </nav>
-      <h2 dir="auto">{t("manage.neighborhood_heading", { name: neighborhood.name })}</h2>
+      <h2>{t("manage.neighborhood_heading", { name: neighborhood.name })}</h2>
       {actionData?.done ? <Notice tone="success">{t(`manage.done_${actionData.done}`)}</Notice> : null}
 
       <div className="columns">

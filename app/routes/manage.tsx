@@ -53,8 +53,8 @@ export default function ManageLayout() {
       <header className="manage-head">
         <h1 className="page__title">{t("manage.title")}</h1>
         {current ? (
-          <p className="manage-head__district" dir="auto">
-            {current.name}
+          <p className="manage-head__district">
+            <span dir="auto">{current.name}</span>
           </p>
         ) : null}
         {districts.length > 1 ? (

@@ -64,6 +64,8 @@ export const ACTIONS = [
   "council.manage",
   "council.officers.appoint",
   "membership.decide",
+  // A council's own officers inside their council.
+  "council.agenda",
   // The culture and social deputy.
   "deputy.dashboard",
   "deputy.answer",
@@ -108,6 +110,7 @@ const POLICY: Record<Action, Rule> = {
   "council.manage": { who: "roles", district: ["district_manager"] },
   "council.officers.appoint": { who: "roles", district: ["district_manager"] },
   "membership.decide": { who: "roles", district: ["district_manager", "district_staff:applications"] },
+  "council.agenda": { who: "roles", council: ["chair"] },
   "deputy.dashboard": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.answer": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.publish_policy": { who: "roles", city: ["deputy"] },
