@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "./client.server";
-import { commissions, districts, neighborhoods, roleAssignments, users, type Role } from "./schema";
+import { categories, commissions, districts, neighborhoods, roleAssignments, users, type Role } from "./schema";
 import { recordAudit } from "../app/domain/audit.server";
 import { hashPassword } from "../app/utils/password.server";
 import { searchKey } from "../app/utils/persian";
@@ -56,6 +56,8 @@ export const DEMO_COMMISSIONS = [
   { name: "کمیسیون خدمات شهری و محیط زیست شورای اسلامی شهر همدان", description: "بررسی مصوبات فضای سبز، پسماند و خدمات محله‌ای." },
 ] as const;
 
+export const DEMO_CATEGORIES = ["فرهنگی", "ایمنی و امنیت محله", "فضای سبز", "ترافیک و معابر", "خدمات اجتماعی", "پاکیزگی و پسماند"] as const;
+
 /** One account per role. Numbers in the 0900 000 00xx range are for the demo only. */
 export const DEMO_ACCOUNTS: { phone: string; displayName: string; role: Role | "resident"; scope?: "district1" | "commission1" }[] = [
   { phone: "+989000000001", displayName: "مدیر سامانه (نمونه)", role: "admin" },
@@ -108,6 +110,9 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
         await recordAudit(db, { actorId: null, action: "neighborhood.created", subjectType: "neighborhood", subjectId: c.id, districtId: row!.id, data: { name: n.name, by: "seed" } });
       }
     }
+  }
+  for (const [i, name] of DEMO_CATEGORIES.entries()) {
+    await db.insert(categories).values({ name, nameKey: searchKey(name), sortOrder: i }).onConflictDoNothing();
   }
   const commissionIds: string[] = [];
   for (const c of DEMO_COMMISSIONS) {

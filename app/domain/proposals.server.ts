@@ -355,3 +355,8 @@ export async function getProposalView(db: Db, id: string) {
     filedByName: nameOf(proposal.filedById),
   };
 }
+
+/** Retired topics disappear from the filing form; proposals filed under them keep their topic. */
+export async function setCategoryActive(db: Db, categoryId: string, isActive: boolean) {
+  await db.update(categories).set({ isActive }).where(eq(categories.id, categoryId));
+}

@@ -23,6 +23,9 @@ export default function AdminLayout() {
         <NavLink to="/admin/commissions" className="tabs__item">
           {t("admin.commissions")}
         </NavLink>
+        <NavLink to="/admin/categories" className="tabs__item">
+          {t("admin.categories")}
+        </NavLink>
         <NavLink to="/admin/roles" className="tabs__item">
           {t("admin.roles")}
         </NavLink>

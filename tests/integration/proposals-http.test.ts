@@ -1,0 +1,126 @@
+import { count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCouncil } from "../../app/domain/councils.server";
+import { createCategory } from "../../app/domain/proposals.server";
+import { tehranToday } from "../../app/domain/charter";
+import { hashPassword } from "../../app/utils/password.server";
+import { districts, neighborhoods, proposals, supports, users } from "../../db/schema";
+import { startTestApp, type TestApp } from "../support/app";
+import { BACKENDS } from "../support/database";
+import { Browserless, inputValue, visibleText } from "../support/http";
+
+const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
+const PASSWORD = "کوه-الوند-زیباست";
+const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
+  let app: TestApp;
+  let councilId: string;
+  let categoryId: string;
+  let author: Browserless;
+  let neighbor: Browserless;
+
+  async function signedIn(phone: string, name: string) {
+    await app.database.db.insert(users).values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) });
+    const client = new Browserless(app.baseUrl);
+    expect((await client.post("/login", { phone, password: PASSWORD })).status).toBe(302);
+    return client;
+  }
+
+  beforeAll(async () => {
+    app = await startTestApp(backend);
+    const db = app.database.db;
+    const [district] = await db.insert(districts).values({ number: 1, name: "منطقه یک", nameKey: "منطقه یک" }).returning({ id: districts.id });
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId: district!.id, name: "کوی فرهنگیان", nameKey: "کوی فرهنگیان" })
+      .returning({ id: neighborhoods.id });
+    const [manager] = await db.insert(users).values({ phone: "+989120000201", displayName: "مدیر", passwordHash: "x" }).returning({ id: users.id });
+    const today = tehranToday();
+    const council = await createCouncil(db, manager!.id, hood!.id, {
+      termStart: addDays(today, -1),
+      termEnd: addDays(today, 700),
+      quorumPercent: 50,
+      votingPeriodDays: 7,
+      majorityRule: "simple",
+      proposers: "residents",
+      supportThreshold: 2,
+      ballot: "open",
+      reportsToHide: 3,
+    });
+    if (!council.ok) throw new Error(council.error);
+    councilId = council.id;
+    const category = await createCategory(db, "فضای سبز");
+    if (!category.ok) throw new Error(category.error);
+    categoryId = category.id;
+    author = await signedIn("+989120000202", "نرگس احمدی");
+    neighbor = await signedIn("+989120000203", "علی رضایی");
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const fileForm = (overrides: Record<string, string> = {}) => ({
+    title: "روشنایی کوچه شهید رجایی",
+    body: "چراغ‌های کوچه از یک ماه پیش خاموش است و شب‌ها رفت‌وآمد سخت شده.",
+    categoryId,
+    place: "کوچه شهید رجایی",
+    ...overrides,
+  });
+
+  it("refuses bad proposals with clear messages, keeping what was typed", async () => {
+    const before = Number((await app.database.db.select({ n: count() }).from(proposals))[0]!.n);
+    const long = await author.post(`/proposals/new?council=${councilId}`, fileForm({ body: "ب".repeat(50_000) }));
+    expect(long.status).toBe(400);
+    const longHtml = await long.text();
+    expect(visibleText(longHtml)).toContain("شرح طولانی است؛ حداکثر ۱۰٬۰۰۰ نویسه.");
+    expect(inputValue(longHtml, "title")).toBe("روشنایی کوچه شهید رجایی");
+
+    const unknown = await author.post(`/proposals/new?council=${councilId}`, fileForm({ categoryId: "00000000-0000-4000-8000-000000000000" }));
+    expect(unknown.status).toBe(409);
+    expect(visibleText(await unknown.text())).toContain(fa.errors.category_unknown);
+    expect(Number((await app.database.db.select({ n: count() }).from(proposals))[0]!.n)).toBe(before);
+  });
+
+  it("files a proposal whose hostile title and javascript: link are shown inert", async () => {
+    const filed = await author.post(
+      `/proposals/new?council=${councilId}`,
+      fileForm({
+        title: "<script>alert(1)</script> چراغ کوچه",
+        body: "جزئیات: javascript:alert(2) و نقشه https://example.org/map?x=1 را ببینید.",
+      }),
+    );
+    expect(filed.status).toBe(302);
+    const page = await (await author.follow(filed)).text();
+    expect(page).not.toContain("<script>alert(1)</script>");
+    expect(page).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(page).not.toMatch(/href="javascript:/i);
+    expect(page).toContain('href="https://example.org/map?x=1"');
+  });
+
+  it("takes one support per person and reaches the agenda at the charter's threshold", async () => {
+    const [row] = await app.database.db.select().from(proposals).where(eq(proposals.title, "<script>alert(1)</script> چراغ کوچه"));
+    const path = `/proposals/${row!.id}`;
+    expect((await author.post(path, { intent: "support" })).status).toBe(302);
+    const twice = await author.post(path, { intent: "support" });
+    expect(twice.status).toBe(409);
+    expect(visibleText(await twice.text())).toContain(fa.errors.already_supported);
+    // Editing after the first support is refused by the domain (the page no longer offers it).
+    expect((await neighbor.post(path, { intent: "support" })).status).toBe(302);
+    const [after] = await app.database.db.select().from(proposals).where(eq(proposals.id, row!.id));
+    expect(after).toMatchObject({ supportCount: 2, status: "on_agenda" });
+    expect(Number((await app.database.db.select({ n: count() }).from(supports).where(eq(supports.proposalId, row!.id)))[0]!.n)).toBe(2);
+    const late = await neighbor.post(path, { intent: "unsupport" });
+    expect(late.status).toBe(409);
+    const text = visibleText(await (await new Browserless(app.baseUrl).get(path)).text());
+    expect(text).toContain("در دستور کار شورا");
+    expect(text).toContain("با رسیدن حمایت‌ها به حد لازم، در دستور کار شورا قرار گرفت");
+  });
+
+  it("keeps non-chairs from putting proposals on the agenda", async () => {
+    const filed = await neighbor.post(`/proposals/new?council=${councilId}`, fileForm({ title: "نیمکت برای بوستان محله" }));
+    const path = filed.headers.get("location")!;
+    expect((await author.post(path, { intent: "agenda" })).status).toBe(403);
+    expect((await new Browserless(app.baseUrl).post(path, { intent: "support" })).status).toBe(302);
+  });
+});
