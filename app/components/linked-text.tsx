@@ -3,9 +3,9 @@ import { Fragment } from "react";
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'«»]+[^\s<>"'«».,،؛:!?؟)\]]/gi;
 
 /**
- * Plain text with its line breaks, where http(s) addresses become links and nothing else does:
- * no HTML, no other schemes (a `javascript:` address stays text). Links open without referrer
- * and are marked as user content.
+ * Plain text where http(s) addresses become links and nothing else does: no HTML, no other schemes
+ * (a `javascript:` address stays text). Line breaks are kept by the caller's class ("prose").
+ * Links open without referrer and are marked as user content.
  */
 export function LinkedText({ text, className }: { text: string; className?: string }) {
   const parts: (string | { href: string })[] = [];
@@ -18,7 +18,7 @@ export function LinkedText({ text, className }: { text: string; className?: stri
   }
   if (last < text.length) parts.push(text.slice(last));
   return (
-    <p className={className} dir="auto" style={{ whiteSpace: "pre-line" }}>
+    <p className={className} dir="auto">
       {parts.map((part, i) =>
         typeof part === "string" ? (
           <Fragment key={i}>{part}</Fragment>
