@@ -529,3 +529,58 @@ export const proposalEvents = pgTable(
   },
   (t) => [index("proposal_events_proposal_idx").on(t.proposalId, t.id)],
 );
+
+/** A council's formal vote on one proposal. Closed exactly once, by a guarded update. */
+export const votes = pgTable(
+  "votes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    proposalId: uuid("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "restrict" }),
+    round: integer("round").notNull().default(1),
+    status: text("status").$type<"open" | "closed">().notNull().default("open"),
+    openedBy: uuid("opened_by").references(() => users.id, { onDelete: "set null" }),
+    opensAt: tstz("opens_at").notNull().defaultNow(),
+    closesAt: tstz("closes_at").notNull(),
+    closedAt: tstz("closed_at"),
+    forCount: integer("for_count"),
+    againstCount: integer("against_count"),
+    abstainCount: integer("abstain_count"),
+    activeMembers: integer("active_members"),
+    quorumNeeded: integer("quorum_needed"),
+    result: text("result").$type<"adopted" | "not_adopted">(),
+  },
+  (t) => [
+    uniqueIndex("votes_one_open_per_proposal").on(t.proposalId).where(sql`${t.status} = 'open'`),
+    uniqueIndex("votes_proposal_round_key").on(t.proposalId, t.round),
+    index("votes_due_idx").on(t.closesAt).where(sql`${t.status} = 'open'`),
+    check("votes_status_valid", sql`${t.status} in ('open','closed')`),
+    check("votes_window", sql`${t.closesAt} > ${t.opensAt}`),
+    check("votes_result_valid", sql`${t.result} is null or ${t.result} in ('adopted','not_adopted')`),
+    check("votes_closed_consistent", sql`(${t.status} = 'closed') = (${t.closedAt} is not null and ${t.result} is not null)`),
+  ],
+);
+
+/** One ballot per member per vote (the key), changeable until the vote closes. */
+export const ballots = pgTable(
+  "ballots",
+  {
+    voteId: uuid("vote_id")
+      .notNull()
+      .references(() => votes.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    choice: text("choice").$type<"for" | "against" | "abstain">().notNull(),
+    castAt: tstz("cast_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.voteId, t.userId] }),
+    check("ballots_choice_valid", sql`${t.choice} in ('for','against','abstain')`),
+  ],
+);

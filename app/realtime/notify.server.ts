@@ -19,3 +19,8 @@ export function notifyCouncilChanged(io: SocketServer, council: { id: string; di
   io.in(`council:${council.id}`).emit(SERVER_EVENTS.councilChanged);
   io.in(`district-staff:${council.districtId}`).emit(SERVER_EVENTS.districtChanged);
 }
+
+/** A proposal's supports, status or vote changed: everyone viewing it refreshes (tallies arrive live). */
+export function notifyProposalChanged(io: SocketServer, proposalId: string) {
+  io.in(`proposal:${proposalId}`).emit(SERVER_EVENTS.proposalChanged);
+}

@@ -9,6 +9,8 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { openDatabase, type Database } from "../../db/client.server";
 import { endExpiredTerms } from "../domain/councils.server";
+import { closeDueVotes } from "../domain/votes.server";
+import { notifyProposalChanged } from "../realtime/notify.server";
 import { createRealtime } from "../realtime/socket.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
 import type { Env } from "../utils/env.server";
@@ -201,6 +203,18 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const termTimer = setInterval(endTerms, 10 * 60 * 1000);
   termTimer.unref();
 
+  // Votes close at their deadline: every instance looks every few seconds; one closer wins each vote.
+  const closeVotes = () =>
+    closeDueVotes(database.db)
+      .then((closed) => {
+        for (const c of closed) notifyProposalChanged(realtime.io, c.proposalId);
+        if (closed.length) logger.info({ closed: closed.length }, "votes closed");
+      })
+      .catch((err) => logger.warn({ err }, "closing votes failed"));
+  void closeVotes();
+  const voteTimer = setInterval(closeVotes, 15 * 1000);
+  voteTimer.unref();
+
   let closed = false;
   return {
     httpServer,
@@ -218,6 +232,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       closed = true;
       clearInterval(housekeeping);
       clearInterval(termTimer);
+      clearInterval(voteTimer);
       // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
       httpServer.closeIdleConnections?.();
       await realtime.close();

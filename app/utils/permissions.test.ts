@@ -89,6 +89,8 @@ const EXPECTED: Record<string, Partial<Record<RoleKey, ScopeKey[]>>> = {
   "council.officers.appoint": { district_manager: OWN_DISTRICT },
   "membership.decide": only(["district_manager", "district_staff+applications", "district_staff+all"], OWN_DISTRICT),
   "council.agenda": { council_chair: ["own_council"] },
+  // The test's council officer is a chair; a secretary may open votes too (see the council seat tests).
+  "council.vote.open": { council_chair: ["own_council"] },
   "deputy.dashboard": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.answer": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.publish_policy": { deputy: EVERYWHERE },

@@ -66,6 +66,7 @@ export const ACTIONS = [
   "membership.decide",
   // A council's own officers inside their council.
   "council.agenda",
+  "council.vote.open",
   // The culture and social deputy.
   "deputy.dashboard",
   "deputy.answer",
@@ -111,6 +112,7 @@ const POLICY: Record<Action, Rule> = {
   "council.officers.appoint": { who: "roles", district: ["district_manager"] },
   "membership.decide": { who: "roles", district: ["district_manager", "district_staff:applications"] },
   "council.agenda": { who: "roles", council: ["chair"] },
+  "council.vote.open": { who: "roles", council: ["chair", "secretary"] },
   "deputy.dashboard": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.answer": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.publish_policy": { who: "roles", city: ["deputy"] },
@@ -178,6 +180,7 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string): bool
   switch (kind) {
     case "district":
     case "council":
+    case "proposal":
       return true;
     case "district-staff":
       return can(actor, "district.overview", { kind: "district", districtId: id });
