@@ -4,7 +4,8 @@ import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory } from "../../app/domain/proposals.server";
 import { tehranToday } from "../../app/domain/charter";
 import { hashPassword } from "../../app/utils/password.server";
-import { districts, neighborhoods, proposals, supports, users } from "../../db/schema";
+import { districts, memberships, neighborhoods, proposals, supports, users, votes } from "../../db/schema";
+import { closeDueVotes } from "../../app/domain/votes.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
@@ -122,5 +123,37 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     const path = filed.headers.get("location")!;
     expect((await author.post(path, { intent: "agenda" })).status).toBe(403);
     expect((await new Browserless(app.baseUrl).post(path, { intent: "support" })).status).toBe(302);
+  });
+
+  it("runs the council vote: the chair opens it, members vote, the deadline closes it once", async () => {
+    const db = app.database.db;
+    const [a] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000202"));
+    const [b] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000203"));
+    await db.insert(memberships).values([
+      { councilId, userId: a!.id, termNumber: 1, role: "chair" },
+      { councilId, userId: b!.id, termNumber: 1 },
+    ]);
+    const [row] = await db.select().from(proposals).where(eq(proposals.title, "<script>alert(1)</script> چراغ کوچه"));
+    const path = `/proposals/${row!.id}`;
+    const outsider = await signedIn("+989120000204", "رهگذر");
+    expect((await outsider.post(path, { intent: "open-vote", days: "3" })).status).toBe(403);
+    expect((await author.post(path, { intent: "open-vote", days: "۳" })).status).toBe(302);
+    const [vote] = await db.select().from(votes).where(eq(votes.proposalId, row!.id));
+    const notMember = await outsider.post(path, { intent: "ballot", voteId: vote!.id, choice: "for" });
+    expect(notMember.status).toBe(409);
+    expect(visibleText(await notMember.text())).toContain(fa.errors.not_a_member);
+    expect((await author.post(path, { intent: "ballot", voteId: vote!.id, choice: "against" })).status).toBe(302);
+    expect((await author.post(path, { intent: "ballot", voteId: vote!.id, choice: "for" })).status).toBe(302);
+    expect((await neighbor.post(path, { intent: "ballot", voteId: vote!.id, choice: "abstain" })).status).toBe(302);
+    expect(visibleText(await (await author.get(path)).text())).toContain("موافق: ۱، مخالف: ۰، ممتنع: ۱");
+
+    const later = new Date(vote!.closesAt.getTime() + 1000);
+    const [first, second] = await Promise.all([closeDueVotes(db, later), closeDueVotes(db, later)]);
+    expect(first.length + second.length).toBe(1);
+    const text = visibleText(await (await new Browserless(app.baseUrl).get(path)).text());
+    expect(text).toContain("مصوب شد");
+    expect(text).toContain("رأی‌گیری پایان یافت: موافق ۱، مخالف ۰، ممتنع ۱");
+    const late = await neighbor.post(path, { intent: "ballot", voteId: vote!.id, choice: "for" });
+    expect(late.status).toBe(409);
   });
 });
