@@ -422,6 +422,8 @@ export const categories = pgTable(
     nameKey: text("name_key").notNull(),
     sortOrder: integer("sort_order").notNull().default(0),
     isActive: boolean("is_active").notNull().default(true),
+    /** The commission an adopted proposal of this topic goes to unless the chair picks another. */
+    defaultCommissionId: uuid("default_commission_id").references(() => commissions.id, { onDelete: "set null" }),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [uniqueIndex("categories_name_key_key").on(t.nameKey)],
@@ -582,5 +584,60 @@ export const ballots = pgTable(
   (t) => [
     primaryKey({ columns: [t.voteId, t.userId] }),
     check("ballots_choice_valid", sql`${t.choice} in ('for','against','abstain')`),
+  ],
+);
+
+export const DECISIONS = ["accepted", "declined", "returned", "referred_unit"] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** An adopted proposal sent to a commission, and the commission's published decision. */
+export const referrals = pgTable(
+  "referrals",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    proposalId: uuid("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    commissionId: uuid("commission_id")
+      .notNull()
+      .references(() => commissions.id, { onDelete: "restrict" }),
+    referredBy: uuid("referred_by").references(() => users.id, { onDelete: "set null" }),
+    referredAt: tstz("referred_at").notNull().defaultNow(),
+    dueAt: tstz("due_at").notNull(),
+    decision: text("decision").$type<Decision>(),
+    rationale: text("rationale"),
+    unitName: text("unit_name"),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: tstz("decided_at"),
+  },
+  (t) => [
+    index("referrals_commission_idx").on(t.commissionId, t.decidedAt, t.dueAt),
+    uniqueIndex("referrals_one_pending_per_proposal").on(t.proposalId).where(sql`${t.decidedAt} is null`),
+    check("referrals_decision_valid", sql`${t.decision} is null or ${t.decision} in ('accepted','declined','returned','referred_unit')`),
+    // A decision always comes with its written rationale (and a unit when referred to one).
+    check(
+      "referrals_decision_complete",
+      sql`(${t.decision} is null and ${t.decidedAt} is null) or (${t.decision} is not null and ${t.decidedAt} is not null and char_length(coalesce(${t.rationale}, '')) >= 10)`,
+    ),
+    check("referrals_unit_named", sql`${t.decision} is distinct from 'referred_unit' or char_length(coalesce(${t.unitName}, '')) >= 2`),
+  ],
+);
+
+/** Progress published after a decision (in progress, done), with its date and author. */
+export const progressUpdates = pgTable(
+  "progress_updates",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    proposalId: uuid("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    status: text("status").$type<"in_progress" | "done">().notNull(),
+    note: text("note").notNull(),
+    postedBy: uuid("posted_by").references(() => users.id, { onDelete: "set null" }),
+    postedAt: tstz("posted_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("progress_updates_proposal_idx").on(t.proposalId, t.id),
+    check("progress_updates_status_valid", sql`${t.status} in ('in_progress','done')`),
   ],
 );

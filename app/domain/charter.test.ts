@@ -150,3 +150,15 @@ describe("outcomeOf: what a council vote decides", () => {
     expect(outcomeOf({ for: 0, against: 0, abstain: 0 }, simple, 0)).toMatchObject({ result: "not_adopted", quorumMet: false });
   });
 });
+
+describe("outcomeOf quorum arithmetic", () => {
+  it("needs exactly the share of members, without floating-point drift", () => {
+    const at = (percent: number, members: number) => outcomeOf({ for: 0, against: 0, abstain: 0 }, { quorumPercent: percent, majorityRule: "simple" }, members).needed;
+    expect(at(7, 100)).toBe(7);
+    expect(at(55, 200)).toBe(110);
+    expect(at(14, 50)).toBe(7);
+    expect(at(28, 100)).toBe(28);
+    expect(at(56, 50)).toBe(28);
+    for (let p = 1; p <= 100; p++) for (const m of [50, 100, 200]) expect(at(p, m)).toBe(Math.max(1, Math.ceil((p * m) / 100)));
+  });
+});

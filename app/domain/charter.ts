@@ -92,7 +92,8 @@ export function outcomeOf(
   activeMembers: number,
 ): Outcome {
   const cast = tally.for + tally.against + tally.abstain;
-  const needed = Math.max(1, Math.ceil((charter.quorumPercent / 100) * activeMembers));
+  // Integer arithmetic: (7 / 100) * 100 is 7.000000000000001 in floating point, and would need 8.
+  const needed = Math.max(1, Math.ceil((charter.quorumPercent * activeMembers) / 100));
   const quorumMet = activeMembers > 0 && cast >= needed;
   let majority: boolean;
   switch (charter.majorityRule) {
