@@ -15,12 +15,14 @@ import {
   withdrawSupport,
 } from "~/domain/proposals.server";
 import { castBallot, openVote, voteView, type Choice } from "~/domain/votes.server";
+import { decideReferral, defaultCommissionFor, pendingReferral, postProgress, referToCommission, reviewOf } from "~/domain/review.server";
+import { listCommissions } from "~/domain/commissions.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyProposalChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 import { can } from "~/utils/permissions";
-import { formatDate } from "~/utils/persian";
+import { formatDate, normalizeText } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 
 async function load(context: LoaderFunctionArgs["context"], id: string | undefined) {
@@ -36,8 +38,23 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const timeline = await proposalTimeline(context.db, proposal.id);
   const scope = { kind: "council" as const, councilId: council.id, districtId: council.districtId };
   const vote = await voteView(context.db, proposal.id, user?.id ?? null);
+  const review = await reviewOf(context.db, proposal.id);
+  const pending = await pendingReferral(context.db, proposal.id);
+  const mayRefer = Boolean(user) && proposal.status === "adopted" && can(user, "council.agenda", scope);
   return {
     proposal,
+    review,
+    referForm: mayRefer
+      ? {
+          commissions: (await listCommissions(context.db)).map((c) => ({ id: c.id, name: c.name })),
+          defaultId: await defaultCommissionFor(context.db, proposal.id),
+        }
+      : null,
+    mayDecide: Boolean(pending && user && can(user, "commission.decide", { kind: "commission", commissionId: pending.commissionId })),
+    mayPostProgress:
+      Boolean(user) &&
+      ["accepted", "referred_unit", "in_progress"].includes(proposal.status) &&
+      can(user, "district.overview", { kind: "district", districtId: council.districtId }),
     council: { id: council.id, supportThreshold: council.supportThreshold, votingDays: Math.round(council.votingPeriodHours / 24) },
     vote,
     neighborhoodName: neighborhood?.name ?? "",
@@ -95,6 +112,48 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       outcome = await castBallot(context.db, { voteId, userId: user.id, choice: choice as Choice });
       break;
     }
+    case "refer": {
+      if (!can(user, "council.agenda", { kind: "council", councilId: council.id, districtId: council.districtId })) {
+        throw new Response("Forbidden", { status: 403 });
+      }
+      const commissionId = form.get("commissionId");
+      if (!isUuid(commissionId)) return data({ error: "commission_unknown" }, { status: 400 });
+      outcome = await referToCommission(context.db, { proposalId: proposal.id, commissionId, actorId: user.id });
+      break;
+    }
+    case "decide": {
+      const pending = await pendingReferral(context.db, proposal.id);
+      if (!pending) return data({ error: "already_decided" }, { status: 409 });
+      if (!can(user, "commission.decide", { kind: "commission", commissionId: pending.commissionId })) {
+        throw new Response("Forbidden", { status: 403 });
+      }
+      const decision = String(form.get("decision") ?? "");
+      const rationale = normalizeText(String(form.get("rationale") ?? ""), { multiline: true });
+      const unitName = normalizeText(String(form.get("unitName") ?? ""));
+      if (!["accepted", "declined", "returned", "referred_unit"].includes(decision)) return data({ error: "choice_invalid" }, { status: 400 });
+      if (rationale.length < 10 || rationale.length > 4000) return data({ error: "rationale_required" }, { status: 400 });
+      if (decision === "referred_unit" && (unitName.length < 2 || unitName.length > 200)) return data({ error: "unit_required" }, { status: 400 });
+      outcome = await decideReferral(context.db, {
+        referralId: pending.id,
+        commissionId: pending.commissionId,
+        actorId: user.id,
+        decision: decision as "accepted",
+        rationale,
+        unitName,
+      });
+      break;
+    }
+    case "progress": {
+      if (!can(user, "district.overview", { kind: "district", districtId: council.districtId })) {
+        throw new Response("Forbidden", { status: 403 });
+      }
+      const status = form.get("status");
+      const note = normalizeText(String(form.get("note") ?? ""), { multiline: true });
+      if (status !== "in_progress" && status !== "done") return data({ error: "choice_invalid" }, { status: 400 });
+      if (note.length < 5 || note.length > 2000) return data({ error: "progress_note_required" }, { status: 400 });
+      outcome = await postProgress(context.db, { proposalId: proposal.id, actorId: user.id, status, note });
+      break;
+    }
     default:
       throw new Response("Bad Request", { status: 400 });
   }
@@ -113,7 +172,8 @@ function eventNumbers(data: unknown) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.proposal.title }];
 
 export default function ProposalPage() {
-  const { proposal, council, neighborhoodName, timeline, me, vote } = useLoaderData<typeof loader>();
+  const { proposal, council, neighborhoodName, timeline, me, vote, review, referForm, mayDecide, mayPostProgress } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === "submitting";
@@ -241,6 +301,114 @@ export default function ProposalPage() {
               </button>
             </Form>
           )}
+        </section>
+      ) : null}
+
+      {review.referrals.length || referForm ? (
+        <section className="card stack" aria-labelledby="review-title">
+          <h2 id="review-title">{t("review.title")}</h2>
+          {review.referrals.map((r) => (
+            <div key={r.id} className="review">
+              <p>
+                <strong dir="auto">{r.commissionName}</strong>
+                {r.overdue ? <span className="chip chip--warn">{t("review.overdue")}</span> : null}
+              </p>
+              <p className="small muted">
+                {t("review.referred_on", { date: formatDate(r.referredAt, i18n.language) })}
+                {t("history.separator")}
+                {t("review.due_on", { date: formatDate(r.dueAt, i18n.language) })}
+              </p>
+              {r.decision ? (
+                <div className="review__decision">
+                  <p>
+                    <span className={`chip proposal-status proposal-status--${r.decision}`}>{t(`proposal.status.${r.decision}`)}</span>
+                    {r.unitName ? <span dir="auto"> {t("review.unit", { name: r.unitName })}</span> : null}
+                  </p>
+                  <p className="small">{t("review.rationale")}:</p>
+                  <LinkedText text={r.rationale ?? ""} className="prose" />
+                  <p className="small muted">
+                    {r.decidedByName ? <span dir="auto">{r.decidedByName}</span> : null}
+                    {t("history.separator")}
+                    {r.decidedAt ? formatDate(r.decidedAt, i18n.language) : null}
+                  </p>
+                </div>
+              ) : (
+                <p className="small">{t("review.waiting")}</p>
+              )}
+            </div>
+          ))}
+          {review.progress.length ? (
+            <>
+              <h3>{t("review.progress_title")}</h3>
+              <ol className="list">
+                {review.progress.map((p) => (
+                  <li key={p.id} className="list__item">
+                    <span className={`chip proposal-status proposal-status--${p.status}`}>{t(`proposal.status.${p.status}`)}</span>{" "}
+                    <span className="small muted">{formatDate(p.postedAt, i18n.language)}</span>
+                    <LinkedText text={p.note} className="prose small" />
+                  </li>
+                ))}
+              </ol>
+            </>
+          ) : null}
+          {referForm ? (
+            <Form method="post" className="form">
+              <label className="field">
+                <span className="field__label">{t("review.refer_to")}</span>
+                <select name="commissionId" defaultValue={referForm.defaultId ?? ""} className="field__input">
+                  {referForm.commissions.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" name="intent" value="refer" className="button" disabled={busy}>
+                {t("review.refer")}
+              </button>
+            </Form>
+          ) : null}
+          {mayDecide ? (
+            <Form method="post" className="form">
+              <fieldset className="field">
+                <legend className="field__label">{t("review.decision")}</legend>
+                {(["accepted", "declined", "returned", "referred_unit"] as const).map((d) => (
+                  <label key={d} className="choice">
+                    <input type="radio" name="decision" value={d} required /> {t(`proposal.status.${d}`)}
+                  </label>
+                ))}
+              </fieldset>
+              <label className="field">
+                <span className="field__label">{t("review.unit_label")}</span>
+                <input name="unitName" className="field__input" dir="auto" maxLength={200} />
+              </label>
+              <label className="field">
+                <span className="field__label">{t("review.rationale")}</span>
+                <textarea name="rationale" className="field__input field__input--area" dir="auto" rows={5} required minLength={10} />
+              </label>
+              <button type="submit" name="intent" value="decide" className="button" disabled={busy}>
+                {t("review.publish")}
+              </button>
+            </Form>
+          ) : null}
+          {mayPostProgress ? (
+            <Form method="post" className="form">
+              <label className="field">
+                <span className="field__label">{t("review.progress_status")}</span>
+                <select name="status" className="field__input" defaultValue="in_progress">
+                  <option value="in_progress">{t("proposal.status.in_progress")}</option>
+                  <option value="done">{t("proposal.status.done")}</option>
+                </select>
+              </label>
+              <label className="field">
+                <span className="field__label">{t("review.progress_note")}</span>
+                <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} required minLength={5} />
+              </label>
+              <button type="submit" name="intent" value="progress" className="button button--ghost" disabled={busy}>
+                {t("review.progress_post")}
+              </button>
+            </Form>
+          ) : null}
         </section>
       ) : null}
 

@@ -4,7 +4,7 @@ import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory } from "../../app/domain/proposals.server";
 import { tehranToday } from "../../app/domain/charter";
 import { hashPassword } from "../../app/utils/password.server";
-import { districts, memberships, neighborhoods, proposals, supports, users, votes } from "../../db/schema";
+import { commissions, districts, memberships, neighborhoods, proposals, roleAssignments, supports, users, votes } from "../../db/schema";
 import { closeDueVotes } from "../../app/domain/votes.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
@@ -155,5 +155,57 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     expect(text).toContain("رأی‌گیری پایان یافت: موافق ۱، مخالف ۰، ممتنع ۱");
     const late = await neighbor.post(path, { intent: "ballot", voteId: vote!.id, choice: "for" });
     expect(late.status).toBe(409);
+  });
+
+  it("refers the resolution to a commission, whose member publishes a reasoned decision, then progress", async () => {
+    const db = app.database.db;
+    const [row] = await db.select().from(proposals).where(eq(proposals.title, "<script>alert(1)</script> چراغ کوچه"));
+    expect(row!.status).toBe("adopted");
+    const path = `/proposals/${row!.id}`;
+    const [culture, other] = await db
+      .insert(commissions)
+      .values([
+        { name: "کمیسیون خدمات شهری", nameKey: "کمیسیون خدمات شهری" },
+        { name: "کمیسیون فرهنگی", nameKey: "کمیسیون فرهنگی" },
+      ])
+      .returning({ id: commissions.id });
+    const member = await signedIn("+989120000205", "عضو کمیسیون خدمات");
+    const stranger = await signedIn("+989120000206", "عضو کمیسیون فرهنگی");
+    const [m] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000205"));
+    const [s2] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000206"));
+    await db.insert(roleAssignments).values([
+      { userId: m!.id, role: "commission_member", commissionId: culture!.id },
+      { userId: s2!.id, role: "commission_member", commissionId: other!.id },
+    ]);
+
+    // Only the chair refers (the author here chairs the council).
+    expect((await neighbor.post(path, { intent: "refer", commissionId: culture!.id })).status).toBe(403);
+    expect((await author.post(path, { intent: "refer", commissionId: culture!.id })).status).toBe(302);
+
+    expect((await stranger.post(path, { intent: "decide", decision: "accepted", rationale: "دلیل کافی برای پذیرش طرح." })).status).toBe(403);
+    const noReason = await member.post(path, { intent: "decide", decision: "accepted", rationale: "" });
+    expect(noReason.status).toBe(400);
+    expect(visibleText(await noReason.text())).toContain(fa.errors.rationale_required);
+    const decided = await member.post(path, {
+      intent: "decide",
+      decision: "accepted",
+      rationale: "روشنایی معابر از اولویت‌های ایمنی محله است و بودجه آن در سال جاری پیش‌بینی شده.",
+    });
+    expect(decided.status).toBe(302);
+    const again = await member.post(path, { intent: "decide", decision: "declined", rationale: "تصمیم دوم نباید ثبت شود." });
+    expect(again.status).toBe(409);
+
+    const [manager] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000201"));
+    await db.update(users).set({ passwordHash: await hashPassword(PASSWORD) }).where(eq(users.id, manager!.id));
+    await db.insert(roleAssignments).values({ userId: manager!.id, role: "district_manager", districtId: row!.districtId });
+    const desk = new Browserless(app.baseUrl);
+    await desk.post("/login", { phone: "09120000201", password: PASSWORD });
+    expect((await desk.post(path, { intent: "progress", status: "in_progress", note: "پیمانکار نصب چراغ‌ها را آغاز کرد." })).status).toBe(302);
+
+    const text = visibleText(await (await new Browserless(app.baseUrl).get(path)).text());
+    expect(text).toContain("روشنایی معابر از اولویت‌های ایمنی محله است");
+    expect(text).toContain("کمیسیون پذیرفت");
+    expect(text).toContain("پیمانکار نصب چراغ‌ها را آغاز کرد.");
+    expect(text).toContain("در حال اجرا");
   });
 });
