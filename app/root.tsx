@@ -62,6 +62,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             roles: user.roles,
             isAdmin: can(user, "admin.access"),
             // Districts whose work screens this person may open (managers and their staff).
+            commissionId: user.roles.find((r) => r.role === "commission_member")?.commissionId ?? null,
             manages: user.roles.filter((r) => r.districtId && (r.role === "district_manager" || r.role === "district_staff")).length > 0,
           }
         : null,

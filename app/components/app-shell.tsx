@@ -38,6 +38,11 @@ export function AppShell({ children }: { children: ReactNode }) {
                 {t("nav.my_councils")}
               </NavLink>
             ) : null}
+            {user?.commissionId ? (
+              <NavLink to={`/commissions/${user.commissionId}`} className="topnav__link">
+                {t("nav.commission")}
+              </NavLink>
+            ) : null}
             {user?.manages ? (
               <NavLink to="/manage" className="topnav__link">
                 {t("nav.manage")}

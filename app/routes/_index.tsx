@@ -50,6 +50,9 @@ export default function Home() {
 
       <section aria-labelledby="districts-title" className="stack">
         <h2 id="districts-title">{t("home.districts_title")}</h2>
+        <p>
+          <Link to="/proposals">{t("proposal.city_proposals")}</Link>
+        </p>
         {districts.length === 0 ? (
           <p className="empty">{t("home.districts_empty")}</p>
         ) : (

@@ -56,6 +56,9 @@ export default function DistrictPage() {
       </header>
       <section className="stack" aria-labelledby="hoods-title">
         <h2 id="hoods-title">{t("district.neighborhoods_title")}</h2>
+        <p>
+          <Link to={`/proposals?district=${district.id}`}>{t("proposal.district_proposals")}</Link>
+        </p>
         {neighborhoods.length === 0 ? (
           <p className="empty">{t("district.neighborhoods_empty")}</p>
         ) : (

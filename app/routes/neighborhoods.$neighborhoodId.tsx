@@ -183,6 +183,8 @@ export default function NeighborhoodPage() {
             <HistoryList entries={history} />
             <p>
               <Link to={`/councils/${council.id}#history`}>{t("neighborhood.all_history")}</Link>
+              {t("history.separator")}
+              <Link to={`/proposals?neighborhood=${neighborhood.id}`}>{t("proposal.neighborhood_proposals")}</Link>
             </p>
           </section>
         ) : null}

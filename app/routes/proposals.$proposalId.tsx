@@ -225,6 +225,11 @@ export default function ProposalPage() {
         ) : (
           <p className="muted small">{t("proposal.supports_closed")}</p>
         )}
+        {me?.isAuthor && open && proposal.supportCount === 0 ? (
+          <Link to={`/proposals/${proposal.id}/edit`} className="button button--ghost button--small">
+            {t("proposal.edit")}
+          </Link>
+        ) : null}
         {me?.isAuthor && (proposal.status === "open" || proposal.status === "on_agenda") ? (
           <Form method="post">
             <button type="submit" name="intent" value="withdraw" className="button button--danger button--small" disabled={busy}>

@@ -1,0 +1,94 @@
+import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { FieldErrors, FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
+import { editProposal, getProposal, listCategories } from "~/domain/proposals.server";
+import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
+import { notifyProposalChanged } from "~/realtime/notify.server";
+import { invariantFound, isUuid } from "~/utils/guards.server";
+import { getT } from "~/utils/i18n.server";
+import { requireUser } from "~/utils/session.server";
+
+/** The author's own proposal, editable until its first support. */
+async function loadOwn(request: Request, context: LoaderFunctionArgs["context"], id: string | undefined) {
+  const user = await requireUser(request, context);
+  const proposal = invariantFound(isUuid(id) ? await getProposal(context.db, id) : null);
+  if (proposal.authorId !== user.id) throw new Response("Forbidden", { status: 403 });
+  return { user, proposal };
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { proposal } = await loadOwn(request, context, params.proposalId);
+  const t = await getT(request);
+  return {
+    title: t("proposal.edit_title"),
+    proposal: { id: proposal.id, title: proposal.title, body: proposal.body, categoryId: proposal.categoryId, place: proposal.place },
+    editable: proposal.status === "open" && proposal.supportCount === 0,
+    categories: (await listCategories(context.db)).map((c) => ({ id: c.id, name: c.name })),
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { user, proposal } = await loadOwn(request, context, params.proposalId);
+  const submission = parseWithZod(await request.formData(), { schema: ProposalSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const outcome = await editProposal(context.db, { ...submission.value, proposalId: proposal.id, userId: user.id });
+  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }) }, { status: 409 });
+  notifyProposalChanged(context.io, proposal.id);
+  return redirect(`/proposals/${proposal.id}`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export default function EditProposal() {
+  const { proposal, editable, categories } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    id: "edit-proposal",
+    lastResult: actionData?.result,
+    defaultValue: { title: proposal.title, body: proposal.body, categoryId: proposal.categoryId, place: proposal.place },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ProposalSchema }),
+  });
+  const limits = { titleMax: PROPOSAL_TITLE_MAX, bodyMax: PROPOSAL_BODY_MAX };
+  return (
+    <main className="page page--narrow">
+      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
+        <Link to={`/proposals/${proposal.id}`}>{t("proposal.back_to_proposal")}</Link>
+      </nav>
+      <div className="card stack">
+        <h1>{t("proposal.edit_title")}</h1>
+        {!editable ? <Notice tone="info">{t("errors.has_supports")}</Notice> : null}
+        <Form method="post" {...getFormProps(form)} className="form">
+          <FormErrors errors={form.errors} params={limits} />
+          <TextField field={fields.title} label={t("proposal.title_label")} errorParams={limits} inputProps={{ maxLength: 400 }} />
+          <TextAreaField field={fields.body} label={t("proposal.body_label")} rows={8} errorParams={limits} />
+          <div className="field">
+            <label htmlFor={fields.categoryId.id} className="field__label">
+              {t("proposal.category_label")}
+            </label>
+            <select {...getSelectProps(fields.categoryId)} key={fields.categoryId.key} className="field__input">
+              {categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <FieldErrors id={fields.categoryId.errorId} errors={fields.categoryId.errors} />
+          </div>
+          <TextField field={fields.place} label={t("proposal.place_label")} />
+          <button type="submit" className="button button--block" disabled={busy || !editable}>
+            {t("common.save")}
+          </button>
+        </Form>
+      </div>
+    </main>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";
