@@ -208,4 +208,25 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     expect(text).toContain("پیمانکار نصب چراغ‌ها را آغاز کرد.");
     expect(text).toContain("در حال اجرا");
   });
+
+  it("lets only the author edit, and only before the first support; commission queues are for members", async () => {
+    const filed = await neighbor.post(`/proposals/new?council=${councilId}`, fileForm({ title: "سطل زباله برای بوستان" }));
+    const path = filed.headers.get("location")!;
+    expect((await author.get(`${path}/edit`)).status).toBe(403);
+    const edited = await neighbor.post(`${path}/edit`, fileForm({ title: "سطل زباله و نیمکت برای بوستان" }));
+    expect(edited.status).toBe(302);
+    expect(visibleText(await (await neighbor.get(path)).text())).toContain("سطل زباله و نیمکت برای بوستان");
+    expect((await author.post(path, { intent: "support" })).status).toBe(302);
+    const late = await neighbor.post(`${path}/edit`, fileForm({ title: "عنوان دیگر پس از حمایت" }));
+    expect(late.status).toBe(409);
+    expect(visibleText(await late.text())).toContain(fa.errors.has_supports);
+
+    const [culture] = await app.database.db.select().from(commissions).where(eq(commissions.name, "کمیسیون خدمات شهری"));
+    expect((await neighbor.get(`/commissions/${culture!.id}`)).status).toBe(403);
+    const member = new Browserless(app.baseUrl);
+    await member.post("/login", { phone: "09120000205", password: PASSWORD });
+    const queue = visibleText(await (await member.get(`/commissions/${culture!.id}`)).text());
+    expect(queue).toContain("چراغ کوچه");
+    expect(queue).toContain("پذیرفته شد");
+  });
 });
