@@ -360,3 +360,8 @@ export async function getProposalView(db: Db, id: string) {
 export async function setCategoryActive(db: Db, categoryId: string, isActive: boolean) {
   await db.update(categories).set({ isActive }).where(eq(categories.id, categoryId));
 }
+
+/** Which commission reviews adopted proposals of a topic by default (null: the chair chooses). */
+export async function setCategoryCommission(db: Db, categoryId: string, commissionId: string | null) {
+  await db.update(categories).set({ defaultCommissionId: commissionId }).where(eq(categories.id, categoryId));
+}

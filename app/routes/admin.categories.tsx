@@ -5,9 +5,10 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import { FormErrors, Notice, TextField } from "~/components/form-field";
-import { createCategory, listCategories, setCategoryActive } from "~/domain/proposals.server";
+import { listCommissions } from "~/domain/commissions.server";
+import { createCategory, listCategories, setCategoryActive, setCategoryCommission } from "~/domain/proposals.server";
 import { textField, uuidField } from "~/forms/fields";
-import { requireUserWith } from "~/utils/guards.server";
+import { isUuid, requireUserWith } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 const CategorySchema = z.object({
@@ -18,12 +19,25 @@ const ToggleSchema = z.object({ categoryId: uuidField(), active: z.enum(["true",
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWith(request, context, "admin.access");
   const t = await getT(request);
-  return { title: `${t("admin.categories")} · ${t("admin.title")}`, categories: await listCategories(context.db, true) };
+  return {
+    title: `${t("admin.categories")} · ${t("admin.title")}`,
+    categories: await listCategories(context.db, true),
+    commissions: (await listCommissions(context.db)).map((c) => ({ id: c.id, name: c.name })),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUserWith(request, context, "admin.access");
   const form = await request.formData();
+  if (form.get("intent") === "commission") {
+    const categoryId = form.get("categoryId");
+    const commissionId = form.get("commissionId");
+    if (!isUuid(categoryId) || (commissionId !== "" && !isUuid(commissionId))) {
+      return data({ result: { status: "error" as const, error: { "": ["choice_invalid"] } }, done: null }, { status: 400 });
+    }
+    await setCategoryCommission(context.db, categoryId, commissionId === "" ? null : (commissionId as string));
+    return { result: { status: "success" as const }, done: "saved" as const };
+  }
   if (form.get("intent") === "toggle") {
     const submission = parseWithZod(form, { schema: ToggleSchema });
     if (submission.status !== "success") return data({ result: submission.reply(), done: null }, { status: 400 });
@@ -41,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function AdminCategories() {
-  const { categories: list } = useLoaderData<typeof loader>();
+  const { categories: list, commissions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
@@ -65,6 +79,20 @@ export default function AdminCategories() {
                 <span dir="auto" className={c.isActive ? undefined : "muted"}>
                   {c.name} {c.isActive ? null : <span className="chip">{t("admin.category_retired")}</span>}
                 </span>
+                <Form method="post" className="filters">
+                  <input type="hidden" name="categoryId" value={c.id} />
+                  <select name="commissionId" defaultValue={c.defaultCommissionId ?? ""} className="field__input" aria-label={t("admin.category_commission")}>
+                    <option value="">{t("admin.category_no_commission")}</option>
+                    {commissions.map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {m.name}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit" name="intent" value="commission" className="button button--ghost button--small" disabled={busy}>
+                    {t("common.save")}
+                  </button>
+                </Form>
                 <Form method="post">
                   <input type="hidden" name="categoryId" value={c.id} />
                   <input type="hidden" name="active" value={c.isActive ? "false" : "true"} />

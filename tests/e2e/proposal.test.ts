@@ -118,7 +118,11 @@ describeBrowser("a proposal from filing to execution", () => {
       const url = new URL(r.url());
       if (!["data:", "blob:"].includes(url.protocol) && url.hostname !== "127.0.0.1") problems.push(`off-host: ${r.url()}`);
     });
-    context.on("requestfailed", (r) => problems.push(`failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
+    // A navigation cancels what the previous page was still fetching (ERR_ABORTED); anything else fails.
+    context.on("requestfailed", (r) => {
+      const error = r.failure()?.errorText ?? "";
+      if (error !== "net::ERR_ABORTED") problems.push(`failed: ${r.method()} ${r.url()} ${error}`);
+    });
     context.on("response", (r) => {
       if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.request().method()} ${r.url()}`);
     });
