@@ -6,7 +6,10 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { hashPassword } from "../app/utils/password.server";
-import { users } from "../db/schema";
+import { sql } from "drizzle-orm";
+import { createCouncil } from "../app/domain/councils.server";
+import { createCategory, listProposals } from "../app/domain/proposals.server";
+import { districts, neighborhoods, users } from "../db/schema";
 import { startTestApp } from "../tests/support/app";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -16,6 +19,7 @@ const TIME_LIMIT_MS = 20_000;
 interface Result {
   name: string;
   count: number;
+  errors: number;
   rps: number;
   p50: number;
   p95: number;
@@ -25,21 +29,26 @@ interface Result {
 async function load(name: string, run: () => Promise<void>, requests = REQUESTS, concurrency = CONCURRENCY): Promise<Result> {
   const latencies: number[] = [];
   let issued = 0;
+  let errors = 0;
   const started = performance.now();
   const deadline = started + TIME_LIMIT_MS;
   async function worker() {
     while (issued < requests && performance.now() < deadline) {
       issued++;
       const t0 = performance.now();
-      await run();
-      latencies.push(performance.now() - t0);
+      try {
+        await run();
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { name, count: latencies.length, rps: latencies.length / elapsed, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  return { name, count: latencies.length, errors, rps: latencies.length / elapsed, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
 async function get(url: string, headers: Record<string, string> = {}) {
@@ -52,6 +61,7 @@ function print(results: Result[], baseline: Result) {
   const rows = results.map((r) => ({
     case: r.name,
     requests: r.count,
+    errors: r.errors,
     "req/s": r.rps.toFixed(0),
     "p50 ms": r.p50.toFixed(1),
     "p95 ms": r.p95.toFixed(1),
@@ -99,6 +109,29 @@ try {
     await get(`${app.baseUrl}/`);
   }
 
+  // Tens of thousands of proposals in one council, to show list pages cost the same at any depth.
+  const PROPOSALS = Number(process.env.BENCH_PROPOSALS ?? 20_000);
+  const db = app.database.db;
+  const [district] = await db.insert(districts).values({ number: 1, name: "منطقه سنجش", nameKey: "منطقه سنجش" }).returning({ id: districts.id });
+  const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "محله سنجش", nameKey: "محله سنجش" }).returning({ id: neighborhoods.id });
+  const [author] = await db.select({ id: users.id }).from(users);
+  const council = await createCouncil(db, author!.id, hood!.id, {
+    termStart: "2026-01-01", termEnd: "2028-01-01", quorumPercent: 50, votingPeriodDays: 7, majorityRule: "simple",
+    proposers: "residents", supportThreshold: 20, ballot: "open", reportsToHide: 3,
+  });
+  const category = await createCategory(db, "سنجش");
+  if (!council.ok || !category.ok) throw new Error("bench set-up failed");
+  const seedStart = performance.now();
+  await db.execute(sql`
+    insert into proposals (council_id, district_id, neighborhood_id, author_id, title, body, category_id, created_at)
+    select ${council.id}, ${district!.id}, ${hood!.id}, ${author!.id}, 'طرح شماره ' || g, 'شرح طرح شماره ' || g || ' برای سنجش سرعت فهرست‌ها.',
+           ${category.id}, now() - (g || ' seconds')::interval
+    from generate_series(1, ${PROPOSALS}) g`);
+  console.log(`seeded ${PROPOSALS} proposals in ${(performance.now() - seedStart).toFixed(0)} ms`);
+  const firstPage = await listProposals(db, { councilId: council.id, limit: 20 });
+  let deepCursor = firstPage.next;
+  for (let i = 0; i < 200 && deepCursor; i++) deepCursor = (await listProposals(db, { councilId: council.id, limit: 20, after: deepCursor })).next;
+
   const baseline = await load("bare node http (baseline)", () => get(bareUrl));
   const results = [
     baseline,
@@ -106,6 +139,8 @@ try {
     await load("GET / (anonymous, SSR)", () => get(`${app.baseUrl}/`)),
     await load("GET / (signed in, SSR)", () => get(`${app.baseUrl}/`, { cookie })),
     await load("GET /signup (SSR form)", () => get(`${app.baseUrl}/signup`)),
+    await load(`GET /proposals first page (${PROPOSALS} rows)`, () => get(`${app.baseUrl}/proposals?council=${council.id}`), 200),
+    await load("GET /proposals page 200 (cursor)", () => get(`${app.baseUrl}/proposals?council=${council.id}&after=${deepCursor}`), 200),
     await load(
       "POST /login (argon2id)",
       async () => {

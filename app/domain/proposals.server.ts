@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import {
   categories,
@@ -302,9 +302,8 @@ export async function listProposals(db: Db, filter: ProposalListFilter) {
     filter.districtId ? eq(proposals.districtId, filter.districtId) : undefined,
     filter.statuses?.length ? inArray(proposals.status, filter.statuses) : undefined,
     filter.categoryId ? eq(proposals.categoryId, filter.categoryId) : undefined,
-    cursor
-      ? or(lt(proposals.createdAt, cursor.createdAt), and(eq(proposals.createdAt, cursor.createdAt), lt(proposals.id, cursor.id)))
-      : undefined,
+    // A row comparison, which the (scope, created_at, id) indexes answer directly.
+    cursor ? sql`(${proposals.createdAt}, ${proposals.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)` : undefined,
   ];
   const rows = await db
     .select({
