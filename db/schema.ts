@@ -267,6 +267,8 @@ export const councils = pgTable(
     majorityRule: text("majority_rule").$type<MajorityRule>().notNull(),
     proposers: text("proposers").$type<"members" | "residents">().notNull(),
     supportThreshold: integer("support_threshold").notNull(),
+    /** Whether a proposal's author may count their own support. */
+    authorMaySupport: boolean("author_may_support").notNull().default(true),
     ballot: text("ballot").$type<"open" | "secret">().notNull(),
     reportsToHide: integer("reports_to_hide").notNull(),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),

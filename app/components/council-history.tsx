@@ -13,6 +13,7 @@ const CHARTER_FIELDS: Record<string, string> = {
   majorityRule: "majority_rule",
   proposers: "proposers",
   supportThreshold: "support_threshold",
+  authorMaySupport: "author_may_support",
   ballot: "ballot",
   reportsToHide: "reports_to_hide",
 };

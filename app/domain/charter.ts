@@ -17,6 +17,7 @@ export const CHARTER_DEFAULTS = {
   majorityRule: "simple",
   proposers: "residents",
   supportThreshold: 20,
+  authorMaySupport: true,
   ballot: "open",
   reportsToHide: 3,
 } as const;

@@ -28,6 +28,8 @@ export interface CharterInput {
   majorityRule: MajorityRule;
   proposers: "members" | "residents";
   supportThreshold: number;
+  /** Defaults to allowed when a caller does not say. */
+  authorMaySupport?: boolean;
   ballot: "open" | "secret";
   reportsToHide: number;
 }
@@ -43,6 +45,7 @@ function charterColumns(input: CharterInput) {
     majorityRule: input.majorityRule,
     proposers: input.proposers,
     supportThreshold: input.supportThreshold,
+    authorMaySupport: input.authorMaySupport ?? true,
     ballot: input.ballot,
     reportsToHide: input.reportsToHide,
   };

@@ -24,6 +24,7 @@ export type ProposalError =
   | "not_open"
   | "already_supported"
   | "not_supported"
+  | "own_proposal"
   | "category_name_taken";
 
 type Fail = { ok: false; error: ProposalError };
@@ -200,7 +201,7 @@ export async function supportProposal(
         .update(proposals)
         .set({ supportCount: sql`${proposals.supportCount} + 1` })
         .where(and(eq(proposals.id, proposalId), eq(proposals.status, "open")))
-        .returning({ supportCount: proposals.supportCount, councilId: proposals.councilId });
+        .returning({ supportCount: proposals.supportCount, councilId: proposals.councilId, authorId: proposals.authorId });
       if (!row) {
         const [exists] = await tx.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, proposalId));
         throw new Refusal(exists ? "not_open" : "not_found");
@@ -208,7 +209,12 @@ export async function supportProposal(
       const inserted = await tx.insert(supports).values({ proposalId, userId }).onConflictDoNothing().returning({ userId: supports.userId });
       // Already supported: the transaction is rolled back, count included.
       if (!inserted.length) throw new Refusal("already_supported");
-      const [council] = await tx.select({ threshold: councils.supportThreshold }).from(councils).where(eq(councils.id, row.councilId));
+      const [council] = await tx
+        .select({ threshold: councils.supportThreshold, authorMaySupport: councils.authorMaySupport })
+        .from(councils)
+        .where(eq(councils.id, row.councilId));
+      // The charter may keep authors from counting their own support (the count above rolls back).
+      if (!council!.authorMaySupport && row.authorId === userId) throw new Refusal("own_proposal");
       let reachedAgenda = false;
       if (row.supportCount >= council!.threshold && (await move(tx, proposalId, "on_agenda"))) {
         reachedAgenda = true;

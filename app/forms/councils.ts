@@ -77,6 +77,11 @@ export const CharterSchema = z
       invalid: "support_threshold_invalid",
     }),
     ballot: z.enum(["open", "secret"], { errorMap: () => ({ message: "choice_invalid" }) }),
+    authorMaySupport: z
+      .enum(["yes", "no"], { errorMap: () => ({ message: "choice_invalid" }) })
+      .optional()
+      .default("yes")
+      .transform((v) => v === "yes"),
     reportsToHide: intField(CHARTER_LIMITS.reportsToHide.min, CHARTER_LIMITS.reportsToHide.max, {
       required: "reports_to_hide_required",
       invalid: "reports_to_hide_invalid",

@@ -75,6 +75,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       majorityRule: council.majorityRule,
       proposers: council.proposers,
       supportThreshold: council.supportThreshold,
+      authorMaySupport: council.authorMaySupport,
       ballot: council.ballot,
       reportsToHide: council.reportsToHide,
     },
@@ -280,7 +281,10 @@ export default function CouncilPage() {
               </div>
               <div>
                 <dt>{t("council.charter.support_label")}</dt>
-                <dd>{t("council.charter.support", { count: council.supportThreshold })}</dd>
+                <dd>
+                  {t("council.charter.support", { count: council.supportThreshold })}{" "}
+                  {council.authorMaySupport ? null : t("council.charter.author_support_not_counted")}
+                </dd>
               </div>
               <div>
                 <dt>{t("council.charter.ballot_label")}</dt>

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CharterFields } from "~/components/charter-fields";
 import { FieldErrors, FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
 import { CHARTER_DEFAULTS, tehranToday } from "~/domain/charter";
 import { councilOfNeighborhood, createCouncil, getNeighborhood, updateNeighborhood } from "~/domain/councils.server";
@@ -53,6 +54,7 @@ export async function loader(args: LoaderFunctionArgs) {
       majorityRule: CHARTER_DEFAULTS.majorityRule,
       proposers: CHARTER_DEFAULTS.proposers,
       supportThreshold: n(CHARTER_DEFAULTS.supportThreshold),
+      authorMaySupport: CHARTER_DEFAULTS.authorMaySupport ? "yes" : "no",
       ballot: CHARTER_DEFAULTS.ballot,
       reportsToHide: n(CHARTER_DEFAULTS.reportsToHide),
     },
@@ -169,67 +171,5 @@ export default function ManageNeighborhood() {
   );
 }
 
-type CharterFieldset = {
-  termStart: FieldMetadata<string>;
-  termEnd: FieldMetadata<string>;
-  quorumPercent: FieldMetadata<string>;
-  votingPeriodDays: FieldMetadata<string>;
-  majorityRule: FieldMetadata<string>;
-  proposers: FieldMetadata<string>;
-  supportThreshold: FieldMetadata<string>;
-  ballot: FieldMetadata<string>;
-  reportsToHide: FieldMetadata<string>;
-};
-
-/** The whole charter: term, voting rules, who may file, moderation. Same fields as on the council's page. */
-function CharterFields({ fields }: { fields: CharterFieldset }) {
-  const { t } = useTranslation();
-  const numeric = { inputMode: "numeric" as const, autoComplete: "off", maxLength: 7 };
-  return (
-    <>
-      <fieldset className="charter-group">
-        <legend>{t("manage.charter_term")}</legend>
-        <div className="charter-pair">
-          <TextField field={fields.termStart} label={t("manage.term_start")} hint={t("manage.date_hint")} ltr inputProps={{ autoComplete: "off", maxLength: 12 }} />
-          <TextField field={fields.termEnd} label={t("manage.term_end")} ltr inputProps={{ autoComplete: "off", maxLength: 12 }} />
-        </div>
-      </fieldset>
-      <fieldset className="charter-group">
-        <legend>{t("manage.charter_voting")}</legend>
-        <div className="charter-pair">
-          <TextField field={fields.quorumPercent} label={t("manage.quorum")} hint={t("manage.quorum_hint")} ltr inputProps={numeric} />
-          <TextField field={fields.votingPeriodDays} label={t("manage.voting_period")} hint={t("manage.voting_period_hint")} ltr inputProps={numeric} />
-        </div>
-        <Choice field={fields.majorityRule} legend={t("manage.majority_rule")} options={["simple", "absolute", "two_thirds"]} prefix="majority" />
-        <Choice field={fields.ballot} legend={t("manage.ballot")} options={["open", "secret"]} prefix="ballot" />
-      </fieldset>
-      <fieldset className="charter-group">
-        <legend>{t("manage.charter_proposals")}</legend>
-        <Choice field={fields.proposers} legend={t("manage.proposers")} options={["residents", "members"]} prefix="proposers" />
-        <TextField field={fields.supportThreshold} label={t("manage.support_threshold")} hint={t("manage.support_threshold_hint")} ltr inputProps={numeric} />
-        <TextField field={fields.reportsToHide} label={t("manage.reports_to_hide")} hint={t("manage.reports_to_hide_hint")} ltr inputProps={numeric} />
-      </fieldset>
-    </>
-  );
-}
-
-function Choice({ field, legend, options, prefix }: { field: FieldMetadata<string>; legend: string; options: string[]; prefix: string }) {
-  const { t } = useTranslation();
-  return (
-    <fieldset className="choice" aria-describedby={field.errors?.length ? field.errorId : undefined}>
-      <legend className="field__label">{legend}</legend>
-      {getCollectionProps(field, { type: "radio", options }).map((props) => (
-        <label key={props.key} className="choice__option">
-          <input {...props} key={props.key} />
-          <span>
-            <span className="choice__title">{t(`manage.${prefix}_${props.value}`)}</span>
-            <span className="choice__hint">{t(`manage.${prefix}_${props.value}_hint`)}</span>
-          </span>
-        </label>
-      ))}
-      <FieldErrors id={field.errorId} errors={field.errors} />
-    </fieldset>
-  );
-}
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

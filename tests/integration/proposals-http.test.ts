@@ -4,7 +4,7 @@ import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory } from "../../app/domain/proposals.server";
 import { tehranToday } from "../../app/domain/charter";
 import { hashPassword } from "../../app/utils/password.server";
-import { commissions, districts, memberships, neighborhoods, proposals, roleAssignments, supports, users, votes } from "../../db/schema";
+import { commissions, councils, districts, memberships, neighborhoods, proposals, roleAssignments, supports, users, votes } from "../../db/schema";
 import { closeDueVotes } from "../../app/domain/votes.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
@@ -228,5 +228,18 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     const queue = visibleText(await (await member.get(`/commissions/${culture!.id}`)).text());
     expect(queue).toContain("چراغ کوچه");
     expect(queue).toContain("پذیرفته شد");
+  });
+
+  it("refuses an author's own support when the charter says so", async () => {
+    await app.database.db.update(councils).set({ authorMaySupport: false }).where(eq(councils.id, councilId));
+    const filed = await neighbor.post(`/proposals/new?council=${councilId}`, fileForm({ title: "آبخوری برای بوستان محله" }));
+    const path = filed.headers.get("location")!;
+    const own = await neighbor.post(path, { intent: "support" });
+    expect(own.status).toBe(409);
+    expect(visibleText(await own.text())).toContain(fa.errors.own_proposal);
+    expect((await author.post(path, { intent: "support" })).status).toBe(302);
+    const [row] = await app.database.db.select().from(proposals).where(eq(proposals.title, "آبخوری برای بوستان محله"));
+    expect(row!.supportCount).toBe(1);
+    expect(visibleText(await (await author.get(`/councils/${councilId}`)).text())).toContain("حمایت نویسنده از طرح خودش شمرده نمی‌شود.");
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "councils" ADD COLUMN "author_may_support" boolean DEFAULT true NOT NULL;
