@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
+import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import { applications, councils, invitations, memberships, neighborhoods, users, follows } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { recordAudit } from "./audit.server";
@@ -16,27 +17,11 @@ export type MembershipError =
 
 type Fail = { ok: false; error: MembershipError };
 
-/** Thrown inside a transaction to roll it back with a friendly answer. */
-class Refusal extends Error {
-  constructor(readonly error: MembershipError) {
-    super(error);
-  }
+function refusalOf<T>(work: () => Promise<T>) {
+  return baseRefusalOf<T, MembershipError>(work, translateMembership);
 }
 
-async function refusalOf<T>(work: () => Promise<T>): Promise<T | Fail> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, error: error.error };
-    if (isUniqueViolation(error, "memberships_one_active_per_person")) return { ok: false, error: "already_member" };
-    if (isUniqueViolation(error, "applications_one_pending")) return { ok: false, error: "already_applied" };
-    if (isUniqueViolation(error, "invitations_one_pending")) return { ok: false, error: "already_invited" };
-    if (isUniqueViolation(error, "memberships_one_chair") || isUniqueViolation(error, "memberships_one_secretary")) {
-      return { ok: false, error: "concurrent_change" };
-    }
-    throw error;
-  }
-}
+
 
 /**
  * Every change that can give or end seats locks the council row first, then the application or
@@ -45,7 +30,16 @@ async function refusalOf<T>(work: () => Promise<T>): Promise<T | Fail> {
  */
 async function lockCouncil(tx: Db, councilId: string) {
   const [council] = await tx.select({ id: councils.id }).from(councils).where(eq(councils.id, councilId)).for("update");
-  if (!council) throw new Refusal("not_found");
+  if (!council) throw new Refusal<MembershipError>("not_found");
+}
+
+/** Unique indexes that lost a race, as the message the person should see. */
+function translateMembership(error: unknown): MembershipError | null {
+  if (isUniqueViolation(error, "memberships_one_active_per_person")) return "already_member";
+  if (isUniqueViolation(error, "applications_one_pending")) return "already_applied";
+  if (isUniqueViolation(error, "invitations_one_pending")) return "already_invited";
+  if (isUniqueViolation(error, "memberships_one_chair") || isUniqueViolation(error, "memberships_one_secretary")) return "concurrent_change";
+  return null;
 }
 
 async function activeSeatCount(db: Db, userId: string, exceptCouncilId?: string) {
@@ -75,7 +69,7 @@ async function seat(
 ) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${"seat:" + input.userId}))`);
   const [council] = await tx.select().from(councils).where(eq(councils.id, input.councilId));
-  if (!council) throw new Refusal("not_found");
+  if (!council) throw new Refusal<MembershipError>("not_found");
   const blocker = applyBlocker({
     councilStatus: council.status,
     termState: termState(council, tehranToday()),
@@ -84,7 +78,7 @@ async function seat(
     activeSeatsElsewhere: await activeSeatCount(tx, input.userId, input.councilId),
     seatLimit: input.seatLimit,
   });
-  if (blocker) throw new Refusal(blocker);
+  if (blocker) throw new Refusal<MembershipError>(blocker);
   const [row] = await tx
     .insert(memberships)
     .values({ councilId: input.councilId, userId: input.userId, termNumber: council.termNumber, decidedBy: input.decidedBy })
@@ -114,7 +108,7 @@ export async function applyToCouncil(
 ): Promise<{ ok: true; applicationId: string } | Fail> {
   return refusalOf(async () => {
     const [council] = await db.select().from(councils).where(eq(councils.id, input.councilId));
-    if (!council) throw new Refusal("not_found");
+    if (!council) throw new Refusal<MembershipError>("not_found");
     const [pending] = await db
       .select({ id: applications.id })
       .from(applications)
@@ -128,7 +122,7 @@ export async function applyToCouncil(
       activeSeatsElsewhere: elsewhere,
       seatLimit: input.seatLimit,
     });
-    if (blocker) throw new Refusal(blocker);
+    if (blocker) throw new Refusal<MembershipError>(blocker);
     return db.transaction(async (tx) => {
       const [row] = await tx
         .insert(applications)
@@ -220,7 +214,7 @@ export async function respondToInvitation(
         .set({ status: input.accept ? "accepted" : "declined", respondedAt: new Date(), userId: input.userId })
         .where(and(eq(invitations.id, input.invitationId), eq(invitations.phone, input.phone), eq(invitations.status, "pending")))
         .returning({ councilId: invitations.councilId, invitedBy: invitations.invitedBy });
-      if (!invitation) throw new Refusal("already_decided");
+      if (!invitation) throw new Refusal<MembershipError>("already_decided");
       if (input.accept) {
         await seat(tx, { councilId: invitation.councilId, userId: input.userId, decidedBy: invitation.invitedBy, seatLimit: input.seatLimit, via: "invitation" }, requestId);
       } else {
@@ -267,7 +261,7 @@ export async function decideApplication(
         })
         .where(and(eq(applications.id, input.applicationId), eq(applications.status, "pending")))
         .returning({ councilId: applications.councilId, userId: applications.userId });
-      if (!application) throw new Refusal("already_decided");
+      if (!application) throw new Refusal<MembershipError>("already_decided");
       if (input.decision === "approve") {
         await seat(tx, { councilId: application.councilId, userId: application.userId, decidedBy: input.actorId, seatLimit: input.seatLimit, via: "application" }, requestId);
       }
@@ -323,15 +317,15 @@ export async function inviteToCouncil(
 ): Promise<{ ok: true; invitationId: string; userId: string | null } | Fail> {
   return refusalOf(async () => {
     const [council] = await db.select().from(councils).where(eq(councils.id, input.councilId));
-    if (!council) throw new Refusal("not_found");
-    if (council.status !== "active") throw new Refusal("council_not_active");
+    if (!council) throw new Refusal<MembershipError>("not_found");
+    if (council.status !== "active") throw new Refusal<MembershipError>("council_not_active");
     const [person] = await db.select({ id: users.id }).from(users).where(eq(users.phone, input.phone));
     if (person) {
       const [seated] = await db
         .select({ id: memberships.id })
         .from(memberships)
         .where(and(eq(memberships.councilId, council.id), eq(memberships.userId, person.id), eq(memberships.status, "active")));
-      if (seated) throw new Refusal("already_member");
+      if (seated) throw new Refusal<MembershipError>("already_member");
     }
     return db.transaction(async (tx) => {
       const [row] = await tx
@@ -400,9 +394,9 @@ export async function appointOfficer(
         .where(and(eq(memberships.councilId, input.councilId), eq(memberships.status, "active")))
         .for("update");
       const current = seats.find((s) => s.role === input.office) ?? null;
-      if ((current?.id ?? "none") !== input.expectedHolder) throw new Refusal("concurrent_change");
+      if ((current?.id ?? "none") !== input.expectedHolder) throw new Refusal<MembershipError>("concurrent_change");
       const target = seats.find((s) => s.id === input.membershipId);
-      if (!target) throw new Refusal("not_a_member");
+      if (!target) throw new Refusal<MembershipError>("not_a_member");
       if (current?.id === target.id) return { ok: true as const, userId: target.userId, previousUserId: null };
       if (current) await tx.update(memberships).set({ role: "member" }).where(eq(memberships.id, current.id));
       await tx.update(memberships).set({ role: input.office }).where(eq(memberships.id, target.id));

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
+import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import {
   categories,
   councils,
@@ -29,20 +30,11 @@ export type ProposalError =
 
 type Fail = { ok: false; error: ProposalError };
 
-class Refusal extends Error {
-  constructor(readonly error: ProposalError) {
-    super(error);
-  }
+function refusalOf<T>(work: () => Promise<T>) {
+  return baseRefusalOf<T, ProposalError>(work);
 }
 
-async function refusalOf<T>(work: () => Promise<T>): Promise<T | Fail> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, error: error.error };
-    throw error;
-  }
-}
+
 
 async function event(db: Db, proposalId: string, actorId: string | null, kind: string, data?: Record<string, unknown>) {
   await db.insert(proposalEvents).values({ proposalId, actorId, kind, data: data ?? null });
@@ -104,19 +96,19 @@ export async function fileProposal(
 ): Promise<{ ok: true; id: string } | Fail> {
   return refusalOf(async () => {
     const [council] = await db.select().from(councils).where(eq(councils.id, input.councilId));
-    if (!council) throw new Refusal("not_found");
-    if (council.status !== "active") throw new Refusal("council_not_active");
+    if (!council) throw new Refusal<ProposalError>("not_found");
+    if (council.status !== "active") throw new Refusal<ProposalError>("council_not_active");
     const [category] = await db
       .select({ id: categories.id })
       .from(categories)
       .where(and(eq(categories.id, input.categoryId), eq(categories.isActive, true)));
-    if (!category) throw new Refusal("category_unknown");
+    if (!category) throw new Refusal<ProposalError>("category_unknown");
     if (council.proposers === "members" && input.authorId && !input.onBehalf) {
       const [seat] = await db
         .select({ id: memberships.id })
         .from(memberships)
         .where(and(eq(memberships.councilId, council.id), eq(memberships.userId, input.authorId), eq(memberships.status, "active")));
-      if (!seat) throw new Refusal("members_only");
+      if (!seat) throw new Refusal<ProposalError>("members_only");
     }
     return db.transaction(async (tx) => {
       const [row] = await tx
@@ -149,15 +141,15 @@ export async function editProposal(
   return refusalOf(() =>
     db.transaction(async (tx) => {
       const [current] = await tx.select().from(proposals).where(eq(proposals.id, input.proposalId)).for("update");
-      if (!current) throw new Refusal("not_found");
-      if (current.authorId !== input.userId) throw new Refusal("not_author");
-      if (current.status !== "open") throw new Refusal("not_open");
-      if (current.supportCount > 0) throw new Refusal("has_supports");
+      if (!current) throw new Refusal<ProposalError>("not_found");
+      if (current.authorId !== input.userId) throw new Refusal<ProposalError>("not_author");
+      if (current.status !== "open") throw new Refusal<ProposalError>("not_open");
+      if (current.supportCount > 0) throw new Refusal<ProposalError>("has_supports");
       const [category] = await tx
         .select({ id: categories.id })
         .from(categories)
         .where(and(eq(categories.id, input.categoryId), eq(categories.isActive, true)));
-      if (!category) throw new Refusal("category_unknown");
+      if (!category) throw new Refusal<ProposalError>("category_unknown");
       await tx
         .update(proposals)
         .set({ title: input.title, body: input.body, categoryId: input.categoryId, place: input.place, editedAt: new Date() })
@@ -173,9 +165,9 @@ export async function withdrawProposal(db: Db, proposalId: string, userId: strin
   return refusalOf(() =>
     db.transaction(async (tx) => {
       const [current] = await tx.select({ authorId: proposals.authorId }).from(proposals).where(eq(proposals.id, proposalId));
-      if (!current) throw new Refusal("not_found");
-      if (current.authorId !== userId) throw new Refusal("not_author");
-      if (!(await move(tx, proposalId, "withdrawn"))) throw new Refusal("not_open");
+      if (!current) throw new Refusal<ProposalError>("not_found");
+      if (current.authorId !== userId) throw new Refusal<ProposalError>("not_author");
+      if (!(await move(tx, proposalId, "withdrawn"))) throw new Refusal<ProposalError>("not_open");
       await event(tx, proposalId, userId, "withdrawn");
       return { ok: true as const };
     }),
@@ -204,17 +196,17 @@ export async function supportProposal(
         .returning({ supportCount: proposals.supportCount, councilId: proposals.councilId, authorId: proposals.authorId });
       if (!row) {
         const [exists] = await tx.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, proposalId));
-        throw new Refusal(exists ? "not_open" : "not_found");
+        throw new Refusal<ProposalError>(exists ? "not_open" : "not_found");
       }
       const inserted = await tx.insert(supports).values({ proposalId, userId }).onConflictDoNothing().returning({ userId: supports.userId });
       // Already supported: the transaction is rolled back, count included.
-      if (!inserted.length) throw new Refusal("already_supported");
+      if (!inserted.length) throw new Refusal<ProposalError>("already_supported");
       const [council] = await tx
         .select({ threshold: councils.supportThreshold, authorMaySupport: councils.authorMaySupport })
         .from(councils)
         .where(eq(councils.id, row.councilId));
       // The charter may keep authors from counting their own support (the count above rolls back).
-      if (!council!.authorMaySupport && row.authorId === userId) throw new Refusal("own_proposal");
+      if (!council!.authorMaySupport && row.authorId === userId) throw new Refusal<ProposalError>("own_proposal");
       let reachedAgenda = false;
       if (row.supportCount >= council!.threshold && (await move(tx, proposalId, "on_agenda"))) {
         reachedAgenda = true;
@@ -233,13 +225,13 @@ export async function withdrawSupport(db: Db, proposalId: string, userId: string
         .delete(supports)
         .where(and(eq(supports.proposalId, proposalId), eq(supports.userId, userId)))
         .returning({ userId: supports.userId });
-      if (!deleted.length) throw new Refusal("not_supported");
+      if (!deleted.length) throw new Refusal<ProposalError>("not_supported");
       const [row] = await tx
         .update(proposals)
         .set({ supportCount: sql`${proposals.supportCount} - 1` })
         .where(and(eq(proposals.id, proposalId), eq(proposals.status, "open")))
         .returning({ supportCount: proposals.supportCount });
-      if (!row) throw new Refusal("not_open");
+      if (!row) throw new Refusal<ProposalError>("not_open");
       return { ok: true as const, supportCount: row.supportCount };
     }),
   );
@@ -249,7 +241,7 @@ export async function withdrawSupport(db: Db, proposalId: string, userId: string
 export async function putOnAgenda(db: Db, proposalId: string, actorId: string): Promise<{ ok: true } | Fail> {
   return refusalOf(() =>
     db.transaction(async (tx) => {
-      if (!(await move(tx, proposalId, "on_agenda"))) throw new Refusal("not_open");
+      if (!(await move(tx, proposalId, "on_agenda"))) throw new Refusal<ProposalError>("not_open");
       await event(tx, proposalId, actorId, "agenda_by_chair");
       return { ok: true as const };
     }),

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
+import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import {
   categories,
   commissions,
@@ -29,21 +30,11 @@ export type ReviewError =
 
 type Fail = { ok: false; error: ReviewError };
 
-class Refusal extends Error {
-  constructor(readonly error: ReviewError) {
-    super(error);
-  }
+function refusalOf<T>(work: () => Promise<T>) {
+  return baseRefusalOf<T, ReviewError>(work, (error) => (isUniqueViolation(error, "referrals_one_pending_per_proposal") ? "already_referred" : null));
 }
 
-async function refusalOf<T>(work: () => Promise<T>): Promise<T | Fail> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, error: error.error };
-    if (isUniqueViolation(error, "referrals_one_pending_per_proposal")) return { ok: false, error: "already_referred" };
-    throw error;
-  }
-}
+
 
 /** The commission a proposal goes to by default: its topic's commission, if the admin set one. */
 export async function defaultCommissionFor(db: Db, proposalId: string) {
@@ -63,7 +54,7 @@ export async function referToCommission(
   return refusalOf(() =>
     db.transaction(async (tx) => {
       const [commission] = await tx.select({ id: commissions.id, name: commissions.name }).from(commissions).where(eq(commissions.id, input.commissionId));
-      if (!commission) throw new Refusal("commission_unknown");
+      if (!commission) throw new Refusal<ReviewError>("commission_unknown");
       const moved = await tx
         .update(proposals)
         .set({ status: "in_review", statusChangedAt: new Date() })
@@ -71,7 +62,7 @@ export async function referToCommission(
         .returning({ id: proposals.id });
       if (!moved.length) {
         const [exists] = await tx.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, input.proposalId));
-        throw new Refusal(exists ? "not_adopted_yet" : "not_found");
+        throw new Refusal<ReviewError>(exists ? "not_adopted_yet" : "not_found");
       }
       const now = input.now ?? new Date();
       const dueAt = new Date(now.getTime() + REVIEW_SLA_DAYS * 86_400_000);
@@ -101,9 +92,9 @@ export async function decideReferral(
   return refusalOf(() =>
     db.transaction(async (tx) => {
       const [referral] = await tx.select().from(referrals).where(eq(referrals.id, input.referralId)).for("update");
-      if (!referral) throw new Refusal("not_found");
-      if (referral.commissionId !== input.commissionId) throw new Refusal("wrong_commission");
-      if (referral.decidedAt) throw new Refusal("already_decided");
+      if (!referral) throw new Refusal<ReviewError>("not_found");
+      if (referral.commissionId !== input.commissionId) throw new Refusal<ReviewError>("wrong_commission");
+      if (referral.decidedAt) throw new Refusal<ReviewError>("already_decided");
       await tx
         .update(referrals)
         .set({
@@ -120,7 +111,7 @@ export async function decideReferral(
         .set({ status: next, statusChangedAt: new Date() })
         .where(and(eq(proposals.id, referral.proposalId), eq(proposals.status, "in_review")))
         .returning({ id: proposals.id });
-      if (!moved.length) throw new Refusal("not_in_review");
+      if (!moved.length) throw new Refusal<ReviewError>("not_in_review");
       if (next === "returned") {
         // Back on the council's agenda for a revised vote.
         await tx.update(proposals).set({ status: "on_agenda" }).where(eq(proposals.id, referral.proposalId));
@@ -148,7 +139,7 @@ export async function postProgress(
         .set({ status: input.status, statusChangedAt: new Date() })
         .where(and(eq(proposals.id, input.proposalId), inArray(proposals.status, sourcesOf(input.status))))
         .returning({ id: proposals.id });
-      if (!moved.length) throw new Refusal("not_decided");
+      if (!moved.length) throw new Refusal<ReviewError>("not_decided");
       await tx.insert(progressUpdates).values({ proposalId: input.proposalId, status: input.status, note: input.note, postedBy: input.actorId });
       await tx.insert(proposalEvents).values({ proposalId: input.proposalId, actorId: input.actorId, kind: `progress_${input.status}`, data: { note: input.note } });
       return { ok: true as const };

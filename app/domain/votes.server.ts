@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
+import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import { ballots, councils, memberships, proposalEvents, proposals, users, votes } from "../../db/schema";
 import { outcomeOf, type Tally } from "./charter";
 import { sourcesOf } from "./proposal-state";
@@ -7,22 +8,13 @@ import { sourcesOf } from "./proposal-state";
 export type VoteError = "not_found" | "not_on_agenda" | "vote_not_open" | "vote_closed" | "not_a_member" | "period_invalid";
 type Fail = { ok: false; error: VoteError };
 
+function refusalOf<T>(work: () => Promise<T>) {
+  return baseRefusalOf<T, VoteError>(work);
+}
+
 export type Choice = "for" | "against" | "abstain";
 
-class Refusal extends Error {
-  constructor(readonly error: VoteError) {
-    super(error);
-  }
-}
 
-async function refusalOf<T>(work: () => Promise<T>): Promise<T | Fail> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof Refusal) return { ok: false, error: error.error };
-    throw error;
-  }
-}
 
 /**
  * The chair or secretary opens the vote on an agenda item. The deadline defaults to the charter's
@@ -35,16 +27,16 @@ export async function openVote(
   return refusalOf(() =>
     db.transaction(async (tx) => {
       const [proposal] = await tx.select().from(proposals).where(eq(proposals.id, input.proposalId)).for("update");
-      if (!proposal) throw new Refusal("not_found");
+      if (!proposal) throw new Refusal<VoteError>("not_found");
       const [council] = await tx.select().from(councils).where(eq(councils.id, proposal.councilId));
       const hours = input.hours ?? council!.votingPeriodHours;
-      if (!Number.isInteger(hours) || hours < 1 || hours > 1440) throw new Refusal("period_invalid");
+      if (!Number.isInteger(hours) || hours < 1 || hours > 1440) throw new Refusal<VoteError>("period_invalid");
       const moved = await tx
         .update(proposals)
         .set({ status: "voting", statusChangedAt: new Date() })
         .where(and(eq(proposals.id, proposal.id), inArray(proposals.status, sourcesOf("voting"))))
         .returning({ id: proposals.id });
-      if (!moved.length) throw new Refusal("not_on_agenda");
+      if (!moved.length) throw new Refusal<VoteError>("not_on_agenda");
       const [{ rounds }] = (await tx.select({ rounds: count() }).from(votes).where(eq(votes.proposalId, proposal.id))) as [{ rounds: number }];
       const now = input.now ?? new Date();
       const closesAt = new Date(now.getTime() + hours * 3_600_000);
@@ -69,15 +61,15 @@ export async function castBallot(
   return refusalOf(() =>
     db.transaction(async (tx) => {
       const [vote] = await tx.select().from(votes).where(eq(votes.id, input.voteId)).for("share");
-      if (!vote) throw new Refusal("not_found");
+      if (!vote) throw new Refusal<VoteError>("not_found");
       const now = input.now ?? new Date();
-      if (vote.status !== "open" || vote.closesAt <= now) throw new Refusal("vote_closed");
-      if (vote.opensAt > now) throw new Refusal("vote_not_open");
+      if (vote.status !== "open" || vote.closesAt <= now) throw new Refusal<VoteError>("vote_closed");
+      if (vote.opensAt > now) throw new Refusal<VoteError>("vote_not_open");
       const [seat] = await tx
         .select({ id: memberships.id })
         .from(memberships)
         .where(and(eq(memberships.councilId, vote.councilId), eq(memberships.userId, input.userId), eq(memberships.status, "active")));
-      if (!seat) throw new Refusal("not_a_member");
+      if (!seat) throw new Refusal<VoteError>("not_a_member");
       await tx
         .insert(ballots)
         .values({ voteId: vote.id, userId: input.userId, choice: input.choice, castAt: now, updatedAt: now })

@@ -1,9 +1,10 @@
-import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FieldErrors, FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
+import { ProposalFields } from "~/components/proposal-fields";
+import { FormErrors, Notice } from "~/components/form-field";
 import { editProposal, getProposal, listCategories } from "~/domain/proposals.server";
 import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
 import { notifyProposalChanged } from "~/realtime/notify.server";
@@ -66,22 +67,7 @@ export default function EditProposal() {
         {!editable ? <Notice tone="info">{t("errors.has_supports")}</Notice> : null}
         <Form method="post" {...getFormProps(form)} className="form">
           <FormErrors errors={form.errors} params={limits} />
-          <TextField field={fields.title} label={t("proposal.title_label")} errorParams={limits} inputProps={{ maxLength: 400 }} />
-          <TextAreaField field={fields.body} label={t("proposal.body_label")} rows={8} errorParams={limits} />
-          <div className="field">
-            <label htmlFor={fields.categoryId.id} className="field__label">
-              {t("proposal.category_label")}
-            </label>
-            <select {...getSelectProps(fields.categoryId)} key={fields.categoryId.key} className="field__input">
-              {categories.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-            <FieldErrors id={fields.categoryId.errorId} errors={fields.categoryId.errors} />
-          </div>
-          <TextField field={fields.place} label={t("proposal.place_label")} />
+          <ProposalFields fields={fields} categories={categories} limits={limits} />
           <button type="submit" className="button button--block" disabled={busy || !editable}>
             {t("common.save")}
           </button>

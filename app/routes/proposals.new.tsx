@@ -1,9 +1,10 @@
-import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FieldErrors, FormErrors, TextAreaField, TextField } from "~/components/form-field";
+import { ProposalFields } from "~/components/proposal-fields";
+import { FormErrors } from "~/components/form-field";
 import { getCouncil, getNeighborhood } from "~/domain/councils.server";
 import { fileProposal, listCategories } from "~/domain/proposals.server";
 import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
@@ -66,23 +67,7 @@ export default function NewProposal() {
         {council.proposers === "members" ? <p className="small">{t("proposal.members_only_note")}</p> : null}
         <Form method="post" {...getFormProps(form)} className="form">
           <FormErrors errors={form.errors} params={limits} />
-          <TextField field={fields.title} label={t("proposal.title_label")} hint={t("proposal.title_hint", limits)} errorParams={limits} inputProps={{ maxLength: 400 }} />
-          <TextAreaField field={fields.body} label={t("proposal.body_label")} hint={t("proposal.body_hint", limits)} rows={8} errorParams={limits} />
-          <div className="field">
-            <label htmlFor={fields.categoryId.id} className="field__label">
-              {t("proposal.category_label")}
-            </label>
-            <select {...getSelectProps(fields.categoryId)} key={fields.categoryId.key} className="field__input">
-              <option value="">{t("proposal.category_choose")}</option>
-              {categories.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-            <FieldErrors id={fields.categoryId.errorId} errors={fields.categoryId.errors} />
-          </div>
-          <TextField field={fields.place} label={t("proposal.place_label")} hint={t("proposal.place_hint")} />
+          <ProposalFields fields={fields} categories={categories} limits={limits} choosePrompt />
           <button type="submit" className="button button--block" disabled={busy}>
             {t("proposal.file_submit")}
           </button>
