@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { multilineField, textField, uuidField } from "./fields";
+import { displayNameField, multilineField, phoneField, textField, uuidField } from "./fields";
 
 export const PROPOSAL_TITLE_MAX = 150;
 export const PROPOSAL_BODY_MAX = 10_000;
@@ -13,4 +13,10 @@ export const ProposalSchema = z.object({
     .pipe(z.string().min(10, "body_too_short")),
   categoryId: uuidField("category_required"),
   place: textField({ min: 0, max: 200, required: "place_too_long", tooLong: "place_too_long" }).optional().default(""),
+});
+
+/** District staff filing for a resident who came in person (or has no phone of their own to use). */
+export const OnBehalfSchema = ProposalSchema.extend({
+  onBehalfName: displayNameField(),
+  onBehalfPhone: phoneField(),
 });

@@ -3,11 +3,13 @@ import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import type { z } from "zod";
 import { ProposalFields } from "~/components/proposal-fields";
-import { FormErrors } from "~/components/form-field";
+import { FormErrors, TextField } from "~/components/form-field";
 import { getCouncil, getNeighborhood } from "~/domain/councils.server";
 import { fileProposal, listCategories } from "~/domain/proposals.server";
-import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
+import { OnBehalfSchema, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
+import { can } from "~/utils/permissions";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { requireUser } from "~/utils/session.server";
@@ -19,13 +21,21 @@ async function loadCouncil(request: Request, context: LoaderFunctionArgs["contex
   return { council, neighborhood };
 }
 
+/** District staff (with the power) file for a resident: `?onBehalf=1`. */
+function onBehalfAllowed(request: Request, user: Awaited<ReturnType<typeof requireUser>>, districtId: string) {
+  return new URL(request.url).searchParams.get("onBehalf") === "1" && can(user, "district.file_on_behalf", { kind: "district", districtId });
+}
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context);
+  const user = await requireUser(request, context);
   const { council, neighborhood } = await loadCouncil(request, context);
+  const mayFileForOthers = can(user, "district.file_on_behalf", { kind: "district", districtId: council.districtId });
   const t = await getT(request);
   return {
     title: t("proposal.new_title"),
     council: { id: council.id, status: council.status, proposers: council.proposers },
+    onBehalf: onBehalfAllowed(request, user, council.districtId),
+    mayFileForOthers,
     neighborhoodName: neighborhood.name,
     categories: (await listCategories(context.db)).map((c) => ({ id: c.id, name: c.name })),
   };
@@ -34,7 +44,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const { council } = await loadCouncil(request, context);
-  const submission = parseWithZod(await request.formData(), { schema: ProposalSchema });
+  const formData = await request.formData();
+  if (new URL(request.url).searchParams.get("onBehalf") === "1") {
+    if (!onBehalfAllowed(request, user, council.districtId)) throw new Response("Forbidden", { status: 403 });
+    const submission = parseWithZod(formData, { schema: OnBehalfSchema });
+    if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+    const { onBehalfName, onBehalfPhone, ...proposal } = submission.value;
+    const outcome = await fileProposal(context.db, {
+      ...proposal,
+      councilId: council.id,
+      authorId: null,
+      onBehalf: { filedById: user.id, name: onBehalfName, phone: onBehalfPhone },
+    });
+    if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }) }, { status: 409 });
+    return redirect(`/proposals/${outcome.id}`);
+  }
+  const submission = parseWithZod(formData, { schema: ProposalSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const outcome = await fileProposal(context.db, { ...submission.value, councilId: council.id, authorId: user.id });
   if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }) }, { status: 409 });
@@ -44,16 +69,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function NewProposal() {
-  const { council, neighborhoodName, categories } = useLoaderData<typeof loader>();
+  const { council, neighborhoodName, categories, onBehalf, mayFileForOthers } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  // Typed with the on-behalf schema, a superset: its two extra fields render only for staff.
+  const [form, fields] = useForm<z.input<typeof OnBehalfSchema>>({
     id: "new-proposal",
     lastResult: actionData?.result,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ProposalSchema }),
+    onValidate: ({ formData }) =>
+      onBehalf ? parseWithZod(formData, { schema: OnBehalfSchema }) : (parseWithZod(formData, { schema: ProposalSchema }) as never),
   });
   const limits = { titleMax: PROPOSAL_TITLE_MAX, bodyMax: PROPOSAL_BODY_MAX };
   return (
@@ -64,9 +91,28 @@ export default function NewProposal() {
       <div className="card stack">
         <h1>{t("proposal.new_title")}</h1>
         <p className="muted">{t("proposal.new_intro", { name: neighborhoodName })}</p>
-        {council.proposers === "members" ? <p className="small">{t("proposal.members_only_note")}</p> : null}
+        {council.proposers === "members" && !onBehalf ? <p className="small">{t("proposal.members_only_note")}</p> : null}
+        {mayFileForOthers && !onBehalf ? (
+          <p className="small">
+            <Link to={`/proposals/new?council=${council.id}&onBehalf=1`}>{t("proposal.file_for_resident")}</Link>
+          </p>
+        ) : null}
         <Form method="post" {...getFormProps(form)} className="form">
           <FormErrors errors={form.errors} params={limits} />
+          {onBehalf ? (
+            <fieldset className="charter-group">
+              <legend>{t("proposal.on_behalf_legend")}</legend>
+              <p className="small muted">{t("proposal.on_behalf_intro")}</p>
+              <TextField field={fields.onBehalfName} label={t("proposal.on_behalf_name")} />
+              <TextField
+                field={fields.onBehalfPhone}
+                label={t("proposal.on_behalf_phone")}
+                type="tel"
+                ltr
+                inputProps={{ inputMode: "tel", autoComplete: "off", placeholder: t("auth.phone_placeholder") }}
+              />
+            </fieldset>
+          ) : null}
           <ProposalFields fields={fields} categories={categories} limits={limits} choosePrompt />
           <button type="submit" className="button button--block" disabled={busy}>
             {t("proposal.file_submit")}

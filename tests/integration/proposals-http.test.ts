@@ -242,4 +242,30 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     expect(row!.supportCount).toBe(1);
     expect(visibleText(await (await author.get(`/councils/${councilId}`)).text())).toContain("حمایت نویسنده از طرح خودش شمرده نمی‌شود.");
   });
+
+  it("lets district staff with the power file for a resident who came in person, without publishing the number", async () => {
+    const db = app.database.db;
+    const [council] = await db.select().from(councils).where(eq(councils.id, councilId));
+    const staff = await signedIn("+989120000207", "کارشناس دفتر پیشخوان");
+    const noPower = await signedIn("+989120000208", "کارشناس بی‌اختیار");
+    const [s1] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000207"));
+    const [s2] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000208"));
+    await db.insert(roleAssignments).values([
+      { userId: s1!.id, role: "district_staff", districtId: council!.districtId, powers: ["file_on_behalf"] },
+      { userId: s2!.id, role: "district_staff", districtId: council!.districtId, powers: [] },
+    ]);
+    const form = { ...fileForm({ title: "تعمیر پیاده‌رو کوچه بهار" }), onBehalfName: "حاج رضا مرادی", onBehalfPhone: "۰۹۱۸۱۲۳۴۵۶۷" };
+    expect((await noPower.post(`/proposals/new?council=${councilId}&onBehalf=1`, form)).status).toBe(403);
+    expect((await neighbor.post(`/proposals/new?council=${councilId}&onBehalf=1`, form)).status).toBe(403);
+    const missing = await staff.post(`/proposals/new?council=${councilId}&onBehalf=1`, { ...form, onBehalfPhone: "" });
+    expect(missing.status).toBe(400);
+    expect(visibleText(await missing.text())).toContain(fa.errors.phone_required);
+    const filed = await staff.post(`/proposals/new?council=${councilId}&onBehalf=1`, form);
+    expect(filed.status).toBe(302);
+    const [row] = await db.select().from(proposals).where(eq(proposals.title, "تعمیر پیاده‌رو کوچه بهار"));
+    expect(row).toMatchObject({ authorId: null, filedById: s1!.id, onBehalfName: "حاج رضا مرادی", onBehalfPhone: "+989181234567" });
+    const page = await (await new Browserless(app.baseUrl).get(filed.headers.get("location")!)).text();
+    expect(visibleText(page)).toContain("از طرف حاج رضا مرادی، ثبت‌شده توسط کارشناس دفتر پیشخوان");
+    expect(page).not.toMatch(/9181234567|۹۱۸۱۲۳۴۵۶۷/);
+  });
 });
