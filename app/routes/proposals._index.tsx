@@ -57,7 +57,9 @@ export default function ProposalsIndex() {
         {new URLSearchParams(keep).toString()
           ? [...new URLSearchParams(keep)].map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)
           : null}
-        <select name="status" defaultValue={selected.status} className="field__input" aria-label={t("proposal.filter_status")}>
+        <label className="filters__item">
+          <span className="small muted">{t("proposal.filter_status")}</span>
+        <select name="status" defaultValue={selected.status} className="field__input">
           <option value="">{t("proposal.all")}</option>
           {Object.keys(STATUS_GROUPS).map((g) => (
             <option key={g} value={g}>
@@ -65,7 +67,10 @@ export default function ProposalsIndex() {
             </option>
           ))}
         </select>
-        <select name="category" defaultValue={selected.category} className="field__input" aria-label={t("proposal.category_label")}>
+        </label>
+        <label className="filters__item">
+          <span className="small muted">{t("proposal.category_label")}</span>
+        <select name="category" defaultValue={selected.category} className="field__input">
           <option value="">{t("proposal.all")}</option>
           {categories.map((c) => (
             <option key={c.id} value={c.id}>
@@ -73,6 +78,7 @@ export default function ProposalsIndex() {
             </option>
           ))}
         </select>
+        </label>
         <button type="submit" className="button button--ghost">
           {t("proposal.filter")}
         </button>
