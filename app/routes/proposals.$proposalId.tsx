@@ -76,6 +76,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { proposal, council } = await load(context, params.proposalId);
   const form = await request.formData();
   const intent = form.get("intent");
+  // What the person typed comes back with a refusal, so the form that sent it keeps it.
+  const kept = Object.fromEntries(
+    ["days", "decision", "rationale", "unitName", "status", "note", "commissionId"].map((k) => [k, String(form.get(k) ?? "")]),
+  );
+  const fail = (error: string, status: number) => data({ error, intent: String(intent ?? ""), kept }, { status });
   const back = () => redirect(`/proposals/${proposal.id}`);
   let outcome: { ok: true } | { ok: false; error: string };
   switch (intent) {
@@ -99,7 +104,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         throw new Response("Forbidden", { status: 403 });
       }
       const days = Number(String(form.get("days") ?? "").replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d))));
-      if (!Number.isInteger(days) || days < 1 || days > 60) return data({ error: "voting_period_invalid" }, { status: 400 });
+      if (!Number.isInteger(days) || days < 1 || days > 60) return fail("voting_period_invalid", 400);
       outcome = await openVote(context.db, { proposalId: proposal.id, actorId: user.id, hours: days * 24 });
       break;
     }
@@ -107,7 +112,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const choice = form.get("choice");
       const voteId = form.get("voteId");
       if ((choice !== "for" && choice !== "against" && choice !== "abstain") || !isUuid(voteId)) {
-        return data({ error: "choice_invalid" }, { status: 400 });
+        return fail("choice_invalid", 400);
       }
       outcome = await castBallot(context.db, { voteId, userId: user.id, choice: choice as Choice });
       break;
@@ -117,22 +122,22 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         throw new Response("Forbidden", { status: 403 });
       }
       const commissionId = form.get("commissionId");
-      if (!isUuid(commissionId)) return data({ error: "commission_unknown" }, { status: 400 });
+      if (!isUuid(commissionId)) return fail("commission_unknown", 400);
       outcome = await referToCommission(context.db, { proposalId: proposal.id, commissionId, actorId: user.id });
       break;
     }
     case "decide": {
       const pending = await pendingReferral(context.db, proposal.id);
-      if (!pending) return data({ error: "already_decided" }, { status: 409 });
+      if (!pending) return fail("already_decided", 409);
       if (!can(user, "commission.decide", { kind: "commission", commissionId: pending.commissionId })) {
         throw new Response("Forbidden", { status: 403 });
       }
       const decision = String(form.get("decision") ?? "");
       const rationale = normalizeText(String(form.get("rationale") ?? ""), { multiline: true });
       const unitName = normalizeText(String(form.get("unitName") ?? ""));
-      if (!["accepted", "declined", "returned", "referred_unit"].includes(decision)) return data({ error: "choice_invalid" }, { status: 400 });
-      if (rationale.length < 10 || rationale.length > 4000) return data({ error: "rationale_required" }, { status: 400 });
-      if (decision === "referred_unit" && (unitName.length < 2 || unitName.length > 200)) return data({ error: "unit_required" }, { status: 400 });
+      if (!["accepted", "declined", "returned", "referred_unit"].includes(decision)) return fail("choice_invalid", 400);
+      if (rationale.length < 10 || rationale.length > 4000) return fail("rationale_required", 400);
+      if (decision === "referred_unit" && (unitName.length < 2 || unitName.length > 200)) return fail("unit_required", 400);
       outcome = await decideReferral(context.db, {
         referralId: pending.id,
         commissionId: pending.commissionId,
@@ -149,15 +154,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       }
       const status = form.get("status");
       const note = normalizeText(String(form.get("note") ?? ""), { multiline: true });
-      if (status !== "in_progress" && status !== "done") return data({ error: "choice_invalid" }, { status: 400 });
-      if (note.length < 5 || note.length > 2000) return data({ error: "progress_note_required" }, { status: 400 });
+      if (status !== "in_progress" && status !== "done") return fail("choice_invalid", 400);
+      if (note.length < 5 || note.length > 2000) return fail("progress_note_required", 400);
       outcome = await postProgress(context.db, { proposalId: proposal.id, actorId: user.id, status, note });
       break;
     }
     default:
       throw new Response("Bad Request", { status: 400 });
   }
-  if (!outcome.ok) return data({ error: outcome.error }, { status: 409 });
+  if (!outcome.ok) return fail(outcome.error, 409);
   notifyProposalChanged(context.io, proposal.id);
   return back();
 }
@@ -175,6 +180,10 @@ export default function ProposalPage() {
   const { proposal, council, neighborhoodName, timeline, me, vote, review, referForm, mayDecide, mayPostProgress } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  // A refusal is shown on the form that caused it, with what was typed.
+  const errorFor = (...intents: string[]) =>
+    actionData?.error && intents.includes(actionData.intent) ? <FormErrors errors={[actionData.error]} /> : null;
+  const kept = (field: string) => (actionData?.kept as Record<string, string> | undefined)?.[field] || undefined;
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const revalidator = useRevalidator();
@@ -211,7 +220,7 @@ export default function ProposalPage() {
       <section className="card stack" aria-labelledby="support-title">
         <h2 id="support-title">{t("proposal.supports_title")}</h2>
         <p>{t("proposal.supports_count", { count: proposal.supportCount, threshold: council.supportThreshold })}</p>
-        {actionData?.error ? <FormErrors errors={[actionData.error]} /> : null}
+        {errorFor("support", "unsupport", "withdraw", "agenda")}
         {!me ? (
           <Link className="button button--ghost" to={`/login?redirectTo=${encodeURIComponent(`/proposals/${proposal.id}`)}`}>
             {t("proposal.sign_in_to_support")}
@@ -261,6 +270,7 @@ export default function ProposalPage() {
               {vote.status === "closed" && vote.activeMembers !== null ? (
                 <p className="small muted">{t("vote.quorum", { members: vote.activeMembers, needed: vote.quorumNeeded ?? 0 })}</p>
               ) : null}
+              {errorFor("ballot")}
               {vote.status === "open" && me?.isMember ? (
                 <Form method="post" className="vote-buttons">
                   <input type="hidden" name="voteId" value={vote.id} />
@@ -297,9 +307,10 @@ export default function ProposalPage() {
             </>
           ) : (
             <Form method="post" className="form">
+              {errorFor("open-vote")}
               <label className="field">
                 <span className="field__label">{t("vote.days_label")}</span>
-                <input name="days" defaultValue={String(council.votingDays)} inputMode="numeric" dir="ltr" className="field__input" />
+                <input name="days" defaultValue={kept("days") ?? String(council.votingDays)} inputMode="numeric" dir="ltr" className="field__input" />
               </label>
               <button type="submit" name="intent" value="open-vote" className="button" disabled={busy}>
                 {t("vote.open")}
@@ -358,9 +369,10 @@ export default function ProposalPage() {
           ) : null}
           {referForm ? (
             <Form method="post" className="form">
+              {errorFor("refer")}
               <label className="field">
                 <span className="field__label">{t("review.refer_to")}</span>
-                <select name="commissionId" defaultValue={referForm.defaultId ?? ""} className="field__input">
+                <select name="commissionId" defaultValue={kept("commissionId") ?? referForm.defaultId ?? ""} className="field__input">
                   {referForm.commissions.map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.name}
@@ -375,21 +387,22 @@ export default function ProposalPage() {
           ) : null}
           {mayDecide ? (
             <Form method="post" className="form">
+              {errorFor("decide")}
               <fieldset className="field">
                 <legend className="field__label">{t("review.decision")}</legend>
                 {(["accepted", "declined", "returned", "referred_unit"] as const).map((d) => (
                   <label key={d} className="choice">
-                    <input type="radio" name="decision" value={d} required /> {t(`proposal.status.${d}`)}
+                    <input type="radio" name="decision" value={d} required defaultChecked={kept("decision") === d} /> {t(`proposal.status.${d}`)}
                   </label>
                 ))}
               </fieldset>
               <label className="field">
                 <span className="field__label">{t("review.unit_label")}</span>
-                <input name="unitName" className="field__input" dir="auto" maxLength={200} />
+                <input name="unitName" className="field__input" dir="auto" maxLength={200} defaultValue={kept("unitName")} />
               </label>
               <label className="field">
                 <span className="field__label">{t("review.rationale")}</span>
-                <textarea name="rationale" className="field__input field__input--area" dir="auto" rows={5} required minLength={10} />
+                <textarea name="rationale" className="field__input field__input--area" dir="auto" rows={5} required minLength={10} defaultValue={kept("rationale")} />
               </label>
               <button type="submit" name="intent" value="decide" className="button" disabled={busy}>
                 {t("review.publish")}
@@ -398,16 +411,17 @@ export default function ProposalPage() {
           ) : null}
           {mayPostProgress ? (
             <Form method="post" className="form">
+              {errorFor("progress")}
               <label className="field">
                 <span className="field__label">{t("review.progress_status")}</span>
-                <select name="status" className="field__input" defaultValue="in_progress">
+                <select name="status" className="field__input" defaultValue={kept("status") ?? "in_progress"}>
                   <option value="in_progress">{t("proposal.status.in_progress")}</option>
                   <option value="done">{t("proposal.status.done")}</option>
                 </select>
               </label>
               <label className="field">
                 <span className="field__label">{t("review.progress_note")}</span>
-                <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} required minLength={5} />
+                <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} required minLength={5} defaultValue={kept("note")} />
               </label>
               <button type="submit" name="intent" value="progress" className="button button--ghost" disabled={busy}>
                 {t("review.progress_post")}

@@ -183,9 +183,13 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     expect((await author.post(path, { intent: "refer", commissionId: culture!.id })).status).toBe(302);
 
     expect((await stranger.post(path, { intent: "decide", decision: "accepted", rationale: "دلیل کافی برای پذیرش طرح." })).status).toBe(403);
-    const noReason = await member.post(path, { intent: "decide", decision: "accepted", rationale: "" });
+    const noReason = await member.post(path, { intent: "decide", decision: "accepted", rationale: "کافی نیست" });
     expect(noReason.status).toBe(400);
-    expect(visibleText(await noReason.text())).toContain(fa.errors.rationale_required);
+    const noReasonHtml = await noReason.text();
+    expect(visibleText(noReasonHtml)).toContain(fa.errors.rationale_required);
+    // What the member typed is still there, on the form that sent it.
+    expect(noReasonHtml).toMatch(/<textarea[^>]*name="rationale"[^>]*>کافی نیست<\/textarea>/);
+    expect(noReasonHtml).toMatch(/<input[^>]*value="accepted"[^>]*checked=""|<input[^>]*checked=""[^>]*value="accepted"/);
     const decided = await member.post(path, {
       intent: "decide",
       decision: "accepted",
