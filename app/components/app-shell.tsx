@@ -111,6 +111,12 @@ export function AppShell({ children }: { children: ReactNode }) {
             {t("nav.my_councils_short")}
           </NavLink>
         ) : null}
+        {user?.commissionId ? (
+          <NavLink to={`/commissions/${user.commissionId}`} className="bottomnav__item">
+            <DeskIcon className="bottomnav__icon" />
+            {t("nav.commission_short")}
+          </NavLink>
+        ) : null}
         {user?.manages ? (
           <NavLink to="/manage" className="bottomnav__item">
             <DeskIcon className="bottomnav__icon" />

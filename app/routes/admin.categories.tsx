@@ -75,11 +75,11 @@ export default function AdminCategories() {
         ) : (
           <ul className="list">
             {list.map((c) => (
-              <li key={c.id} className="list__item list__item--row">
-                <span dir="auto" className={c.isActive ? undefined : "muted"}>
+              <li key={c.id} className="list__item category-row">
+                <span dir="auto" className={c.isActive ? "category-row__name" : "category-row__name muted"}>
                   {c.name} {c.isActive ? null : <span className="chip">{t("admin.category_retired")}</span>}
                 </span>
-                <Form method="post" className="filters">
+                <Form method="post" className="category-row__commission">
                   <input type="hidden" name="categoryId" value={c.id} />
                   <select name="commissionId" defaultValue={c.defaultCommissionId ?? ""} className="field__input" aria-label={t("admin.category_commission")}>
                     <option value="">{t("admin.category_no_commission")}</option>

@@ -391,7 +391,7 @@ export default function ProposalPage() {
               <fieldset className="field">
                 <legend className="field__label">{t("review.decision")}</legend>
                 {(["accepted", "declined", "returned", "referred_unit"] as const).map((d) => (
-                  <label key={d} className="choice">
+                  <label key={d} className="decision-option">
                     <input type="radio" name="decision" value={d} required defaultChecked={kept("decision") === d} /> {t(`proposal.status.${d}`)}
                   </label>
                 ))}
