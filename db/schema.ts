@@ -15,6 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { MESSAGE_MAX_LENGTH } from "../app/domain/thread-view";
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -271,6 +272,10 @@ export const councils = pgTable(
     authorMaySupport: boolean("author_may_support").notNull().default(true),
     ballot: text("ballot").$type<"open" | "secret">().notNull(),
     reportsToHide: integer("reports_to_hide").notNull(),
+    /** Who may write in the council's and its proposals' discussion threads. */
+    threadPosters: text("thread_posters").$type<"members" | "residents">().notNull().default("residents"),
+    /** Whether the chair moderates the council's threads besides the district. */
+    chairsModerate: boolean("chairs_moderate").notNull().default(false),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: tstz("created_at").notNull().defaultNow(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
@@ -289,6 +294,7 @@ export const councils = pgTable(
     check("councils_support_threshold_range", sql`${t.supportThreshold} between 1 and 100000`),
     check("councils_ballot_valid", sql`${t.ballot} in ('open','secret')`),
     check("councils_reports_range", sql`${t.reportsToHide} between 1 and 1000`),
+    check("councils_thread_posters_valid", sql`${t.threadPosters} in ('members','residents')`),
   ],
 );
 
@@ -641,5 +647,302 @@ export const progressUpdates = pgTable(
   (t) => [
     index("progress_updates_proposal_idx").on(t.proposalId, t.id),
     check("progress_updates_status_valid", sql`${t.status} in ('in_progress','done')`),
+  ],
+);
+
+// ---------------------------------------------------------------------------
+// Discussion threads
+
+export const THREAD_KINDS = ["council", "proposal", "commission"] as const;
+export type ThreadKind = (typeof THREAD_KINDS)[number];
+
+/**
+ * One discussion (گفتگو): a council's, a proposal's, or a commission's review of a proposal.
+ * `last_seq` numbers every event of the thread; taking the next number locks the row, so two
+ * instances never hand out the same one.
+ */
+export const threads = pgTable(
+  "threads",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: text("kind").$type<ThreadKind>().notNull(),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "restrict" }),
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    neighborhoodId: uuid("neighborhood_id")
+      .notNull()
+      .references(() => neighborhoods.id, { onDelete: "restrict" }),
+    proposalId: uuid("proposal_id").references(() => proposals.id, { onDelete: "cascade" }),
+    commissionId: uuid("commission_id").references(() => commissions.id, { onDelete: "restrict" }),
+    lastSeq: integer("last_seq").notNull().default(0),
+    messageCount: integer("message_count").notNull().default(0),
+    lastMessageAt: tstz("last_message_at"),
+    lockedAt: tstz("locked_at"),
+    lockedBy: uuid("locked_by").references(() => users.id, { onDelete: "set null" }),
+    lockReason: text("lock_reason"),
+    pinnedMessageId: uuid("pinned_message_id"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("threads_one_per_council").on(t.councilId).where(sql`${t.kind} = 'council'`),
+    uniqueIndex("threads_one_per_proposal").on(t.proposalId).where(sql`${t.kind} = 'proposal'`),
+    uniqueIndex("threads_one_per_review").on(t.proposalId, t.commissionId).where(sql`${t.kind} = 'commission'`),
+    index("threads_district_idx").on(t.districtId),
+    check("threads_kind_valid", sql`${t.kind} in ('council','proposal','commission')`),
+    check(
+      "threads_kind_columns",
+      sql`(${t.kind} = 'council' and ${t.proposalId} is null and ${t.commissionId} is null)
+       or (${t.kind} = 'proposal' and ${t.proposalId} is not null and ${t.commissionId} is null)
+       or (${t.kind} = 'commission' and ${t.proposalId} is not null and ${t.commissionId} is not null)`,
+    ),
+    check("threads_seq_nonneg", sql`${t.lastSeq} >= 0 and ${t.messageCount} >= 0`),
+  ],
+);
+
+
+/** A message in a thread. Deleting or hiding keeps the row: the thread shows a trace. */
+export const threadMessages = pgTable(
+  "thread_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    threadId: uuid("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    /** The thread event number it was posted with: its place in the thread. */
+    seq: integer("seq").notNull(),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    replyToId: uuid("reply_to_id"),
+    /** An answer by the culture and social deputy's office, shown distinctly. */
+    official: boolean("official").notNull().default(false),
+    /** Chosen by the sender's form: the same key twice is the same message, sent again. */
+    clientKey: text("client_key"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 3 }).notNull().defaultNow(),
+    editedAt: tstz("edited_at"),
+    deletedAt: tstz("deleted_at"),
+    hiddenAt: tstz("hidden_at"),
+    hiddenBy: uuid("hidden_by").references(() => users.id, { onDelete: "set null" }),
+    hiddenKind: text("hidden_kind").$type<"reports" | "moderator">(),
+    hiddenReason: text("hidden_reason"),
+    reportCount: integer("report_count").notNull().default(0),
+    /** The last event number that changed it. */
+    version: integer("version").notNull(),
+  },
+  (t) => [
+    uniqueIndex("thread_messages_seq").on(t.threadId, t.seq),
+    uniqueIndex("thread_messages_client_key").on(t.threadId, t.authorId, t.clientKey),
+    index("thread_messages_thread_time_idx").on(t.threadId, t.createdAt),
+    index("thread_messages_reported_idx").on(t.threadId).where(sql`${t.reportCount} > 0 or ${t.hiddenKind} = 'reports'`),
+    check("thread_messages_body_length", sql`char_length(${t.body}) between 1 and ${sql.raw(String(MESSAGE_MAX_LENGTH))}`),
+    check("thread_messages_hidden_kind_valid", sql`${t.hiddenKind} is null or ${t.hiddenKind} in ('reports','moderator')`),
+    check("thread_messages_hidden_complete", sql`(${t.hiddenAt} is null) = (${t.hiddenKind} is null)`),
+    check("thread_messages_reports_nonneg", sql`${t.reportCount} >= 0`),
+  ],
+);
+
+export const THREAD_EVENT_KINDS = [
+  "posted",
+  "edited",
+  "deleted",
+  "hidden",
+  "restored",
+  "pinned",
+  "unpinned",
+  "locked",
+  "unlocked",
+] as const;
+export type ThreadEventKind = (typeof THREAD_EVENT_KINDS)[number];
+
+/** Every change to a thread, numbered: a client that was away asks for everything after its last number. */
+export const threadEvents = pgTable(
+  "thread_events",
+  {
+    threadId: uuid("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    kind: text("kind").$type<ThreadEventKind>().notNull(),
+    messageId: uuid("message_id").references(() => threadMessages.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    at: tstz("at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.threadId, t.seq] }),
+    check("thread_events_seq_positive", sql`${t.seq} >= 1`),
+  ],
+);
+
+/** What a message said before each edit: for moderators only. */
+export const messageEdits = pgTable(
+  "message_edits",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => threadMessages.id, { onDelete: "cascade" }),
+    previousBody: text("previous_body").notNull(),
+    editedAt: tstz("edited_at").notNull().defaultNow(),
+  },
+  (t) => [index("message_edits_message_idx").on(t.messageId, t.id)],
+);
+
+/** A reader's report of a message. One per reader per message. */
+export const messageReports = pgTable(
+  "message_reports",
+  {
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => threadMessages.id, { onDelete: "cascade" }),
+    reporterId: uuid("reporter_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    resolvedAt: tstz("resolved_at"),
+    resolvedBy: uuid("resolved_by").references(() => users.id, { onDelete: "set null" }),
+    resolution: text("resolution").$type<"hidden" | "restored" | "dismissed">(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.reporterId] }),
+    index("message_reports_open_idx").on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+    check("message_reports_reason_length", sql`char_length(${t.reason}) between 3 and 500`),
+    check("message_reports_resolution_valid", sql`${t.resolution} is null or ${t.resolution} in ('hidden','restored','dismissed')`),
+  ],
+);
+
+/** A person kept from writing in one thread until a moment. */
+export const threadMutes = pgTable(
+  "thread_mutes",
+  {
+    threadId: uuid("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    until: tstz("until").notNull(),
+    reason: text("reason").notNull(),
+    mutedBy: uuid("muted_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.userId] })],
+);
+
+/** How far a signed-in reader has read a thread: where the "new messages" marker goes next time. */
+export const threadReads = pgTable(
+  "thread_reads",
+  {
+    threadId: uuid("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    lastSeq: integer("last_seq").notNull(),
+    readAt: tstz("read_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.userId] })],
+);
+
+// ---------------------------------------------------------------------------
+// Surfacing to the culture and social deputy
+
+export const URGENCIES = ["normal", "high", "urgent"] as const;
+export type Urgency = (typeof URGENCIES)[number];
+export const ESCALATION_STATES = ["new", "seen", "following", "resolved"] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
+
+export type SurfacingSignal =
+  | { kind: "burst"; recent: number; usualPerWindow: number; windowMinutes: number }
+  | { kind: "participants"; count: number; windowHours: number }
+  | { kind: "reports"; count: number; windowHours: number };
+
+/**
+ * A thread on the deputy's desk, escalated by a manager or chair or surfaced by its signals.
+ * One item per thread: escalating again updates it.
+ */
+export const escalations = pgTable(
+  "escalations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    threadId: uuid("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    neighborhoodId: uuid("neighborhood_id")
+      .notNull()
+      .references(() => neighborhoods.id, { onDelete: "restrict" }),
+    categoryId: uuid("category_id").references(() => categories.id, { onDelete: "set null" }),
+    urgency: text("urgency").$type<Urgency>().notNull().default("normal"),
+    state: text("state").$type<EscalationState>().notNull().default("new"),
+    note: text("note"),
+    escalatedBy: uuid("escalated_by").references(() => users.id, { onDelete: "set null" }),
+    escalatedAt: tstz("escalated_at"),
+    signals: jsonb("signals").$type<SurfacingSignal[]>().notNull().default([]),
+    surfacedAt: tstz("surfaced_at"),
+    stateNote: text("state_note"),
+    stateBy: uuid("state_by").references(() => users.id, { onDelete: "set null" }),
+    stateChangedAt: tstz("state_changed_at").notNull().defaultNow(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("escalations_one_per_thread").on(t.threadId),
+    index("escalations_desk_idx").on(t.state, t.updatedAt),
+    check("escalations_urgency_valid", sql`${t.urgency} in ('normal','high','urgent')`),
+    check("escalations_state_valid", sql`${t.state} in ('new','seen','following','resolved')`),
+    // Either someone escalated it or signals surfaced it.
+    check("escalations_has_source", sql`${t.escalatedAt} is not null or ${t.surfacedAt} is not null`),
+  ],
+);
+
+/** The item's history: escalations, surfacings and state changes with their notes. */
+export const escalationEvents = pgTable(
+  "escalation_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    escalationId: uuid("escalation_id")
+      .notNull()
+      .references(() => escalations.id, { onDelete: "cascade" }),
+    at: tstz("at").notNull().defaultNow(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind").$type<"escalated" | "surfaced" | "state">().notNull(),
+    state: text("state").$type<EscalationState>(),
+    urgency: text("urgency").$type<Urgency>(),
+    note: text("note"),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("escalation_events_item_idx").on(t.escalationId, t.id)],
+);
+
+/** The thresholds for surfacing threads on their own; one row, kept by the deputy. */
+export const surfacingSettings = pgTable(
+  "surfacing_settings",
+  {
+    id: integer("id").primaryKey().default(1),
+    burstWindowMinutes: integer("burst_window_minutes").notNull().default(60),
+    burstMinMessages: integer("burst_min_messages").notNull().default(12),
+    /** A burst is this many times the thread's usual pace (per window, over the past week). */
+    burstFactor: integer("burst_factor").notNull().default(4),
+    participantsWindowHours: integer("participants_window_hours").notNull().default(24),
+    participantsMin: integer("participants_min").notNull().default(15),
+    reportsWindowHours: integer("reports_window_hours").notNull().default(24),
+    reportsMin: integer("reports_min").notNull().default(5),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    check("surfacing_settings_single", sql`${t.id} = 1`),
+    check(
+      "surfacing_settings_ranges",
+      sql`${t.burstWindowMinutes} between 5 and 1440 and ${t.burstMinMessages} between 2 and 10000 and ${t.burstFactor} between 2 and 100
+       and ${t.participantsWindowHours} between 1 and 720 and ${t.participantsMin} between 2 and 100000
+       and ${t.reportsWindowHours} between 1 and 720 and ${t.reportsMin} between 1 and 100000`,
+    ),
   ],
 );

@@ -13,6 +13,8 @@ export type CharterFieldset = {
   ballot: FieldMetadata<string>;
   reportsToHide: FieldMetadata<string>;
   authorMaySupport: FieldMetadata<string>;
+  threadPosters: FieldMetadata<string>;
+  chairsModerate: FieldMetadata<string>;
 };
 
 /** The whole charter: term, voting rules, who may file, moderation. Same fields as when the council is formed. */
@@ -42,7 +44,12 @@ export function CharterFields({ fields }: { fields: CharterFieldset }) {
         <Choice field={fields.proposers} legend={t("manage.proposers")} options={["residents", "members"]} prefix="proposers" />
         <TextField field={fields.supportThreshold} label={t("manage.support_threshold")} hint={t("manage.support_threshold_hint")} ltr inputProps={numeric} />
         <Choice field={fields.authorMaySupport} legend={t("manage.author_may_support")} options={["yes", "no"]} prefix="author_support" />
+      </fieldset>
+      <fieldset className="charter-group">
+        <legend>{t("manage.charter_threads")}</legend>
+        <Choice field={fields.threadPosters} legend={t("manage.thread_posters")} options={["residents", "members"]} prefix="thread_posters" />
         <TextField field={fields.reportsToHide} label={t("manage.reports_to_hide")} hint={t("manage.reports_to_hide_hint")} ltr inputProps={numeric} />
+        <Choice field={fields.chairsModerate} legend={t("manage.chairs_moderate")} options={["no", "yes"]} prefix="chairs_moderate" />
       </fieldset>
     </>
   );

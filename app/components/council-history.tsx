@@ -16,6 +16,8 @@ const CHARTER_FIELDS: Record<string, string> = {
   authorMaySupport: "author_may_support",
   ballot: "ballot",
   reportsToHide: "reports_to_hide",
+  threadPosters: "thread_posters",
+  chairsModerate: "chairs_moderate",
 };
 
 /** Only what the public history needs: audit data can hold ids that are not for the page. */

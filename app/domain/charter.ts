@@ -20,6 +20,8 @@ export const CHARTER_DEFAULTS = {
   authorMaySupport: true,
   ballot: "open",
   reportsToHide: 3,
+  threadPosters: "residents",
+  chairsModerate: false,
 } as const;
 
 export type TermState = "upcoming" | "current" | "ended";

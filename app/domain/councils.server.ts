@@ -32,6 +32,10 @@ export interface CharterInput {
   authorMaySupport?: boolean;
   ballot: "open" | "secret";
   reportsToHide: number;
+  /** Who writes in the council's threads; defaults to any signed-in resident. */
+  threadPosters?: "members" | "residents";
+  /** Whether the chair moderates besides the district; defaults to no. */
+  chairsModerate?: boolean;
 }
 
 export type Council = typeof councils.$inferSelect;
@@ -48,6 +52,8 @@ function charterColumns(input: CharterInput) {
     authorMaySupport: input.authorMaySupport ?? true,
     ballot: input.ballot,
     reportsToHide: input.reportsToHide,
+    threadPosters: input.threadPosters ?? "residents",
+    chairsModerate: input.chairsModerate ?? false,
   };
 }
 

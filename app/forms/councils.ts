@@ -86,6 +86,12 @@ export const CharterSchema = z
       required: "reports_to_hide_required",
       invalid: "reports_to_hide_invalid",
     }),
+    threadPosters: z.enum(["members", "residents"], { errorMap: () => ({ message: "choice_invalid" }) }).optional().default("residents"),
+    chairsModerate: z
+      .enum(["yes", "no"], { errorMap: () => ({ message: "choice_invalid" }) })
+      .optional()
+      .default("no")
+      .transform((v) => v === "yes"),
   })
   .superRefine(refineTerm);
 

@@ -1,4 +1,6 @@
 import type { Server as SocketServer } from "socket.io";
+import type { Db } from "../../db/client.server";
+import { eventsSince } from "../domain/threads.server";
 import { SERVER_EVENTS } from "./events";
 
 /**
@@ -23,4 +25,30 @@ export function notifyCouncilChanged(io: SocketServer, council: { id: string; di
 /** A proposal's supports, status or vote changed: everyone viewing it refreshes (tallies arrive live). */
 export function notifyProposalChanged(io: SocketServer, proposalId: string) {
   io.in(`proposal:${proposalId}`).emit(SERVER_EVENTS.proposalChanged);
+}
+
+/**
+ * Sends a thread's new events to everyone reading it, after they are committed (persist first,
+ * then emit). A lost emit costs nothing: readers catch up by number when they rejoin.
+ */
+export async function publishThreadEvents(io: SocketServer, db: Db, threadId: string, seqs: number[]) {
+  if (!seqs.length) return;
+  const from = Math.min(...seqs) - 1;
+  const { events } = await eventsSince(db, threadId, from, Math.max(...seqs) - from);
+  const wanted = new Set(seqs);
+  for (const event of events) {
+    if (wanted.has(event.seq)) io.in(`thread:${threadId}`).emit(SERVER_EVENTS.threadEvent, { threadId, ...event });
+  }
+}
+
+/** The deputy's desk changed: dashboards refresh; the district's screens and the escalator are told too. */
+export function notifyDeskChanged(io: SocketServer, change: { districtId?: string | null; escalatedBy?: string | null; threadId?: string }) {
+  io.in("deputy").emit(SERVER_EVENTS.deskChanged);
+  if (change.districtId) io.in(`district-staff:${change.districtId}`).emit(SERVER_EVENTS.escalationChanged, { threadId: change.threadId });
+  if (change.escalatedBy) io.in(`user:${change.escalatedBy}`).emit(SERVER_EVENTS.escalationChanged, { threadId: change.threadId });
+}
+
+/** A person was muted or unmuted in a thread: their open pages update what they may do. */
+export function notifyThreadStanding(io: SocketServer, userId: string, threadId: string) {
+  io.in(`user:${userId}`).emit(SERVER_EVENTS.threadStanding, { threadId });
 }

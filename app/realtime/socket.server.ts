@@ -4,10 +4,11 @@ import type { Db } from "../../db/client.server";
 import type { Env } from "../utils/env.server";
 import type { Logger } from "../utils/logger.server";
 import { isAllowedOrigin } from "../utils/origin.server";
-import { mayJoinRoom } from "../utils/permissions";
+import { mayJoinRoom, mayReadThread } from "../utils/permissions";
+import { eventsSince, getThread } from "../domain/threads.server";
 import { lookupSession, sessionCookie } from "../utils/session.server";
 import type { CurrentUser } from "../domain/users.server";
-import { CLIENT_EVENTS, type JoinAck } from "./events";
+import { CLIENT_EVENTS, SERVER_EVENTS, type JoinAck, type SyncAck } from "./events";
 
 export interface SocketData {
   user: CurrentUser | null;
@@ -15,6 +16,9 @@ export interface SocketData {
 }
 
 const MAX_ROOMS_PER_SOCKET = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Presence is recounted at most this often per thread, however many people come and go. */
+const PRESENCE_DELAY_MS = 400;
 
 /** Rooms the client asked for (not the socket's own id, session and user rooms). */
 function joinedRooms(socket: Socket) {
@@ -73,33 +77,106 @@ export async function createRealtime(
     }
   });
 
+  // "N people here now": counted across every instance (the adapter asks the others), one person
+  // once however many tabs they have open; anonymous readers count per tab.
+  const presenceTimers = new Map<string, NodeJS.Timeout>();
+  const countPresence = (threadId: string) => {
+    if (presenceTimers.has(threadId)) return;
+    presenceTimers.set(
+      threadId,
+      setTimeout(async () => {
+        presenceTimers.delete(threadId);
+        const room = `thread:${threadId}`;
+        try {
+          const sockets = await io.in(room).fetchSockets();
+          const people = new Set(sockets.map((s) => (s.data as SocketData).user?.id ?? s.id));
+          io.in(room).emit(SERVER_EVENTS.threadPresence, { threadId, count: people.size });
+        } catch (err) {
+          logger.warn({ err }, "presence count failed");
+        }
+      }, PRESENCE_DELAY_MS),
+    );
+  };
+
   io.on("connection", (socket: Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>) => {
     const { user, sessionHash } = socket.data;
     if (sessionHash) void socket.join(`session:${sessionHash}`);
     if (user) void socket.join(`user:${user.id}`);
 
-    socket.on(CLIENT_EVENTS.join, (...args: unknown[]) => {
-      // socket.io puts the acknowledgement last, whatever else was (or was not) sent.
+    /** socket.io puts the acknowledgement last, whatever else was (or was not) sent. */
+    const parse = (args: unknown[]) => {
       const ack = args.at(-1);
-      const reply = typeof ack === "function" ? (ack as (r: JoinAck) => void) : () => {};
+      const reply = typeof ack === "function" ? (ack as (r: unknown) => void) : () => {};
       const payload = typeof args[0] === "function" ? undefined : args[0];
-      const room = typeof payload === "object" && payload && "room" in payload ? (payload as { room: unknown }).room : undefined;
-      if (typeof room !== "string" || room.length > 100) return reply({ ok: false, error: "bad_request" });
-      if (!mayJoinRoom(user, room)) return reply({ ok: false, error: "forbidden" });
-      if (joinedRooms(socket) >= MAX_ROOMS_PER_SOCKET) return reply({ ok: false, error: "too_many_rooms" });
-      void socket.join(room);
-      reply({ ok: true, room });
+      return { reply, payload: typeof payload === "object" && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : null };
+    };
+
+    socket.on(CLIENT_EVENTS.join, async (...args: unknown[]) => {
+      const { reply, payload } = parse(args);
+      const answer = reply as (r: JoinAck) => void;
+      const room = payload?.room;
+      if (typeof room !== "string" || room.length > 100) return answer({ ok: false, error: "bad_request" });
+      let thread = null;
+      if (room.startsWith("thread:")) {
+        const id = room.slice("thread:".length);
+        if (!UUID.test(id)) return answer({ ok: false, error: "bad_request" });
+        try {
+          thread = await getThread(db, id);
+        } catch (err) {
+          logger.error({ err }, "thread lookup failed");
+          return answer({ ok: false, error: "bad_request" });
+        }
+        if (!thread) return answer({ ok: false, error: "not_found" });
+      }
+      if (!mayJoinRoom(user, room, thread)) return answer({ ok: false, error: "forbidden" });
+      if (joinedRooms(socket) >= MAX_ROOMS_PER_SOCKET) return answer({ ok: false, error: "too_many_rooms" });
+      await socket.join(room);
+      answer({ ok: true, room });
+      if (thread) countPresence(thread.id);
     });
 
-    socket.on(CLIENT_EVENTS.leave, (payload: unknown) => {
-      const room = typeof payload === "object" && payload && "room" in payload ? (payload as { room: unknown }).room : undefined;
-      if (typeof room === "string" && !room.startsWith("session:") && !room.startsWith("user:")) void socket.leave(room);
+    socket.on(CLIENT_EVENTS.leave, (...args: unknown[]) => {
+      const { payload } = parse(args);
+      const room = payload?.room;
+      if (typeof room === "string" && !room.startsWith("session:") && !room.startsWith("user:") && socket.rooms.has(room)) {
+        void socket.leave(room);
+        if (room.startsWith("thread:")) countPresence(room.slice("thread:".length));
+      }
+    });
+
+    // Catch-up: everything after the last number the client saw. Only for a thread it has joined
+    // (the join checked that it may read it); hidden messages come without their text.
+    socket.on(CLIENT_EVENTS.threadSync, async (...args: unknown[]) => {
+      const { reply, payload } = parse(args);
+      const answer = reply as (r: SyncAck) => void;
+      const threadId = payload?.threadId;
+      const after = payload?.after;
+      if (typeof threadId !== "string" || !UUID.test(threadId) || typeof after !== "number" || !Number.isInteger(after) || after < 0 || after > 2 ** 31) {
+        return answer({ ok: false, error: "bad_request" });
+      }
+      if (!socket.rooms.has(`thread:${threadId}`)) return answer({ ok: false, error: "not_joined" });
+      try {
+        // Read access is checked again: a role may have changed since the join.
+        const thread = await getThread(db, threadId);
+        if (!thread || !mayReadThread(user, thread)) return answer({ ok: false, error: "forbidden" });
+        const result = await eventsSince(db, threadId, after);
+        answer({ ok: true, ...result });
+      } catch (err) {
+        logger.error({ err }, "thread sync failed");
+        answer({ ok: false, error: "bad_request" });
+      }
+    });
+
+    socket.on("disconnecting", () => {
+      for (const room of socket.rooms) if (room.startsWith("thread:")) countPresence(room.slice("thread:".length));
     });
   });
 
   return {
     io,
     close: async () => {
+      for (const timer of presenceTimers.values()) clearTimeout(timer);
+      presenceTimers.clear();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeAdapter();

@@ -19,6 +19,9 @@ import { invariantFound, isUuid } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
+import { Thread } from "~/components/thread";
+import { ensureThread } from "~/domain/threads.server";
+import { threadBundle } from "~/utils/thread.server";
 
 const DONE = ["applied", "withdrawn", "left"] as const;
 type Done = (typeof DONE)[number];
@@ -78,6 +81,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       authorMaySupport: council.authorMaySupport,
       ballot: council.ballot,
       reportsToHide: council.reportsToHide,
+      threadPosters: council.threadPosters,
+      chairsModerate: council.chairsModerate,
     },
     termState: state,
     neighborhood: {
@@ -92,6 +97,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     history: history.map(publicEntry),
     proposals: await listProposals(context.db, { councilId: council.id, limit: 5 }),
     standing,
+    thread: await threadBundle(context, request, user, await ensureThread(context.db, { kind: "council", councilId: council.id })),
   };
 }
 
@@ -154,7 +160,7 @@ function useOwnError() {
 
 
 export default function CouncilPage() {
-  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing, proposals } =
+  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing, proposals, thread } =
     useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const day = useDay();
@@ -294,6 +300,13 @@ export default function CouncilPage() {
                 <dt>{t("council.charter.reports_label")}</dt>
                 <dd>{t("council.charter.reports", { count: council.reportsToHide })}</dd>
               </div>
+              <div>
+                <dt>{t("council.charter.thread_posters_label")}</dt>
+                <dd>
+                  {t(`council.charter.thread_posters.${council.threadPosters}`)}{" "}
+                  {council.chairsModerate ? t("council.charter.chairs_moderate") : null}
+                </dd>
+              </div>
             </dl>
           </section>
 
@@ -338,6 +351,7 @@ export default function CouncilPage() {
           <HistoryList entries={history} />
         </section>
       </div>
+      <Thread bundle={thread} returnTo={`/councils/${council.id}`} heading={t("thread.heading.council", { title: neighborhood.name })} />
     </main>
   );
 }

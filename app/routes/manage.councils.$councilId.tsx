@@ -84,6 +84,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       authorMaySupport: council.authorMaySupport ? "yes" : "no",
       ballot: council.ballot,
       reportsToHide: n(council.reportsToHide),
+      threadPosters: council.threadPosters,
+      chairsModerate: council.chairsModerate ? "yes" : "no",
     },
     newTerm: {
       offered: council.status !== "dissolved" && daysBetween(today, council.termEnd) <= NEW_TERM_WINDOW_DAYS,

@@ -57,6 +57,8 @@ export async function loader(args: LoaderFunctionArgs) {
       authorMaySupport: CHARTER_DEFAULTS.authorMaySupport ? "yes" : "no",
       ballot: CHARTER_DEFAULTS.ballot,
       reportsToHide: n(CHARTER_DEFAULTS.reportsToHide),
+      threadPosters: CHARTER_DEFAULTS.threadPosters,
+      chairsModerate: CHARTER_DEFAULTS.chairsModerate ? "yes" : "no",
     },
   };
 }

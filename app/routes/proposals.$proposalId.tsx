@@ -24,6 +24,9 @@ import { invariantFound, isUuid } from "~/utils/guards.server";
 import { can } from "~/utils/permissions";
 import { formatDate, normalizeText } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
+import { Thread } from "~/components/thread";
+import { ensureThread } from "~/domain/threads.server";
+import { threadBundle } from "~/utils/thread.server";
 
 async function load(context: LoaderFunctionArgs["context"], id: string | undefined) {
   const proposal = invariantFound(isUuid(id) ? await getProposalView(context.db, id) : null);
@@ -41,7 +44,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const review = await reviewOf(context.db, proposal.id);
   const pending = await pendingReferral(context.db, proposal.id);
   const mayRefer = Boolean(user) && proposal.status === "adopted" && can(user, "council.agenda", scope);
+  // The commission's own discussion of the proposal, for its members only (one per commission it went to).
+  const reviewCommissions = [...new Set(review.referrals.map((r) => r.commissionId))].filter((commissionId) =>
+    can(user, "commission.review", { kind: "commission", commissionId }),
+  );
+  const reviewThreads = [];
+  for (const commissionId of reviewCommissions) {
+    const threadId = await ensureThread(context.db, { kind: "commission", proposalId: proposal.id, commissionId });
+    reviewThreads.push({
+      commissionName: review.referrals.find((r) => r.commissionId === commissionId)?.commissionName ?? "",
+      thread: await threadBundle(context, request, user, threadId),
+    });
+  }
   return {
+    thread: await threadBundle(context, request, user, await ensureThread(context.db, { kind: "proposal", proposalId: proposal.id })),
+    reviewThreads,
     proposal,
     review,
     referForm: mayRefer
@@ -177,7 +194,7 @@ function eventNumbers(data: unknown) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.proposal.title }];
 
 export default function ProposalPage() {
-  const { proposal, council, neighborhoodName, timeline, me, vote, review, referForm, mayDecide, mayPostProgress } =
+  const { proposal, council, neighborhoodName, timeline, me, vote, review, referForm, mayDecide, mayPostProgress, thread, reviewThreads } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   // A refusal is shown on the form that caused it, with what was typed.
@@ -450,6 +467,17 @@ export default function ProposalPage() {
           ))}
         </ol>
       </section>
+
+      {reviewThreads.map((r) => (
+        <Thread
+          key={r.thread.id}
+          bundle={r.thread}
+          anchor={`review-${r.thread.id}`}
+          returnTo={`/proposals/${proposal.id}`}
+          heading={t("thread.heading.commission", { title: r.commissionName })}
+        />
+      ))}
+      <Thread bundle={thread} returnTo={`/proposals/${proposal.id}`} heading={t("thread.heading.proposal", { title: proposal.title })} />
     </main>
   );
 }

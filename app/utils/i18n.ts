@@ -2,10 +2,12 @@ import enCommon from "../../locales/en/common.json";
 import enCouncils from "../../locales/en/councils.json";
 import enManage from "../../locales/en/manage.json";
 import enProposals from "../../locales/en/proposals.json";
+import enThreads from "../../locales/en/threads.json";
 import faCommon from "../../locales/fa/common.json";
 import faCouncils from "../../locales/fa/councils.json";
 import faManage from "../../locales/fa/manage.json";
 import faProposals from "../../locales/fa/proposals.json";
+import faThreads from "../../locales/fa/threads.json";
 import { formatNumber } from "./persian";
 
 export const supportedLngs = ["fa", "en"] as const;
@@ -15,8 +17,8 @@ export const defaultNS = "common";
 
 // Each locale is split into files by area (their top-level sections never overlap) and served as
 // one namespace. Both languages are small enough to ship in the bundle: no extra request.
-const fa = { ...faCommon, ...faCouncils, ...faManage, ...faProposals };
-const en = { ...enCommon, ...enCouncils, ...enManage, ...enProposals };
+const fa = { ...faCommon, ...faCouncils, ...faManage, ...faProposals, ...faThreads };
+const en = { ...enCommon, ...enCouncils, ...enManage, ...enProposals, ...enThreads };
 export const resources = {
   fa: { common: fa },
   en: { common: en },

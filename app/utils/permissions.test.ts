@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { ACTIONS, can, mayJoinRoom, type Action, type Actor, type RoleName, type Scope } from "./permissions";
+import {
+  ACTIONS,
+  can,
+  mayEscalateThread,
+  mayJoinRoom,
+  mayModerateThread,
+  mayReadThread,
+  postBlocker,
+  type Action,
+  type Actor,
+  type RoleName,
+  type Scope,
+  type ThreadAccess,
+} from "./permissions";
 
 const D1 = "11111111-1111-4111-8111-111111111111";
 const D2 = "22222222-2222-4222-8222-222222222222";
@@ -91,6 +104,9 @@ const EXPECTED: Record<string, Partial<Record<RoleKey, ScopeKey[]>>> = {
   "council.agenda": { council_chair: ["own_council"] },
   // The test's council officer is a chair; a secretary may open votes too (see the council seat tests).
   "council.vote.open": { council_chair: ["own_council"] },
+  // Only where the charter lets chairs moderate (see the thread tests).
+  "council.moderate": { council_chair: ["own_council"] },
+  "thread.escalate": { district_manager: OWN_DISTRICT, council_chair: ["own_council"] },
   "deputy.dashboard": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.answer": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.publish_policy": { deputy: EVERYWHERE },
@@ -268,4 +284,73 @@ describe("socket rooms", () => {
       }
     },
   );
+});
+
+describe("threads", () => {
+  const T1 = "77777777-7777-4777-8777-777777777777";
+  const councilThread = (over: Partial<ThreadAccess> = {}): ThreadAccess => ({
+    kind: "council",
+    councilId: CO1,
+    districtId: D1,
+    commissionId: null,
+    threadPosters: "residents",
+    chairsModerate: false,
+    ...over,
+  });
+  const reviewThread = councilThread({ kind: "commission", commissionId: C1 });
+  const member: Actor = { id: OTHER, roles: [], councilRoles: [{ councilId: CO1, role: "member" }] };
+
+  it("lets everyone read council and proposal threads, and only the commission read its review thread", () => {
+    for (const key of ROLE_KEYS) {
+      expect(mayReadThread(actorFor(key), councilThread())).toBe(true);
+      expect(mayReadThread(actorFor(key), councilThread({ kind: "proposal" }))).toBe(true);
+    }
+    expect(ROLE_KEYS.filter((key) => mayReadThread(actorFor(key), reviewThread))).toEqual(["commission_member"]);
+    expect(mayReadThread(actorFor("commission_member"), { ...reviewThread, commissionId: C2 })).toBe(false);
+  });
+
+  it("joins a thread room only with the thread looked up, and by the same rule", () => {
+    const room = `thread:${T1}`;
+    expect(mayJoinRoom(actorFor("resident"), room)).toBe(false);
+    expect(mayJoinRoom(null, room, councilThread())).toBe(true);
+    expect(mayJoinRoom(null, room, reviewThread)).toBe(false);
+    expect(mayJoinRoom(actorFor("resident"), room, reviewThread)).toBe(false);
+    expect(mayJoinRoom(actorFor("commission_member"), room, reviewThread)).toBe(true);
+  });
+
+  it("lets the charter decide who writes, and always the district's staff and the deputy's office", () => {
+    const membersOnly = councilThread({ threadPosters: "members" });
+    expect(postBlocker(null, councilThread())).toBe("sign_in");
+    expect(postBlocker(actorFor("resident"), councilThread())).toBeNull();
+    expect(postBlocker(actorFor("resident"), membersOnly)).toBe("members_only");
+    expect(postBlocker(member, membersOnly)).toBeNull();
+    expect(postBlocker({ ...member, councilRoles: [{ councilId: CO2, role: "member" }] }, membersOnly)).toBe("members_only");
+    expect(postBlocker(actorFor("district_manager"), membersOnly)).toBeNull();
+    expect(postBlocker(actorFor("district_staff"), membersOnly)).toBeNull();
+    expect(postBlocker(actorFor("deputy"), membersOnly)).toBeNull();
+    expect(postBlocker(actorFor("deputy_staff"), membersOnly)).toBeNull();
+    expect(postBlocker(actorFor("district_manager"), { ...membersOnly, districtId: D2, councilId: CO2 })).toBe("members_only");
+    expect(postBlocker(actorFor("commission_member"), reviewThread)).toBeNull();
+    expect(postBlocker(actorFor("resident"), reviewThread)).toBe("forbidden");
+    expect(postBlocker(actorFor("district_manager"), reviewThread)).toBe("forbidden");
+  });
+
+  it("gives moderation to the district, and to the chair only when the charter allows", () => {
+    const moderators = (thread: ThreadAccess) => ROLE_KEYS.filter((key) => mayModerateThread(actorFor(key), thread));
+    expect(moderators(councilThread())).toEqual(["district_manager", "district_staff+moderate", "district_staff+all"]);
+    expect(moderators(councilThread({ chairsModerate: true }))).toEqual([
+      "district_manager",
+      "district_staff+moderate",
+      "district_staff+all",
+      "council_chair",
+    ]);
+    expect(moderators(councilThread({ councilId: CO2, districtId: D2, chairsModerate: true }))).toEqual([]);
+    expect(moderators(reviewThread)).toEqual([]);
+  });
+
+  it("lets managers and chairs escalate in their own scope", () => {
+    expect(ROLE_KEYS.filter((key) => mayEscalateThread(actorFor(key), councilThread()))).toEqual(["district_manager", "council_chair"]);
+    expect(ROLE_KEYS.filter((key) => mayEscalateThread(actorFor(key), councilThread({ councilId: CO2, districtId: D2 })))).toEqual([]);
+    expect(ROLE_KEYS.filter((key) => mayEscalateThread(actorFor(key), reviewThread))).toEqual([]);
+  });
 });

@@ -67,6 +67,9 @@ export const ACTIONS = [
   // A council's own officers inside their council.
   "council.agenda",
   "council.vote.open",
+  "council.moderate",
+  // District managers and council chairs: sending a thread to the deputy's desk.
+  "thread.escalate",
   // The culture and social deputy.
   "deputy.dashboard",
   "deputy.answer",
@@ -113,6 +116,8 @@ const POLICY: Record<Action, Rule> = {
   "membership.decide": { who: "roles", district: ["district_manager", "district_staff:applications"] },
   "council.agenda": { who: "roles", council: ["chair"] },
   "council.vote.open": { who: "roles", council: ["chair", "secretary"] },
+  "council.moderate": { who: "roles", council: ["chair"] },
+  "thread.escalate": { who: "roles", district: ["district_manager"], council: ["chair"] },
   "deputy.dashboard": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.answer": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.publish_policy": { who: "roles", city: ["deputy"] },
@@ -167,11 +172,54 @@ export function commissionsWhere(actor: Actor | null | undefined): string[] {
   return actor.roles.filter((g) => g.role === "commission_member" && g.commissionId).map((g) => g.commissionId!);
 }
 
+/** What a thread's permissions depend on (its council's charter and where it lives). */
+export interface ThreadAccess {
+  kind: "council" | "proposal" | "commission";
+  councilId: string;
+  districtId: string;
+  commissionId: string | null;
+  threadPosters: "members" | "residents";
+  chairsModerate: boolean;
+}
+
+const councilScopeOf = (thread: ThreadAccess): Scope => ({ kind: "council", councilId: thread.councilId, districtId: thread.districtId });
+
+/** Council and proposal threads are public; a commission's review thread is for that commission. */
+export function mayReadThread(actor: Actor | null | undefined, thread: ThreadAccess): boolean {
+  if (thread.kind === "commission") return can(actor, "commission.review", { kind: "commission", commissionId: thread.commissionId! });
+  return can(actor, "public.read");
+}
+
+export type PostBlocker = "sign_in" | "members_only" | "forbidden";
+
+/**
+ * Who may write: the commission in its review thread; elsewhere whoever the charter names
+ * (members, or any signed-in resident), plus the district's staff and the deputy's office.
+ */
+export function postBlocker(actor: Actor | null | undefined, thread: ThreadAccess): PostBlocker | null {
+  if (!actor) return "sign_in";
+  if (thread.kind === "commission") return mayReadThread(actor, thread) ? null : "forbidden";
+  if (can(actor, "deputy.answer") || can(actor, "district.overview", councilScopeOf(thread))) return null;
+  if (thread.threadPosters === "residents") return can(actor, "resident.participate") ? null : "forbidden";
+  return (actor.councilRoles ?? []).some((seat) => seat.councilId === thread.councilId) ? null : "members_only";
+}
+
+/** District managers (and staff with the power) in their district; the chair too if the charter says so. */
+export function mayModerateThread(actor: Actor | null | undefined, thread: ThreadAccess): boolean {
+  if (thread.kind === "commission") return false;
+  const scope = councilScopeOf(thread);
+  return can(actor, "district.moderate", scope) || (thread.chairsModerate && can(actor, "council.moderate", scope));
+}
+
+export function mayEscalateThread(actor: Actor | null | undefined, thread: ThreadAccess): boolean {
+  return thread.kind !== "commission" && can(actor, "thread.escalate", councilScopeOf(thread));
+}
+
 /**
  * Socket rooms and what it takes to join them. Public rooms are open to anonymous sockets;
  * everything else goes through `can` with the room's scope.
  */
-export function mayJoinRoom(actor: Actor | null | undefined, room: string): boolean {
+export function mayJoinRoom(actor: Actor | null | undefined, room: string, thread?: ThreadAccess | null): boolean {
   if (room === "city") return true;
   if (room === "deputy") return can(actor, "deputy.dashboard");
   if (room === "admin") return can(actor, "admin.access");
@@ -182,6 +230,9 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string): bool
     case "council":
     case "proposal":
       return true;
+    case "thread":
+      // The caller looks the thread up; no thread, no room.
+      return thread ? mayReadThread(actor, thread) : false;
     case "district-staff":
       return can(actor, "district.overview", { kind: "district", districtId: id });
     case "commission":

@@ -15,6 +15,9 @@ export const RATE_RULES = {
   sendCodePerIp: { limit: 30, windowSeconds: 60 * 60 },
   checkCodePerPhone: { limit: 5, windowSeconds: 15 * 60 },
   checkCodePerIp: { limit: 60, windowSeconds: 15 * 60 },
+  // Discussion: a person can keep a lively conversation going, not flood a thread.
+  threadPostBurst: { limit: 6, windowSeconds: 20 },
+  threadPostHourly: { limit: 120, windowSeconds: 60 * 60 },
 } satisfies Record<string, RateRule>;
 
 export interface RateResult {

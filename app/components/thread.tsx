@@ -1,0 +1,693 @@
+import { Link, useFetcher, useRevalidator, type FetcherWithComponents } from "@remix-run/react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { FormErrors } from "./form-field";
+import { LinkedText } from "./linked-text";
+import { RelativeTime } from "./relative-time";
+import { MESSAGE_MAX_LENGTH, REPORT_REASON_MAX, withinEditWindow, type MessageView, type ThreadState } from "~/domain/thread-view";
+import { SERVER_EVENTS } from "~/realtime/events";
+import { useSocket } from "~/realtime/socket-provider";
+import { ThreadFollower } from "~/realtime/thread-sync";
+import type { ThreadBundle } from "~/utils/thread.server";
+import { formatDate } from "~/utils/persian";
+
+type Bundle = Omit<ThreadBundle, "mutes" | "escalation"> & {
+  mutes: { userId: string; name: string; until: string; reason: string }[];
+  escalation: {
+    id: string;
+    state: string;
+    urgency: string;
+    note: string | null;
+    stateNote: string | null;
+    stateChangedAt: string | Date;
+    escalatedAt: string | Date | null;
+    escalatedBy: string | null;
+  } | null;
+};
+
+/** A refusal from a plain (no JavaScript) submission, shown on the form that sent it. */
+export interface ThreadActionResult {
+  ok: boolean;
+  error?: string;
+  intent?: string;
+  messageId?: string | null;
+  kept?: Record<string, string>;
+  max?: number;
+  retryAfter?: number;
+}
+
+interface Ctx {
+  threadId: string;
+  action: string;
+  returnTo: string;
+  hydrated: boolean;
+  plainResult: ThreadActionResult | null;
+  anchor: string;
+}
+
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+/**
+ * One small form of the thread: posts to the thread's route; with JavaScript through a fetcher
+ * (no navigation, the change arrives live), without it as a plain form that comes back here.
+ */
+function ThreadForm({
+  ctx,
+  intent,
+  messageId,
+  children,
+  className,
+  onDone,
+}: {
+  ctx: Ctx;
+  intent: string;
+  messageId?: string;
+  children: (fetcher: FetcherWithComponents<ThreadActionResult>, kept: (name: string) => string | undefined) => ReactNode;
+  className?: string;
+  onDone?: () => void;
+}) {
+  const fetcher = useFetcher<ThreadActionResult>();
+  const doneRef = useRef(onDone);
+  doneRef.current = onDone;
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data?.ok) doneRef.current?.();
+  }, [fetcher.state, fetcher.data]);
+  const plain = ctx.plainResult && ctx.plainResult.intent === intent && (ctx.plainResult.messageId ?? undefined) === messageId ? ctx.plainResult : null;
+  const failure = fetcher.data && !fetcher.data.ok ? fetcher.data : plain;
+  const kept = (name: string) => (plain?.kept ? plain.kept[name] : undefined);
+  return (
+    <fetcher.Form method="post" action={ctx.action} className={className ?? "thread-form"}>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="returnTo" value={ctx.returnTo} />
+      {messageId ? <input type="hidden" name="messageId" value={messageId} /> : null}
+      {ctx.hydrated ? <input type="hidden" name="_js" value="1" /> : null}
+      {failure?.error ? <FormErrors errors={[failure.error]} params={{ max: failure.max ?? MESSAGE_MAX_LENGTH, seconds: failure.retryAfter ?? 0 }} /> : null}
+      {children(fetcher, kept)}
+    </fetcher.Form>
+  );
+}
+
+type Action = "reply" | null;
+
+function byVersion(into: Map<string, MessageView>, message: MessageView) {
+  const current = into.get(message.id);
+  if (!current || current.version <= message.version) into.set(message.id, message);
+}
+
+/**
+ * A discussion thread: the latest page, earlier pages by cursor, live events applied exactly once
+ * in order, a marker before what is new, and everything a person may do to it.
+ */
+export function Thread({
+  bundle,
+  returnTo,
+  plainResult = null,
+  heading,
+  anchor = "thread",
+}: {
+  bundle: Bundle;
+  returnTo: string;
+  plainResult?: ThreadActionResult | null;
+  heading?: string;
+  /** The section's id; the page's main thread is "thread", where plain forms come back to. */
+  anchor?: string;
+}) {
+  const { t } = useTranslation();
+  const hydrated = useHydrated();
+  const { socket } = useSocket();
+  const revalidator = useRevalidator();
+  const ctx: Ctx = { threadId: bundle.id, action: `/threads/${bundle.id}`, returnTo, hydrated, plainResult, anchor };
+
+  const [messages, setMessages] = useState(() => {
+    const map = new Map<string, MessageView>();
+    for (const m of bundle.messages) byVersion(map, m);
+    return map;
+  });
+  const [state, setState] = useState<ThreadState>({ locked: bundle.locked, lockReason: bundle.lockReason, pinnedMessageId: bundle.pinnedMessageId });
+  const [pinned, setPinned] = useState<MessageView | null>(bundle.pinned);
+  const [presence, setPresence] = useState<number | null>(null);
+  const [earlier, setEarlier] = useState({ hasEarlier: bundle.hasEarlier, earliestSeq: bundle.earliestSeq });
+  const [liveNew, setLiveNew] = useState(0);
+  const [count, setCount] = useState(bundle.messageCount);
+  const [replyTo, setReplyTo] = useState<string | null>(bundle.replyToId);
+  const knownSeq = useRef(bundle.lastSeq);
+  // Where the "new messages" line goes: after what the reader had read last time, or after what
+  // was there when the page opened.
+  const [markerSeq] = useState(() => (bundle.lastReadSeq !== null && bundle.lastReadSeq < bundle.lastSeq ? bundle.lastReadSeq : bundle.lastSeq));
+  const meId = bundle.me?.id ?? null;
+
+  // Fresh loader data (after an action, or a reload) is merged, never allowed to go backwards.
+  useEffect(() => {
+    setMessages((prev) => {
+      const next = new Map(prev);
+      for (const m of bundle.messages) byVersion(next, m);
+      return next;
+    });
+    if (bundle.lastSeq >= knownSeq.current) {
+      knownSeq.current = bundle.lastSeq;
+      setCount(bundle.messageCount);
+      setState({ locked: bundle.locked, lockReason: bundle.lockReason, pinnedMessageId: bundle.pinnedMessageId });
+      setPinned(bundle.pinned);
+    }
+  }, [bundle]);
+
+  useEffect(() => {
+    if (!socket) return;
+    const follower = new ThreadFollower(socket, bundle.id, bundle.lastSeq, {
+      apply(event) {
+        knownSeq.current = Math.max(knownSeq.current, event.seq);
+        if (event.message) {
+          const message = event.message;
+          setMessages((prev) => {
+            const next = new Map(prev);
+            byVersion(next, message);
+            return next;
+          });
+          setPinned((p) => (p && p.id === message.id ? (message.state === "visible" ? message : null) : p));
+          if (event.kind === "posted") {
+            setCount((n) => n + 1);
+            if (message.authorId !== meId) setLiveNew((n) => n + 1);
+          }
+        }
+        if (event.thread) {
+          const threadState = event.thread;
+          setState(threadState);
+          if (event.kind === "pinned" && event.message) setPinned(event.message);
+          if (event.kind === "unpinned" || !threadState.pinnedMessageId) setPinned(null);
+        }
+      },
+      presence: setPresence,
+    }).start();
+    const standing = (payload: { threadId?: string }) => {
+      if (payload?.threadId === bundle.id) revalidator.revalidate();
+    };
+    socket.on(SERVER_EVENTS.threadStanding, standing);
+    socket.on(SERVER_EVENTS.escalationChanged, standing);
+    return () => {
+      follower.stop();
+      socket.off(SERVER_EVENTS.threadStanding, standing);
+      socket.off(SERVER_EVENTS.escalationChanged, standing);
+    };
+    // The follower lives as long as the page shows this thread; later loader data is merged above.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [socket, bundle.id]);
+
+  // "Load earlier": the thread route's loader answers with the page before the earliest shown.
+  const earlierFetcher = useFetcher<{ thread: Bundle }>();
+  useEffect(() => {
+    const page = earlierFetcher.data?.thread;
+    if (!page) return;
+    setMessages((prev) => {
+      const next = new Map(prev);
+      for (const m of page.messages) byVersion(next, m);
+      return next;
+    });
+    setEarlier({ hasEarlier: page.hasEarlier, earliestSeq: page.earliestSeq });
+  }, [earlierFetcher.data]);
+
+  const ordered = useMemo(() => [...messages.values()].sort((a, b) => a.seq - b.seq), [messages]);
+  const firstNew = ordered.find((m) => m.seq > markerSeq && m.authorId !== meId);
+  const me = bundle.me;
+  const blocked = me?.postBlocker ?? (me ? null : "sign_in");
+  const markerRef = useRef<HTMLLIElement>(null);
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+  const replyTarget = replyTo ? (messages.get(replyTo) ?? null) : null;
+
+  return (
+    <section className="card stack thread" id={anchor} aria-labelledby={`thread-title-${bundle.id}`}>
+      <header className="thread__head">
+        <h2 id={`thread-title-${bundle.id}`}>{heading ?? t("thread.title")}</h2>
+        <p className="small muted thread__meta" aria-live="polite">
+          <span>{t("thread.count", { count })}</span>
+          {presence !== null ? (
+            <>
+              {t("history.separator")}
+              <span data-presence={presence}>{t("thread.here_now", { count: presence })}</span>
+            </>
+          ) : null}
+        </p>
+        {liveNew > 0 && firstNew ? (
+          <button
+            type="button"
+            className="chip chip--accent thread__new"
+            onClick={() => {
+              markerRef.current?.scrollIntoView({ behavior: "smooth", block: "center" });
+              setLiveNew(0);
+            }}
+          >
+            {t("thread.new_count", { count: liveNew })}
+          </button>
+        ) : null}
+      </header>
+
+      {state.locked ? (
+        <p className="alert alert--info thread__locked" role="status">
+          {t("thread.locked", { reason: state.lockReason ?? "" })}
+        </p>
+      ) : null}
+
+      {pinned ? (
+        <div className="thread__pinned">
+          <p className="small muted">{t("thread.pinned")}</p>
+          <MessageBody message={pinned} />
+        </div>
+      ) : null}
+
+      {earlier.hasEarlier && earlier.earliestSeq ? (
+        hydrated ? (
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            disabled={earlierFetcher.state !== "idle"}
+            onClick={() => earlierFetcher.load(`/threads/${bundle.id}?before=${earlier.earliestSeq}`)}
+          >
+            {t("thread.load_earlier")}
+          </button>
+        ) : (
+          <Link className="button button--ghost button--small" to={`/threads/${bundle.id}?before=${earlier.earliestSeq}`}>
+            {t("thread.load_earlier")}
+          </Link>
+        )
+      ) : null}
+
+      {ordered.length ? (
+        <ol className="thread__list" aria-label={t("thread.messages")}>
+          {ordered.map((m) => (
+            <MessageItem
+              key={m.id}
+              message={m}
+              ctx={ctx}
+              me={me}
+              markerRef={firstNew?.id === m.id ? markerRef : undefined}
+              pinned={state.pinnedMessageId === m.id}
+              onReply={() => {
+                setReplyTo(m.id);
+                composerRef.current?.focus();
+              }}
+            />
+          ))}
+        </ol>
+      ) : (
+        <p className="empty">{t("thread.empty")}</p>
+      )}
+
+      <div id={`${anchor}-composer`}>
+        {blocked === "sign_in" ? (
+          <Link className="button button--ghost" to={`/login?redirectTo=${encodeURIComponent(returnTo)}`}>
+            {t("thread.sign_in_to_post")}
+          </Link>
+        ) : blocked ? (
+          <p className="muted small">{t(`thread.blocked.${blocked}`)}</p>
+        ) : me?.mutedUntil ? (
+          <p className="alert alert--info">{t("thread.muted_until", { date: formatDate(me.mutedUntil, "fa", "datetime") })}</p>
+        ) : state.locked && !me?.mayAnswer ? null : (
+          <Composer ctx={ctx} clientKey={bundle.clientKey} mayAnswer={Boolean(me?.mayAnswer)} replyTarget={replyTarget} replyToId={replyTo} clearReply={() => setReplyTo(null)} textareaRef={composerRef} />
+        )}
+      </div>
+
+      {me?.mayModerate ? <ModeratorPanel ctx={ctx} locked={state.locked} pinned={Boolean(state.pinnedMessageId)} mutes={bundle.mutes} /> : null}
+      {me?.mayEscalate || bundle.escalation ? <EscalationPanel ctx={ctx} escalation={bundle.escalation} mayEscalate={Boolean(me?.mayEscalate)} /> : null}
+    </section>
+  );
+}
+
+function Composer({
+  ctx,
+  clientKey,
+  mayAnswer,
+  replyTarget,
+  replyToId,
+  clearReply,
+  textareaRef,
+}: {
+  ctx: Ctx;
+  clientKey: string;
+  mayAnswer: boolean;
+  replyTarget: MessageView | null;
+  replyToId: string | null;
+  clearReply: () => void;
+  textareaRef: React.RefObject<HTMLTextAreaElement>;
+}) {
+  const { t } = useTranslation();
+  const plainKept = ctx.plainResult?.intent === "post" ? ctx.plainResult.kept : undefined;
+  const [body, setBody] = useState(plainKept?.body ?? "");
+  // A new key for each message: a retried send of the same message is recognised and kept once.
+  const [key, setKey] = useState(plainKept?.clientKey || clientKey);
+  const length = [...body].length;
+  return (
+    <ThreadForm
+      ctx={ctx}
+      intent="post"
+      className="thread-form thread__composer"
+      onDone={() => {
+        setBody("");
+        clearReply();
+        setKey(typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+      }}
+    >
+      {(fetcher) => (
+        <>
+          <input type="hidden" name="clientKey" value={key} />
+          {replyToId ? <input type="hidden" name="replyTo" value={replyToId} /> : null}
+          {replyToId ? (
+            <div className="thread__replying small">
+              <span>{t("thread.replying_to", { name: replyTarget?.authorName ?? t("thread.someone") })}</span>
+              {ctx.hydrated ? (
+                <button type="button" className="button button--ghost button--small" onClick={clearReply}>
+                  {t("thread.cancel_reply")}
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          <label className="field">
+            <span className="field__label">{t("thread.your_message")}</span>
+            <textarea
+              ref={textareaRef}
+              name="body"
+              className="field__input field__input--area"
+              dir="auto"
+              rows={3}
+              required
+              value={body}
+              onChange={(e) => setBody(e.target.value)}
+            />
+            <span className={`field__hint${length > MESSAGE_MAX_LENGTH ? " field__hint--over" : ""}`} aria-live="polite">
+              {t("thread.chars_left", { count: MESSAGE_MAX_LENGTH - length })}
+            </span>
+          </label>
+          {mayAnswer ? (
+            <label className="decision-option">
+              <input type="checkbox" name="official" value="1" defaultChecked={plainKept?.official === "1"} /> {t("thread.post_official")}
+            </label>
+          ) : null}
+          <button type="submit" className="button" disabled={fetcher.state !== "idle"}>
+            {t("thread.send")}
+          </button>
+        </>
+      )}
+    </ThreadForm>
+  );
+}
+
+function MessageBody({ message }: { message: MessageView }) {
+  const { t } = useTranslation();
+  if (message.state === "deleted") return <p className="thread__trace">{t("thread.deleted")}</p>;
+  if (message.state === "hidden_moderator") return <p className="thread__trace">{t("thread.hidden_by_manager", { reason: message.hiddenReason ?? "" })}</p>;
+  if (message.state === "hidden_reports") return <p className="thread__trace">{t("thread.hidden_by_reports")}</p>;
+  return <LinkedText text={message.body ?? ""} className="prose thread__body" />;
+}
+
+function MessageItem({
+  message,
+  ctx,
+  me,
+  markerRef,
+  pinned,
+  onReply,
+}: {
+  message: MessageView;
+  ctx: Ctx;
+  me: Bundle["me"];
+  markerRef?: React.RefObject<HTMLLIElement>;
+  pinned: boolean;
+  onReply: () => void;
+}) {
+  const { t } = useTranslation();
+  const mine = Boolean(me && message.authorId === me.id);
+  const visible = message.state === "visible";
+  const editable = mine && visible && withinEditWindow(message.createdAt);
+  const [menuKey, setMenuKey] = useState(0);
+  const closeMenu = () => setMenuKey((k) => k + 1);
+  const plainHere = ctx.plainResult && ctx.plainResult.messageId === message.id && !ctx.plainResult.ok;
+  return (
+    <>
+      {markerRef ? (
+        <li className="thread__marker" ref={markerRef} role="separator">
+          <span>{t("thread.new_messages")}</span>
+        </li>
+      ) : null}
+      <li className={`message${message.official ? " message--official" : ""}${mine ? " message--mine" : ""}`} id={`m-${message.id}`} data-seq={message.seq}>
+        <div className="message__head small">
+          <strong dir="auto">{message.authorName ?? t("thread.someone")}</strong>
+          {message.official ? <span className="chip message__official">{t("thread.official")}</span> : null}
+          {pinned ? <span className="chip">{t("thread.pinned_chip")}</span> : null}
+          <span className="muted">
+            <RelativeTime value={message.createdAt} />
+            {message.editedAt && visible ? `${t("history.separator")}${t("thread.edited")}` : null}
+          </span>
+        </div>
+        {message.replyTo ? (
+          <blockquote className="message__quote small">
+            <span className="muted">{t("thread.in_reply_to", { name: message.replyTo.authorName ?? t("thread.someone") })}</span>
+            <span dir="auto"> {message.replyTo.excerpt ?? t("thread.quote_gone")}</span>
+          </blockquote>
+        ) : null}
+        <MessageBody message={message} />
+        {me && (visible || me.mayModerate) ? (
+          <div className="message__actions small">
+            {visible && !me.postBlocker ? (
+              ctx.hydrated ? (
+                <button type="button" className="link-button" onClick={onReply}>
+                  {t("thread.reply")}
+                </button>
+              ) : (
+                <a href={`${ctx.returnTo.split("#")[0]}${ctx.returnTo.includes("?") ? "&" : "?"}replyTo=${message.id}#${ctx.anchor}-composer`}>{t("thread.reply")}</a>
+              )
+            ) : null}
+            <details key={menuKey} className="message__menu" open={Boolean(plainHere)}>
+              <summary>{t("thread.more")}</summary>
+              <div className="message__menu-body stack">
+                {editable ? (
+                  <ThreadForm ctx={ctx} intent="edit" messageId={message.id} onDone={closeMenu}>
+                    {(fetcher, kept) => (
+                      <>
+                        <label className="field">
+                          <span className="field__label">{t("thread.edit_label")}</span>
+                          <textarea name="body" className="field__input field__input--area" dir="auto" rows={3} required defaultValue={kept("body") ?? message.body ?? ""} />
+                        </label>
+                        <button type="submit" className="button button--small" disabled={fetcher.state !== "idle"}>
+                          {t("thread.save_edit")}
+                        </button>
+                      </>
+                    )}
+                  </ThreadForm>
+                ) : null}
+                {mine && message.state !== "deleted" ? (
+                  <ThreadForm ctx={ctx} intent="delete" messageId={message.id} onDone={closeMenu}>
+                    {(fetcher) => (
+                      <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
+                        {t("thread.delete")}
+                      </button>
+                    )}
+                  </ThreadForm>
+                ) : null}
+                {!mine && visible && ctx.threadId && !me.mayModerate ? (
+                  <ThreadForm ctx={ctx} intent="report" messageId={message.id} onDone={closeMenu}>
+                    {(fetcher, kept) => (
+                      <>
+                        <label className="field">
+                          <span className="field__label">{t("thread.report_reason")}</span>
+                          <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} defaultValue={kept("reason")} />
+                        </label>
+                        <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
+                          {t("thread.report")}
+                        </button>
+                      </>
+                    )}
+                  </ThreadForm>
+                ) : null}
+                {me.mayModerate ? <ModeratorMessageTools ctx={ctx} message={message} pinned={pinned} onDone={closeMenu} /> : null}
+              </div>
+            </details>
+          </div>
+        ) : null}
+      </li>
+    </>
+  );
+}
+
+function ModeratorMessageTools({ ctx, message, pinned, onDone }: { ctx: Ctx; message: MessageView; pinned: boolean; onDone: () => void }) {
+  const { t } = useTranslation();
+  const hidden = message.state === "hidden_moderator" || message.state === "hidden_reports";
+  if (message.state === "deleted") return null;
+  return (
+    <>
+      {hidden ? (
+        <ThreadForm ctx={ctx} intent="restore" messageId={message.id} onDone={onDone}>
+          {(fetcher) => (
+            <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
+              {t("thread.restore")}
+            </button>
+          )}
+        </ThreadForm>
+      ) : (
+        <ThreadForm ctx={ctx} intent="hide" messageId={message.id} onDone={onDone}>
+          {(fetcher, kept) => (
+            <>
+              <label className="field">
+                <span className="field__label">{t("thread.hide_reason")}</span>
+                <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} defaultValue={kept("reason")} />
+              </label>
+              <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
+                {t("thread.hide")}
+              </button>
+            </>
+          )}
+        </ThreadForm>
+      )}
+      {!hidden && !pinned ? (
+        <ThreadForm ctx={ctx} intent="pin" messageId={message.id} onDone={onDone}>
+          {(fetcher) => (
+            <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
+              {t("thread.pin")}
+            </button>
+          )}
+        </ThreadForm>
+      ) : null}
+      {message.authorId && !message.official ? (
+        <ThreadForm ctx={ctx} intent="mute" messageId={message.id} onDone={onDone}>
+          {(fetcher, kept) => (
+            <fieldset className="field">
+              <legend className="field__label">{t("thread.mute_title", { name: message.authorName ?? "" })}</legend>
+              <input type="hidden" name="userId" value={message.authorId!} />
+              <select name="days" className="field__input" defaultValue={kept("days") ?? "1"} aria-label={t("thread.mute_days")}>
+                {[1, 3, 7, 30].map((d) => (
+                  <option key={d} value={d}>
+                    {t("thread.days", { count: d })}
+                  </option>
+                ))}
+              </select>
+              <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} placeholder={t("thread.mute_reason")} aria-label={t("thread.mute_reason")} defaultValue={kept("reason")} />
+              <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
+                {t("thread.mute")}
+              </button>
+            </fieldset>
+          )}
+        </ThreadForm>
+      ) : null}
+    </>
+  );
+}
+
+function ModeratorPanel({ ctx, locked, pinned, mutes }: { ctx: Ctx; locked: boolean; pinned: boolean; mutes: Bundle["mutes"] }) {
+  const { t } = useTranslation();
+  return (
+    <details className="thread__panel" open={Boolean(ctx.plainResult && ["lock", "unlock", "unpin", "unmute"].includes(ctx.plainResult.intent ?? ""))}>
+      <summary>{t("thread.moderation")}</summary>
+      <div className="stack">
+        {locked ? (
+          <ThreadForm ctx={ctx} intent="unlock">
+            {(fetcher) => (
+              <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
+                {t("thread.unlock")}
+              </button>
+            )}
+          </ThreadForm>
+        ) : (
+          <ThreadForm ctx={ctx} intent="lock">
+            {(fetcher, kept) => (
+              <>
+                <label className="field">
+                  <span className="field__label">{t("thread.lock_reason")}</span>
+                  <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} defaultValue={kept("reason")} />
+                </label>
+                <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
+                  {t("thread.lock")}
+                </button>
+              </>
+            )}
+          </ThreadForm>
+        )}
+        {pinned ? (
+          <ThreadForm ctx={ctx} intent="unpin">
+            {(fetcher) => (
+              <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
+                {t("thread.unpin")}
+              </button>
+            )}
+          </ThreadForm>
+        ) : null}
+        <h3>{t("thread.mutes_title")}</h3>
+        {mutes.length ? (
+          <ul className="list">
+            {mutes.map((m) => (
+              <li key={m.userId} className="list__item list__item--row">
+                <span>
+                  <strong dir="auto">{m.name}</strong>
+                  <span className="small muted"> {t("thread.muted_till", { date: formatDate(m.until, "fa", "datetime") })}</span>
+                </span>
+                <ThreadForm ctx={ctx} intent="unmute">
+                  {(fetcher) => (
+                    <>
+                      <input type="hidden" name="userId" value={m.userId} />
+                      <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
+                        {t("thread.unmute")}
+                      </button>
+                    </>
+                  )}
+                </ThreadForm>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="small muted">{t("thread.no_mutes")}</p>
+        )}
+      </div>
+    </details>
+  );
+}
+
+function EscalationPanel({ ctx, escalation, mayEscalate }: { ctx: Ctx; escalation: Bundle["escalation"]; mayEscalate: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="thread__escalation stack">
+      <h3>{t("thread.escalation_title")}</h3>
+      {escalation ? (
+        <p className="small" data-escalation-state={escalation.state}>
+          <span className={`chip desk-state desk-state--${escalation.state}`}>{t(`desk.state.${escalation.state}`)}</span>{" "}
+          <span className="chip">{t(`desk.urgency.${escalation.urgency}`)}</span>
+          {escalation.stateNote ? (
+            <>
+              <br />
+              <span dir="auto">{escalation.stateNote}</span>
+            </>
+          ) : null}
+        </p>
+      ) : (
+        <p className="small muted">{t("thread.not_escalated")}</p>
+      )}
+      {mayEscalate ? (
+        <details open={Boolean(ctx.plainResult?.intent === "escalate")}>
+          <summary>{escalation ? t("thread.escalate_again") : t("thread.escalate")}</summary>
+          <ThreadForm ctx={ctx} intent="escalate">
+            {(fetcher, kept) => (
+              <>
+                <label className="field">
+                  <span className="field__label">{t("thread.escalation_note")}</span>
+                  <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} required minLength={10} defaultValue={kept("note")} />
+                </label>
+                <label className="field">
+                  <span className="field__label">{t("thread.urgency")}</span>
+                  <select name="urgency" className="field__input" defaultValue={kept("urgency") ?? "normal"}>
+                    {(["normal", "high", "urgent"] as const).map((u) => (
+                      <option key={u} value={u}>
+                        {t(`desk.urgency.${u}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button type="submit" className="button button--small" disabled={fetcher.state !== "idle"}>
+                  {t("thread.escalate_send")}
+                </button>
+              </>
+            )}
+          </ThreadForm>
+        </details>
+      ) : null}
+    </div>
+  );
+}

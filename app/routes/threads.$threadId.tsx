@@ -1,0 +1,41 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Thread, type ThreadActionResult } from "~/components/thread";
+import { invariantFound, isUuid } from "~/utils/guards.server";
+import { getUser, requireUser } from "~/utils/session.server";
+import { threadAction, threadBundle } from "~/utils/thread.server";
+
+/**
+ * A thread on a page of its own: where its forms post, where "earlier messages" lead without
+ * JavaScript, and where a commission's review thread is read.
+ */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const id = invariantFound(isUuid(params.threadId) ? params.threadId : null);
+  const user = await getUser(request, context);
+  return { thread: await threadBundle(context, request, user, id) };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const id = invariantFound(isUuid(params.threadId) ? params.threadId : null);
+  const user = await requireUser(request, context);
+  return threadAction(context, request, user, id);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.thread.title }];
+
+export default function ThreadPage() {
+  const { thread } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ThreadActionResult | undefined;
+  const { t } = useTranslation();
+  return (
+    <main className="page page--narrow">
+      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
+        <Link to={thread.homePath}>{t(`thread.back.${thread.kind}`, { title: thread.title })}</Link>
+      </nav>
+      <Thread bundle={thread} returnTo={`/threads/${thread.id}`} plainResult={result ?? null} heading={t(`thread.heading.${thread.kind}`, { title: thread.title })} />
+    </main>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";
