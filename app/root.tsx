@@ -62,6 +62,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             displayName: user.displayName,
             roles: user.roles,
             isAdmin: can(user, "admin.access"),
+            isDeputy: can(user, "deputy.dashboard"),
             // Districts whose work screens this person may open (managers and their staff).
             commissionId: user.roles.find((r) => r.role === "commission_member")?.commissionId ?? null,
             manages: user.roles.filter((r) => r.districtId && (r.role === "district_manager" || r.role === "district_staff")).length > 0,

@@ -1,8 +1,12 @@
 import crypto from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "./client.server";
-import { categories, commissions, districts, neighborhoods, roleAssignments, users, type Role } from "./schema";
+import { categories, commissions, councils, districts, memberships, neighborhoods, roleAssignments, users, type Role } from "./schema";
 import { recordAudit } from "../app/domain/audit.server";
+import { tehranToday } from "../app/domain/charter";
+import { createCouncil } from "../app/domain/councils.server";
+import { fileProposal } from "../app/domain/proposals.server";
+import { ensureThread, postMessage } from "../app/domain/threads.server";
 import { hashPassword } from "../app/utils/password.server";
 import { searchKey } from "../app/utils/persian";
 
@@ -72,6 +76,7 @@ export const DEMO_ACCOUNTS: { phone: string; displayName: string; role: Role | "
 export interface SeedReport {
   districtsCreated: number;
   neighborhoodsCreated: number;
+  councilCreated: boolean;
   commissionsCreated: number;
   accounts: { phone: string; displayName: string; role: string; password: string | null }[];
 }
@@ -81,7 +86,7 @@ export interface SeedReport {
  * that already exist are never changed (or printed).
  */
 export async function seedDemo(db: Db): Promise<SeedReport> {
-  const report: SeedReport = { districtsCreated: 0, neighborhoodsCreated: 0, commissionsCreated: 0, accounts: [] };
+  const report: SeedReport = { districtsCreated: 0, neighborhoodsCreated: 0, commissionsCreated: 0, councilCreated: false, accounts: [] };
   const districtIds: string[] = [];
   for (const d of DEMO_DISTRICTS) {
     let [row] = await db.select({ id: districts.id }).from(districts).where(eq(districts.number, d.number));
@@ -163,5 +168,53 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
     }
     report.accounts.push({ phone: account.phone, displayName: account.displayName, role: account.role, password });
   }
+  report.councilCreated = await seedSampleCouncil(db);
   return report;
+}
+
+const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A living example: Ekbatan's council with the demo resident as a member, one proposal and a short
+ * discussion, so the council, proposal and thread pages have something to show. Only made once.
+ */
+async function seedSampleCouncil(db: Db): Promise<boolean> {
+  const [hood] = await db.select({ id: neighborhoods.id }).from(neighborhoods).where(eq(neighborhoods.nameKey, searchKey("اکباتان")));
+  if (!hood) return false;
+  const [existing] = await db.select({ id: councils.id }).from(councils).where(eq(councils.neighborhoodId, hood.id));
+  if (existing) return false;
+  const byPhone = async (phone: string) => (await db.select({ id: users.id }).from(users).where(eq(users.phone, phone)))[0]!.id;
+  const manager = await byPhone("+989000000004");
+  const resident = await byPhone("+989000000007");
+  const today = tehranToday();
+  const council = await createCouncil(db, manager, hood.id, {
+    termStart: today,
+    termEnd: addDays(today, 730),
+    quorumPercent: 50,
+    votingPeriodDays: 7,
+    majorityRule: "simple",
+    proposers: "residents",
+    supportThreshold: 10,
+    ballot: "open",
+    reportsToHide: 3,
+  });
+  if (!council.ok) return false;
+  await db.insert(memberships).values({ councilId: council.id, userId: resident, termNumber: 1, decidedBy: manager }).onConflictDoNothing();
+  const [category] = await db.select({ id: categories.id }).from(categories).where(eq(categories.nameKey, searchKey("فضای سبز")));
+  const proposal = await fileProposal(db, {
+    councilId: council.id,
+    authorId: resident,
+    title: "کاشت درخت در حاشیه خیابان اکباتان",
+    body: "حاشیه ضلع شمالی خیابان سال‌هاست بی‌درخت مانده و تابستان‌ها آفتاب سوزان است.\nپیشنهاد می‌کنیم با همکاری ساکنان و فضای سبز منطقه، این پاییز نهال کاشته شود.",
+    categoryId: category!.id,
+    place: "ضلع شمالی خیابان اکباتان، از میدان تا کوچه باغ",
+  });
+  const councilThread = await ensureThread(db, { kind: "council", councilId: council.id });
+  await postMessage(db, { threadId: councilThread, authorId: manager, body: "شورای اجتماعی محله اکباتان آغاز به کار کرد. پیشنهادها و دغدغه‌های محله را اینجا بنویسید." });
+  await postMessage(db, { threadId: councilThread, authorId: resident, body: "سلام، خوشحالیم. نشست ماهانه شورا کجا برگزار می‌شود؟" });
+  if (proposal.ok) {
+    const proposalThread = await ensureThread(db, { kind: "proposal", proposalId: proposal.id });
+    await postMessage(db, { threadId: proposalThread, authorId: resident, body: "نقشه پیشنهادی کاشت را در نشست بعدی شورا می‌آورم." });
+  }
+  return true;
 }

@@ -15,7 +15,14 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { MESSAGE_MAX_LENGTH } from "../app/domain/thread-view";
+import {
+  ESCALATION_STATES,
+  MESSAGE_MAX_LENGTH,
+  URGENCIES,
+  type EscalationState,
+  type SurfacingSignal,
+  type Urgency,
+} from "../app/domain/thread-view";
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -850,15 +857,8 @@ export const threadReads = pgTable(
 // ---------------------------------------------------------------------------
 // Surfacing to the culture and social deputy
 
-export const URGENCIES = ["normal", "high", "urgent"] as const;
-export type Urgency = (typeof URGENCIES)[number];
-export const ESCALATION_STATES = ["new", "seen", "following", "resolved"] as const;
-export type EscalationState = (typeof ESCALATION_STATES)[number];
-
-export type SurfacingSignal =
-  | { kind: "burst"; recent: number; usualPerWindow: number; windowMinutes: number }
-  | { kind: "participants"; count: number; windowHours: number }
-  | { kind: "reports"; count: number; windowHours: number };
+export { ESCALATION_STATES, URGENCIES };
+export type { EscalationState, SurfacingSignal, Urgency };
 
 /**
  * A thread on the deputy's desk, escalated by a manager or chair or surfaced by its signals.

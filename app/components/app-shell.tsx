@@ -48,6 +48,11 @@ export function AppShell({ children }: { children: ReactNode }) {
                 {t("nav.manage")}
               </NavLink>
             ) : null}
+            {user?.isDeputy ? (
+              <NavLink to="/deputy" className="topnav__link">
+                {t("desk.nav")}
+              </NavLink>
+            ) : null}
             {user?.isAdmin ? (
               <NavLink to="/admin" className="topnav__link">
                 {t("nav.admin")}
@@ -121,6 +126,12 @@ export function AppShell({ children }: { children: ReactNode }) {
           <NavLink to="/manage" className="bottomnav__item">
             <DeskIcon className="bottomnav__icon" />
             {t("nav.manage_short")}
+          </NavLink>
+        ) : null}
+        {user?.isDeputy ? (
+          <NavLink to="/deputy" className="bottomnav__item">
+            <DeskIcon className="bottomnav__icon" />
+            {t("desk.nav")}
           </NavLink>
         ) : null}
         {user?.isAdmin ? (

@@ -47,3 +47,15 @@ export interface ThreadEventView {
 export function withinEditWindow(createdAt: string, now = Date.now()) {
   return now - Date.parse(createdAt) < EDIT_WINDOW_MINUTES * 60_000;
 }
+
+// The deputy's desk
+
+export const URGENCIES = ["normal", "high", "urgent"] as const;
+export type Urgency = (typeof URGENCIES)[number];
+export const ESCALATION_STATES = ["new", "seen", "following", "resolved"] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
+
+export type SurfacingSignal =
+  | { kind: "burst"; recent: number; usualPerWindow: number; windowMinutes: number }
+  | { kind: "participants"; count: number; windowHours: number }
+  | { kind: "reports"; count: number; windowHours: number };

@@ -23,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           name: d.name,
           isManager: can(user, "district.staff.assign", scope),
           mayDecide: can(user, "membership.decide", scope),
+          mayModerate: can(user, "district.moderate", scope),
         };
       }),
   };
@@ -75,6 +76,11 @@ export default function ManageLayout() {
           {current.mayDecide ? (
             <NavLink to={`${base}/applications`} className="tabs__item">
               {t("manage.tab_applications")}
+            </NavLink>
+          ) : null}
+          {current.mayModerate ? (
+            <NavLink to={`${base}/moderation`} className="tabs__item">
+              {t("moderation.nav")}
             </NavLink>
           ) : null}
           {current.isManager ? (

@@ -22,7 +22,7 @@ import { notifyProposalChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 import { can } from "~/utils/permissions";
-import { formatDate, normalizeText } from "~/utils/persian";
+import { formatDate, normalizeText, toPersianDigits } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
 import { ensureThread } from "~/domain/threads.server";
@@ -327,7 +327,7 @@ export default function ProposalPage() {
               {errorFor("open-vote")}
               <label className="field">
                 <span className="field__label">{t("vote.days_label")}</span>
-                <input name="days" defaultValue={kept("days") ?? String(council.votingDays)} inputMode="numeric" dir="ltr" className="field__input" />
+                <input name="days" defaultValue={kept("days") ?? (i18n.language === "fa" ? toPersianDigits(council.votingDays) : String(council.votingDays))} inputMode="numeric" dir="ltr" className="field__input" />
               </label>
               <button type="submit" name="intent" value="open-vote" className="button" disabled={busy}>
                 {t("vote.open")}

@@ -1,0 +1,335 @@
+import { randomUUID } from "node:crypto";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { FormErrors } from "~/components/form-field";
+import { RelativeTime } from "~/components/relative-time";
+import {
+  deskCounts,
+  deskFilterOptions,
+  deskItems,
+  escalationHistory,
+  setEscalationState,
+  type DeskFilters,
+} from "~/domain/escalations.server";
+import { ESCALATION_STATES, MESSAGE_MAX_LENGTH, URGENCIES, type EscalationState, type SurfacingSignal } from "~/domain/thread-view";
+import { SERVER_EVENTS } from "~/realtime/events";
+import { notifyDeskChanged } from "~/realtime/notify.server";
+import { useRoom } from "~/realtime/socket-provider";
+import { isUuid, requireUserWith } from "~/utils/guards.server";
+import { getT } from "~/utils/i18n.server";
+import { can } from "~/utils/permissions";
+import { normalizeText } from "~/utils/persian";
+
+function filtersFrom(url: URL): DeskFilters {
+  const get = (k: string) => url.searchParams.get(k) ?? "";
+  const uuid = (k: string) => (isUuid(get(k)) ? get(k) : undefined);
+  return {
+    districtId: uuid("district"),
+    neighborhoodId: uuid("neighborhood"),
+    categoryId: uuid("category"),
+    urgency: (URGENCIES as readonly string[]).includes(get("urgency")) ? (get("urgency") as DeskFilters["urgency"]) : undefined,
+    state: (ESCALATION_STATES as readonly string[]).includes(get("state")) ? (get("state") as EscalationState) : undefined,
+  };
+}
+
+/**
+ * The culture and social deputy's desk: every thread escalated by a manager or chair, or surfaced
+ * by its signals, with why it is here; live, filterable, each moved along with a note.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUserWith(request, context, "deputy.dashboard");
+  const url = new URL(request.url);
+  const filters = filtersFrom(url);
+  const [items, counts, options, t] = await Promise.all([
+    deskItems(context.db, filters),
+    deskCounts(context.db),
+    deskFilterOptions(context.db),
+    getT(request),
+  ]);
+  const history = await escalationHistory(
+    context.db,
+    items.map((i) => i.id),
+  );
+  return {
+    title: counts.new ? t("desk.title_with_count", { count: counts.new }) : t("desk.title"),
+    filters,
+    counts,
+    options,
+    mayAnswer: can(user, "deputy.answer"),
+    maySetPolicy: can(user, "deputy.publish_policy"),
+    items: items.map((i) => ({
+      ...i,
+      title: i.proposalTitle ?? t("desk.council_thread", { name: i.neighborhoodName }),
+      path: i.proposalId ? `/proposals/${i.proposalId}` : `/councils/${i.councilId}`,
+      history: history.filter((h) => h.escalationId === i.id).slice(-6),
+      answerKey: randomUUID(),
+    })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUserWith(request, context, "deputy.dashboard");
+  const form = await request.formData();
+  const escalationId = String(form.get("escalationId") ?? "");
+  const state = String(form.get("state") ?? "");
+  const rawNote = String(form.get("note") ?? "");
+  const kept = { escalationId, state, note: rawNote.slice(0, 4000) };
+  const fail = (error: string, status = 400) => data({ error, kept }, { status });
+  if (form.get("intent") !== "state") throw new Response("Bad Request", { status: 400 });
+  if (!isUuid(escalationId)) return fail("desk_not_found", 404);
+  if (!(ESCALATION_STATES as readonly string[]).includes(state)) return fail("choice_invalid");
+  const note = rawNote.length > 8000 ? rawNote : normalizeText(rawNote, { multiline: true });
+  if ([...note].length > 2000) return fail("desk_note_too_long");
+  const result = await setEscalationState(context.db, {
+    escalationId,
+    actorId: user.id,
+    state: state as EscalationState,
+    note: note || null,
+    requestId: context.requestId,
+  });
+  if (!result.ok) return fail(`desk_${result.error}`, result.error === "not_found" ? 404 : 409);
+  notifyDeskChanged(context.io, { escalatedBy: result.escalatedBy, threadId: result.threadId });
+  const back = new URL(request.url);
+  return redirect(`/deputy${back.search}#item-${escalationId}`);
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+function SignalText({ signal }: { signal: SurfacingSignal }) {
+  const { t } = useTranslation();
+  switch (signal.kind) {
+    case "burst":
+      return <>{t("desk.signal.burst", { recent: signal.recent, minutes: signal.windowMinutes, usual: signal.usualPerWindow })}</>;
+    case "participants":
+      return <>{t("desk.signal.participants", { count: signal.count, hours: signal.windowHours })}</>;
+    case "reports":
+      return <>{t("desk.signal.reports", { count: signal.count, hours: signal.windowHours })}</>;
+  }
+}
+
+export default function DeputyDesk() {
+  const { items, counts, options, filters, mayAnswer, maySetPolicy } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const busy = useNavigation().state !== "idle";
+  const revalidator = useRevalidator();
+  // New items appear without reload: every instance tells the "deputy" room when the desk changes.
+  useRoom("deputy", { [SERVER_EVENTS.deskChanged]: () => revalidator.revalidate() });
+  const neighborhoods = options.neighborhoods.filter((n) => !filters.districtId || n.districtId === filters.districtId);
+
+  return (
+    <main className="page">
+      <header className="stack">
+        <h1>{t("desk.title")}</h1>
+        <p className="muted">{t("desk.intro")}</p>
+        <ul className="chips" aria-label={t("desk.state_label")}>
+          {(["new", "seen", "following", "resolved"] as const).map((s) => (
+            <li key={s}>
+              <Link to={`/deputy?state=${s}`} className={`chip desk-state desk-state--${s}`} data-count={counts[s]}>
+                {t(`desk.state.${s}`)}: {t("common.count", { count: counts[s] })}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        {maySetPolicy ? (
+          <p className="small">
+            <Link to="/deputy/settings">{t("desk.settings")}</Link>
+          </p>
+        ) : null}
+      </header>
+
+      <Form method="get" className="card desk-filters" aria-label={t("desk.filters")}>
+        <label className="field">
+          <span className="field__label">{t("desk.district")}</span>
+          <select name="district" className="field__input" defaultValue={filters.districtId ?? ""}>
+            <option value="">{t("desk.all")}</option>
+            {options.districts.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">{t("desk.neighborhood")}</span>
+          <select name="neighborhood" className="field__input" defaultValue={filters.neighborhoodId ?? ""}>
+            <option value="">{t("desk.all")}</option>
+            {neighborhoods.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">{t("desk.category")}</span>
+          <select name="category" className="field__input" defaultValue={filters.categoryId ?? ""}>
+            <option value="">{t("desk.all")}</option>
+            {options.categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">{t("desk.urgency_label")}</span>
+          <select name="urgency" className="field__input" defaultValue={filters.urgency ?? ""}>
+            <option value="">{t("desk.all")}</option>
+            {URGENCIES.map((u) => (
+              <option key={u} value={u}>
+                {t(`desk.urgency.${u}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">{t("desk.state_label")}</span>
+          <select name="state" className="field__input" defaultValue={filters.state ?? ""}>
+            <option value="">{t("desk.all")}</option>
+            {ESCALATION_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`desk.state.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button">
+          {t("desk.apply_filters")}
+        </button>
+      </Form>
+
+      {items.length ? (
+        <ol className="list stack" aria-label={t("desk.title")}>
+          {items.map((item) => (
+            <li key={item.id} id={`item-${item.id}`} className="card desk-item" data-state={item.state}>
+              <h2>
+                <Link to={`${item.path}#thread`} dir="auto">
+                  {item.title}
+                </Link>
+              </h2>
+              <p className="small">
+                <span className={`chip desk-state desk-state--${item.state}`}>{t(`desk.state.${item.state}`)}</span>{" "}
+                <span className={`chip urgency--${item.urgency}`}>{t(`desk.urgency.${item.urgency}`)}</span>{" "}
+                <span className="chip">{item.districtName}</span> <span className="chip">{item.neighborhoodName}</span>{" "}
+                {item.categoryName ? <span className="chip">{item.categoryName}</span> : null}
+              </p>
+              <p className="small muted">
+                {t("desk.messages", { count: item.messageCount })}
+                {item.lastMessageAt ? (
+                  <>
+                    {t("history.separator")}
+                    <RelativeTime value={item.lastMessageAt} />
+                  </>
+                ) : null}
+              </p>
+              <div>
+                <p className="small">
+                  <strong>{t("desk.why")}</strong>
+                </p>
+                <ul className="desk-item__why small">
+                  {item.escalatedAt ? (
+                    <li>
+                      {t("desk.escalated_by", { name: item.escalatedByName ?? t("thread.someone") })}
+                      {item.note ? (
+                        <>
+                          {": "}
+                          <span dir="auto">{item.note}</span>
+                        </>
+                      ) : null}
+                    </li>
+                  ) : null}
+                  {item.signals.map((s, i) => (
+                    <li key={i}>
+                      <SignalText signal={s} />
+                    </li>
+                  ))}
+                </ul>
+              </div>
+              {item.stateNote ? (
+                <p className="small" dir="auto">
+                  {item.stateNote}
+                </p>
+              ) : null}
+              <details>
+                <summary className="small">{t("desk.history")}</summary>
+                <ol className="small">
+                  {item.history.map((h) => (
+                    <li key={h.id}>
+                      {h.kind === "state"
+                        ? t("desk.event.state", { state: t(`desk.state.${h.state}`) })
+                        : h.kind === "escalated"
+                          ? t("desk.event.escalated", { urgency: t(`desk.urgency.${h.urgency ?? "normal"}`) })
+                          : t("desk.event.surfaced")}
+                      {h.actorName ? ` · ${h.actorName}` : null} · <RelativeTime value={h.at} />
+                      {h.note ? (
+                        <>
+                          {": "}
+                          <span dir="auto">{h.note}</span>
+                        </>
+                      ) : null}
+                    </li>
+                  ))}
+                </ol>
+              </details>
+              <div className="desk-item__tools">
+                <Form method="post" className="thread-form">
+                  {result?.error && result.kept.escalationId === item.id ? <FormErrors errors={[result.error]} /> : null}
+                  <input type="hidden" name="intent" value="state" />
+                  <input type="hidden" name="escalationId" value={item.id} />
+                  <label className="field">
+                    <span className="field__label">{t("desk.move_to")}</span>
+                    <select
+                      name="state"
+                      className="field__input"
+                      defaultValue={result?.kept.escalationId === item.id ? result.kept.state : ESCALATION_STATES[Math.min(ESCALATION_STATES.indexOf(item.state) + 1, 3)]}
+                    >
+                      {ESCALATION_STATES.map((s) => (
+                        <option key={s} value={s}>
+                          {t(`desk.state.${s}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label className="field">
+                    <span className="field__label">{t("desk.state_note")}</span>
+                    <textarea
+                      name="note"
+                      className="field__input field__input--area"
+                      dir="auto"
+                      rows={2}
+                      defaultValue={result?.kept.escalationId === item.id ? result.kept.note : ""}
+                    />
+                  </label>
+                  <button type="submit" className="button button--small" disabled={busy}>
+                    {t("desk.save_state")}
+                  </button>
+                </Form>
+                {mayAnswer ? (
+                  <Form method="post" action={`/threads/${item.threadId}`} className="thread-form">
+                    <input type="hidden" name="intent" value="post" />
+                    <input type="hidden" name="official" value="1" />
+                    <input type="hidden" name="clientKey" value={item.answerKey} />
+                    <input type="hidden" name="returnTo" value={item.path} />
+                    <label className="field">
+                      <span className="field__label">{t("desk.answer_label")}</span>
+                      <textarea name="body" className="field__input field__input--area" dir="auto" rows={3} required maxLength={MESSAGE_MAX_LENGTH} />
+                    </label>
+                    <button type="submit" className="button button--ghost button--small" disabled={busy}>
+                      {t("desk.answer_send")}
+                    </button>
+                  </Form>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="empty">{t("desk.empty")}</p>
+      )}
+    </main>
+  );
+}
+
+export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";
