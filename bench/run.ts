@@ -9,7 +9,10 @@ import { hashPassword } from "../app/utils/password.server";
 import { sql } from "drizzle-orm";
 import { createCouncil } from "../app/domain/councils.server";
 import { createCategory, listProposals } from "../app/domain/proposals.server";
-import { districts, neighborhoods, users } from "../db/schema";
+import { io as connect, type Socket } from "socket.io-client";
+import { ensureThread, postMessage } from "../app/domain/threads.server";
+import { publishThreadEvents } from "../app/realtime/notify.server";
+import { districts, neighborhoods, proposals, users } from "../db/schema";
 import { startTestApp } from "../tests/support/app";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -132,6 +135,22 @@ try {
   let deepCursor = firstPage.next;
   for (let i = 0; i < 200 && deepCursor; i++) deepCursor = (await listProposals(db, { councilId: council.id, limit: 20, after: deepCursor })).next;
 
+  // Two discussion threads, one of 50 messages and one of 5,000: the latest page opens the same.
+  const [small, large] = await db.select({ id: proposals.id }).from(proposals).limit(2);
+  const threadOf = async (proposalId: string, messages: number) => {
+    const threadId = await ensureThread(db, { kind: "proposal", proposalId });
+    await db.execute(sql`
+      with m as (
+        insert into thread_messages (thread_id, seq, version, author_id, body, created_at)
+        select ${threadId}, g, g, ${author!.id}, 'پیام شماره ' || g || ' در گفت‌وگوی سنجش، با کمی متن برای اندازه‌ای واقعی.', now() - ((${messages} - g) || ' seconds')::interval
+        from generate_series(1, ${messages}) g returning id, seq)
+      insert into thread_events (thread_id, seq, kind, message_id) select ${threadId}, seq, 'posted', id from m`);
+    await db.execute(sql`update threads set last_seq = ${messages}, message_count = ${messages} where id = ${threadId}`);
+    return threadId;
+  };
+  const smallThread = await threadOf(small!.id, 50);
+  const largeThread = await threadOf(large!.id, 5_000);
+
   const baseline = await load("bare node http (baseline)", () => get(bareUrl));
   const results = [
     baseline,
@@ -141,6 +160,9 @@ try {
     await load("GET /signup (SSR form)", () => get(`${app.baseUrl}/signup`)),
     await load(`GET /proposals first page (${PROPOSALS} rows)`, () => get(`${app.baseUrl}/proposals?council=${council.id}`), 200),
     await load("GET /proposals page 200 (cursor)", () => get(`${app.baseUrl}/proposals?council=${council.id}&after=${deepCursor}`), 200),
+    await load("GET /threads/:id (50 messages)", () => get(`${app.baseUrl}/threads/${smallThread}`), 200),
+    await load("GET /threads/:id (5,000 messages)", () => get(`${app.baseUrl}/threads/${largeThread}`), 200),
+    await load("GET /threads/:id?before=100 (earlier page)", () => get(`${app.baseUrl}/threads/${largeThread}?before=100`), 200),
     await load(
       "POST /login (argon2id)",
       async () => {
@@ -158,6 +180,54 @@ try {
     ),
   ];
   print(results, baseline);
+
+  // Writing: posts to one thread, one after another and eight at once (they queue on the thread's
+  // row lock, which is what keeps the numbers unique).
+  const writes = async (label: string, total: number, concurrency: number) => {
+    let done = 0;
+    const t = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (done < total) {
+          done++;
+          const r = await postMessage(db, { threadId: smallThread, authorId: author!.id, body: "پیام سنجش نوشتن" });
+          if (!r.ok) throw new Error(r.error);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t) / 1000;
+    console.log(`${label}: ${total} posts in ${(seconds * 1000).toFixed(0)} ms (${(total / seconds).toFixed(0)} posts/s)`);
+  };
+  await writes("thread posts, sequential", 300, 1);
+  await writes("thread posts, 8 concurrent writers", 300, 8);
+
+  // Live delivery: from commit to every one of 50 open sockets, through the app's own emit path.
+  const SOCKETS = 50;
+  const clients: Socket[] = [];
+  for (let i = 0; i < SOCKETS; i++) {
+    const socket = connect(app.baseUrl, { transports: ["websocket"], forceNew: true });
+    await new Promise<void>((resolve) => socket.on("connect", () => resolve()));
+    await new Promise<void>((resolve) => socket.emit("room:join", { room: `thread:${smallThread}` }, () => resolve()));
+    clients.push(socket);
+  }
+  const fanout: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const t = performance.now();
+    const arrived = Promise.all(
+      clients.map((socket) => new Promise<void>((resolve) => socket.once("thread:event", () => resolve()))),
+    );
+    const r = await postMessage(db, { threadId: smallThread, authorId: author!.id, body: `پیام زنده ${i}` });
+    if (!r.ok) throw new Error(r.error);
+    await publishThreadEvents(app.server.services.io, db, smallThread, r.seqs);
+    await arrived;
+    fanout.push(performance.now() - t);
+  }
+  fanout.sort((a, b) => a - b);
+  console.log(
+    `live delivery to ${SOCKETS} sockets (post + emit + all received), 100 messages: ` +
+      `p50 ${fanout[50]!.toFixed(1)} ms, p95 ${fanout[95]!.toFixed(1)} ms, max ${fanout[99]!.toFixed(1)} ms`,
+  );
+  for (const socket of clients) socket.close();
   const memEnd = process.memoryUsage();
   console.log(
     `app start-up (in-memory PGlite, migrations, server): ${startupMs.toFixed(0)} ms\n` +
