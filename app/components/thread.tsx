@@ -284,6 +284,7 @@ export function Thread({
               me={me}
               markerRef={firstNew?.id === m.id ? markerRef : undefined}
               pinned={state.pinnedMessageId === m.id}
+              edits={bundle.edits[m.id]}
               onReply={() => {
                 setReplyTo(m.id);
                 composerRef.current?.focus();
@@ -407,6 +408,7 @@ function MessageItem({
   me,
   markerRef,
   pinned,
+  edits,
   onReply,
 }: {
   message: MessageView;
@@ -414,6 +416,7 @@ function MessageItem({
   me: Bundle["me"];
   markerRef?: React.RefObject<HTMLLIElement>;
   pinned: boolean;
+  edits?: { previousBody: string; editedAt: string }[];
   onReply: () => void;
 }) {
   const { t } = useTranslation();
@@ -500,7 +503,17 @@ function MessageItem({
                     )}
                   </ThreadForm>
                 ) : null}
-                {me.mayModerate ? <ModeratorMessageTools ctx={ctx} message={message} pinned={pinned} onDone={closeMenu} /> : null}
+                {me.mayModerate && edits?.length ? (
+                  <div className="small">
+                    <strong>{t("moderation.edits_title")}</strong>
+                    {edits.map((e, i) => (
+                      <blockquote key={i} className="message__quote" dir="auto">
+                        {e.previousBody}
+                      </blockquote>
+                    ))}
+                  </div>
+                ) : null}
+                {me.mayModerate ? <ModeratorMessageTools ctx={ctx} message={message} pinned={pinned} mine={mine} onDone={closeMenu} /> : null}
               </div>
             </details>
           </div>
@@ -510,7 +523,19 @@ function MessageItem({
   );
 }
 
-function ModeratorMessageTools({ ctx, message, pinned, onDone }: { ctx: Ctx; message: MessageView; pinned: boolean; onDone: () => void }) {
+function ModeratorMessageTools({
+  ctx,
+  message,
+  pinned,
+  mine,
+  onDone,
+}: {
+  ctx: Ctx;
+  message: MessageView;
+  pinned: boolean;
+  mine: boolean;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const hidden = message.state === "hidden_moderator" || message.state === "hidden_reports";
   if (message.state === "deleted") return null;
@@ -548,7 +573,7 @@ function ModeratorMessageTools({ ctx, message, pinned, onDone }: { ctx: Ctx; mes
           )}
         </ThreadForm>
       ) : null}
-      {message.authorId && !message.official ? (
+      {message.authorId && !message.official && !mine ? (
         <ThreadForm ctx={ctx} intent="mute" messageId={message.id} onDone={onDone}>
           {(fetcher, kept) => (
             <fieldset className="field">

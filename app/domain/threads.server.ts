@@ -280,8 +280,8 @@ export async function eventsSince(db: Db, threadId: string, afterSeq: number, li
   };
 }
 
-/** Where the reader stopped last time, and now they have read up to `seq`. */
-export async function markRead(db: Db, threadId: string, userId: string, seq: number): Promise<number> {
+/** Where the reader stopped last time (null on a first visit), and now they have read up to `seq`. */
+export async function markRead(db: Db, threadId: string, userId: string, seq: number): Promise<number | null> {
   const [before] = await db
     .select({ lastSeq: threadReads.lastSeq })
     .from(threadReads)
@@ -295,7 +295,7 @@ export async function markRead(db: Db, threadId: string, userId: string, seq: nu
         set: { lastSeq: sql`greatest(${threadReads.lastSeq}, excluded.last_seq)`, readAt: sql`now()` },
       });
   }
-  return before?.lastSeq ?? 0;
+  return before?.lastSeq ?? null;
 }
 
 /** The moment a person's mute in this thread ends, if they are muted now. */

@@ -160,7 +160,7 @@ export default function ModerationQueue() {
             ))}
           </ul>
         ) : (
-          <p className="empty">{t("desk.empty")}</p>
+          <p className="empty">{t("desk.district_empty")}</p>
         )}
       </section>
     </div>

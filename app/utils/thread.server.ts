@@ -4,6 +4,7 @@ import type { CurrentUser } from "~/domain/users.server";
 import {
   activeMutes,
   deleteMessage,
+  editHistory,
   editMessage,
   getMessageView,
   getThread,
@@ -74,8 +75,18 @@ export async function threadBundle(context: AppLoadContext, request: Request, us
         }
       : null,
     mutes: moderator ? (await activeMutes(context.db, thread.id)).map((m) => ({ ...m, until: m.until.toISOString() })) : [],
+    /** Earlier versions of edited messages on this page: for moderators only. */
+    edits: moderator ? await editsOf(context.db, page.messages.filter((m) => m.editedAt).map((m) => m.id)) : {},
     escalation: escalator || deputy ? await escalationOfThread(context.db, thread.id) : null,
   };
+}
+
+async function editsOf(db: AppLoadContext["db"], messageIds: string[]) {
+  const out: Record<string, { previousBody: string; editedAt: string }[]> = {};
+  for (const id of messageIds) {
+    out[id] = (await editHistory(db, id)).map((e) => ({ previousBody: e.previousBody, editedAt: e.editedAt.toISOString() }));
+  }
+  return out;
 }
 
 export type ThreadBundle = Awaited<ReturnType<typeof threadBundle>>;
