@@ -34,6 +34,9 @@ export interface AppServerOptions {
   mode?: "development" | "production";
 }
 
+/** No form of the app sends more than this; a discussion message of a megabyte still gets its own answer. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 export interface AppServer {
   httpServer: http.Server;
   services: AppServices;
@@ -139,20 +142,32 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     }
   });
 
-  // Forms posted from another site are refused before they reach any action.
+  /** A bare Persian page for refusals made before the app renders anything. */
+  const refusalPage = async (req: express.Request, res: express.Response, status: number, title: string, body: string) => {
+    const t = await getTForLocale(req.headers.cookie?.includes("lng=en") ? "en" : "fa");
+    res
+      .status(status)
+      .type("html")
+      .send(
+        `<!doctype html><html lang="fa" dir="rtl"><meta charset="utf-8"><title>${t(title)}</title>` +
+          `<body style="font-family:sans-serif;padding:2rem"><h1>${t(title)}</h1><p>${t(body)}</p><p><a href="/">${t("nav.home")}</a></p></body></html>`,
+      );
+  };
+
+  // Forms posted from another site are refused before they reach any action; so are bodies far
+  // larger than any form of the app sends (the forms themselves explain their own limits).
   app.use(async (req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     const crossSite = isCrossSiteWrite(req.headers as Record<string, string>, env, req.get("host"), req.protocol);
-    if (!crossSite) return next();
-    req.log.warn({ origin: req.headers.origin }, "cross-site write refused");
-    const t = await getTForLocale(req.headers.cookie?.includes("lng=en") ? "en" : "fa");
-    res
-      .status(403)
-      .type("html")
-      .send(
-        `<!doctype html><html lang="fa" dir="rtl"><meta charset="utf-8"><title>${t("errors.forbidden_title")}</title>` +
-          `<body style="font-family:sans-serif;padding:2rem"><h1>${t("errors.cross_site_title")}</h1><p>${t("errors.cross_site_body")}</p><p><a href="/">${t("nav.home")}</a></p></body></html>`,
-      );
+    if (crossSite) {
+      req.log.warn({ origin: req.headers.origin }, "cross-site write refused");
+      return refusalPage(req, res, 403, "errors.cross_site_title", "errors.cross_site_body");
+    }
+    if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
+      req.log.warn({ length: req.headers["content-length"] }, "request body too large");
+      return refusalPage(req, res, 413, "errors.too_large_title", "errors.too_large_body");
+    }
+    next();
   });
 
   const mode = options.mode ?? (env.NODE_ENV === "production" ? "production" : "development");

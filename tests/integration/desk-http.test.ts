@@ -75,6 +75,12 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     await app?.close();
   });
 
+  it("refuses a body far beyond any form with a Persian page, before any action runs", async () => {
+    const huge = await client.resident!.post(`/threads/${threads.council1}`, { intent: "post", body: "ب".repeat(3 * 1024 * 1024), returnTo: "/" });
+    expect(huge.status).toBe(413);
+    expect(visibleText(await huge.text())).toContain(fa.errors.too_large_body);
+  });
+
   it("is for the deputy's office only", async () => {
     expect((await client.resident!.get("/deputy")).status).toBe(403);
     expect((await client.manager!.get("/deputy")).status).toBe(403);
