@@ -62,10 +62,13 @@ function ThreadForm({
   children,
   className,
   onDone,
+  plainErrors = true,
 }: {
   ctx: Ctx;
   intent: string;
   messageId?: string;
+  /** Whether a plain submission's refusal is shown here (forms repeated per row show it once, above). */
+  plainErrors?: boolean;
   children: (fetcher: FetcherWithComponents<ThreadActionResult>, kept: (name: string) => string | undefined) => ReactNode;
   className?: string;
   onDone?: () => void;
@@ -76,16 +79,27 @@ function ThreadForm({
   useEffect(() => {
     if (fetcher.state === "idle" && fetcher.data?.ok) doneRef.current?.();
   }, [fetcher.state, fetcher.data]);
-  const plain = ctx.plainResult && ctx.plainResult.intent === intent && (ctx.plainResult.messageId ?? undefined) === messageId ? ctx.plainResult : null;
+  const plain =
+    plainErrors && ctx.plainResult && ctx.plainResult.intent === intent && (ctx.plainResult.messageId ?? undefined) === messageId
+      ? ctx.plainResult
+      : null;
   const failure = fetcher.data && !fetcher.data.ok ? fetcher.data : plain;
   const kept = (name: string) => (plain?.kept ? plain.kept[name] : undefined);
   return (
     <fetcher.Form method="post" action={ctx.action} className={className ?? "thread-form"}>
       <input type="hidden" name="intent" value={intent} />
-      <input type="hidden" name="returnTo" value={ctx.returnTo} />
+      <input type="hidden" name="returnTo" value={`${ctx.returnTo}#${ctx.anchor}`} />
       {messageId ? <input type="hidden" name="messageId" value={messageId} /> : null}
       {ctx.hydrated ? <input type="hidden" name="_js" value="1" /> : null}
-      {failure?.error ? <FormErrors errors={[failure.error]} params={{ max: failure.max ?? MESSAGE_MAX_LENGTH, seconds: failure.retryAfter ?? 0 }} /> : null}
+      {failure?.error ? (
+        <FormErrors
+          errors={[failure.error]}
+          params={{
+            max: failure.max ?? MESSAGE_MAX_LENGTH,
+            seconds: failure.retryAfter ?? 0,
+          }}
+        />
+      ) : null}
       {children(fetcher, kept)}
     </fetcher.Form>
   );
@@ -120,24 +134,42 @@ export function Thread({
   const hydrated = useHydrated();
   const { socket } = useSocket();
   const revalidator = useRevalidator();
-  const ctx: Ctx = { threadId: bundle.id, action: `/threads/${bundle.id}`, returnTo, hydrated, plainResult, anchor };
+  const ctx: Ctx = {
+    threadId: bundle.id,
+    action: `/threads/${bundle.id}`,
+    returnTo,
+    hydrated,
+    plainResult,
+    anchor,
+  };
 
   const [messages, setMessages] = useState(() => {
     const map = new Map<string, MessageView>();
     for (const m of bundle.messages) byVersion(map, m);
     return map;
   });
-  const [state, setState] = useState<ThreadState>({ locked: bundle.locked, lockReason: bundle.lockReason, pinnedMessageId: bundle.pinnedMessageId });
+  const [state, setState] = useState<ThreadState>({
+    locked: bundle.locked,
+    lockReason: bundle.lockReason,
+    pinnedMessageId: bundle.pinnedMessageId,
+  });
   const [pinned, setPinned] = useState<MessageView | null>(bundle.pinned);
   const [presence, setPresence] = useState<number | null>(null);
-  const [earlier, setEarlier] = useState({ hasEarlier: bundle.hasEarlier, earliestSeq: bundle.earliestSeq });
+  const [earlier, setEarlier] = useState({
+    hasEarlier: bundle.hasEarlier,
+    earliestSeq: bundle.earliestSeq,
+  });
   const [liveNew, setLiveNew] = useState(0);
   const [count, setCount] = useState(bundle.messageCount);
-  const [replyTo, setReplyTo] = useState<string | null>(bundle.replyToId);
+  // A refused reply keeps what it answered (the form sent it back).
+  const keptReply = plainResult && !plainResult.ok && plainResult.intent === "post" ? plainResult.kept?.replyTo || null : null;
+  const [replyTo, setReplyTo] = useState<string | null>(keptReply ?? bundle.replyToId);
   const knownSeq = useRef(bundle.lastSeq);
   // Where the "new messages" line goes: after what the reader had read last time, or after what
   // was there when the page opened.
-  const [markerSeq] = useState(() => (bundle.lastReadSeq !== null && bundle.lastReadSeq < bundle.lastSeq ? bundle.lastReadSeq : bundle.lastSeq));
+  const [markerSeq] = useState(() =>
+    bundle.lastReadSeq !== null && bundle.lastReadSeq < bundle.lastSeq ? bundle.lastReadSeq : bundle.lastSeq
+  );
   const meId = bundle.me?.id ?? null;
 
   // Fresh loader data (after an action, or a reload) is merged, never allowed to go backwards.
@@ -150,7 +182,11 @@ export function Thread({
     if (bundle.lastSeq >= knownSeq.current) {
       knownSeq.current = bundle.lastSeq;
       setCount(bundle.messageCount);
-      setState({ locked: bundle.locked, lockReason: bundle.lockReason, pinnedMessageId: bundle.pinnedMessageId });
+      setState({
+        locked: bundle.locked,
+        lockReason: bundle.lockReason,
+        pinnedMessageId: bundle.pinnedMessageId,
+      });
       setPinned(bundle.pinned);
     }
   }, [bundle]);
@@ -215,7 +251,11 @@ export function Thread({
   const blocked = me?.postBlocker ?? (me ? null : "sign_in");
   const markerRef = useRef<HTMLLIElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
-  const replyTarget = replyTo ? (messages.get(replyTo) ?? null) : null;
+  const replyTarget = replyTo ? messages.get(replyTo) ?? null : null;
+  // A post refused without JavaScript comes back with its text, even if the thread was locked or the
+  // author muted meanwhile: the message says why, and the text can still be copied.
+  const refusedPost = Boolean(plainResult && !plainResult.ok && plainResult.intent === "post");
+  const orphanError = plainResult && !plainResult.ok ? orphanRefusal(plainResult, ordered, state, meId) : null;
 
   return (
     <section className="card stack thread" id={anchor} aria-labelledby={`thread-title-${bundle.id}`}>
@@ -235,7 +275,10 @@ export function Thread({
             type="button"
             className="chip chip--accent thread__new"
             onClick={() => {
-              markerRef.current?.scrollIntoView({ behavior: "smooth", block: "center" });
+              markerRef.current?.scrollIntoView({
+                behavior: "smooth",
+                block: "center",
+              });
               setLiveNew(0);
             }}
           >
@@ -243,6 +286,16 @@ export function Thread({
           </button>
         ) : null}
       </header>
+
+      {orphanError ? (
+        <FormErrors
+          errors={[orphanError.error!]}
+          params={{
+            max: orphanError.max ?? MESSAGE_MAX_LENGTH,
+            seconds: orphanError.retryAfter ?? 0,
+          }}
+        />
+      ) : null}
 
       {state.locked ? (
         <p className="alert alert--info thread__locked" role="status">
@@ -303,15 +356,36 @@ export function Thread({
           </Link>
         ) : blocked ? (
           <p className="muted small">{t(`thread.blocked.${blocked}`)}</p>
-        ) : me?.mutedUntil ? (
-          <p className="alert alert--info">{t("thread.muted_until", { date: formatDate(me.mutedUntil, "fa", "datetime") })}</p>
-        ) : state.locked && !me?.mayAnswer ? null : (
-          <Composer ctx={ctx} clientKey={bundle.clientKey} mayAnswer={Boolean(me?.mayAnswer)} replyTarget={replyTarget} replyToId={replyTo} clearReply={() => setReplyTo(null)} textareaRef={composerRef} />
+        ) : (
+          <>
+            {me?.mutedUntil ? (
+              <p className="alert alert--info">
+                {t("thread.muted_until", {
+                  date: formatDate(me.mutedUntil, "fa", "datetime"),
+                })}
+              </p>
+            ) : null}
+            {(me?.mutedUntil || (state.locked && !me?.mayAnswer)) && !refusedPost ? null : (
+              <Composer
+                ctx={ctx}
+                clientKey={bundle.clientKey}
+                mayAnswer={Boolean(me?.mayAnswer)}
+                replyTarget={replyTarget}
+                replyToId={replyTo}
+                clearReply={() => setReplyTo(null)}
+                textareaRef={composerRef}
+              />
+            )}
+          </>
         )}
       </div>
 
-      {me?.mayModerate ? <ModeratorPanel ctx={ctx} locked={state.locked} pinned={Boolean(state.pinnedMessageId)} mutes={bundle.mutes} /> : null}
-      {me?.mayEscalate || bundle.escalation ? <EscalationPanel ctx={ctx} escalation={bundle.escalation} mayEscalate={Boolean(me?.mayEscalate)} /> : null}
+      {me?.mayModerate ? (
+        <ModeratorPanel ctx={ctx} locked={state.locked} pinned={Boolean(state.pinnedMessageId)} mutes={bundle.mutes} />
+      ) : null}
+      {me?.mayEscalate || bundle.escalation ? (
+        <EscalationPanel ctx={ctx} escalation={bundle.escalation} mayEscalate={Boolean(me?.mayEscalate)} />
+      ) : null}
     </section>
   );
 }
@@ -347,7 +421,11 @@ function Composer({
       onDone={() => {
         setBody("");
         clearReply();
-        setKey(typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+        setKey(
+          typeof crypto !== "undefined" && "randomUUID" in crypto
+            ? crypto.randomUUID()
+            : `${Date.now()}-${Math.random().toString(36).slice(2)}`
+        );
       }}
     >
       {(fetcher) => (
@@ -356,7 +434,11 @@ function Composer({
           {replyToId ? <input type="hidden" name="replyTo" value={replyToId} /> : null}
           {replyToId ? (
             <div className="thread__replying small">
-              <span>{t("thread.replying_to", { name: replyTarget?.authorName ?? t("thread.someone") })}</span>
+              <span>
+                {t("thread.replying_to", {
+                  name: replyTarget?.authorName ?? t("thread.someone"),
+                })}
+              </span>
               {ctx.hydrated ? (
                 <button type="button" className="button button--ghost button--small" onClick={clearReply}>
                   {t("thread.cancel_reply")}
@@ -397,7 +479,8 @@ function Composer({
 function MessageBody({ message }: { message: MessageView }) {
   const { t } = useTranslation();
   if (message.state === "deleted") return <p className="thread__trace">{t("thread.deleted")}</p>;
-  if (message.state === "hidden_moderator") return <p className="thread__trace">{t("thread.hidden_by_manager", { reason: message.hiddenReason ?? "" })}</p>;
+  if (message.state === "hidden_moderator")
+    return <p className="thread__trace">{t("thread.hidden_by_manager", { reason: message.hiddenReason ?? "" })}</p>;
   if (message.state === "hidden_reports") return <p className="thread__trace">{t("thread.hidden_by_reports")}</p>;
   return <LinkedText text={message.body ?? ""} className="prose thread__body" />;
 }
@@ -422,10 +505,11 @@ function MessageItem({
   const { t } = useTranslation();
   const mine = Boolean(me && message.authorId === me.id);
   const visible = message.state === "visible";
-  const editable = mine && visible && withinEditWindow(message.createdAt);
   const [menuKey, setMenuKey] = useState(0);
   const closeMenu = () => setMenuKey((k) => k + 1);
   const plainHere = ctx.plainResult && ctx.plainResult.messageId === message.id && !ctx.plainResult.ok;
+  // A refused edit (the window passed meanwhile) still shows its form: the message and the text.
+  const editable = mine && visible && (withinEditWindow(message.createdAt) || Boolean(plainHere && ctx.plainResult?.intent === "edit"));
   return (
     <>
       {markerRef ? (
@@ -433,7 +517,11 @@ function MessageItem({
           <span>{t("thread.new_messages")}</span>
         </li>
       ) : null}
-      <li className={`message${message.official ? " message--official" : ""}${mine ? " message--mine" : ""}`} id={`m-${message.id}`} data-seq={message.seq}>
+      <li
+        className={`message${message.official ? " message--official" : ""}${mine ? " message--mine" : ""}`}
+        id={`m-${message.id}`}
+        data-seq={message.seq}
+      >
         <div className="message__head small">
           <strong dir="auto">{message.authorName ?? t("thread.someone")}</strong>
           {message.official ? <span className="chip message__official">{t("thread.official")}</span> : null}
@@ -445,7 +533,11 @@ function MessageItem({
         </div>
         {message.replyTo ? (
           <blockquote className="message__quote small">
-            <span className="muted">{t("thread.in_reply_to", { name: message.replyTo.authorName ?? t("thread.someone") })}</span>
+            <span className="muted">
+              {t("thread.in_reply_to", {
+                name: message.replyTo.authorName ?? t("thread.someone"),
+              })}
+            </span>
             <span dir="auto"> {message.replyTo.excerpt ?? t("thread.quote_gone")}</span>
           </blockquote>
         ) : null}
@@ -458,7 +550,13 @@ function MessageItem({
                   {t("thread.reply")}
                 </button>
               ) : (
-                <a href={`${ctx.returnTo.split("#")[0]}${ctx.returnTo.includes("?") ? "&" : "?"}replyTo=${message.id}#${ctx.anchor}-composer`}>{t("thread.reply")}</a>
+                <a
+                  href={`${ctx.returnTo.split("#")[0]}${ctx.returnTo.includes("?") ? "&" : "?"}replyTo=${message.id}#${
+                    ctx.anchor
+                  }-composer`}
+                >
+                  {t("thread.reply")}
+                </a>
               )
             ) : null}
             <details key={menuKey} className="message__menu" open={Boolean(plainHere)}>
@@ -470,7 +568,14 @@ function MessageItem({
                       <>
                         <label className="field">
                           <span className="field__label">{t("thread.edit_label")}</span>
-                          <textarea name="body" className="field__input field__input--area" dir="auto" rows={3} required defaultValue={kept("body") ?? message.body ?? ""} />
+                          <textarea
+                            name="body"
+                            className="field__input field__input--area"
+                            dir="auto"
+                            rows={3}
+                            required
+                            defaultValue={kept("body") ?? message.body ?? ""}
+                          />
                         </label>
                         <button type="submit" className="button button--small" disabled={fetcher.state !== "idle"}>
                           {t("thread.save_edit")}
@@ -494,7 +599,15 @@ function MessageItem({
                       <>
                         <label className="field">
                           <span className="field__label">{t("thread.report_reason")}</span>
-                          <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} defaultValue={kept("reason")} />
+                          <input
+                            name="reason"
+                            className="field__input"
+                            dir="auto"
+                            required
+                            minLength={3}
+                            maxLength={REPORT_REASON_MAX}
+                            defaultValue={kept("reason")}
+                          />
                         </label>
                         <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
                           {t("thread.report")}
@@ -513,7 +626,9 @@ function MessageItem({
                     ))}
                   </div>
                 ) : null}
-                {me.mayModerate ? <ModeratorMessageTools ctx={ctx} message={message} pinned={pinned} mine={mine} onDone={closeMenu} /> : null}
+                {me.mayModerate ? (
+                  <ModeratorMessageTools ctx={ctx} message={message} pinned={pinned} mine={mine} onDone={closeMenu} />
+                ) : null}
               </div>
             </details>
           </div>
@@ -555,7 +670,15 @@ function ModeratorMessageTools({
             <>
               <label className="field">
                 <span className="field__label">{t("thread.hide_reason")}</span>
-                <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} defaultValue={kept("reason")} />
+                <input
+                  name="reason"
+                  className="field__input"
+                  dir="auto"
+                  required
+                  minLength={3}
+                  maxLength={REPORT_REASON_MAX}
+                  defaultValue={kept("reason")}
+                />
               </label>
               <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
                 {t("thread.hide")}
@@ -586,7 +709,17 @@ function ModeratorMessageTools({
                   </option>
                 ))}
               </select>
-              <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} placeholder={t("thread.mute_reason")} aria-label={t("thread.mute_reason")} defaultValue={kept("reason")} />
+              <input
+                name="reason"
+                className="field__input"
+                dir="auto"
+                required
+                minLength={3}
+                maxLength={REPORT_REASON_MAX}
+                placeholder={t("thread.mute_reason")}
+                aria-label={t("thread.mute_reason")}
+                defaultValue={kept("reason")}
+              />
               <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
                 {t("thread.mute")}
               </button>
@@ -601,7 +734,10 @@ function ModeratorMessageTools({
 function ModeratorPanel({ ctx, locked, pinned, mutes }: { ctx: Ctx; locked: boolean; pinned: boolean; mutes: Bundle["mutes"] }) {
   const { t } = useTranslation();
   return (
-    <details className="thread__panel" open={Boolean(ctx.plainResult && ["lock", "unlock", "unpin", "unmute"].includes(ctx.plainResult.intent ?? ""))}>
+    <details
+      className="thread__panel"
+      open={Boolean(ctx.plainResult && ["lock", "unlock", "unpin", "unmute"].includes(ctx.plainResult.intent ?? ""))}
+    >
       <summary>{t("thread.moderation")}</summary>
       <div className="stack">
         {locked ? (
@@ -618,7 +754,15 @@ function ModeratorPanel({ ctx, locked, pinned, mutes }: { ctx: Ctx; locked: bool
               <>
                 <label className="field">
                   <span className="field__label">{t("thread.lock_reason")}</span>
-                  <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} defaultValue={kept("reason")} />
+                  <input
+                    name="reason"
+                    className="field__input"
+                    dir="auto"
+                    required
+                    minLength={3}
+                    maxLength={REPORT_REASON_MAX}
+                    defaultValue={kept("reason")}
+                  />
                 </label>
                 <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
                   {t("thread.lock")}
@@ -643,9 +787,14 @@ function ModeratorPanel({ ctx, locked, pinned, mutes }: { ctx: Ctx; locked: bool
               <li key={m.userId} className="list__item list__item--row">
                 <span>
                   <strong dir="auto">{m.name}</strong>
-                  <span className="small muted"> {t("thread.muted_till", { date: formatDate(m.until, "fa", "datetime") })}</span>
+                  <span className="small muted">
+                    {" "}
+                    {t("thread.muted_till", {
+                      date: formatDate(m.until, "fa", "datetime"),
+                    })}
+                  </span>
                 </span>
-                <ThreadForm ctx={ctx} intent="unmute">
+                <ThreadForm ctx={ctx} intent="unmute" plainErrors={false}>
                   {(fetcher) => (
                     <>
                       <input type="hidden" name="userId" value={m.userId} />
@@ -693,7 +842,15 @@ function EscalationPanel({ ctx, escalation, mayEscalate }: { ctx: Ctx; escalatio
               <>
                 <label className="field">
                   <span className="field__label">{t("thread.escalation_note")}</span>
-                  <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} required minLength={10} defaultValue={kept("note")} />
+                  <textarea
+                    name="note"
+                    className="field__input field__input--area"
+                    dir="auto"
+                    rows={3}
+                    required
+                    minLength={10}
+                    defaultValue={kept("note")}
+                  />
                 </label>
                 <label className="field">
                   <span className="field__label">{t("thread.urgency")}</span>
@@ -715,4 +872,30 @@ function EscalationPanel({ ctx, escalation, mayEscalate }: { ctx: Ctx; escalatio
       ) : null}
     </div>
   );
+}
+
+/**
+ * A refusal that has no form on the page to be shown on (the form is gone because the thread or the
+ * message changed meanwhile, or the request named something that is not here): shown at the top.
+ */
+function orphanRefusal(
+  result: ThreadActionResult,
+  messages: MessageView[],
+  state: ThreadState,
+  meId: string | null
+): ThreadActionResult | null {
+  const intent = result.intent ?? "";
+  if (["post", "escalate"].includes(intent)) return null;
+  if (intent === "lock") return state.locked ? result : null;
+  if (intent === "unlock") return state.locked ? null : result;
+  if (intent === "unpin") return state.pinnedMessageId ? null : result;
+  if (intent === "unmute") return result;
+  const message = result.messageId ? messages.find((m) => m.id === result.messageId) : undefined;
+  if (!message) return result;
+  // The message is here; its menu opens with the refusal unless the form for it is not drawn.
+  if (intent === "report") return message.state === "visible" && message.authorId !== meId ? null : result;
+  if (intent === "pin" || intent === "hide") return message.state === "visible" ? null : result;
+  if (intent === "restore") return message.state === "visible" ? result : null;
+  if (intent === "delete") return message.state === "deleted" ? result : null;
+  return null;
 }

@@ -108,10 +108,14 @@ export const THREAD_INTENTS = [
   "escalate",
 ] as const;
 
-/** Where to go after a plain form: back to the page the thread was shown on, never elsewhere. */
+/**
+ * Where to go after a plain form: back to the page (and the section of it) the thread was shown
+ * on, never elsewhere.
+ */
 function safeReturn(value: FormDataEntryValue | null, fallback: string) {
-  const path = typeof value === "string" ? value : "";
-  return path.startsWith("/") && !path.startsWith("//") && !path.includes("\\") && path.length < 300 ? path : fallback;
+  const [path = "", anchor = ""] = (typeof value === "string" ? value : "").split("#", 2);
+  const safePath = path.startsWith("/") && !path.startsWith("//") && !path.includes("\\") && path.length < 300 ? path : fallback;
+  return `${safePath}#${/^[a-z0-9-]{1,60}$/.test(anchor) ? anchor : "thread"}`;
 }
 
 /**
@@ -137,7 +141,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
   const fail = (error: string, status = 400, extra: Record<string, unknown> = {}) =>
     data({ ok: false as const, error: `thread_${error}`, intent, messageId: isUuid(messageId) ? messageId : null, kept, ...extra }, { status });
   const done = () =>
-    script ? data({ ok: true as const, intent }) : redirect(`${safeReturn(form.get("returnTo"), thread.homePath)}#thread`);
+    script ? data({ ok: true as const, intent }) : redirect(safeReturn(form.get("returnTo"), thread.homePath));
   const forbidden = () => {
     throw new Response("Forbidden", { status: 403 });
   };

@@ -327,7 +327,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     // Known gap: the composer takes its reply target from the page address only, so after a refused
     // reply the kept text would be sent as a new message, no longer answering anyone.
-    it.fails("keeps the message a refused reply answers", async () => {
+    it("keeps the message a refused reply answers", async () => {
       const original = await posted("neighbor", councilThread, "پیام دیگری که به آن پاسخ می‌دهند");
       const refused = await as("resident").post(`/threads/${councilThread}`, form("post", { body: "ن".repeat(2001), replyTo: original, returnTo: `/councils/${council1}` }));
       expect(refused.status).toBe(400);
@@ -568,7 +568,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     // Known gap: the edit form is drawn only while the window is open, so the refusal that comes
     // back after it closed has no form to appear on; the person sees the page unchanged, without
     // the window message and without the text they typed.
-    it.fails("explains a late edit with the window message", async () => {
+    it("explains a late edit with the window message", async () => {
       const id = await posted("resident", councilThread, "باز هم دیر");
       await db.execute(sql`update thread_messages set created_at = now() - interval '16 minutes' where id = ${id}`);
       const response = await as("resident").post(`/threads/${councilThread}`, form("edit", { messageId: id, body: "ویرایش دیرهنگام" }));
@@ -716,7 +716,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     // Known gap: a locked thread draws no composer, so a post refused because the thread was locked
     // while it was being typed comes back with the lock notice only: the refusal's own message and
     // the typed text are lost.
-    it.fails("explains a refused post to a locked thread with errors.thread_locked and keeps the text", async () => {
+    it("explains a refused post to a locked thread with errors.thread_locked and keeps the text", async () => {
       const { councilId, threadId } = await newCouncil(district1);
       expect((await as("manager1").post(`/threads/${threadId}`, form("lock", { reason: "آرامش" }))).status).toBe(302);
       const refused = await as("resident").post(`/threads/${threadId}`, form("post", { body: "متنی که نوشته بودم", returnTo: `/councils/${councilId}` }));
@@ -728,7 +728,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     // Known gap, as with the lock: a muted person gets the mute notice instead of a composer, so the
     // refused text is lost.
-    it.fails("keeps the typed text when a post is refused because its author was muted meanwhile", async () => {
+    it("keeps the typed text when a post is refused because its author was muted meanwhile", async () => {
       const { councilId, threadId } = await newCouncil(district1);
       expect((await as("manager1").post(`/threads/${threadId}`, form("mute", { userId: idOf("third"), days: "1", reason: "تند نوشتن" }))).status).toBe(302);
       const refused = await as("third").post(`/threads/${threadId}`, form("post", { body: "متن بلندی که نوشته بودم", returnTo: `/councils/${councilId}` }));
