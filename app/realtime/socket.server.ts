@@ -151,7 +151,7 @@ export async function createRealtime(
       const answer = reply as (r: SyncAck) => void;
       const threadId = payload?.threadId;
       const after = payload?.after;
-      if (typeof threadId !== "string" || !UUID.test(threadId) || typeof after !== "number" || !Number.isInteger(after) || after < 0 || after > 2 ** 31) {
+      if (typeof threadId !== "string" || !UUID.test(threadId) || typeof after !== "number" || !Number.isInteger(after) || after < 0 || after >= 2 ** 31) {
         return answer({ ok: false, error: "bad_request" });
       }
       if (!socket.rooms.has(`thread:${threadId}`)) return answer({ ok: false, error: "not_joined" });
