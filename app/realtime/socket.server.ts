@@ -80,8 +80,10 @@ export async function createRealtime(
   // "N people here now": counted across every instance (the adapter asks the others), one person
   // once however many tabs they have open; anonymous readers count per tab.
   const presenceTimers = new Map<string, NodeJS.Timeout>();
+  // Set on shutdown: the sockets dropped then must not start recounts on a closed server.
+  let closing = false;
   const countPresence = (threadId: string) => {
-    if (presenceTimers.has(threadId)) return;
+    if (closing || presenceTimers.has(threadId)) return;
     presenceTimers.set(
       threadId,
       setTimeout(async () => {
@@ -175,6 +177,7 @@ export async function createRealtime(
   return {
     io,
     close: async () => {
+      closing = true;
       for (const timer of presenceTimers.values()) clearTimeout(timer);
       presenceTimers.clear();
       io.disconnectSockets(true);
