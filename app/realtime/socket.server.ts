@@ -80,8 +80,10 @@ export async function createRealtime(
   // "N people here now": counted across every instance (the adapter asks the others), one person
   // once however many tabs they have open; anonymous readers count per tab.
   const presenceTimers = new Map<string, NodeJS.Timeout>();
+  // Set on shutdown: the sockets dropped then must not start recounts on a closed server.
+  let closing = false;
   const countPresence = (threadId: string) => {
-    if (presenceTimers.has(threadId)) return;
+    if (closing || presenceTimers.has(threadId)) return;
     presenceTimers.set(
       threadId,
       setTimeout(async () => {
@@ -151,7 +153,7 @@ export async function createRealtime(
       const answer = reply as (r: SyncAck) => void;
       const threadId = payload?.threadId;
       const after = payload?.after;
-      if (typeof threadId !== "string" || !UUID.test(threadId) || typeof after !== "number" || !Number.isInteger(after) || after < 0 || after > 2 ** 31) {
+      if (typeof threadId !== "string" || !UUID.test(threadId) || typeof after !== "number" || !Number.isInteger(after) || after < 0 || after >= 2 ** 31) {
         return answer({ ok: false, error: "bad_request" });
       }
       if (!socket.rooms.has(`thread:${threadId}`)) return answer({ ok: false, error: "not_joined" });
@@ -175,6 +177,7 @@ export async function createRealtime(
   return {
     io,
     close: async () => {
+      closing = true;
       for (const timer of presenceTimers.values()) clearTimeout(timer);
       presenceTimers.clear();
       io.disconnectSockets(true);

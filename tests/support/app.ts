@@ -4,7 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { createAppServer, type AppServer } from "../../app/server/app-server.server";
 import { loadEnv, type Env } from "../../app/utils/env.server";
 import type { SmsSender } from "../../app/utils/sms.server";
-import { createTestDatabase, type Backend, type TestDatabase } from "./database";
+import { attachTestDatabase, createTestDatabase, type Backend, type TestDatabase } from "./database";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -45,9 +45,17 @@ export function loadBuild() {
   return buildPromise;
 }
 
+export interface StartOptions {
+  /**
+   * Start a further instance on this app's PostgreSQL database (as behind a load balancer): the
+   * database is neither created nor dropped by it, only connected to.
+   */
+  sameDatabaseAs?: TestDatabase;
+}
+
 /** The real server (Express + Remix + socket.io) on a free loopback port with a fresh database. */
-export async function startTestApp(backend: Backend, overrides: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase(backend);
+export async function startTestApp(backend: Backend, overrides: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+  const database = options.sameDatabaseAs ? await attachTestDatabase(options.sameDatabaseAs) : await createTestDatabase(backend);
   const env = loadEnv({
     NODE_ENV: "test",
     SESSION_SECRET: "test-secret-that-is-long-enough-0123456789",

@@ -40,3 +40,13 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
     },
   };
 }
+
+/**
+ * Another handle on an existing PostgreSQL test database, as a second app instance would have:
+ * its own connections, no migration, and closing it leaves the database to its owner.
+ */
+export async function attachTestDatabase(existing: TestDatabase): Promise<TestDatabase> {
+  if (!existing.url) throw new Error("only a PostgreSQL test database can be shared between instances");
+  const database = await openDatabase({ databaseUrl: existing.url, maxConnections: 20, migrate: false });
+  return { ...database, url: existing.url, destroy: () => database.close() };
+}
