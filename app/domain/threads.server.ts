@@ -462,6 +462,12 @@ export async function deleteMessage(db: Db, input: { messageId: string; actorId:
   });
 }
 
+/** The thread a message is in, or null. */
+export async function messageThreadId(db: Db, messageId: string): Promise<string | null> {
+  const [row] = await db.select({ threadId: threadMessages.threadId }).from(threadMessages).where(eq(threadMessages.id, messageId));
+  return row?.threadId ?? null;
+}
+
 async function threadOfMessage(db: Db, messageId: string) {
   const [row] = await db.select({ threadId: threadMessages.threadId }).from(threadMessages).where(eq(threadMessages.id, messageId));
   if (!row) throw new Refusal<ThreadError>("not_found");

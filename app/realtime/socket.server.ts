@@ -116,8 +116,11 @@ export async function createRealtime(
     socket.on(CLIENT_EVENTS.join, async (...args: unknown[]) => {
       const { reply, payload } = parse(args);
       const answer = reply as (r: JoinAck) => void;
-      const room = payload?.room;
-      if (typeof room !== "string" || room.length > 100) return answer({ ok: false, error: "bad_request" });
+      const asked = payload?.room;
+      if (typeof asked !== "string" || asked.length > 100) return answer({ ok: false, error: "bad_request" });
+      // Ids are case-insensitive; events go to the lower-case room, so that is the one joined.
+      const [kind = "", ...ids] = asked.split(":");
+      const room = [kind, ...ids.map((id) => id.toLowerCase())].join(":");
       let thread = null;
       if (room.startsWith("thread:")) {
         const id = room.slice("thread:".length);

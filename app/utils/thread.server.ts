@@ -10,6 +10,7 @@ import {
   getThread,
   hideMessage,
   markRead,
+  messageThreadId,
   muteInThread,
   mutedUntil,
   pinMessage,
@@ -149,6 +150,13 @@ export async function threadAction(context: AppLoadContext, request: Request, us
   const base = { actorId: user.id, requestId: context.requestId };
   let seqs: number[] = [];
   let deskChanged: { escalatedBy?: string | null } | null = null;
+
+  // A message named by the form must be in this thread: permissions were checked for this thread,
+  // and its readers are the ones told of the change.
+  if (isUuid(messageId) && intent !== "post") {
+    const owner = await messageThreadId(context.db, messageId);
+    if (owner !== thread.id) return fail("not_found", 404);
+  }
 
   switch (intent) {
     case "post": {

@@ -618,6 +618,24 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       expect(await snapshot()).toEqual(before);
     });
 
+    it("refuses acting on a message through another thread's address (404, nothing changed)", async () => {
+      // The other district's manager moderates their own council's thread, naming a message of district one.
+      const { threadId: foreignThread } = await newCouncil(district2);
+      const before = await snapshot();
+      for (const fields of [
+        form("hide", { messageId: target, reason: "از راه گفت‌وگوی دیگر" }),
+        form("restore", { messageId: target }),
+        form("report", { messageId: target, reason: "از راه گفت‌وگوی دیگر" }),
+        form("edit", { messageId: target, body: "متن دیگر" }),
+        form("delete", { messageId: target }),
+      ]) {
+        const response = await as("manager2").post(`/threads/${foreignThread}`, fields);
+        expect(response.status, fields.intent).toBe(404);
+      }
+      expect(await messageRow(target)).toMatchObject({ hiddenKind: null, hiddenAt: null, deletedAt: null });
+      expect(await snapshot()).toEqual(before);
+    });
+
     it("lets district staff with the 'moderate' power hide, and not staff without it", async () => {
       const plainView = await (await as("staffPlain").get(`/threads/${councilThread}`)).text();
       expect(messageForm(plainView, target, "hide")).toBeNull();
@@ -808,19 +826,19 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       { name: "an unknown intent", who: "resident", fields: () => form("explode", { body: "بوم" }), status: 400 },
       { name: "no intent at all", who: "resident", fields: () => ({ body: "بی‌هدف" }), status: 400 },
       { name: "an edit without a message id", who: "resident", fields: () => form("edit", { messageId: "1 or 1=1", body: "ویرایش" }), status: 400 },
-      { name: "an edit of an unknown message", who: "resident", fields: () => form("edit", { messageId: randomUUID(), body: "ویرایش" }), status: 409 },
+      { name: "an edit of an unknown message", who: "resident", fields: () => form("edit", { messageId: randomUUID(), body: "ویرایش" }), status: 404 },
       { name: "an empty edit", who: "resident", fields: () => form("edit", { messageId: mine, body: "  " }), status: 400, error: "thread_message_required" },
       { name: "an edit of 2,001 characters", who: "resident", fields: () => form("edit", { messageId: mine, body: "ن".repeat(2001) }), status: 400, error: "thread_message_too_long", params: { max: 2000 } },
       { name: "a report without a reason", who: "resident", fields: () => form("report", { messageId: someoneElses, reason: "بد" }), status: 400, error: "thread_report_reason_required" },
       { name: "a report reason over 500 characters", who: "resident", fields: () => form("report", { messageId: someoneElses, reason: "ب".repeat(501) }), status: 400, error: "thread_report_reason_too_long", params: { max: 500 } },
       { name: "a report of one's own message", who: "resident", fields: () => form("report", { messageId: mine, reason: "گزارش خودم" }), status: 409 },
-      { name: "a report of an unknown message", who: "resident", fields: () => form("report", { messageId: randomUUID(), reason: "ناپیدا" }), status: 409 },
+      { name: "a report of an unknown message", who: "resident", fields: () => form("report", { messageId: randomUUID(), reason: "ناپیدا" }), status: 404 },
       { name: "a hide without a reason", who: "manager1", fields: () => form("hide", { messageId: someoneElses, reason: "" }), status: 400, error: "thread_hide_reason_required" },
       { name: "a hide of a message id that is not one", who: "manager1", fields: () => form("hide", { messageId: "x", reason: "دلیل کافی" }), status: 400 },
       { name: "a restore of a message that is not hidden", who: "manager1", fields: () => form("restore", { messageId: mine }), status: 409 },
       { name: "a lock without a reason", who: "manager1", fields: () => form("lock", { reason: " " }), status: 400, error: "thread_lock_reason_required" },
       { name: "an unlock of an open thread", who: "manager1", fields: () => form("unlock"), status: 409 },
-      { name: "a pin of an unknown message", who: "manager1", fields: () => form("pin", { messageId: randomUUID() }), status: 409 },
+      { name: "a pin of an unknown message", who: "manager1", fields: () => form("pin", { messageId: randomUUID() }), status: 404 },
       { name: "an unpin with nothing pinned", who: "manager1", fields: () => form("unpin"), status: 409 },
       { name: "a mute for 2 days", who: "manager1", fields: () => form("mute", { messageId: someoneElses, userId: idOf("neighbor"), days: "2", reason: "دلیل کافی" }), status: 400, error: "thread_mute_days_invalid" },
       { name: "a mute without a reason", who: "manager1", fields: () => form("mute", { messageId: someoneElses, userId: idOf("neighbor"), days: "1", reason: "" }), status: 400, error: "thread_mute_reason_required" },

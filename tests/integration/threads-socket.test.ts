@@ -406,6 +406,10 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     // Catch-up without joining, and with arguments that are not a count of events.
     expect(await sync(prober.socket, { threadId: publicThreadId, after: 0 })).toEqual({ ok: false, error: "not_joined" });
     expect(await join(prober.socket, { room: `thread:${publicThreadId}` })).toMatchObject({ ok: true });
+    // An id in capitals joins the same (lower-case) room the events are sent to.
+    const shouting = record(await pool.openConnected());
+    expect(await join(shouting.socket, { room: `thread:${publicThreadId.toUpperCase()}` })).toEqual({ ok: true, room: `thread:${publicThreadId}` });
+    expect(await sync(shouting.socket, { threadId: publicThreadId, after: 0 })).toMatchObject({ ok: true });
     for (const payload of [
       { threadId: publicThreadId, after: -1 },
       { threadId: publicThreadId, after: 1.5 },
