@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client.server";
 import {
+  commissions,
   councils,
   messageEdits,
   messageReports,
@@ -62,6 +63,8 @@ export interface ThreadInfo extends ThreadAccess {
   lockReason: string | null;
   pinnedMessageId: string | null;
   title: string;
+  /** For a commission's review thread: the commission's name. */
+  commissionName: string | null;
   /** Where the thread is read in full: the council's or the proposal's page. */
   homePath: string;
 }
@@ -128,11 +131,13 @@ export async function getThread(db: Db, threadId: string): Promise<ThreadInfo | 
       reportsToHide: councils.reportsToHide,
       neighborhoodName: neighborhoods.name,
       proposalTitle: proposals.title,
+      commissionName: commissions.name,
     })
     .from(threads)
     .innerJoin(councils, eq(councils.id, threads.councilId))
     .innerJoin(neighborhoods, eq(neighborhoods.id, threads.neighborhoodId))
     .leftJoin(proposals, eq(proposals.id, threads.proposalId))
+    .leftJoin(commissions, eq(commissions.id, threads.commissionId))
     .where(eq(threads.id, threadId));
   if (!row) return null;
   const { neighborhoodName, proposalTitle, ...rest } = row;

@@ -33,7 +33,7 @@ export default function ThreadPage() {
       <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
         <Link to={thread.homePath}>{t(`thread.back.${thread.kind}`, { title: thread.title })}</Link>
       </nav>
-      <Thread bundle={thread} returnTo={`/threads/${thread.id}`} plainResult={result ?? null} heading={t(`thread.heading.${thread.kind}`, { title: thread.title })} />
+      <Thread bundle={thread} returnTo={`/threads/${thread.id}`} plainResult={result ?? null} heading={t(`thread.heading.${thread.kind}`, { title: thread.kind === "commission" ? (thread.commissionName ?? "") : thread.title })} />
     </main>
   );
 }

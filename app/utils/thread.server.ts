@@ -50,6 +50,7 @@ export async function threadBundle(context: AppLoadContext, request: Request, us
     id: thread.id,
     kind: thread.kind,
     title: thread.title,
+    commissionName: thread.commissionName,
     homePath: thread.homePath,
     lastSeq: thread.lastSeq,
     messageCount: thread.messageCount,

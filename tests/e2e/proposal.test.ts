@@ -217,6 +217,15 @@ describeBrowser("a proposal from filing to execution", () => {
     await expect.poll(() => statusOf(author.page), { timeout: 8_000 }).toBe("در بررسی کمیسیون");
     const commissioner = await signedIn(PEOPLE.commissioner.phone);
     await commissioner.page.goto(proposalUrl);
+    // The commission discusses it in a thread only its members see.
+    const reviewThread = commissioner.page.locator("section.thread", { hasText: "گفت‌وگوی اعضای کمیسیون عمران و شهرسازی" });
+    await reviewThread.locator(".thread__composer textarea[name=body]").fill("برآورد هزینه تیرهای روشنایی را واحد برق منطقه فرستاده است.");
+    await reviewThread.locator(".thread__composer button[type=submit]").click();
+    await expect.poll(() => reviewThread.locator(".thread__list").innerText(), { timeout: 8_000 }).toContain("برآورد هزینه تیرهای روشنایی");
+    await reviewThread.screenshot({ path: path.join(ARTIFACTS_DIR, "proposal-commission-thread-390.png") });
+    await author.page.reload();
+    expect(await author.page.locator("main").innerText()).not.toContain("برآورد هزینه تیرهای روشنایی");
+    expect(await author.page.locator("section.thread").count()).toBe(1);
     await commissioner.page.getByLabel("پذیرفته شد").check();
     await commissioner.page.fill('textarea[name="rationale"]', "روشنایی کوچه برای ایمنی دانش‌آموزان لازم است.\nاعتبار از بودجه عمرانی منطقه تأمین می‌شود.");
     await commissioner.page.getByRole("button", { name: "انتشار تصمیم" }).click();
