@@ -585,36 +585,25 @@ function MessageItem({
                   </ThreadForm>
                 ) : null}
                 {mine && message.state !== "deleted" ? (
-                  <ThreadForm ctx={ctx} intent="delete" messageId={message.id} onDone={closeMenu}>
-                    {(fetcher) => (
-                      <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
-                        {t("thread.delete")}
-                      </button>
-                    )}
-                  </ThreadForm>
+                  <ButtonForm
+                    ctx={ctx}
+                    intent="delete"
+                    messageId={message.id}
+                    onDone={closeMenu}
+                    tone="danger"
+                    label={t("thread.delete")}
+                  />
                 ) : null}
                 {!mine && visible && ctx.threadId && !me.mayModerate ? (
-                  <ThreadForm ctx={ctx} intent="report" messageId={message.id} onDone={closeMenu}>
-                    {(fetcher, kept) => (
-                      <>
-                        <label className="field">
-                          <span className="field__label">{t("thread.report_reason")}</span>
-                          <input
-                            name="reason"
-                            className="field__input"
-                            dir="auto"
-                            required
-                            minLength={3}
-                            maxLength={REPORT_REASON_MAX}
-                            defaultValue={kept("reason")}
-                          />
-                        </label>
-                        <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
-                          {t("thread.report")}
-                        </button>
-                      </>
-                    )}
-                  </ThreadForm>
+                  <ReasonForm
+                    ctx={ctx}
+                    intent="report"
+                    messageId={message.id}
+                    onDone={closeMenu}
+                    tone="ghost"
+                    field={t("thread.report_reason")}
+                    label={t("thread.report")}
+                  />
                 ) : null}
                 {me.mayModerate && edits?.length ? (
                   <div className="small">
@@ -657,44 +646,20 @@ function ModeratorMessageTools({
   return (
     <>
       {hidden ? (
-        <ThreadForm ctx={ctx} intent="restore" messageId={message.id} onDone={onDone}>
-          {(fetcher) => (
-            <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
-              {t("thread.restore")}
-            </button>
-          )}
-        </ThreadForm>
+        <ButtonForm ctx={ctx} intent="restore" messageId={message.id} onDone={onDone} tone="ghost" label={t("thread.restore")} />
       ) : (
-        <ThreadForm ctx={ctx} intent="hide" messageId={message.id} onDone={onDone}>
-          {(fetcher, kept) => (
-            <>
-              <label className="field">
-                <span className="field__label">{t("thread.hide_reason")}</span>
-                <input
-                  name="reason"
-                  className="field__input"
-                  dir="auto"
-                  required
-                  minLength={3}
-                  maxLength={REPORT_REASON_MAX}
-                  defaultValue={kept("reason")}
-                />
-              </label>
-              <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
-                {t("thread.hide")}
-              </button>
-            </>
-          )}
-        </ThreadForm>
+        <ReasonForm
+          ctx={ctx}
+          intent="hide"
+          messageId={message.id}
+          onDone={onDone}
+          tone="danger"
+          field={t("thread.hide_reason")}
+          label={t("thread.hide")}
+        />
       )}
       {!hidden && !pinned ? (
-        <ThreadForm ctx={ctx} intent="pin" messageId={message.id} onDone={onDone}>
-          {(fetcher) => (
-            <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
-              {t("thread.pin")}
-            </button>
-          )}
-        </ThreadForm>
+        <ButtonForm ctx={ctx} intent="pin" messageId={message.id} onDone={onDone} tone="ghost" label={t("thread.pin")} />
       ) : null}
       {message.authorId && !message.official && !mine ? (
         <ThreadForm ctx={ctx} intent="mute" messageId={message.id} onDone={onDone}>
@@ -741,45 +706,11 @@ function ModeratorPanel({ ctx, locked, pinned, mutes }: { ctx: Ctx; locked: bool
       <summary>{t("thread.moderation")}</summary>
       <div className="stack">
         {locked ? (
-          <ThreadForm ctx={ctx} intent="unlock">
-            {(fetcher) => (
-              <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
-                {t("thread.unlock")}
-              </button>
-            )}
-          </ThreadForm>
+          <ButtonForm ctx={ctx} intent="unlock" tone="ghost" label={t("thread.unlock")} />
         ) : (
-          <ThreadForm ctx={ctx} intent="lock">
-            {(fetcher, kept) => (
-              <>
-                <label className="field">
-                  <span className="field__label">{t("thread.lock_reason")}</span>
-                  <input
-                    name="reason"
-                    className="field__input"
-                    dir="auto"
-                    required
-                    minLength={3}
-                    maxLength={REPORT_REASON_MAX}
-                    defaultValue={kept("reason")}
-                  />
-                </label>
-                <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
-                  {t("thread.lock")}
-                </button>
-              </>
-            )}
-          </ThreadForm>
+          <ReasonForm ctx={ctx} intent="lock" tone="danger" field={t("thread.lock_reason")} label={t("thread.lock")} />
         )}
-        {pinned ? (
-          <ThreadForm ctx={ctx} intent="unpin">
-            {(fetcher) => (
-              <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
-                {t("thread.unpin")}
-              </button>
-            )}
-          </ThreadForm>
-        ) : null}
+        {pinned ? <ButtonForm ctx={ctx} intent="unpin" tone="ghost" label={t("thread.unpin")} /> : null}
         <h3>{t("thread.mutes_title")}</h3>
         {mutes.length ? (
           <ul className="list">
@@ -794,16 +725,9 @@ function ModeratorPanel({ ctx, locked, pinned, mutes }: { ctx: Ctx; locked: bool
                     })}
                   </span>
                 </span>
-                <ThreadForm ctx={ctx} intent="unmute" plainErrors={false}>
-                  {(fetcher) => (
-                    <>
-                      <input type="hidden" name="userId" value={m.userId} />
-                      <button type="submit" className="button button--ghost button--small" disabled={fetcher.state !== "idle"}>
-                        {t("thread.unmute")}
-                      </button>
-                    </>
-                  )}
-                </ThreadForm>
+                <ButtonForm ctx={ctx} intent="unmute" plainErrors={false} tone="ghost" label={t("thread.unmute")}>
+                  <input type="hidden" name="userId" value={m.userId} />
+                </ButtonForm>
               </li>
             ))}
           </ul>
@@ -898,4 +822,74 @@ function orphanRefusal(
   if (intent === "restore") return message.state === "visible" ? result : null;
   if (intent === "delete") return message.state === "deleted" ? result : null;
   return null;
+}
+
+/** A thread form that is one button (delete, restore, pin, unpin, unlock…). */
+function ButtonForm({
+  label,
+  tone,
+  children,
+  ...form
+}: {
+  ctx: Ctx;
+  intent: string;
+  messageId?: string;
+  onDone?: () => void;
+  plainErrors?: boolean;
+  label: string;
+  tone: "ghost" | "danger";
+  children?: ReactNode;
+}) {
+  return (
+    <ThreadForm {...form}>
+      {(fetcher) => (
+        <>
+          {children}
+          <button type="submit" className={`button button--${tone} button--small`} disabled={fetcher.state !== "idle"}>
+            {label}
+          </button>
+        </>
+      )}
+    </ThreadForm>
+  );
+}
+
+/** A thread form that asks for a reason (report, hide, lock) and sends it with one button. */
+function ReasonForm({
+  field,
+  label,
+  tone,
+  ...form
+}: {
+  ctx: Ctx;
+  intent: string;
+  messageId?: string;
+  onDone?: () => void;
+  field: string;
+  label: string;
+  tone: "ghost" | "danger";
+}) {
+  return (
+    <ThreadForm {...form}>
+      {(fetcher, kept) => (
+        <>
+          <label className="field">
+            <span className="field__label">{field}</span>
+            <input
+              name="reason"
+              className="field__input"
+              dir="auto"
+              required
+              minLength={3}
+              maxLength={REPORT_REASON_MAX}
+              defaultValue={kept("reason")}
+            />
+          </label>
+          <button type="submit" className={`button button--${tone} button--small`} disabled={fetcher.state !== "idle"}>
+            {label}
+          </button>
+        </>
+      )}
+    </ThreadForm>
+  );
 }

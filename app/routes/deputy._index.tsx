@@ -108,6 +108,24 @@ function SignalText({ signal }: { signal: SurfacingSignal }) {
   }
 }
 
+/** One of the desk's filters; "all" when nothing is chosen. */
+function FilterSelect({ name, label, value, options }: { name: string; label: string; value?: string; options: { id: string; name: string }[] }) {
+  const { t } = useTranslation();
+  return (
+    <label className="field">
+      <span className="field__label">{label}</span>
+      <select name={name} className="field__input" defaultValue={value ?? ""}>
+        <option value="">{t("desk.all")}</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export default function DeputyDesk() {
   const { items, counts, options, filters, mayAnswer, maySetPolicy } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -140,61 +158,21 @@ export default function DeputyDesk() {
       </header>
 
       <Form method="get" className="card desk-filters" aria-label={t("desk.filters")}>
-        <label className="field">
-          <span className="field__label">{t("desk.district")}</span>
-          <select name="district" className="field__input" defaultValue={filters.districtId ?? ""}>
-            <option value="">{t("desk.all")}</option>
-            {options.districts.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t("desk.neighborhood")}</span>
-          <select name="neighborhood" className="field__input" defaultValue={filters.neighborhoodId ?? ""}>
-            <option value="">{t("desk.all")}</option>
-            {neighborhoods.map((n) => (
-              <option key={n.id} value={n.id}>
-                {n.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t("desk.category")}</span>
-          <select name="category" className="field__input" defaultValue={filters.categoryId ?? ""}>
-            <option value="">{t("desk.all")}</option>
-            {options.categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t("desk.urgency_label")}</span>
-          <select name="urgency" className="field__input" defaultValue={filters.urgency ?? ""}>
-            <option value="">{t("desk.all")}</option>
-            {URGENCIES.map((u) => (
-              <option key={u} value={u}>
-                {t(`desk.urgency.${u}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t("desk.state_label")}</span>
-          <select name="state" className="field__input" defaultValue={filters.state ?? ""}>
-            <option value="">{t("desk.all")}</option>
-            {ESCALATION_STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`desk.state.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect name="district" label={t("desk.district")} value={filters.districtId} options={options.districts} />
+        <FilterSelect name="neighborhood" label={t("desk.neighborhood")} value={filters.neighborhoodId} options={neighborhoods} />
+        <FilterSelect name="category" label={t("desk.category")} value={filters.categoryId} options={options.categories} />
+        <FilterSelect
+          name="urgency"
+          label={t("desk.urgency_label")}
+          value={filters.urgency}
+          options={URGENCIES.map((u) => ({ id: u, name: t(`desk.urgency.${u}`) }))}
+        />
+        <FilterSelect
+          name="state"
+          label={t("desk.state_label")}
+          value={filters.state}
+          options={ESCALATION_STATES.map((s) => ({ id: s, name: t(`desk.state.${s}`) }))}
+        />
         <button type="submit" className="button">
           {t("desk.apply_filters")}
         </button>

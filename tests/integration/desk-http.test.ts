@@ -1,6 +1,5 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tehranToday } from "../../app/domain/charter";
 import { createCouncil } from "../../app/domain/councils.server";
 import { ensureThread, postMessage } from "../../app/domain/threads.server";
 import { hashPassword } from "../../app/utils/password.server";
@@ -8,11 +7,11 @@ import { districts, escalationEvents, escalations, neighborhoods, roleAssignment
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
+import { testCharter } from "../support/fixtures";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const faThreads = (await import("../../locales/fa/threads.json", { with: { type: "json" } })).default;
 const PASSWORD = "کوه-الوند-زیباست";
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const latin = (s: string) => s.replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d)));
 
 describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
@@ -40,24 +39,13 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     await person("deputy", "+989120000403", "معاون فرهنگی");
     await person("deputyStaff", "+989120000404", "کارشناس معاونت");
     await person("resident", "+989120000405", "ساکن محله");
-    const today = tehranToday();
     for (const n of [1, 2]) {
       const [district] = await db.insert(districts).values({ number: n, name: `منطقه ${n}`, nameKey: `منطقه ${n}` }).returning({ id: districts.id });
       const [hood] = await db
         .insert(neighborhoods)
         .values({ districtId: district!.id, name: `محله ${n}`, nameKey: `محله ${n}` })
         .returning({ id: neighborhoods.id });
-      const council = await createCouncil(db, ids.manager!, hood!.id, {
-        termStart: addDays(today, -1),
-        termEnd: addDays(today, 700),
-        quorumPercent: 50,
-        votingPeriodDays: 7,
-        majorityRule: "simple",
-        proposers: "residents",
-        supportThreshold: 5,
-        ballot: "open",
-        reportsToHide: 3,
-      });
+      const council = await createCouncil(db, ids.manager!, hood!.id, testCharter({ supportThreshold: 5 }));
       if (!council.ok) throw new Error(council.error);
       ids[`district${n}`] = district!.id;
       ids[`council${n}`] = council.id;
@@ -185,18 +173,7 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     // A third council thread with three different writers: the third post brings it to the desk.
     const db = app.database.db;
     const [hood] = await db.insert(neighborhoods).values({ districtId: ids.district1!, name: "محله سه", nameKey: "محله سه" }).returning({ id: neighborhoods.id });
-    const today = tehranToday();
-    const council = await createCouncil(db, ids.manager!, hood!.id, {
-      termStart: addDays(today, -1),
-      termEnd: addDays(today, 700),
-      quorumPercent: 50,
-      votingPeriodDays: 7,
-      majorityRule: "simple",
-      proposers: "residents",
-      supportThreshold: 5,
-      ballot: "open",
-      reportsToHide: 3,
-    });
+    const council = await createCouncil(db, ids.manager!, hood!.id, testCharter({ supportThreshold: 5 }));
     if (!council.ok) throw new Error(council.error);
     const thread = await ensureThread(db, { kind: "council", councilId: council.id });
     await postMessage(db, { threadId: thread, authorId: ids.manager!, body: "پیام نخست" });

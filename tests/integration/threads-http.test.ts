@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { and, count, eq, sql } from "drizzle-orm";
 import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { tehranToday } from "../../app/domain/charter";
 import { createCouncil, type CharterInput } from "../../app/domain/councils.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
 import { ensureThread, moderationQueue } from "../../app/domain/threads.server";
@@ -29,12 +28,11 @@ import {
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, visibleText } from "../support/http";
+import { testCharter } from "../support/fixtures";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const faThreads = (await import("../../locales/fa/threads.json", { with: { type: "json" } })).default;
 const PASSWORD = "کوه-الوند-زیباست";
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const TODAY = tehranToday();
 
 type ErrorKey = keyof typeof fa.errors;
 /** A refusal as the page says it, with its numbers in Persian digits. */
@@ -128,18 +126,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       .insert(neighborhoods)
       .values({ districtId, name: `کوی شماره ${n}`, nameKey: `http-thread-hood-${n}` })
       .returning({ id: neighborhoods.id });
-    const result = await createCouncil(db, idOf("manager1"), hood!.id, {
-      termStart: addDays(TODAY, -1),
-      termEnd: addDays(TODAY, 700),
-      quorumPercent: 50,
-      votingPeriodDays: 7,
-      majorityRule: "simple",
-      proposers: "residents",
-      supportThreshold: 20,
-      ballot: "open",
-      reportsToHide: 3,
-      ...overrides,
-    });
+    const result = await createCouncil(db, idOf("manager1"), hood!.id, testCharter({ ...overrides }));
     if (!result.ok) throw new Error(result.error);
     return { councilId: result.id, threadId: await ensureThread(db, { kind: "council", councilId: result.id }) };
   }

@@ -2,7 +2,6 @@ import crypto from "node:crypto";
 import { and, asc, count, eq } from "drizzle-orm";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { tehranToday } from "../../app/domain/charter";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory } from "../../app/domain/proposals.server";
 import type { ThreadEventView } from "../../app/domain/thread-view";
@@ -26,6 +25,7 @@ import {
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless } from "../support/http";
+import { testCharter } from "../support/fixtures";
 
 /**
  * Discussion threads over the real server's sockets: live order, who may listen, bad input,
@@ -121,7 +121,6 @@ function record(socket: Socket) {
 }
 type Recorder = ReturnType<typeof record>;
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** A district with one neighborhood and its council, a category and two commissions. */
 async function buildPlace(db: Db) {
@@ -131,18 +130,7 @@ async function buildPlace(db: Db) {
     .values({ districtId: district!.id, name: "محله ونک", nameKey: "محله ونک" })
     .returning({ id: neighborhoods.id });
   const [founder] = await db.insert(users).values({ phone: "+989120009000", displayName: "بنیان‌گذار", passwordHash: "x" }).returning({ id: users.id });
-  const today = tehranToday();
-  const council = await createCouncil(db, founder!.id, hood!.id, {
-    termStart: addDays(today, -1),
-    termEnd: addDays(today, 700),
-    quorumPercent: 50,
-    votingPeriodDays: 7,
-    majorityRule: "simple",
-    proposers: "residents",
-    supportThreshold: 2,
-    ballot: "open",
-    reportsToHide: 3,
-  });
+  const council = await createCouncil(db, founder!.id, hood!.id, testCharter({ supportThreshold: 2 }));
   if (!council.ok) throw new Error(council.error);
   const category = await createCategory(db, "گفت‌وگوی محله");
   if (!category.ok) throw new Error(category.error);

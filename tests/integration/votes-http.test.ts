@@ -1,6 +1,5 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tehranToday } from "../../app/domain/charter";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
 import { openVote, tallyOf } from "../../app/domain/votes.server";
@@ -9,8 +8,8 @@ import { ballots, districts, memberships, neighborhoods, users } from "../../db/
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless } from "../support/http";
+import { testCharter } from "../support/fixtures";
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const MEMBERS = 200;
 
 /**
@@ -35,18 +34,7 @@ describe.each(BACKENDS)("council votes over HTTP under load on %s", (backend) =>
       .insert(users)
       .values(Array.from({ length: MEMBERS }, (_, i) => ({ phone: `+98912${String(3_000_000 + i).padStart(7, "0")}`, displayName: `عضو ${i + 1}`, passwordHash: "x" })))
       .returning({ id: users.id });
-    const today = tehranToday();
-    const council = await createCouncil(db, people[0]!.id, hood!.id, {
-      termStart: addDays(today, -1),
-      termEnd: addDays(today, 700),
-      quorumPercent: 50,
-      votingPeriodDays: 7,
-      majorityRule: "simple",
-      proposers: "residents",
-      supportThreshold: 1000,
-      ballot: "open",
-      reportsToHide: 3,
-    });
+    const council = await createCouncil(db, people[0]!.id, hood!.id, testCharter({ supportThreshold: 1000 }));
     if (!council.ok) throw new Error(council.error);
     await db.insert(memberships).values(people.map((p, i) => ({ councilId: council.id, userId: p.id, termNumber: 1, role: i === 0 ? ("chair" as const) : ("member" as const) })));
     const category = await createCategory(db, "فضای سبز");
