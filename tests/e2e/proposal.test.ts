@@ -1,6 +1,6 @@
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { tehranToday } from "../../app/domain/charter";
 import { createCouncil } from "../../app/domain/councils.server";
@@ -10,16 +10,13 @@ import { hashPassword } from "../../app/utils/password.server";
 import { searchKey } from "../../app/utils/persian";
 import { commissions, districts, memberships, neighborhoods, roleAssignments, users, votes } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
-import { ARTIFACTS_DIR, describeBrowser, launchChromium } from "../support/browser";
+import { ARTIFACTS_DIR, DESKTOP, describeBrowser, latin, launchChromium, PHONE, signInContext, watchContext } from "../support/browser";
 
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 const PASSWORD = "باغ-انار-همدان-۱۴۰۵";
 const shot = async (page: Page, name: string) => {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
 };
-const latin = (s: string) => s.replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d)));
 
 const PEOPLE = {
   author: { phone: "09120000201", name: "رضا احمدی" },
@@ -100,36 +97,8 @@ describeBrowser("a proposal from filing to execution", () => {
     await app?.close();
   });
 
-  async function signedIn(phone: string, viewport = PHONE): Promise<{ context: BrowserContext; page: Page }> {
-    const mobile = viewport.width < 500;
-    const context = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile, locale: "fa-IR" });
-    watch(context);
-    const page = await context.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(`${app.baseUrl}/login`);
-    await page.fill('input[name="phone"]', phone);
-    await page.fill('input[name="password"]', PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.locator('form#login button[type="submit"]').click()]);
-    return { context, page };
-  }
+  const signedIn = (phone: string, viewport = PHONE) => signInContext(browser, { baseUrl: app.baseUrl, phone, password: PASSWORD, problems, viewport });
 
-  function watch(context: BrowserContext) {
-    context.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console: ${m.text()}`);
-    });
-    context.on("request", (r) => {
-      const url = new URL(r.url());
-      if (!["data:", "blob:"].includes(url.protocol) && url.hostname !== "127.0.0.1") problems.push(`off-host: ${r.url()}`);
-    });
-    // A navigation cancels what the previous page was still fetching (ERR_ABORTED); anything else fails.
-    context.on("requestfailed", (r) => {
-      const error = r.failure()?.errorText ?? "";
-      if (error !== "net::ERR_ABORTED") problems.push(`failed: ${r.method()} ${r.url()} ${error}`);
-    });
-    context.on("response", (r) => {
-      if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.request().method()} ${r.url()}`);
-    });
-  }
 
   /** Waits for a page to show a text by itself, without a reload. */
   const live = (page: Page, pattern: RegExp, timeout = 8_000) =>
@@ -271,7 +240,7 @@ describeBrowser("a proposal from filing to execution", () => {
     await shot(author.page, "proposal-decided-390");
 
     const desktop = await browser.newContext({ viewport: DESKTOP, locale: "fa-IR" });
-    watch(desktop);
+    watchContext(desktop, problems);
     const wide = await desktop.newPage();
     wide.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     await wide.goto(proposalUrl);

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { tehranToday } from "../../app/domain/charter";
 import { createCouncil } from "../../app/domain/councils.server";
@@ -7,10 +7,8 @@ import { hashPassword } from "../../app/utils/password.server";
 import { searchKey } from "../../app/utils/persian";
 import { districts, memberships, neighborhoods, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
-import { ARTIFACTS_DIR, describeBrowser, launchChromium } from "../support/browser";
+import { ARTIFACTS_DIR, DESKTOP, describeBrowser, latin, launchChromium, PHONE, signInContext, watchContext } from "../support/browser";
 
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 const PASSWORD = "کوچه-باغ-اکباتان-۱۴۰۵";
 const shot = async (page: Page, name: string, selector?: string) => {
   const file = path.join(ARTIFACTS_DIR, `${name}.png`);
@@ -20,7 +18,6 @@ const shot = async (page: Page, name: string, selector?: string) => {
     await page.screenshot({ path: file, fullPage: true });
   }
 };
-const latin = (s: string) => s.replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d)));
 
 const PEOPLE = {
   resident: { phone: "09120000301", name: "زهرا کریمی" },
@@ -82,35 +79,8 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
     await app?.close();
   });
 
-  function watch(context: BrowserContext) {
-    context.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console: ${m.text()}`);
-    });
-    context.on("request", (r) => {
-      const url = new URL(r.url());
-      if (!["data:", "blob:"].includes(url.protocol) && url.hostname !== "127.0.0.1") problems.push(`off-host: ${r.url()}`);
-    });
-    context.on("requestfailed", (r) => {
-      const error = r.failure()?.errorText ?? "";
-      if (error !== "net::ERR_ABORTED") problems.push(`failed: ${r.method()} ${r.url()} ${error}`);
-    });
-    context.on("response", (r) => {
-      if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.request().method()} ${r.url()}`);
-    });
-  }
 
-  async function signedIn(phone: string, viewport = PHONE): Promise<{ context: BrowserContext; page: Page }> {
-    const mobile = viewport.width < 500;
-    const context = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile, locale: "fa-IR" });
-    watch(context);
-    const page = await context.newPage();
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(`${app.baseUrl}/login`);
-    await page.fill('input[name="phone"]', phone);
-    await page.fill('input[name="password"]', PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.locator('form#login button[type="submit"]').click()]);
-    return { context, page };
-  }
+  const signedIn = (phone: string, viewport = PHONE) => signInContext(browser, { baseUrl: app.baseUrl, phone, password: PASSWORD, problems, viewport });
 
   /** Waits for a part of the page to show a text by itself, without a reload. */
   const live = (page: Page, selector: string, pattern: RegExp, timeout = 10_000) =>
@@ -190,7 +160,7 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
 
     // The desk on a phone.
     const deputyPhone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "fa-IR", storageState: await deputy.context.storageState() });
-    watch(deputyPhone);
+    watchContext(deputyPhone, problems);
     const small = await deputyPhone.newPage();
     await small.goto(`${app.baseUrl}/deputy`);
     await shot(small, "thread-desk-390");
