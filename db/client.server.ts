@@ -179,4 +179,16 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db, query
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/**
+ * Refreshes the planner's statistics. A PostgreSQL server does this by itself (autovacuum);
+ * embedded PGlite has no background workers and never does, and without statistics the planner
+ * picks plans that read whole tables for keyset pages (a page 200 deep cost ten times the first).
+ * The server calls this at start and every few minutes when it runs on PGlite.
+ */
+export async function refreshStatistics(database: Pick<Database, "db" | "driver">) {
+  if (database.driver !== "pglite") return false;
+  await database.db.execute(sql`analyze`);
+  return true;
+}
+
 export { sql };

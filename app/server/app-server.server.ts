@@ -7,7 +7,7 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
-import { openDatabase, type Database } from "../../db/client.server";
+import { openDatabase, refreshStatistics, type Database } from "../../db/client.server";
 import { endExpiredTerms } from "../domain/councils.server";
 import { closeDueVotes } from "../domain/votes.server";
 import { notifyProposalChanged } from "../realtime/notify.server";
@@ -207,6 +207,12 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   }, 60 * 60 * 1000);
   housekeeping.unref();
 
+  // Embedded PGlite never gathers planner statistics by itself (no autovacuum): keep them fresh.
+  const analyze = () => refreshStatistics(database).catch((err) => logger.warn({ err }, "refreshing statistics failed"));
+  void analyze();
+  const statisticsTimer = setInterval(analyze, 10 * 60 * 1000);
+  statisticsTimer.unref();
+
   // Council terms end on their last day; every instance checks, the guarded update keeps it single.
   const endTerms = () =>
     endExpiredTerms(database.db)
@@ -246,6 +252,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       if (closed) return;
       closed = true;
       clearInterval(housekeeping);
+      clearInterval(statisticsTimer);
       clearInterval(termTimer);
       clearInterval(voteTimer);
       // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.

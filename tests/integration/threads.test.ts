@@ -29,7 +29,7 @@ import {
   threadPage,
   unmuteInThread,
 } from "../../app/domain/threads.server";
-import { queryRows } from "../../db/client.server";
+import { queryRows, refreshStatistics } from "../../db/client.server";
 import {
   auditLog,
   commissions,
@@ -270,6 +270,29 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect((await threadPage(db, bigThread, { limit: 10_000 })).messages).toHaveLength(200);
       expect((await threadPage(db, bigThread, { limit: 0 })).messages).toHaveLength(1);
       expect((await threadPage(db, bigThread, { beforeSeq: 1 })).messages).toHaveLength(0);
+    });
+
+    it("reads only a page's own rows for a deep page, once the planner has statistics", async () => {
+      // The server refreshes PGlite's statistics itself; a PostgreSQL server's autovacuum does it there.
+      if (!(await refreshStatistics(database))) await db.execute(sql`analyze`);
+      const rowsRead = async (query: ReturnType<typeof sql>) => {
+        const [row] = await queryRows<Record<string, unknown>>(db, sql`explain (analyze, format json) ${query}`);
+        const raw = Object.values(row!)[0];
+        const plan = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: Record<string, unknown> }[];
+        let most = 0;
+        const walk = (node: Record<string, unknown>) => {
+          most = Math.max(most, Number(node["Actual Rows"] ?? 0));
+          for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+        };
+        walk(plan[0]!.Plan);
+        return most;
+      };
+      for (const before of [TOTAL + 1, 2501, 41]) {
+        const read = await rowsRead(
+          sql`select id from thread_messages where thread_id = ${bigThread} and seq < ${before} order by seq desc limit 41`,
+        );
+        expect(read, `page before ${before}`).toBeLessThanOrEqual(41);
+      }
     });
 
     it("replays every event in order, in batches with `more`", async () => {
