@@ -3,11 +3,13 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { tehranToday } from "../../app/domain/charter";
 import { createCouncil } from "../../app/domain/councils.server";
+import { ensureThread, postMessage } from "../../app/domain/threads.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { searchKey } from "../../app/utils/persian";
 import { districts, memberships, neighborhoods, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { ARTIFACTS_DIR, DESKTOP, describeBrowser, latin, launchChromium, PHONE, signInContext, watchContext } from "../support/browser";
+import { testCharter } from "../support/fixtures";
 
 const PASSWORD = "کوچه-باغ-اکباتان-۱۴۰۵";
 const shot = async (page: Page, name: string, selector?: string) => {
@@ -30,6 +32,8 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
   let app: TestApp;
   let browser: Browser;
   let councilId = "";
+  let districtId = "";
+  const ids: Record<string, string> = {};
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -37,7 +41,6 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
     browser = await launchChromium();
     const db = app.database.db;
     const passwordHash = await hashPassword(PASSWORD);
-    const ids: Record<string, string> = {};
     for (const [key, p] of Object.entries(PEOPLE)) {
       const [row] = await db
         .insert(users)
@@ -67,6 +70,7 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
     });
     if (!council.ok) throw new Error(council.error);
     councilId = council.id;
+    districtId = district!.id;
     await db.insert(memberships).values({ councilId, userId: ids.resident!, termNumber: 1 });
     await db.insert(roleAssignments).values([
       { userId: ids.manager!, role: "district_manager", districtId: district!.id },
@@ -171,4 +175,36 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
     console.info(`thread journey: ${Date.now() - started} ms`);
     await Promise.all([resident, neighbor, manager, deputy].map((s) => s.context.close()).concat(deputyPhone.close()));
   }, 180_000);
+
+  it("opens a long thread on its latest page and brings earlier messages on request", async () => {
+    const db = app.database.db;
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: "کبابیان", nameKey: searchKey("کبابیان") })
+      .returning({ id: neighborhoods.id });
+    const council = await createCouncil(db, ids.manager!, hood!.id, testCharter());
+    if (!council.ok) throw new Error(council.error);
+    const threadId = await ensureThread(db, { kind: "council", councilId: council.id });
+    for (let i = 1; i <= 60; i++) {
+      const posted = await postMessage(db, { threadId, authorId: i % 2 ? ids.resident! : ids.neighbor!, body: `پیام شماره ${i} درباره پارک محله` });
+      if (!posted.ok) throw new Error(posted.error);
+    }
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "fa-IR" });
+    watchContext(context, problems);
+    const page = await context.newPage();
+    await page.goto(`${app.baseUrl}/councils/${council.id}#thread`);
+    await online(page);
+    const messages = page.locator("#thread .thread__list .message");
+    expect(await messages.count()).toBe(40);
+    expect(latin(await messages.first().innerText())).toContain("پیام شماره 21 ");
+    await page.getByRole("button", { name: "پیام‌های پیشین" }).click();
+    await expect.poll(() => messages.count(), { timeout: 8_000 }).toBe(60);
+    expect(latin(await messages.first().innerText())).toContain("پیام شماره 1 ");
+    expect(await page.getByRole("button", { name: "پیام‌های پیشین" }).count()).toBe(0);
+    // In order, each once.
+    const seqs = await messages.evaluateAll((items) => items.map((li) => Number(li.getAttribute("data-seq"))));
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
