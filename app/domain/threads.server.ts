@@ -487,7 +487,7 @@ export async function reportMessage(db: Db, input: { messageId: string; reporter
   return refusalOf<{ ok: true; threadId: string; seqs: number[]; hidden: boolean }, ThreadError>(async () => {
     const threadId = await threadOfMessage(db, input.messageId);
     return db.transaction(async (tx) => {
-      await lockThread(tx, threadId);
+      const thread = await lockThread(tx, threadId);
       const message = await lockMessage(tx, input.messageId);
       if (message.authorId === input.reporterId) throw new Refusal<ThreadError>("own_message");
       if (message.deletedAt) throw new Refusal<ThreadError>("message_gone");
@@ -505,6 +505,16 @@ export async function reportMessage(db: Db, input: { messageId: string; reporter
           .update(threadMessages)
           .set({ hiddenAt: sql`now()`, hiddenKind: "reports", hiddenBy: null, hiddenReason: null, version: seq })
           .where(eq(threadMessages.id, input.messageId));
+        // The platform's own act, on the readers' reports: recorded like a moderator's.
+        await recordAudit(tx, {
+          actorId: null,
+          action: "message.hide_by_reports",
+          subjectType: "message",
+          subjectId: input.messageId,
+          districtId: thread.districtId,
+          councilId: thread.councilId,
+          data: { reports: count },
+        });
         return { ok: true as const, threadId, seqs: [seq], hidden: true };
       }
       return { ok: true as const, threadId, seqs: [], hidden: false };
