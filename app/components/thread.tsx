@@ -130,7 +130,7 @@ export function Thread({
   /** The section's id; the page's main thread is "thread", where plain forms come back to. */
   anchor?: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const hydrated = useHydrated();
   const { socket } = useSocket();
   const revalidator = useRevalidator();
@@ -328,7 +328,7 @@ export function Thread({
       ) : null}
 
       {ordered.length ? (
-        <ol className="thread__list" aria-label={t("thread.messages")}>
+        <ol className="thread__list" aria-label={t("thread.messages")} role="log" aria-live="polite" aria-relevant="additions">
           {ordered.map((m) => (
             <MessageItem
               key={m.id}
@@ -361,7 +361,7 @@ export function Thread({
             {me?.mutedUntil ? (
               <p className="alert alert--info">
                 {t("thread.muted_until", {
-                  date: formatDate(me.mutedUntil, "fa", "datetime"),
+                  date: formatDate(me.mutedUntil, i18n.language, "datetime"),
                 })}
               </p>
             ) : null}
@@ -697,7 +697,7 @@ function ModeratorMessageTools({
 }
 
 function ModeratorPanel({ ctx, locked, pinned, mutes }: { ctx: Ctx; locked: boolean; pinned: boolean; mutes: Bundle["mutes"] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <details
       className="thread__panel"
@@ -721,7 +721,7 @@ function ModeratorPanel({ ctx, locked, pinned, mutes }: { ctx: Ctx; locked: bool
                   <span className="small muted">
                     {" "}
                     {t("thread.muted_till", {
-                      date: formatDate(m.until, "fa", "datetime"),
+                      date: formatDate(m.until, i18n.language, "datetime"),
                     })}
                   </span>
                 </span>
