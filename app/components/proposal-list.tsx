@@ -7,6 +7,8 @@ export interface ProposalListItem {
   title: string;
   status: string;
   supportCount: number;
+  /** Messages in the proposal's discussion. */
+  messageCount?: number | null;
   createdAt: string | Date;
 }
 
@@ -24,6 +26,12 @@ export function ProposalList({ items, emptyText }: { items: ProposalListItem[]; 
               <span className={`chip proposal-status proposal-status--${p.status}`}>{t(`proposal.status.${p.status}`)}</span>{" "}
               <span className="muted">
                 {t("proposal.support_count_short", { count: p.supportCount })}
+                {p.messageCount ? (
+                  <>
+                    {t("history.separator")}
+                    {t("thread.count", { count: p.messageCount })}
+                  </>
+                ) : null}
                 {t("history.separator")}
                 <RelativeTime value={p.createdAt} />
               </span>

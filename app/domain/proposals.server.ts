@@ -8,6 +8,7 @@ import {
   proposalEvents,
   proposals,
   supports,
+  threads,
   users,
   type ProposalStatus,
 } from "../../db/schema";
@@ -314,9 +315,12 @@ export async function listProposals(db: Db, filter: ProposalListFilter) {
       councilId: proposals.councilId,
       authorName: users.displayName,
       onBehalf: sql<boolean>`${proposals.filedById} is not null`,
+      messageCount: threads.messageCount,
     })
     .from(proposals)
     .leftJoin(users, eq(users.id, proposals.authorId))
+    // The public discussion only (one per proposal; a commission's own is never counted here).
+    .leftJoin(threads, and(eq(threads.proposalId, proposals.id), eq(threads.kind, "proposal")))
     .where(and(...conditions))
     .orderBy(desc(proposals.createdAt), desc(proposals.id))
     .limit(limit + 1);

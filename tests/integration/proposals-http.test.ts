@@ -272,4 +272,16 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     expect(visibleText(page)).toContain("از طرف حاج رضا مرادی، ثبت‌شده توسط کارشناس دفتر پیشخوان");
     expect(page).not.toMatch(/9181234567|۹۱۸۱۲۳۴۵۶۷/);
   });
+
+  it("shows how many messages a proposal's discussion has in the council's list", async () => {
+    const db = app.database.db;
+    const [row] = await db.select().from(proposals).where(eq(proposals.title, "تعمیر پیاده‌رو کوچه بهار"));
+    const page = await neighbor.get(`/proposals/${row!.id}`);
+    const threadId = (await page.text()).match(/action="\/threads\/([0-9a-f-]{36})"/)![1]!;
+    for (const body of ["این پیاده‌رو سال‌هاست خراب است.", "با همسایه‌ها پیگیری می‌کنیم."]) {
+      expect((await neighbor.post(`/threads/${threadId}`, { intent: "post", body, returnTo: "/" })).status).toBe(302);
+    }
+    const list = visibleText(await (await new Browserless(app.baseUrl).get(`/proposals?council=${councilId}`)).text());
+    expect(list).toMatch(/تعمیر پیاده‌رو کوچه بهار.*۲ پیام/);
+  });
 });
