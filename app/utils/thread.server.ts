@@ -110,6 +110,15 @@ export const THREAD_INTENTS = [
   "escalate",
 ] as const;
 
+async function surfaceQuietly(context: AppLoadContext, threadId: string) {
+  try {
+    return await surfaceIfSignalled(context.db, threadId);
+  } catch (err) {
+    context.logger.warn({ err, threadId }, "reading a thread's signals failed");
+    return false;
+  }
+}
+
 /**
  * Where to go after a plain form: back to the page (and the section of it) the thread was shown
  * on, never elsewhere.
@@ -219,7 +228,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
       const result = await reportMessage(context.db, { messageId, reporterId: user.id, reason, reportsToHide: thread.reportsToHide });
       if (!result.ok) return fail(result.error, 409);
       seqs = result.seqs;
-      deskChanged = (await surfaceIfSignalled(context.db, thread.id)) ? {} : null;
+      deskChanged = (await surfaceQuietly(context, thread.id)) ? {} : null;
       break;
     }
     case "hide": {
@@ -298,10 +307,14 @@ export async function threadAction(context: AppLoadContext, request: Request, us
       throw new Response("Bad Request", { status: 400 });
   }
 
-  await publishThreadEvents(context.io, context.db, thread.id, seqs);
+  // The change is committed: telling readers and reading signals are best effort. A reader who
+  // missed the event catches up by number; the next post reads the signals again.
+  await publishThreadEvents(context.io, context.db, thread.id, seqs).catch((err) =>
+    context.logger.warn({ err, threadId: thread.id }, "publishing thread events failed"),
+  );
   if (intent === "post" && seqs.length) {
     // Signals are read after the message is in: a burst is noticed on the message that makes it.
-    if (await surfaceIfSignalled(context.db, thread.id)) deskChanged = deskChanged ?? {};
+    if (await surfaceQuietly(context, thread.id)) deskChanged = deskChanged ?? {};
   }
   if (deskChanged) notifyDeskChanged(context.io, { districtId: thread.districtId, threadId: thread.id, ...deskChanged });
   return done();
