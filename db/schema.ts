@@ -698,6 +698,8 @@ export const threads = pgTable(
     uniqueIndex("threads_one_per_proposal").on(t.proposalId).where(sql`${t.kind} = 'proposal'`),
     uniqueIndex("threads_one_per_review").on(t.proposalId, t.commissionId).where(sql`${t.kind} = 'commission'`),
     index("threads_district_idx").on(t.districtId),
+    // The city's liveliest public discussions, for the home page.
+    index("threads_recent_idx").on(t.lastMessageAt).where(sql`${t.kind} <> 'commission'`),
     check("threads_kind_valid", sql`${t.kind} in ('council','proposal','commission')`),
     check(
       "threads_kind_columns",

@@ -2,6 +2,8 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listDistricts } from "~/domain/districts.server";
+import { liveliestThreads } from "~/domain/threads.server";
+import { RelativeTime } from "~/components/relative-time";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
 import { getLocale, getT } from "~/utils/i18n.server";
@@ -14,6 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     title: t("home.title", { city }),
     description: t("home.meta_description", { city }),
     districts: await listDistricts(context.db),
+    discussions: await liveliestThreads(context.db),
   };
 }
 
@@ -23,7 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function Home() {
-  const { districts } = useLoaderData<typeof loader>();
+  const { districts, discussions } = useLoaderData<typeof loader>();
   const root = useRootData();
   const { t } = useTranslation();
   const revalidator = useRevalidator();
@@ -47,6 +50,36 @@ export default function Home() {
           </div>
         )}
       </section>
+
+      {discussions.length ? (
+        <section aria-labelledby="discussions-title" className="card stack">
+          <h2 id="discussions-title">{t("home.discussions_title")}</h2>
+          <ul className="list">
+            {discussions.map((d) => (
+              <li key={d.id} className="list__item">
+                <Link to={d.path} className="list__link">
+                  <strong dir="auto">{d.proposalTitle ?? t("desk.council_thread", { name: d.neighborhoodName })}</strong>
+                  <span className="small muted">
+                    {d.proposalTitle ? (
+                      <>
+                        <span dir="auto">{d.neighborhoodName}</span>
+                        {t("history.separator")}
+                      </>
+                    ) : null}
+                    {t("thread.count", { count: d.messageCount })}
+                    {d.lastMessageAt ? (
+                      <>
+                        {t("history.separator")}
+                        <RelativeTime value={d.lastMessageAt} />
+                      </>
+                    ) : null}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section aria-labelledby="districts-title" className="stack">
         <h2 id="districts-title">{t("home.districts_title")}</h2>

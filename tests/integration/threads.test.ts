@@ -15,6 +15,7 @@ import {
   editHistory,
   editMessage,
   ensureThread,
+  liveliestThreads,
   eventsSince,
   getMessageView,
   getThread,
@@ -161,6 +162,13 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const info = await getThread(db, reviewThread);
       expect(info).toMatchObject({ kind: "commission", councilId, proposalId: filed.id, commissionId: commission!.id, homePath: `/proposals/${filed.id}` });
       await expect(ensureThread(db, { kind: "proposal", proposalId: crypto.randomUUID() })).rejects.toThrow();
+
+      // The home page's latest discussions: public threads, newest message first; a commission's never.
+      await post(reviewThread, author, "پیام درونی کمیسیون");
+      expect((await liveliestThreads(db, 50)).map((t) => t.id)).not.toContain(reviewThread);
+      await post(proposalThread, author, "پیام عمومی درباره نیمکت");
+      const [latest] = await liveliestThreads(db, 5);
+      expect(latest).toMatchObject({ id: proposalThread, proposalTitle: "نیمکت برای بوستان", messageCount: 1, path: `/proposals/${filed.id}#thread` });
     });
   });
 

@@ -1,0 +1,1 @@
+CREATE INDEX "threads_recent_idx" ON "threads" USING btree ("last_message_at") WHERE "threads"."kind" <> 'commission';
