@@ -37,7 +37,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       hiddenByReports: m.hiddenKind === "reports",
       hiddenByModerator: m.hiddenKind === "moderator",
       reportCount: m.reportCount,
-      where: m.proposalTitle ?? t("desk.council_thread", { name: m.neighborhoodName }),
+      where: m.proposalTitle
+        ? t("moderation.in_proposal_thread", { title: m.proposalTitle })
+        : t("moderation.in_council_thread", { name: m.neighborhoodName }),
       path: m.proposalId ? `/proposals/${m.proposalId}` : `/councils/${m.councilId}`,
       reports: m.reports.map((r) => ({ reason: r.reason, at: r.at, reporterName: r.reporterName })),
       edits: m.edits.map((e) => ({ previousBody: e.previousBody, editedAt: e.editedAt })),
@@ -81,7 +83,7 @@ export default function ModerationQueue() {
                   <span className="muted">
                     <RelativeTime value={m.createdAt} />
                     {t("history.separator")}
-                    <Link to={`${m.path}#m-${m.id}`}>{t("moderation.in_thread", { title: m.where })}</Link>
+                    <Link to={`${m.path}#m-${m.id}`}>{m.where}</Link>
                   </span>
                 </p>
                 <blockquote dir="auto">{m.body}</blockquote>

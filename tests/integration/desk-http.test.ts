@@ -69,6 +69,30 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     expect(visibleText(await huge.text())).toContain(fa.errors.too_large_body);
   });
 
+  it("lists reported messages on the district's moderation queue, for that district's moderators only", async () => {
+    const path = `/manage/districts/${ids.district1}/moderation`;
+    expect((await client.resident!.get(path)).status).toBe(403);
+    expect((await client.otherManager!.get(path)).status).toBe(403);
+    const posted = await postMessage(app.database.db, { threadId: threads.council1!, authorId: ids.otherManager!, body: "متنی که گزارش می‌شود" });
+    if (!posted.ok) throw new Error(posted.error);
+    const reported = await client.resident!.post(`/threads/${threads.council1}`, {
+      intent: "report",
+      messageId: posted.messageId,
+      reason: "<img src=x onerror=alert(1)> توهین‌آمیز",
+      returnTo: "/",
+    });
+    expect(reported.status).toBe(302);
+    const html = await (await client.manager!.get(path)).text();
+    const text = visibleText(html);
+    expect(text).toContain("متنی که گزارش می‌شود");
+    expect(text).toContain("در گفت‌وگوی شورای محله محله 1");
+    expect(text).toContain("<img src=x onerror=alert(1)> توهین‌آمیز");
+    expect(html).not.toContain("<img src=x");
+    // Dismissing the reports takes it off the queue.
+    expect((await client.manager!.post(`/threads/${threads.council1}`, { intent: "restore", messageId: posted.messageId, returnTo: path })).status).toBe(302);
+    expect(visibleText(await (await client.manager!.get(path)).text())).not.toContain("متنی که گزارش می‌شود");
+  });
+
   it("is for the deputy's office only", async () => {
     expect((await client.resident!.get("/deputy")).status).toBe(403);
     expect((await client.manager!.get("/deputy")).status).toBe(403);
