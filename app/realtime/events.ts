@@ -15,6 +15,8 @@ export const SERVER_EVENTS = {
   proposalChanged: "proposal:changed",
   /** A numbered change to a thread (posted, edited, deleted, hidden, restored, pinned, locked…). */
   threadEvent: "thread:event",
+  /** Events of this thread may have been missed (the server's link to other instances was down): catch up. */
+  threadResync: "thread:resync",
   /** How many people have the thread open now. */
   threadPresence: "thread:presence",
   /** Something about the person's own standing in a thread changed (muted, unmuted). */

@@ -8,6 +8,7 @@ import { mayJoinRoom, mayReadThread } from "../utils/permissions";
 import { eventsSince, getThread } from "../domain/threads.server";
 import { lookupSession, sessionCookie } from "../utils/session.server";
 import type { CurrentUser } from "../domain/users.server";
+import { guardAdapterPool } from "./adapter-pool.server";
 import { CLIENT_EVENTS, SERVER_EVENTS, type JoinAck, type SyncAck } from "./events";
 
 export interface SocketData {
@@ -55,10 +56,18 @@ export async function createRealtime(
       import("@socket.io/postgres-adapter"),
       import("pg"),
     ]);
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
-    pool.on("error", (err) => logger.error({ err }, "socket.io adapter pool error"));
-    io.adapter(createAdapter(pool, { errorHandler: (err) => logger.error({ err }, "socket.io adapter error") }));
+    const { pool, stop } = guardAdapterPool(new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 }), logger, (reconnected) => {
+      if (!reconnected) return;
+      // Events other instances sent while this one was not listening never arrive: readers of
+      // threads here are asked to catch up by number (each applies what it missed, once).
+      logger.info("socket.io adapter: listening again; asking thread readers to catch up");
+      for (const room of io.of("/").adapter.rooms.keys()) {
+        if (room.startsWith("thread:")) io.local.to(room).emit(SERVER_EVENTS.threadResync, { threadId: room.slice("thread:".length) });
+      }
+    });
+    io.adapter(createAdapter(pool, { errorHandler: (err) => logger.warn({ err }, "socket.io adapter error") }));
     closeAdapter = async () => {
+      stop();
       await pool.end();
     };
   }

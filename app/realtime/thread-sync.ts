@@ -52,6 +52,7 @@ export class ThreadFollower {
     this.socket.on("disconnect", this.onDisconnect);
     this.socket.on(SERVER_EVENTS.threadEvent, this.onEvent);
     this.socket.on(SERVER_EVENTS.threadPresence, this.onPresence);
+    this.socket.on(SERVER_EVENTS.threadResync, this.onResync);
     if (this.socket.connected) this.join();
     return this;
   }
@@ -63,6 +64,7 @@ export class ThreadFollower {
     this.socket.off("disconnect", this.onDisconnect);
     this.socket.off(SERVER_EVENTS.threadEvent, this.onEvent);
     this.socket.off(SERVER_EVENTS.threadPresence, this.onPresence);
+    this.socket.off(SERVER_EVENTS.threadResync, this.onResync);
     if (this.socket.connected) this.socket.emit(CLIENT_EVENTS.leave, { room: this.room });
   }
 
@@ -79,6 +81,10 @@ export class ThreadFollower {
       if (ack?.ok) this.sync();
       else this.handlers.refused?.(ack?.error ?? "unknown");
     });
+  };
+
+  private onResync = (payload: { threadId?: unknown }) => {
+    if (!this.stopped && payload?.threadId === this.threadId) this.sync();
   };
 
   private onPresence = (payload: PresencePayload) => {

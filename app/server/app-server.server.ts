@@ -12,6 +12,7 @@ import { endExpiredTerms } from "../domain/councils.server";
 import { closeDueVotes } from "../domain/votes.server";
 import { notifyProposalChanged } from "../realtime/notify.server";
 import { createRealtime } from "../realtime/socket.server";
+import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
 import type { Env } from "../utils/env.server";
 import { getTForLocale } from "../utils/i18n.server";
@@ -60,6 +61,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     (env.SMS_PROVIDER === "http"
       ? new HttpSmsSender(env.SMS_HTTP_URL!, env.SMS_HTTP_TOKEN, logger)
       : new LocalSmsSender(database.db, logger, env.NODE_ENV !== "production"));
+
+  // Is PostgreSQL reachable? Flipped by connection errors, re-checked by ping until it answers.
+  const health = new DatabaseHealth({ ping: () => database.ping(), logger });
+  const unguard = guardUnhandledConnectionErrors(health, logger);
 
   const app = express();
   const httpServer = http.createServer(app);
@@ -132,15 +137,14 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   app.use(express.static(options.publicDir, { maxAge: "1h" }));
 
   app.get("/healthz", async (_req, res) => {
-    const started = Date.now();
-    try {
-      await database.ping();
-      res.json({ status: "ok", db: { status: "ok", driver: database.driver, latencyMs: Date.now() - started } });
-    } catch (err) {
-      logger.error({ err }, "health check: database unreachable");
-      res.status(503).json({ status: "error", db: { status: "error", driver: database.driver } });
-    }
+    const check = await health.check();
+    const db = { status: check.ok ? "ok" : "unavailable", driver: database.driver, latencyMs: check.latencyMs };
+    if (check.ok) return res.json({ status: "ok", db });
+    res.status(503).set("Cache-Control", "no-store").json({ status: "error", db });
   });
+
+  // While the database is unreachable, pages answer a Persian 503 at once.
+  app.use(unavailableGate(health));
 
   /** A bare Persian page for refusals made before the app renders anything. */
   const refusalPage = async (req: express.Request, res: express.Response, status: number, title: string, body: string) => {
@@ -180,7 +184,8 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       if (build !== handlerBuild || !handler) {
         handlerBuild = build;
         handler = createRequestHandler({
-          build,
+          // A loader or action cut off from the database answers 503, not 500.
+          build: guardBuild(build, health),
           mode,
           getLoadContext: (request, response) => {
             const context: RequestContext = {
@@ -251,6 +256,8 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     close: async () => {
       if (closed) return;
       closed = true;
+      health.close();
+      unguard();
       clearInterval(housekeeping);
       clearInterval(statisticsTimer);
       clearInterval(termTimer);
