@@ -32,6 +32,7 @@ import { getLocale } from "./utils/i18n.server";
 import { useNonce } from "./utils/nonce";
 import { toPersianDigits } from "./utils/persian";
 import { can } from "./utils/permissions";
+import { mayReadOutbox } from "./server/dev-outbox.server";
 import { readFlash } from "./utils/flash.server";
 import { clearSessionCookie, getSession } from "./utils/session.server";
 
@@ -68,7 +69,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             manages: user.roles.filter((r) => r.districtId && (r.role === "district_manager" || r.role === "district_staff")).length > 0,
           }
         : null,
-      showDevOutbox: env.NODE_ENV !== "production" && env.SMS_PROVIDER === "local",
+      showDevOutbox: mayReadOutbox(env, context.fromLoopback),
       flash,
     },
     { headers },

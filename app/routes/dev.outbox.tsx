@@ -4,16 +4,18 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { RelativeTime } from "~/components/relative-time";
 import { RouteErrorBoundary } from "~/components/route-error";
+import { mayReadOutbox } from "~/server/dev-outbox.server";
 import { getT } from "~/utils/i18n.server";
 import { formatPhone } from "~/utils/persian";
 import { listOutbox } from "~/utils/sms.server";
 
 /**
  * Development only: the text messages the local SMS provider would have sent, so a person trying
- * the app can read their verification code. In production this page does not exist.
+ * the app can read their verification code. In production this page does not exist; outside
+ * production it exists for the machine itself only (loopback clients), since its codes open accounts.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (context.env.NODE_ENV === "production" || context.env.SMS_PROVIDER !== "local") {
+  if (!mayReadOutbox(context.env, context.fromLoopback)) {
     throw new Response("Not Found", { status: 404 });
   }
   const t = await getT(request);

@@ -12,6 +12,7 @@ import { endExpiredTerms } from "../domain/councils.server";
 import { closeDueVotes } from "../domain/votes.server";
 import { notifyProposalChanged } from "../realtime/notify.server";
 import { createRealtime } from "../realtime/socket.server";
+import { isLoopbackClient, warnIfServedBeyondLoopback } from "./dev-outbox.server";
 import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
 import type { Env } from "../utils/env.server";
@@ -192,6 +193,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
               ...services,
               requestId: String(request.id),
               clientIp: request.ip ?? request.socket.remoteAddress ?? "unknown",
+              fromLoopback: isLoopbackClient({ socketAddress: request.socket.remoteAddress, clientIp: request.ip }),
               cspNonce: response.locals.cspNonce as string,
             };
             return context as unknown as AppLoadContext;
@@ -249,6 +251,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
+          warnIfServedBeyondLoopback(env, host, logger);
           const address = httpServer.address();
           resolve(typeof address === "object" && address ? address.port : port);
         });

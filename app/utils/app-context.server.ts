@@ -21,6 +21,8 @@ export interface AppServices {
 export interface RequestContext extends AppServices {
   requestId: string;
   clientIp: string;
+  /** The connection comes from this machine (its real peer and the proxy-aware client address). */
+  fromLoopback: boolean;
   cspNonce: string;
 }
 
