@@ -274,7 +274,10 @@ export function guardUnhandledConnectionErrors(health: DatabaseHealth, logger: L
         return;
       }
       // Not ours: keep Node's default (end the process) unless someone else handles it too.
-      if (process.listenerCount("unhandledRejection") === 1) throw reason;
+      if (process.listenerCount("unhandledRejection") === 1) {
+        logger.fatal({ err: reason }, "unhandled rejection");
+        throw reason;
+      }
     });
   }
   return () => guarded.delete(health);
