@@ -106,7 +106,7 @@ const databaseRestart: Drill = {
     const postLoop = async (poster: Poster, n: number) => {
       const pending: string[] = [];
       for (let i = 0; running || pending.length; i++) {
-        if (running && pending.length < 2) pending.push(`drill-${n}-${i}`);
+        if (running && pending.length < 2) pending.push(`drill-restart-${n}-${i}`);
         const key = pending[0]!;
         const status = await poster.post(urls[(n + i) % 2]!, key, `پیام ${key} در تمرین`);
         if (poster.acked.has(key)) pending.shift();
@@ -225,7 +225,7 @@ const voteStormKill: Drill = {
       while (queue.length) {
         const job = queue.shift()!;
         const preferred = job.i % 2 === 0 ? a : b;
-        const target = preferred.alive && preferred.port ? preferred : preferred === a ? b : a;
+        const target = preferred.ready ? preferred : preferred === a ? b : a;
         try {
           const r = await send(target.url, job.member, `/proposals/${world.proposalId}`, { intent: "ballot", voteId: world.voteId, choice: job.choice });
           if (r.status === 302 || r.status === 303) acked.set(job.member.id, job.choice);
@@ -236,6 +236,7 @@ const voteStormKill: Drill = {
         } catch {
           failures.set("network", (failures.get("network") ?? 0) + 1);
           queue.push(job); // not acknowledged: the member tries again
+          await sleep(100);
         }
         if (!killedAt && acked.size >= 60) {
           killedAt = Date.now();
@@ -252,7 +253,33 @@ const voteStormKill: Drill = {
       }
     };
     await Promise.all(Array.from({ length: 25 }, worker));
+    if (!restart) {
+      await a.waitExit(5000);
+      restart = a.start();
+    }
     await restart;
+    // The restarted instance serves again: 50 members change their minds through it.
+    let changed = 0;
+    await Promise.all(
+      world.members.slice(0, 50).map(async (member, i) => {
+        const choice = CHOICES[(i + 1) % 3]!;
+        for (let attempt = 0; attempt < 20; attempt++) {
+          try {
+            const r = await send(a.url, member, `/proposals/${world.proposalId}`, { intent: "ballot", voteId: world.voteId, choice });
+            if (r.status === 302 || r.status === 303) {
+              acked.set(member.id, choice);
+              changed++;
+              return;
+            }
+          } catch {
+            // tried again
+          }
+          await sleep(200);
+        }
+      }),
+    );
+    ctx.measure("ballots changed through the restarted instance", `${changed} of 50`);
+    ctx.check(changed === 50, `${50 - changed} ballot changes through the restarted instance were not answered`);
     ctx.measure("ballots acknowledged before the kill", ackedAtKill);
     ctx.measure("unacknowledged attempts (tried again)", JSON.stringify(Object.fromEntries(failures)));
     ctx.measure("instance A started again in", `${restartedMs} ms`);
@@ -300,7 +327,7 @@ const instanceDies: Drill = {
       const postLoop = async (poster: Poster, n: number) => {
         const pending: string[] = [];
         for (let i = 0; (running && i < 6) || pending.length; i++) {
-          if (running && i < 6) pending.push(`die-${n}-${i}`);
+          if (running && i < 6) pending.push(`drill-die-${n}-${i}`);
           const key = pending[0]!;
           await poster.post(b.alive ? b.url : a.url, key, `پیام ${key}`);
           if (poster.acked.has(key)) pending.shift();
@@ -344,7 +371,7 @@ const randomDisconnects: Drill = {
     const postLoop = async (poster: Poster, n: number) => {
       const pending: string[] = [];
       for (let i = 0; (writing && i < 8) || pending.length; i++) {
-        if (writing && i < 8) pending.push(`drop-${n}-${i}`);
+        if (writing && i < 8) pending.push(`drill-drop-${n}-${i}`);
         const key = pending[0]!;
         await poster.post(i % 2 ? a.url : b.url, key, `پیام ${key}`);
         if (poster.acked.has(key)) pending.shift();

@@ -31,6 +31,12 @@ export class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Running and answering (set once /healthz answered after start). */
+  get ready() {
+    return this.alive && this.serving;
+  }
+  private serving = false;
+
   get alive() {
     return this.child !== null && this.exitCode === undefined;
   }
@@ -42,6 +48,7 @@ export class Instance {
   async start(timeoutMs = 60_000) {
     this.exitCode = undefined;
     this.exitSignal = null;
+    this.serving = false;
     this.port = await freePort();
     const log = fs.createWriteStream(this.logPath, { flags: "a" });
     const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
@@ -74,7 +81,10 @@ export class Instance {
       if (!this.alive) throw new Error(`${this.name} exited (${this.exitCode ?? this.exitSignal}) before serving:\n${this.logTail(20)}`);
       try {
         const response = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(2000) });
-        if (response.status === 200) return;
+        if (response.status === 200) {
+          this.serving = true;
+          return;
+        }
       } catch {
         // not listening yet
       }
