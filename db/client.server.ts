@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql, type SQL } from "drizzle-orm";
+import type { Sql } from "postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
@@ -53,19 +54,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         await migrationClient.end({ timeout: 5 });
       }
     }
-    const client = postgres(options.databaseUrl, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-    });
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const open = () => postgres(options.databaseUrl!, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const client = replaceableClient(open);
+    const db = drizzle(client.sql, { schema }) as unknown as Db;
+    const unregister = registerForRecycling(client.recycle);
     return {
       db,
       driver: "postgres",
       ping: async () => {
-        await client`select 1`;
+        await client.sql`select 1`;
       },
       close: async () => {
-        await client.end({ timeout: 5 });
+        unregister();
+        await client.close();
       },
     };
   }
@@ -101,6 +102,78 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       releaseLock();
     },
   };
+}
+
+type PostgresClient = Sql<{}>;
+
+/**
+ * A postgres.js client that can be swapped for a fresh one under the same handle (drizzle keeps
+ * the handle). See `registerForRecycling`.
+ */
+function replaceableClient(open: () => PostgresClient) {
+  const first = open();
+  let current = first;
+  const sql = new Proxy(function () {} as unknown as PostgresClient, {
+    apply: (_target, _this, args) => (current as unknown as (...a: unknown[]) => unknown)(...args),
+    get: (_target, prop) => {
+      const value = Reflect.get(current, prop);
+      return typeof value === "function" ? value.bind(current) : value;
+    },
+  });
+  return {
+    sql,
+    recycle() {
+      const old = current;
+      const fresh = open();
+      // The parsers drizzle installed on the first client (raw dates and JSON) apply to the new one.
+      Object.assign(fresh.options.parsers, first.options.parsers);
+      Object.assign(fresh.options.serializers, first.options.serializers);
+      current = fresh;
+      old.end({ timeout: 5 }).catch(() => {});
+    },
+    close: () => current.end({ timeout: 5 }),
+  };
+}
+
+const recyclers = new Set<() => void>();
+let recyclingInstalled = false;
+
+/** postgres.js 3.4.9's crash when a connection closes with a small write pending (porsager/postgres#1154). */
+function isPendingWriteCrash(error: unknown) {
+  return (
+    error instanceof TypeError &&
+    /reading 'write'/.test(error.message) &&
+    /nextWrite/.test(error.stack ?? "") &&
+    /postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? "")
+  );
+}
+
+/**
+ * postgres.js 3.4.9 throws from a timer, where nobody can catch it, when PostgreSQL closes a
+ * connection (a restart, a terminated backend) while a small write on it is still pending, typically
+ * the ROLLBACK of a transaction the restart cut off; Node then ends the process. That connection is
+ * left unusable (its pending bytes are never flushed). So that one known exception is logged, and
+ * every postgres.js client of the process is replaced by a fresh one (the old one is ended); any
+ * other uncaught exception still ends the process. Remove when the driver guards `nextWrite`.
+ */
+function registerForRecycling(recycle: () => void) {
+  recyclers.add(recycle);
+  if (!recyclingInstalled) {
+    recyclingInstalled = true;
+    process.on("uncaughtException", (error) => {
+      if (isPendingWriteCrash(error)) {
+        console.error(JSON.stringify({ level: 40, msg: "postgres.js lost a connection with a write pending; replacing its clients", err: String(error) }));
+        for (const r of recyclers) r();
+        return;
+      }
+      // Not ours: Node's default, unless someone else (a test runner) listens too.
+      if (process.listenerCount("uncaughtException") === 1) {
+        console.error(error);
+        process.exit(1);
+      }
+    });
+  }
+  return () => recyclers.delete(recycle);
 }
 
 /**
