@@ -282,7 +282,7 @@ export default function ProposalPage() {
         ) : null}
       </section>
 
-      {vote || (me?.mayOpenVote && proposal.status === "on_agenda") ? (
+      {vote || (me?.mayOpenVote && proposal.status === "on_agenda") || actionData?.intent === "ballot" ? (
         <section className="card stack" aria-labelledby="vote-title">
           <h2 id="vote-title">{t("vote.title")}</h2>
           {vote ? (
@@ -331,6 +331,9 @@ export default function ProposalPage() {
                 <p className="empty">{t("vote.no_ballots")}</p>
               )}
             </>
+          ) : !(me?.mayOpenVote && proposal.status === "on_agenda") ? (
+            // A ballot refused where no vote is open: said here, where the vote would be.
+            errorFor("ballot")
           ) : (
             <Form method="post" className="form">
               {errorFor("open-vote")}
