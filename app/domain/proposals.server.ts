@@ -3,6 +3,7 @@ import { queryRows, type Db } from "../../db/client.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import {
   categories,
+  commissions,
   councils,
   memberships,
   proposalEvents,
@@ -28,7 +29,8 @@ export type ProposalError =
   | "already_supported"
   | "not_supported"
   | "own_proposal"
-  | "category_name_taken";
+  | "category_name_taken"
+  | "commission_unknown";
 
 type Fail = { ok: false; error: ProposalError };
 
@@ -426,7 +428,23 @@ export async function setCategoryActive(db: Db, categoryId: string, isActive: bo
   await db.update(categories).set({ isActive }).where(eq(categories.id, categoryId));
 }
 
-/** Which commission reviews adopted proposals of a topic by default (null: the chair chooses). */
-export async function setCategoryCommission(db: Db, categoryId: string, commissionId: string | null) {
-  await db.update(categories).set({ defaultCommissionId: commissionId }).where(eq(categories.id, categoryId));
+/**
+ * Which commission reviews adopted proposals of a topic by default (null: the chair chooses). A
+ * commission or topic that does not exist is refused; one removed between the check and the write
+ * is refused by its foreign key, answered the same way.
+ */
+export async function setCategoryCommission(db: Db, categoryId: string, commissionId: string | null): Promise<{ ok: true } | Fail> {
+  return refusalOf(async () => {
+    if (commissionId) {
+      const [commission] = await db.select({ id: commissions.id }).from(commissions).where(eq(commissions.id, commissionId));
+      if (!commission) throw new Refusal<ProposalError>("commission_unknown");
+    }
+    const updated = await db
+      .update(categories)
+      .set({ defaultCommissionId: commissionId })
+      .where(eq(categories.id, categoryId))
+      .returning({ id: categories.id });
+    if (!updated.length) throw new Refusal<ProposalError>("category_unknown");
+    return { ok: true as const };
+  });
 }
