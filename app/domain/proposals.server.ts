@@ -15,6 +15,9 @@ import {
 } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { searchKey } from "../utils/persian";
+import { decodeCursor, encodeCursor } from "../utils/query.server";
+
+export { encodeCursor };
 import { sourcesOf } from "./proposal-state";
 import { batched, lane, pgArray } from "./write-batch.server";
 
@@ -338,20 +341,9 @@ export interface ProposalListFilter {
   districtId?: string;
   statuses?: ProposalStatus[];
   categoryId?: string;
-  /** Opaque cursor from the previous page: the last row's (created_at, id). */
-  after?: string | null;
+  /** Cursor from the previous page: the last row's (created_at, id), opaque or already read. */
+  after?: string | { createdAt: Date; id: string } | null;
   limit?: number;
-}
-
-export function encodeCursor(row: { createdAt: Date; id: string }) {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
-  return { createdAt, id };
 }
 
 /**
@@ -360,7 +352,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
  */
 export async function listProposals(db: Db, filter: ProposalListFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 20, 1), 100);
-  const cursor = filter.after ? decodeCursor(filter.after) : null;
+  const cursor = typeof filter.after === "string" ? decodeCursor(filter.after) : (filter.after ?? null);
   const conditions: (SQL | undefined)[] = [
     filter.councilId ? eq(proposals.councilId, filter.councilId) : undefined,
     filter.neighborhoodId ? eq(proposals.neighborhoodId, filter.neighborhoodId) : undefined,

@@ -4,6 +4,8 @@
  * buttons a person could not use anyway. Browser-safe: no database access.
  */
 
+import { isUuid } from "./uuid";
+
 export type RoleName =
   | "admin"
   | "deputy"
@@ -256,7 +258,7 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string, threa
   if (room === "deputy") return can(actor, "deputy.dashboard");
   if (room === "admin") return can(actor, "admin.access");
   const [kind, id, extra] = room.split(":");
-  if (!id || extra !== undefined || !/^[0-9a-f-]{36}$/i.test(id)) return false;
+  if (!id || extra !== undefined || !isUuid(id)) return false;
   switch (kind) {
     case "district":
     case "council":
