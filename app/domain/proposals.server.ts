@@ -183,6 +183,11 @@ export async function withdrawProposal(db: Db, proposalId: string, userId: strin
 
 // ---------------------------------------------------------------------------
 // Supports
+//
+// Lock order, here and in votes.server.ts (and for any new path that touches these rows): the
+// proposal row first, then its vote row, then its supports and ballots. Supporting, withdrawing
+// and closing a vote lock the proposal row before anything else; a ballot only key-share locks its
+// vote row. Two paths that took the same rows in opposite orders deadlocked under a double tap.
 
 type SupportResult = { ok: true; supportCount: number; reachedAgenda: boolean } | Fail;
 

@@ -15,6 +15,8 @@ function refusalOf<T>(work: () => Promise<T>) {
 
 export type Choice = "for" | "against" | "abstain";
 
+// Lock order (see proposals.server.ts, "Supports"): the proposal row, then its vote row, then ballots.
+
 
 
 /**
