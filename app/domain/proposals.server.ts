@@ -15,7 +15,7 @@ import {
 } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { searchKey } from "../utils/persian";
-import { decodeCursor, encodeCursor } from "../utils/query.server";
+import { decodeCursor, encodeCursor } from "../utils/query";
 
 export { encodeCursor };
 import { sourcesOf } from "./proposal-state";

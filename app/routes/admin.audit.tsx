@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { listAudit } from "~/domain/audit.server";
 import { requireUserWith } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
-import { queryField, readQuery } from "~/utils/query.server";
+import { queryField, readQuery } from "~/utils/query";
 import { Notice } from "~/components/form-field";
 import { RelativeTime } from "~/components/relative-time";
 

@@ -18,7 +18,7 @@ import { notifyDeskChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { isUuid, requireUserWith } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
-import { queryField, readQuery } from "~/utils/query.server";
+import { queryField, readQuery } from "~/utils/query";
 import { can } from "~/utils/permissions";
 import { normalizeText } from "~/utils/persian";
 

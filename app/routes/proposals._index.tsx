@@ -6,7 +6,7 @@ import { Notice } from "~/components/form-field";
 import { listCategories, listProposals } from "~/domain/proposals.server";
 import { STATUS_GROUPS } from "~/domain/proposal-state";
 import { getT } from "~/utils/i18n.server";
-import { queryField, readQuery } from "~/utils/query.server";
+import { queryField, readQuery } from "~/utils/query";
 
 /** What the list reads from its address: the scope, the filters and the cursor, by one schema. */
 const ListQuery = {

@@ -12,7 +12,7 @@ import { OnBehalfSchema, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema }
 import { can } from "~/utils/permissions";
 import { invariantFound } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
-import { queryField, readQuery } from "~/utils/query.server";
+import { queryField, readQuery } from "~/utils/query";
 import { requireUser } from "~/utils/session.server";
 
 /** The council the proposal goes to (required: without it there is no page) and the on-behalf switch. */

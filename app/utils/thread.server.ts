@@ -28,7 +28,7 @@ import { isUuid } from "./guards.server";
 import { can, mayEscalateThread, mayModerateThread, mayReadThread, postBlocker } from "./permissions";
 import { foldDigits, normalizeText } from "./persian";
 import { hitRateLimit, RATE_RULES } from "./rate-limit.server";
-import { PG_INT_MAX, queryField, readQuery } from "./query.server";
+import { PG_INT_MAX, queryField, readQuery } from "./query";
 
 /** What a thread reads from its page's address: an earlier page, a message to reply to. */
 const ThreadQuery = { before: queryField.positiveInt(PG_INT_MAX), replyTo: queryField.uuid() };

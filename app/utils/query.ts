@@ -9,6 +9,10 @@ import { isUuid } from "./uuid";
  * never reaches a query and never becomes a server error. Lookups of a value in a table use the
  * schema's own list (never `value in someObject`, which answers true for "constructor" and
  * "__proto__"), and numbers and dates are bounded to what PostgreSQL's columns accept.
+ *
+ * Browser-safe on purpose: routes declare their schema at module level, and a route module is
+ * also bundled for the browser, where a `.server` module is empty (a schema built from it would
+ * break the page's script). The cursor functions use Node's Buffer and run in loaders only.
  */
 
 /** Largest value of a PostgreSQL integer column (a thread's message numbers). */

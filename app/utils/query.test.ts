@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, queryField, readQuery } from "./query.server";
+import { decodeCursor, encodeCursor, queryField, readQuery } from "./query";
 
 const ID = "3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b";
 const b64 = (text: string) => Buffer.from(text).toString("base64url");
