@@ -401,6 +401,15 @@ export async function hasSupported(db: Db, proposalId: string, userId: string) {
 }
 
 
+/** What an action on a proposal needs to decide who may: its id and where it lives (one read). */
+export async function getProposalScope(db: Db, id: string) {
+  const [row] = await db
+    .select({ id: proposals.id, councilId: proposals.councilId, districtId: proposals.districtId })
+    .from(proposals)
+    .where(eq(proposals.id, id));
+  return row ?? null;
+}
+
 /** What the public proposal page shows. The on-behalf number never leaves this function. */
 export async function getProposalView(db: Db, id: string) {
   const proposal = await getProposal(db, id);

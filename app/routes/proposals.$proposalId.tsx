@@ -6,6 +6,7 @@ import { LinkedText } from "~/components/linked-text";
 import { RelativeTime } from "~/components/relative-time";
 import { getCouncil, getNeighborhood } from "~/domain/councils.server";
 import {
+  getProposalScope,
   getProposalView,
   hasSupported,
   proposalTimeline,
@@ -93,7 +94,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const { proposal, council } = await load(context, params.proposalId);
+  // The proposal in the address and where it lives: all an action needs (the page is loaded after).
+  const proposal = invariantFound(isUuid(params.proposalId) ? await getProposalScope(context.db, params.proposalId) : null);
+  const council = { id: proposal.councilId, districtId: proposal.districtId };
   const form = await request.formData();
   const intent = form.get("intent");
   // What the person typed comes back with a refusal, so the form that sent it keeps it.
