@@ -1,7 +1,7 @@
 import { Link, useFetcher, useRevalidator, type FetcherWithComponents } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { FormErrors } from "./form-field";
+import { FormErrors, Notice } from "./form-field";
 import { LinkedText } from "./linked-text";
 import { RelativeTime } from "./relative-time";
 import { MESSAGE_MAX_LENGTH, REPORT_REASON_MAX, withinEditWindow, type MessageView, type ThreadState } from "~/domain/thread-view";
@@ -270,6 +270,7 @@ export function Thread({
             </>
           ) : null}
         </p>
+        {bundle.queryInvalid ? <Notice>{t("errors.query_invalid")}</Notice> : null}
         {liveNew > 0 && firstNew ? (
           <button
             type="button"

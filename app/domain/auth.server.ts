@@ -4,6 +4,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { users, verificationCodes } from "../../db/schema";
 import { getTForLocale } from "../utils/i18n.server";
 import type { Locale } from "../utils/i18n";
+import { isUuid } from "../utils/uuid";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../utils/password.server";
 import { hitRateLimit, RATE_RULES, resetRateLimit } from "../utils/rate-limit.server";
 import { createSession, destroyAllSessions, hashToken } from "../utils/session.server";
@@ -153,7 +154,7 @@ export async function resendCode(
 }
 
 export async function getFlowPhone(ctx: Ctx, flowId: string, purpose: Purpose) {
-  if (!/^[0-9a-f-]{36}$/i.test(flowId)) return null;
+  if (!isUuid(flowId)) return null;
   const [flow] = await ctx.db
     .select({ phone: verificationCodes.phone, expiresAt: verificationCodes.expiresAt })
     .from(verificationCodes)
@@ -169,7 +170,7 @@ async function consumeCode(
   ctx: Ctx,
   input: { flowId: string; purpose: Purpose; code: string },
 ): Promise<AuthResult<{ phone: string; payload: Record<string, string> }>> {
-  if (!/^[0-9a-f-]{36}$/i.test(input.flowId)) return { ok: false, error: "flow_unknown" };
+  if (!isUuid(input.flowId)) return { ok: false, error: "flow_unknown" };
   const [flow] = await ctx.db
     .select()
     .from(verificationCodes)

@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import { queryRows, type Db } from "../../db/client.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import {
   categories,
+  commissions,
   councils,
   memberships,
   proposalEvents,
@@ -14,7 +15,11 @@ import {
 } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { searchKey } from "../utils/persian";
+import { decodeCursor, encodeCursor } from "../utils/query";
+
+export { encodeCursor };
 import { sourcesOf } from "./proposal-state";
+import { batched, lane, pgArray } from "./write-batch.server";
 
 export type ProposalError =
   | "not_found"
@@ -27,7 +32,8 @@ export type ProposalError =
   | "already_supported"
   | "not_supported"
   | "own_proposal"
-  | "category_name_taken";
+  | "category_name_taken"
+  | "commission_unknown";
 
 type Fail = { ok: false; error: ProposalError };
 
@@ -177,65 +183,133 @@ export async function withdrawProposal(db: Db, proposalId: string, userId: strin
 
 // ---------------------------------------------------------------------------
 // Supports
+//
+// Lock order, here and in votes.server.ts (and for any new path that touches these rows): the
+// proposal row first, then its vote row, then its supports and ballots. Supporting, withdrawing
+// and closing a vote lock the proposal row before anything else; a ballot only key-share locks its
+// vote row. Two paths that took the same rows in opposite orders deadlocked under a double tap.
+
+type SupportResult = { ok: true; supportCount: number; reachedAgenda: boolean } | Fail;
 
 /**
  * One support per account (the primary key decides under any concurrency). The count is kept on the
  * proposal in the same transaction, and reaching the charter's threshold puts the proposal on the
- * council's agenda, once.
+ * council's agenda, once: supports that arrive after it are refused as the proposal is no longer open.
+ *
+ * A popular proposal is one hot row: every support holds its lock until the commit is on disk. So
+ * supports of one proposal that arrive while a write of it is in flight wait for it and then go
+ * together, in one transaction, each with its own answer (the same answers as one by one, in
+ * arrival order). An idle proposal's support goes at once, alone.
  */
-export async function supportProposal(
-  db: Db,
-  proposalId: string,
-  userId: string,
-): Promise<{ ok: true; supportCount: number; reachedAgenda: boolean } | Fail> {
-  return refusalOf(() =>
-    db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(proposals)
-        .set({ supportCount: sql`${proposals.supportCount} + 1` })
-        .where(and(eq(proposals.id, proposalId), eq(proposals.status, "open")))
-        .returning({ supportCount: proposals.supportCount, councilId: proposals.councilId, authorId: proposals.authorId });
-      if (!row) {
-        const [exists] = await tx.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, proposalId));
-        throw new Refusal<ProposalError>(exists ? "not_open" : "not_found");
-      }
-      const inserted = await tx.insert(supports).values({ proposalId, userId }).onConflictDoNothing().returning({ userId: supports.userId });
-      // Already supported: the transaction is rolled back, count included.
-      if (!inserted.length) throw new Refusal<ProposalError>("already_supported");
-      const [council] = await tx
-        .select({ threshold: councils.supportThreshold, authorMaySupport: councils.authorMaySupport })
-        .from(councils)
-        .where(eq(councils.id, row.councilId));
-      // The charter may keep authors from counting their own support (the count above rolls back).
-      if (!council!.authorMaySupport && row.authorId === userId) throw new Refusal<ProposalError>("own_proposal");
-      let reachedAgenda = false;
-      if (row.supportCount >= council!.threshold && (await move(tx, proposalId, "on_agenda"))) {
-        reachedAgenda = true;
-        await event(tx, proposalId, null, "agenda_by_supports", { supportCount: row.supportCount });
-      }
-      return { ok: true as const, supportCount: row.supportCount, reachedAgenda };
-    }),
-  );
+export function supportProposal(db: Db, proposalId: string, userId: string): Promise<SupportResult> {
+  return batched(supportLane, db, proposalId, userId);
 }
 
-/** Takes a support back while the proposal is still open. */
+const supportLane = lane<string, SupportResult>((db, proposalId, userIds) => supportBatch(db, proposalId, userIds));
+
+/**
+ * Writes the supports of several people (in arrival order) to one proposal. Lock order of this
+ * module: the proposal row first, then its supports. After the lock, the second statement's
+ * snapshot sees every support committed before it, and no other write of this proposal's
+ * supports can run until the commit.
+ */
+async function supportBatch(db: Db, proposalId: string, userIds: string[]): Promise<SupportResult[]> {
+  return db.transaction(async (tx) => {
+    const [target] = await queryRows<{ status: ProposalStatus; support_count: number; author_id: string | null; support_threshold: number; author_may_support: boolean }>(
+      tx,
+      sql`select p.status, p.support_count, p.author_id, c.support_threshold, c.author_may_support
+          from proposals p join councils c on c.id = p.council_id
+          where p.id = ${proposalId}
+          for no key update of p`,
+    );
+    if (!target) return userIds.map(() => ({ ok: false as const, error: "not_found" as const }));
+    if (target.status !== "open") return userIds.map(() => ({ ok: false as const, error: "not_open" as const }));
+    const results: (SupportResult | null)[] = userIds.map((userId) =>
+      !target.author_may_support && target.author_id === userId ? { ok: false, error: "own_proposal" } : null,
+    );
+    // One person's second click in the same batch is answered as their second click would be.
+    const candidates = [...new Set(userIds.filter((_, i) => results[i] === null))];
+    const before = Number(target.support_count);
+    // At least one: a charter whose threshold was lowered below the count moves on with the next support.
+    const room = Math.max(1, Number(target.support_threshold) - before);
+    let accepted: string[] = [];
+    let existing = new Set<string>();
+    let after = before;
+    if (candidates.length) {
+      const [row] = await queryRows<{ added: string[] | null; existing: string[] | null; support_count: number | null }>(
+        tx,
+        sql`with candidate as (
+              select u.user_id, u.ord from unnest(${pgArray(candidates)}::uuid[]) with ordinality as u(user_id, ord)
+              where not exists (select 1 from supports s where s.proposal_id = ${proposalId} and s.user_id = u.user_id)
+              order by u.ord
+              limit ${room}
+            ), added as (
+              insert into supports (proposal_id, user_id)
+              select ${proposalId}::uuid, c.user_id from candidate c order by c.ord
+              on conflict do nothing
+              returning user_id
+            ), counted as (
+              update proposals q
+              set support_count = q.support_count + (select count(*) from added)::int,
+                  status = case when q.support_count + (select count(*) from added)::int >= ${target.support_threshold} then 'on_agenda' else q.status end,
+                  status_changed_at = case when q.support_count + (select count(*) from added)::int >= ${target.support_threshold} then now() else q.status_changed_at end
+              where q.id = ${proposalId} and exists (select 1 from added)
+              returning q.support_count
+            )
+            select (select array_agg(user_id::text) from added) as added,
+                   (select array_agg(s.user_id::text) from supports s
+                     where s.proposal_id = ${proposalId} and s.user_id = any(${pgArray(candidates)}::uuid[])) as existing,
+                   (select support_count from counted) as support_count`,
+      );
+      const added = new Set(row?.added ?? []);
+      existing = new Set(row?.existing ?? []);
+      accepted = candidates.filter((id) => added.has(id));
+      after = row?.support_count === null || row?.support_count === undefined ? before : Number(row.support_count);
+    }
+    const reachedAgenda = accepted.length > 0 && after >= Number(target.support_threshold);
+    if (reachedAgenda) await event(tx, proposalId, null, "agenda_by_supports", { supportCount: after });
+    const position = new Map(accepted.map((id, i) => [id, before + i + 1]));
+    const answered = new Set<string>();
+    return userIds.map((userId, i) => {
+      if (results[i]) return results[i]!;
+      const at = position.get(userId);
+      if (at !== undefined && !answered.has(userId)) {
+        answered.add(userId);
+        return { ok: true, supportCount: at, reachedAgenda: reachedAgenda && at === after };
+      }
+      if (at !== undefined || existing.has(userId)) return { ok: false, error: "already_supported" };
+      // Not written because the threshold was reached by those before them: no longer open.
+      return { ok: false, error: "not_open" };
+    });
+  });
+}
+
+/**
+ * Takes a support back while the proposal is still open: one statement, in the same lock order as
+ * supporting (the proposal row, then the support), so a support and a withdrawal sent at the same
+ * moment wait for each other instead of deadlocking.
+ */
 export async function withdrawSupport(db: Db, proposalId: string, userId: string): Promise<{ ok: true; supportCount: number } | Fail> {
-  return refusalOf(() =>
-    db.transaction(async (tx) => {
-      const deleted = await tx
-        .delete(supports)
-        .where(and(eq(supports.proposalId, proposalId), eq(supports.userId, userId)))
-        .returning({ userId: supports.userId });
-      if (!deleted.length) throw new Refusal<ProposalError>("not_supported");
-      const [row] = await tx
-        .update(proposals)
-        .set({ supportCount: sql`${proposals.supportCount} - 1` })
-        .where(and(eq(proposals.id, proposalId), eq(proposals.status, "open")))
-        .returning({ supportCount: proposals.supportCount });
-      if (!row) throw new Refusal<ProposalError>("not_open");
-      return { ok: true as const, supportCount: row.supportCount };
-    }),
+  const [row] = await queryRows<{ support_count: number }>(
+    db,
+    sql`with target as (
+          select id from proposals where id = ${proposalId} and status = 'open' for no key update
+        ), removed as (
+          delete from supports s using target t
+          where s.proposal_id = t.id and s.user_id = ${userId}
+          returning s.proposal_id
+        ), counted as (
+          update proposals q set support_count = q.support_count - 1
+          from removed r where q.id = r.proposal_id
+          returning q.support_count
+        )
+        select support_count from counted`,
   );
+  if (row) return { ok: true, supportCount: Number(row.support_count) };
+  const [state] = await db.select({ status: proposals.status }).from(proposals).where(eq(proposals.id, proposalId));
+  if (!state) return { ok: false, error: "not_found" };
+  if (state.status !== "open") return { ok: false, error: "not_open" };
+  return { ok: false, error: "not_supported" };
 }
 
 /** The chair puts any open proposal on the agenda. */
@@ -272,20 +346,9 @@ export interface ProposalListFilter {
   districtId?: string;
   statuses?: ProposalStatus[];
   categoryId?: string;
-  /** Opaque cursor from the previous page: the last row's (created_at, id). */
-  after?: string | null;
+  /** Cursor from the previous page: the last row's (created_at, id), opaque or already read. */
+  after?: string | { createdAt: Date; id: string } | null;
   limit?: number;
-}
-
-export function encodeCursor(row: { createdAt: Date; id: string }) {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
-  return { createdAt, id };
 }
 
 /**
@@ -294,7 +357,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
  */
 export async function listProposals(db: Db, filter: ProposalListFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 20, 1), 100);
-  const cursor = filter.after ? decodeCursor(filter.after) : null;
+  const cursor = typeof filter.after === "string" ? decodeCursor(filter.after) : (filter.after ?? null);
   const conditions: (SQL | undefined)[] = [
     filter.councilId ? eq(proposals.councilId, filter.councilId) : undefined,
     filter.neighborhoodId ? eq(proposals.neighborhoodId, filter.neighborhoodId) : undefined,
@@ -338,6 +401,15 @@ export async function hasSupported(db: Db, proposalId: string, userId: string) {
 }
 
 
+/** What an action on a proposal needs to decide who may: its id and where it lives (one read). */
+export async function getProposalScope(db: Db, id: string) {
+  const [row] = await db
+    .select({ id: proposals.id, councilId: proposals.councilId, districtId: proposals.districtId })
+    .from(proposals)
+    .where(eq(proposals.id, id));
+  return row ?? null;
+}
+
 /** What the public proposal page shows. The on-behalf number never leaves this function. */
 export async function getProposalView(db: Db, id: string) {
   const proposal = await getProposal(db, id);
@@ -362,7 +434,23 @@ export async function setCategoryActive(db: Db, categoryId: string, isActive: bo
   await db.update(categories).set({ isActive }).where(eq(categories.id, categoryId));
 }
 
-/** Which commission reviews adopted proposals of a topic by default (null: the chair chooses). */
-export async function setCategoryCommission(db: Db, categoryId: string, commissionId: string | null) {
-  await db.update(categories).set({ defaultCommissionId: commissionId }).where(eq(categories.id, categoryId));
+/**
+ * Which commission reviews adopted proposals of a topic by default (null: the chair chooses). A
+ * commission or topic that does not exist is refused; one removed between the check and the write
+ * is refused by its foreign key, answered the same way.
+ */
+export async function setCategoryCommission(db: Db, categoryId: string, commissionId: string | null): Promise<{ ok: true } | Fail> {
+  return refusalOf(async () => {
+    if (commissionId) {
+      const [commission] = await db.select({ id: commissions.id }).from(commissions).where(eq(commissions.id, commissionId));
+      if (!commission) throw new Refusal<ProposalError>("commission_unknown");
+    }
+    const updated = await db
+      .update(categories)
+      .set({ defaultCommissionId: commissionId })
+      .where(eq(categories.id, categoryId))
+      .returning({ id: categories.id });
+    if (!updated.length) throw new Refusal<ProposalError>("category_unknown");
+    return { ok: true as const };
+  });
 }

@@ -1,9 +1,10 @@
-import { and, asc, count, eq, inArray, lte, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { queryRows, type Db } from "../../db/client.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import { ballots, councils, memberships, proposalEvents, proposals, users, votes } from "../../db/schema";
 import { outcomeOf, type Tally } from "./charter";
 import { sourcesOf } from "./proposal-state";
+import { batched, lane, pgArray } from "./write-batch.server";
 
 export type VoteError = "not_found" | "not_on_agenda" | "vote_not_open" | "vote_closed" | "not_a_member" | "period_invalid";
 type Fail = { ok: false; error: VoteError };
@@ -13,6 +14,8 @@ function refusalOf<T>(work: () => Promise<T>) {
 }
 
 export type Choice = "for" | "against" | "abstain";
+
+// Lock order (see proposals.server.ts, "Supports"): the proposal row, then its vote row, then ballots.
 
 
 
@@ -50,33 +53,97 @@ export async function openVote(
   );
 }
 
+type BallotResult = { ok: true; proposalId: string; voteId: string } | Fail;
+
 /**
- * A member casts or changes their ballot. The vote row is share-locked, so a ballot either lands
- * before the closing transaction counts or is refused after it; the key keeps one per member.
+ * A member casts or changes their ballot on the proposal's open vote. The vote is found from the
+ * proposal (never from a vote id the caller was handed), so the ballot lands on the vote of the
+ * proposal the route and its live event name.
+ *
+ * One statement: it finds the open vote within its window, checks each seat, and writes the
+ * ballots (the key keeps one per member; a second call changes the choice). The vote row is
+ * key-share locked for the statement, so a ballot either lands before the closing transaction
+ * (which locks the row for update) counts, or sees the vote closed and is refused. Ballots of one
+ * proposal that arrive while one is being written go together in the next statement (see
+ * write-batch); only a refusal costs a second look, to say why.
  */
-export async function castBallot(
+export function castBallot(
   db: Db,
-  input: { voteId: string; userId: string; choice: Choice; now?: Date },
-): Promise<{ ok: true; proposalId: string } | Fail> {
-  return refusalOf(() =>
-    db.transaction(async (tx) => {
-      const [vote] = await tx.select().from(votes).where(eq(votes.id, input.voteId)).for("share");
-      if (!vote) throw new Refusal<VoteError>("not_found");
-      const now = input.now ?? new Date();
-      if (vote.status !== "open" || vote.closesAt <= now) throw new Refusal<VoteError>("vote_closed");
-      if (vote.opensAt > now) throw new Refusal<VoteError>("vote_not_open");
-      const [seat] = await tx
-        .select({ id: memberships.id })
-        .from(memberships)
-        .where(and(eq(memberships.councilId, vote.councilId), eq(memberships.userId, input.userId), eq(memberships.status, "active")));
-      if (!seat) throw new Refusal<VoteError>("not_a_member");
-      await tx
-        .insert(ballots)
-        .values({ voteId: vote.id, userId: input.userId, choice: input.choice, castAt: now, updatedAt: now })
-        .onConflictDoUpdate({ target: [ballots.voteId, ballots.userId], set: { choice: input.choice, updatedAt: now } });
-      return { ok: true as const, proposalId: vote.proposalId };
-    }),
+  input: { proposalId: string; userId: string; choice: Choice; now?: Date },
+): Promise<BallotResult> {
+  // Ballots cast "now" share a batch; a caller's own clock (the scheduler's tests) gets its own.
+  const at = input.now ? input.now.toISOString() : "";
+  return batched(ballotLane, db, `${input.proposalId}|${at}`, input);
+}
+
+const ballotLane = lane<{ proposalId: string; userId: string; choice: Choice; now?: Date }, BallotResult>(async (db, _key, items) => {
+  const { proposalId } = items[0]!;
+  const now = items[0]!.now ?? new Date();
+  // A member's later click in the same batch wins, as it would one after the other.
+  const last = new Map<string, Choice>();
+  for (const item of items) {
+    last.delete(item.userId);
+    last.set(item.userId, item.choice);
+  }
+  const rows = await queryRows<{ vote_id: string; user_id: string }>(
+    db,
+    sql`with open_vote as (
+          select v.id, v.council_id from votes v
+          where v.proposal_id = ${proposalId} and v.status = 'open'
+            and v.opens_at <= ${now.toISOString()}::timestamptz and v.closes_at > ${now.toISOString()}::timestamptz
+          for key share
+        ), placed as (
+          insert into ballots (vote_id, user_id, choice, cast_at, updated_at)
+          select o.id, b.user_id, b.choice, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+          from open_vote o, unnest(${pgArray([...last.keys()])}::uuid[], ${pgArray([...last.values()])}::text[]) as b(user_id, choice)
+          where exists (
+            select 1 from memberships m
+            where m.council_id = o.council_id and m.user_id = b.user_id and m.status = 'active'
+          )
+          on conflict (vote_id, user_id) do update set choice = excluded.choice, updated_at = excluded.updated_at
+          returning vote_id, user_id
+        )
+        select vote_id, user_id::text as user_id from placed`,
   );
+  const placed = new Map(rows.map((r) => [r.user_id, r.vote_id]));
+  const refusals = new Map<string, VoteError>();
+  const answers: BallotResult[] = [];
+  for (const item of items) {
+    const voteId = placed.get(item.userId);
+    if (voteId) {
+      answers.push({ ok: true, proposalId, voteId });
+      continue;
+    }
+    if (!refusals.has(item.userId)) refusals.set(item.userId, await whyNoBallot(db, proposalId, item.userId, now));
+    answers.push({ ok: false, error: refusals.get(item.userId)! });
+  }
+  return answers;
+});
+
+/** Why a ballot was refused: the first reason in the order a person would read them. */
+async function whyNoBallot(db: Db, proposalId: string, userId: string, now: Date): Promise<VoteError> {
+  const [vote] = await db
+    .select({ id: votes.id, status: votes.status, opensAt: votes.opensAt, closesAt: votes.closesAt, councilId: votes.councilId })
+    .from(votes)
+    .where(eq(votes.proposalId, proposalId))
+    .orderBy(desc(votes.round))
+    .limit(1);
+  if (!vote) {
+    const [proposal] = await db.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, proposalId));
+    return proposal ? "vote_not_open" : "not_found";
+  }
+  if (vote.status !== "open" || vote.closesAt <= now) return "vote_closed";
+  if (vote.opensAt > now) return "vote_not_open";
+  return "not_a_member";
+}
+
+/** The proposal's open vote, if one is open now: what the ballot form and "may vote" look at. */
+export async function openVoteOf(db: Db, proposalId: string) {
+  const [vote] = await db
+    .select({ id: votes.id, councilId: votes.councilId, status: votes.status, opensAt: votes.opensAt, closesAt: votes.closesAt })
+    .from(votes)
+    .where(and(eq(votes.proposalId, proposalId), eq(votes.status, "open")));
+  return vote ?? null;
 }
 
 export async function tallyOf(db: Db, voteId: string): Promise<Tally> {
@@ -92,14 +159,16 @@ export async function tallyOf(db: Db, voteId: string): Promise<Tally> {
  */
 export async function closeDueVotes(db: Db, now = new Date()): Promise<{ voteId: string; proposalId: string; result: string }[]> {
   const due = await db
-    .select({ id: votes.id })
+    .select({ id: votes.id, proposalId: votes.proposalId })
     .from(votes)
     .where(and(eq(votes.status, "open"), lte(votes.closesAt, now)))
     .orderBy(asc(votes.closesAt))
     .limit(100);
   const closed: { voteId: string; proposalId: string; result: string }[] = [];
-  for (const { id } of due) {
+  for (const { id, proposalId } of due) {
     const done = await db.transaction(async (tx) => {
+      // The lock order of every vote and support path: the proposal row first, then its vote.
+      await tx.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, proposalId)).for("no key update");
       const [vote] = await tx.select().from(votes).where(and(eq(votes.id, id), eq(votes.status, "open"))).for("update");
       if (!vote) return null;
       const [council] = await tx.select().from(councils).where(eq(councils.id, vote.councilId));

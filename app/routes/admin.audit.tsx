@@ -4,20 +4,25 @@ import { useTranslation } from "react-i18next";
 import { listAudit } from "~/domain/audit.server";
 import { requireUserWith } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
+import { queryField, readQuery } from "~/utils/query";
+import { Notice } from "~/components/form-field";
 import { RelativeTime } from "~/components/relative-time";
 
 const PAGE = 50;
+/** The log's cursor: entries before this one (a bigserial id). */
+const AuditQuery = { before: queryField.positiveInt(Number.MAX_SAFE_INTEGER) };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWith(request, context, "audit.view");
   const t = await getT(request);
-  const beforeParam = Number(new URL(request.url).searchParams.get("before"));
-  const before = Number.isSafeInteger(beforeParam) && beforeParam > 0 ? beforeParam : undefined;
+  const { values: query, invalid } = readQuery(request, AuditQuery);
+  const before = query.before;
   const entries = await listAudit(context.db, { before, limit: PAGE });
   return {
     title: `${t("admin.audit")} · ${t("admin.title")}`,
     entries,
     next: entries.length === PAGE ? entries[entries.length - 1]!.id : null,
+    queryInvalid: invalid.length > 0,
   };
 }
 
@@ -34,12 +39,13 @@ function auditName(data: unknown) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function AdminAudit() {
-  const { entries, next } = useLoaderData<typeof loader>();
+  const { entries, next, queryInvalid } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <section className="card">
       <h2>{t("admin.audit")}</h2>
       <p className="muted small">{t("admin.audit_intro")}</p>
+      {queryInvalid ? <Notice>{t("errors.query_invalid")}</Notice> : null}
       {entries.length === 0 ? (
         <p className="empty">{t("admin.audit_empty")}</p>
       ) : (

@@ -32,11 +32,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.get("intent") === "commission") {
     const categoryId = form.get("categoryId");
     const commissionId = form.get("commissionId");
-    if (!isUuid(categoryId) || (commissionId !== "" && !isUuid(commissionId))) {
-      return data({ result: { status: "error" as const, error: { "": ["choice_invalid"] } }, done: null }, { status: 400 });
-    }
-    await setCategoryCommission(context.db, categoryId, commissionId === "" ? null : (commissionId as string));
-    return { result: { status: "success" as const }, done: "saved" as const };
+    // A refusal is answered beside the topic's own row, not on the form for adding topics.
+    const refuse = (error: string, status: number) =>
+      data({ result: undefined, done: null, rowError: { categoryId: String(categoryId ?? ""), error } }, { status });
+    if (!isUuid(categoryId)) return refuse("category_unknown", 400);
+    if (commissionId !== "" && !isUuid(commissionId)) return refuse("commission_unknown", 400);
+    const outcome = await setCategoryCommission(context.db, categoryId, commissionId === "" ? null : (commissionId as string));
+    if (!outcome.ok) return refuse(outcome.error, 409);
+    return { result: undefined, done: "saved" as const, rowError: null };
   }
   if (form.get("intent") === "toggle") {
     const submission = parseWithZod(form, { schema: ToggleSchema });
@@ -57,6 +60,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export default function AdminCategories() {
   const { categories: list, commissions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const rowError = (actionData as { rowError?: { categoryId: string; error: string } | null } | undefined)?.rowError ?? null;
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
@@ -79,6 +83,7 @@ export default function AdminCategories() {
                 <span dir="auto" className={c.isActive ? "category-row__name" : "category-row__name muted"}>
                   {c.name} {c.isActive ? null : <span className="chip">{t("admin.category_retired")}</span>}
                 </span>
+                {rowError?.categoryId === c.id ? <FormErrors errors={[rowError.error]} /> : null}
                 <Form method="post" className="category-row__commission">
                   <input type="hidden" name="categoryId" value={c.id} />
                   <select name="commissionId" defaultValue={c.defaultCommissionId ?? ""} className="field__input" aria-label={t("admin.category_commission")}>

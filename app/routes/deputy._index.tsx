@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FormErrors } from "~/components/form-field";
+import { FormErrors, Notice } from "~/components/form-field";
 import { RelativeTime } from "~/components/relative-time";
 import {
   deskCounts,
@@ -18,18 +18,30 @@ import { notifyDeskChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { isUuid, requireUserWith } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
+import { queryField, readQuery } from "~/utils/query";
 import { can } from "~/utils/permissions";
 import { normalizeText } from "~/utils/persian";
 
-function filtersFrom(url: URL): DeskFilters {
-  const get = (k: string) => url.searchParams.get(k) ?? "";
-  const uuid = (k: string) => (isUuid(get(k)) ? get(k) : undefined);
+/** The desk's filters as its address carries them, by one schema. */
+const DeskQuery = {
+  district: queryField.uuid(),
+  neighborhood: queryField.uuid(),
+  category: queryField.uuid(),
+  urgency: queryField.oneOf(URGENCIES),
+  state: queryField.oneOf(ESCALATION_STATES),
+};
+
+function filtersFrom(url: URL): { filters: DeskFilters; queryInvalid: boolean } {
+  const { values, invalid } = readQuery(url, DeskQuery);
   return {
-    districtId: uuid("district"),
-    neighborhoodId: uuid("neighborhood"),
-    categoryId: uuid("category"),
-    urgency: (URGENCIES as readonly string[]).includes(get("urgency")) ? (get("urgency") as DeskFilters["urgency"]) : undefined,
-    state: (ESCALATION_STATES as readonly string[]).includes(get("state")) ? (get("state") as EscalationState) : undefined,
+    filters: {
+      districtId: values.district,
+      neighborhoodId: values.neighborhood,
+      categoryId: values.category,
+      urgency: values.urgency as DeskFilters["urgency"],
+      state: values.state as EscalationState | undefined,
+    },
+    queryInvalid: invalid.length > 0,
   };
 }
 
@@ -40,7 +52,7 @@ function filtersFrom(url: URL): DeskFilters {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, context, "deputy.dashboard");
   const url = new URL(request.url);
-  const filters = filtersFrom(url);
+  const { filters, queryInvalid } = filtersFrom(url);
   const [items, counts, options, t] = await Promise.all([
     deskItems(context.db, filters),
     deskCounts(context.db),
@@ -54,6 +66,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     title: counts.new ? t("desk.title_with_count", { count: counts.new }) : t("desk.title"),
     filters,
+    queryInvalid,
     counts,
     options,
     mayAnswer: can(user, "deputy.answer"),
@@ -127,7 +140,7 @@ function FilterSelect({ name, label, value, options }: { name: string; label: st
 }
 
 export default function DeputyDesk() {
-  const { items, counts, options, filters, mayAnswer, maySetPolicy } = useLoaderData<typeof loader>();
+  const { items, counts, options, filters, queryInvalid, mayAnswer, maySetPolicy } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state !== "idle";
@@ -141,6 +154,7 @@ export default function DeputyDesk() {
       <header className="stack">
         <h1>{t("desk.title")}</h1>
         <p className="muted">{t("desk.intro")}</p>
+        {queryInvalid ? <Notice>{t("errors.query_invalid")}</Notice> : null}
         <ul className="chips" aria-label={t("desk.state_label")}>
           {(["new", "seen", "following", "resolved"] as const).map((s) => (
             <li key={s}>

@@ -6,6 +6,7 @@ import { LinkedText } from "~/components/linked-text";
 import { RelativeTime } from "~/components/relative-time";
 import { getCouncil, getNeighborhood } from "~/domain/councils.server";
 import {
+  getProposalScope,
   getProposalView,
   hasSupported,
   proposalTimeline,
@@ -14,14 +15,14 @@ import {
   withdrawProposal,
   withdrawSupport,
 } from "~/domain/proposals.server";
-import { castBallot, openVote, voteView, type Choice } from "~/domain/votes.server";
+import { castBallot, openVote, openVoteOf, voteView, type Choice } from "~/domain/votes.server";
 import { decideReferral, defaultCommissionFor, pendingReferral, postProgress, referToCommission, reviewOf } from "~/domain/review.server";
 import { listCommissions } from "~/domain/commissions.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyProposalChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { invariantFound, isUuid } from "~/utils/guards.server";
-import { can } from "~/utils/permissions";
+import { ballotBlocker, can } from "~/utils/permissions";
 import { formatDate, normalizeText, toPersianDigits } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
@@ -82,7 +83,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           isAuthor: proposal.authorId === user.id,
           mayPutOnAgenda: can(user, "council.agenda", scope),
           mayOpenVote: can(user, "council.vote.open", scope),
-          isMember: user.councilRoles.some((seat) => seat.councilId === council.id),
+          // "May vote" from the permission module, on this proposal's own vote.
+          mayVote:
+            vote !== null &&
+            ballotBlocker(user, { councilId: council.id, districtId: council.districtId, status: vote.status, opensAt: vote.opensAt, closesAt: vote.closesAt }) === null,
         }
       : null,
   };
@@ -90,7 +94,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const { proposal, council } = await load(context, params.proposalId);
+  // The proposal in the address and where it lives: all an action needs (the page is loaded after).
+  const proposal = invariantFound(isUuid(params.proposalId) ? await getProposalScope(context.db, params.proposalId) : null);
+  const council = { id: proposal.councilId, districtId: proposal.districtId };
   const form = await request.formData();
   const intent = form.get("intent");
   // What the person typed comes back with a refusal, so the form that sent it keeps it.
@@ -127,11 +133,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     case "ballot": {
       const choice = form.get("choice");
-      const voteId = form.get("voteId");
-      if ((choice !== "for" && choice !== "against" && choice !== "abstain") || !isUuid(voteId)) {
-        return fail("choice_invalid", 400);
-      }
-      outcome = await castBallot(context.db, { voteId, userId: user.id, choice: choice as Choice });
+      if (choice !== "for" && choice !== "against" && choice !== "abstain") return fail("choice_invalid", 400);
+      // The vote is the open vote of the proposal in the address; a vote id in the form means nothing.
+      const vote = await openVoteOf(context.db, proposal.id);
+      const blocker = ballotBlocker(user, vote && { ...vote, districtId: council.districtId });
+      if (blocker) return fail(ballotRefusal(blocker), 409);
+      const cast = await castBallot(context.db, { proposalId: proposal.id, userId: user.id, choice: choice as Choice });
+      outcome = cast.ok ? cast : { ok: false, error: ballotRefusal(cast.error) };
       break;
     }
     case "refer": {
@@ -182,6 +190,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!outcome.ok) return fail(outcome.error, 409);
   notifyProposalChanged(context.io, proposal.id);
   return back();
+}
+
+/** A refused ballot in the words a member reads beside the vote. */
+function ballotRefusal(error: string) {
+  return error === "not_a_member" ? "vote_members_only" : error;
 }
 
 /** The numbers a timeline entry carries (tallies, supports), for its sentence. */
@@ -272,7 +285,7 @@ export default function ProposalPage() {
         ) : null}
       </section>
 
-      {vote || (me?.mayOpenVote && proposal.status === "on_agenda") ? (
+      {vote || (me?.mayOpenVote && proposal.status === "on_agenda") || actionData?.intent === "ballot" ? (
         <section className="card stack" aria-labelledby="vote-title">
           <h2 id="vote-title">{t("vote.title")}</h2>
           {vote ? (
@@ -288,9 +301,8 @@ export default function ProposalPage() {
                 <p className="small muted">{t("vote.quorum", { members: vote.activeMembers, needed: vote.quorumNeeded ?? 0 })}</p>
               ) : null}
               {errorFor("ballot")}
-              {vote.status === "open" && me?.isMember ? (
+              {me?.mayVote ? (
                 <Form method="post" className="vote-buttons">
-                  <input type="hidden" name="voteId" value={vote.id} />
                   <input type="hidden" name="intent" value="ballot" />
                   {(["for", "against", "abstain"] as const).map((c) => (
                     <button
@@ -322,6 +334,9 @@ export default function ProposalPage() {
                 <p className="empty">{t("vote.no_ballots")}</p>
               )}
             </>
+          ) : !(me?.mayOpenVote && proposal.status === "on_agenda") ? (
+            // A ballot refused where no vote is open: said here, where the vote would be.
+            errorFor("ballot")
           ) : (
             <Form method="post" className="form">
               {errorFor("open-vote")}

@@ -2,28 +2,35 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ProposalList } from "~/components/proposal-list";
+import { Notice } from "~/components/form-field";
 import { listCategories, listProposals } from "~/domain/proposals.server";
 import { STATUS_GROUPS } from "~/domain/proposal-state";
-import { isUuid } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
+import { queryField, readQuery } from "~/utils/query";
+
+/** What the list reads from its address: the scope, the filters and the cursor, by one schema. */
+const ListQuery = {
+  council: queryField.uuid(),
+  neighborhood: queryField.uuid(),
+  district: queryField.uuid(),
+  category: queryField.uuid(),
+  status: queryField.oneOf(Object.keys(STATUS_GROUPS) as (keyof typeof STATUS_GROUPS)[]),
+  after: queryField.cursor(),
+};
 
 /** Proposals of a council, neighborhood, district or the whole city, filterable, newest first. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const url = new URL(request.url);
-  const pick = (name: string) => {
-    const value = url.searchParams.get(name);
-    return isUuid(value) ? value : undefined;
-  };
-  const group = url.searchParams.get("status");
-  const statuses = group && group in STATUS_GROUPS ? [...STATUS_GROUPS[group as keyof typeof STATUS_GROUPS]] : undefined;
+  const { values: query, invalid } = readQuery(request, ListQuery);
+  const group = query.status;
+  const statuses = group ? [...STATUS_GROUPS[group]] : undefined;
   const filter = {
-    councilId: pick("council"),
-    neighborhoodId: pick("neighborhood"),
-    districtId: pick("district"),
-    categoryId: pick("category"),
+    councilId: query.council,
+    neighborhoodId: query.neighborhood,
+    districtId: query.district,
+    categoryId: query.category,
     statuses,
   };
-  const page = await listProposals(context.db, { ...filter, after: url.searchParams.get("after"), limit: 20 });
+  const page = await listProposals(context.db, { ...filter, after: query.after ?? null, limit: 20 });
   const t = await getT(request);
   const keep = new URLSearchParams(
     Object.entries({ council: filter.councilId, neighborhood: filter.neighborhoodId, district: filter.districtId }).filter(
@@ -38,13 +45,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     selected: { status: group ?? "", category: filter.categoryId ?? "" },
     keep,
     councilId: filter.councilId ?? null,
+    queryInvalid: invalid.length > 0,
   };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function ProposalsIndex() {
-  const { items, next, categories, selected, keep, councilId } = useLoaderData<typeof loader>();
+  const { items, next, categories, selected, keep, councilId, queryInvalid } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const nextQuery = new URLSearchParams(keep);
   if (selected.status) nextQuery.set("status", selected.status);
@@ -53,6 +61,7 @@ export default function ProposalsIndex() {
   return (
     <main className="page">
       <h1>{t("proposal.list_title")}</h1>
+      {queryInvalid ? <Notice>{t("errors.query_invalid")}</Notice> : null}
       <Form method="get" className="filters">
         {new URLSearchParams(keep).toString()
           ? [...new URLSearchParams(keep)].map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)

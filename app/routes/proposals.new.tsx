@@ -10,20 +10,24 @@ import { getCouncil, getNeighborhood } from "~/domain/councils.server";
 import { fileProposal, listCategories } from "~/domain/proposals.server";
 import { OnBehalfSchema, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
 import { can } from "~/utils/permissions";
-import { invariantFound, isUuid } from "~/utils/guards.server";
+import { invariantFound } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
+import { queryField, readQuery } from "~/utils/query";
 import { requireUser } from "~/utils/session.server";
 
+/** The council the proposal goes to (required: without it there is no page) and the on-behalf switch. */
+const NewProposalQuery = { council: queryField.uuid(), onBehalf: queryField.flag() };
+
 async function loadCouncil(request: Request, context: LoaderFunctionArgs["context"]) {
-  const id = new URL(request.url).searchParams.get("council");
-  const council = invariantFound(isUuid(id) ? await getCouncil(context.db, id) : null);
+  const id = readQuery(request, NewProposalQuery).values.council;
+  const council = invariantFound(id ? await getCouncil(context.db, id) : null);
   const neighborhood = invariantFound(await getNeighborhood(context.db, council.neighborhoodId));
   return { council, neighborhood };
 }
 
 /** District staff (with the power) file for a resident: `?onBehalf=1`. */
 function onBehalfAllowed(request: Request, user: Awaited<ReturnType<typeof requireUser>>, districtId: string) {
-  return new URL(request.url).searchParams.get("onBehalf") === "1" && can(user, "district.file_on_behalf", { kind: "district", districtId });
+  return readQuery(request, NewProposalQuery).values.onBehalf === "1" && can(user, "district.file_on_behalf", { kind: "district", districtId });
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -45,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const { council } = await loadCouncil(request, context);
   const formData = await request.formData();
-  if (new URL(request.url).searchParams.get("onBehalf") === "1") {
+  if (readQuery(request, NewProposalQuery).values.onBehalf === "1") {
     if (!onBehalfAllowed(request, user, council.districtId)) throw new Response("Forbidden", { status: 403 });
     const submission = parseWithZod(formData, { schema: OnBehalfSchema });
     if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });

@@ -14,24 +14,28 @@ import { formatPhone } from "~/utils/persian";
 import { handleResend } from "~/utils/code-flow.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
 import { commitSession } from "~/utils/session.server";
+import { queryField, readQuery } from "~/utils/query";
+
+/** The code flow this page continues (an unknown or malformed one shows the "not found" notice). */
+const FlowQuery = { flow: queryField.uuid(), resent: queryField.flag() };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const t = await getT(request);
   const url = new URL(request.url);
-  const flowId = url.searchParams.get("flow") ?? "";
+  const flowId = readQuery(url, FlowQuery).values.flow ?? "";
   const flow = await getFlowPhone(context, flowId, "reset");
   const locale = await getLocale(request);
   return {
     title: t("auth.reset_title"),
     flowId,
     known: Boolean(flow),
-    resent: url.searchParams.has("resent"),
+    resent: readQuery(url, FlowQuery).values.resent === "1",
     phone: flow ? formatPhone(flow.phone, { digits: locale === "fa" ? "fa" : "latn" }) : null,
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const flowId = new URL(request.url).searchParams.get("flow") ?? "";
+  const flowId = readQuery(request, FlowQuery).values.flow ?? "";
   const formData = await request.formData();
   const meta = clientMeta(request, context);
   if (formData.get("intent") === "resend") return handleResend(request, context, flowId, "reset");

@@ -13,26 +13,30 @@ import { formatPhone } from "~/utils/persian";
 import { handleResend } from "~/utils/code-flow.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
 import { commitSession, requireAnonymous } from "~/utils/session.server";
+import { queryField, readQuery } from "~/utils/query";
+
+/** The code flow this page continues (an unknown or malformed one shows the "not found" notice). */
+const FlowQuery = { flow: queryField.uuid(), resent: queryField.flag() };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAnonymous(request, context);
   const t = await getT(request);
   const url = new URL(request.url);
-  const flowId = url.searchParams.get("flow") ?? "";
+  const flowId = readQuery(url, FlowQuery).values.flow ?? "";
   const flow = await getFlowPhone(context, flowId, "signup");
   const locale = await getLocale(request);
   return {
     title: t("auth.verify_title"),
     flowId,
     known: Boolean(flow),
-    resent: url.searchParams.has("resent"),
+    resent: readQuery(url, FlowQuery).values.resent === "1",
     phone: flow ? formatPhone(flow.phone, { digits: locale === "fa" ? "fa" : "latn" }) : null,
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context);
-  const flowId = new URL(request.url).searchParams.get("flow") ?? "";
+  const flowId = readQuery(request, FlowQuery).values.flow ?? "";
   const formData = await request.formData();
   const meta = clientMeta(request, context);
 

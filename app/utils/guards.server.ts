@@ -23,6 +23,4 @@ export function invariantFound<T>(value: T | null | undefined): T {
   return value;
 }
 
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
+export { isUuid } from "./uuid";

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   ACTIONS,
+  ballotBlocker,
   can,
+  mayVote,
   mayEscalateThread,
   mayJoinRoom,
   mayModerateThread,
@@ -12,6 +14,7 @@ import {
   type RoleName,
   type Scope,
   type ThreadAccess,
+  type VoteAccess,
 } from "./permissions";
 
 const D1 = "11111111-1111-4111-8111-111111111111";
@@ -104,6 +107,8 @@ const EXPECTED: Record<string, Partial<Record<RoleKey, ScopeKey[]>>> = {
   "council.agenda": { council_chair: ["own_council"] },
   // The test's council officer is a chair; a secretary may open votes too (see the council seat tests).
   "council.vote.open": { council_chair: ["own_council"] },
+  // Any seat votes: the test's council officer is a chair; members and secretaries in the ballot tests.
+  "council.vote.cast": { council_chair: ["own_council"] },
   // Only where the charter lets chairs moderate (see the thread tests).
   "council.moderate": { council_chair: ["own_council"] },
   "thread.escalate": { district_manager: OWN_DISTRICT, council_chair: ["own_council"] },
@@ -352,5 +357,45 @@ describe("threads", () => {
     expect(ROLE_KEYS.filter((key) => mayEscalateThread(actorFor(key), councilThread()))).toEqual(["district_manager", "council_chair"]);
     expect(ROLE_KEYS.filter((key) => mayEscalateThread(actorFor(key), councilThread({ councilId: CO2, districtId: D2 })))).toEqual([]);
     expect(ROLE_KEYS.filter((key) => mayEscalateThread(actorFor(key), reviewThread))).toEqual([]);
+  });
+});
+
+describe("ballots", () => {
+  const NOW = new Date("2026-05-01T10:00:00Z");
+  const HOUR = 3_600_000;
+  const openVote = (over: Partial<VoteAccess> = {}): VoteAccess => ({
+    councilId: CO1,
+    districtId: D1,
+    status: "open",
+    opensAt: new Date(NOW.getTime() - HOUR),
+    closesAt: new Date(NOW.getTime() + HOUR),
+    ...over,
+  });
+  const seat = (role: "member" | "chair" | "secretary", councilId = CO1): Actor => ({ id: OTHER, roles: [], councilRoles: [{ councilId, role }] });
+
+  it("gives a ballot to every active seat of the vote's council, and to no role without a seat", () => {
+    for (const role of ["member", "chair", "secretary"] as const) {
+      expect(ballotBlocker(seat(role), openVote(), NOW), role).toBeNull();
+      expect(mayVote(seat(role), openVote(), NOW)).toBe(true);
+      expect(ballotBlocker(seat(role, CO2), openVote(), NOW), `${role} of another council`).toBe("not_a_member");
+    }
+    const voters = ROLE_KEYS.filter((key) => mayVote(actorFor(key), openVote(), NOW));
+    expect(voters).toEqual(["council_chair"]);
+    expect(ROLE_KEYS.filter((key) => mayVote(actorFor(key), openVote({ councilId: CO2, districtId: D2 }), NOW))).toEqual([]);
+    expect(ballotBlocker(actorFor("district_manager"), openVote(), NOW)).toBe("not_a_member");
+    expect(ballotBlocker(actorFor("admin"), openVote(), NOW)).toBe("not_a_member");
+    expect(ballotBlocker(null, openVote(), NOW)).toBe("sign_in");
+  });
+
+  it("gives no ballot outside the vote's window, or when there is no open vote", () => {
+    const member = seat("member");
+    expect(ballotBlocker(member, null, NOW)).toBe("vote_not_open");
+    expect(ballotBlocker(member, openVote({ status: "closed" }), NOW)).toBe("vote_closed");
+    expect(ballotBlocker(member, openVote({ closesAt: NOW }), NOW)).toBe("vote_closed");
+    expect(ballotBlocker(member, openVote({ closesAt: new Date(NOW.getTime() - 1) }), NOW)).toBe("vote_closed");
+    expect(ballotBlocker(member, openVote({ opensAt: new Date(NOW.getTime() + 1) }), NOW)).toBe("vote_not_open");
+    expect(ballotBlocker(member, openVote({ opensAt: NOW }), NOW)).toBeNull();
+    // Dates as they arrive from serialized data.
+    expect(ballotBlocker(member, openVote({ opensAt: NOW.toISOString(), closesAt: new Date(NOW.getTime() + 1).toISOString() }), NOW)).toBeNull();
   });
 });

@@ -4,6 +4,8 @@
  * buttons a person could not use anyway. Browser-safe: no database access.
  */
 
+import { isUuid } from "./uuid";
+
 export type RoleName =
   | "admin"
   | "deputy"
@@ -68,6 +70,8 @@ export const ACTIONS = [
   "council.agenda",
   "council.vote.open",
   "council.moderate",
+  // Every active seat of a council (member, chair, secretary) inside their council.
+  "council.vote.cast",
   // District managers and council chairs: sending a thread to the deputy's desk.
   "thread.escalate",
   // The culture and social deputy.
@@ -116,6 +120,7 @@ const POLICY: Record<Action, Rule> = {
   "membership.decide": { who: "roles", district: ["district_manager", "district_staff:applications"] },
   "council.agenda": { who: "roles", council: ["chair"] },
   "council.vote.open": { who: "roles", council: ["chair", "secretary"] },
+  "council.vote.cast": { who: "roles", council: ["member", "chair", "secretary"] },
   "council.moderate": { who: "roles", council: ["chair"] },
   "thread.escalate": { who: "roles", district: ["district_manager"], council: ["chair"] },
   "deputy.dashboard": { who: "roles", city: ["deputy", "deputy_staff"] },
@@ -215,6 +220,35 @@ export function mayEscalateThread(actor: Actor | null | undefined, thread: Threa
   return thread.kind !== "commission" && can(actor, "thread.escalate", councilScopeOf(thread));
 }
 
+/** What "may vote" depends on: the vote's council and where it lives, and the vote's window. */
+export interface VoteAccess {
+  councilId: string;
+  districtId: string;
+  status: "open" | "closed";
+  opensAt: Date | string;
+  closesAt: Date | string;
+}
+
+export type BallotBlocker = "sign_in" | "vote_not_open" | "vote_closed" | "not_a_member";
+
+/**
+ * Who may cast a ballot on a vote: a person with an active seat in the vote's council (any seat:
+ * member, chair or secretary; a district or city role gives no ballot), while the vote is open and
+ * within its window. `vote` is the proposal's vote as the route found it from the URL, never one
+ * named by a form. Null when the person may vote; otherwise why not.
+ */
+export function ballotBlocker(actor: Actor | null | undefined, vote: VoteAccess | null | undefined, now: Date = new Date()): BallotBlocker | null {
+  if (!actor) return "sign_in";
+  if (!vote) return "vote_not_open";
+  if (vote.status !== "open" || new Date(vote.closesAt).getTime() <= now.getTime()) return "vote_closed";
+  if (new Date(vote.opensAt).getTime() > now.getTime()) return "vote_not_open";
+  return can(actor, "council.vote.cast", { kind: "council", councilId: vote.councilId, districtId: vote.districtId }) ? null : "not_a_member";
+}
+
+export function mayVote(actor: Actor | null | undefined, vote: VoteAccess | null | undefined, now: Date = new Date()): boolean {
+  return ballotBlocker(actor, vote, now) === null;
+}
+
 /**
  * Socket rooms and what it takes to join them. Public rooms are open to anonymous sockets;
  * everything else goes through `can` with the room's scope.
@@ -224,7 +258,7 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string, threa
   if (room === "deputy") return can(actor, "deputy.dashboard");
   if (room === "admin") return can(actor, "admin.access");
   const [kind, id, extra] = room.split(":");
-  if (!id || extra !== undefined || !/^[0-9a-f-]{36}$/i.test(id)) return false;
+  if (!id || extra !== undefined || !isUuid(id)) return false;
   switch (kind) {
     case "district":
     case "council":

@@ -28,14 +28,17 @@ import { isUuid } from "./guards.server";
 import { can, mayEscalateThread, mayModerateThread, mayReadThread, postBlocker } from "./permissions";
 import { foldDigits, normalizeText } from "./persian";
 import { hitRateLimit, RATE_RULES } from "./rate-limit.server";
+import { PG_INT_MAX, queryField, readQuery } from "./query";
+
+/** What a thread reads from its page's address: an earlier page, a message to reply to. */
+const ThreadQuery = { before: queryField.positiveInt(PG_INT_MAX), replyTo: queryField.uuid() };
 
 /** Everything a page needs to show a thread to this person. */
 export async function threadBundle(context: AppLoadContext, request: Request, user: CurrentUser | null, threadId: string) {
   const thread = await getThread(context.db, threadId);
   if (!thread || !mayReadThread(user, thread)) throw new Response("Not Found", { status: 404 });
-  const url = new URL(request.url);
-  const beforeRaw = Number(foldDigits(url.searchParams.get("before") ?? ""));
-  const before = Number.isInteger(beforeRaw) && beforeRaw > 0 ? beforeRaw : undefined;
+  const { values: query, invalid } = readQuery(request, ThreadQuery);
+  const before = query.before;
   const page = await threadPage(context.db, thread.id, { beforeSeq: before });
   const pinnedMessage = thread.pinnedMessageId ? await getMessageView(context.db, thread.pinnedMessageId) : null;
   const pinned = pinnedMessage?.state === "visible" ? pinnedMessage : null;
@@ -45,7 +48,7 @@ export async function threadBundle(context: AppLoadContext, request: Request, us
   const blocker = postBlocker(user, thread);
   // The reader's place: the "new messages" marker goes after what they had read last time.
   const lastReadSeq = user && !before ? await markRead(context.db, thread.id, user.id, thread.lastSeq) : null;
-  const replyTo = url.searchParams.get("replyTo");
+  const replyTo = query.replyTo;
   return {
     id: thread.id,
     kind: thread.kind,
@@ -63,7 +66,9 @@ export async function threadBundle(context: AppLoadContext, request: Request, us
     earliestSeq: page.earliestSeq,
     before: before ?? null,
     lastReadSeq,
-    replyToId: isUuid(replyTo) && page.messages.some((m) => m.id === replyTo) ? replyTo : null,
+    replyToId: replyTo && page.messages.some((m) => m.id === replyTo) ? replyTo : null,
+    /** A parameter of the address did not fit and was left out: the thread says so. */
+    queryInvalid: invalid.length > 0,
     /** A fresh key for the composer: sending the same form twice posts once. */
     clientKey: randomUUID(),
     me: user

@@ -2,7 +2,8 @@ import { and, count, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapAdmin } from "../../app/domain/roles.server";
 import { hashPassword } from "../../app/utils/password.server";
-import { districts, roleAssignments, users } from "../../db/schema";
+import { categories, commissions, districts, memberships, roleAssignments, users } from "../../db/schema";
+import { refusalOf } from "../../app/domain/refusal.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
@@ -153,5 +154,38 @@ describe.each(BACKENDS)("admin screens on %s", (backend) => {
     const response = await admin.post("/admin/roles", { intent: "revoke", assignmentId: row!.id });
     expect(response.status).toBe(409);
     expect(visibleText(await response.text())).toContain(fa.errors.last_admin);
+  });
+  it("refuses a topic's commission that does not exist on the topic's own row, never with a server error", async () => {
+    const db = app.database.db;
+    const added = await admin.post("/admin/categories", { intent: "add", name: "حمل و نقل" });
+    expect(added.status).toBe(200);
+    const [topic] = await db.select().from(categories).where(eq(categories.name, "حمل و نقل"));
+    const [commission] = await db.insert(commissions).values({ name: "کمیسیون عمران", nameKey: "کمیسیون عمران" }).returning({ id: commissions.id });
+
+    const missing = await admin.post("/admin/categories", { intent: "commission", categoryId: topic!.id, commissionId: crypto.randomUUID() });
+    expect(missing.status).toBe(409);
+    expect(visibleText(await missing.text())).toContain(fa.errors.commission_unknown);
+    expect((await db.select().from(categories).where(eq(categories.id, topic!.id)))[0]!.defaultCommissionId).toBeNull();
+
+    const noTopic = await admin.post("/admin/categories", { intent: "commission", categoryId: crypto.randomUUID(), commissionId: commission!.id });
+    expect(noTopic.status).toBe(409);
+    const malformed = await admin.post("/admin/categories", { intent: "commission", categoryId: topic!.id, commissionId: "constructor" });
+    expect(malformed.status).toBe(400);
+    expect(visibleText(await malformed.text())).toContain(fa.errors.commission_unknown);
+
+    const saved = await admin.post("/admin/categories", { intent: "commission", categoryId: topic!.id, commissionId: commission!.id });
+    expect(saved.status).toBe(200);
+    expect((await db.select().from(categories).where(eq(categories.id, topic!.id)))[0]!.defaultCommissionId).toBe(commission!.id);
+  });
+
+  it("answers a write that names a row removed a moment ago as a form refusal (the foreign key), not an error", async () => {
+    const db = app.database.db;
+    const [topic] = await db.insert(categories).values({ name: "ورزش", nameKey: "ورزش" }).returning({ id: categories.id });
+    // The write itself, as it would run after its existence check lost a race with a deletion.
+    const outcome = await refusalOf(() => db.update(categories).set({ defaultCommissionId: crypto.randomUUID() }).where(eq(categories.id, topic!.id)));
+    expect(outcome).toEqual({ ok: false, error: "commission_unknown" });
+    const other = await refusalOf(() => db.insert(memberships).values({ councilId: crypto.randomUUID(), userId: crypto.randomUUID(), termNumber: 1 }));
+    expect(other).toEqual({ ok: false, error: "reference_unknown" });
+    expect(fa.errors.reference_unknown).toBeTruthy();
   });
 });

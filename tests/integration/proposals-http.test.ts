@@ -141,7 +141,7 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     const [vote] = await db.select().from(votes).where(eq(votes.proposalId, row!.id));
     const notMember = await outsider.post(path, { intent: "ballot", voteId: vote!.id, choice: "for" });
     expect(notMember.status).toBe(409);
-    expect(visibleText(await notMember.text())).toContain(fa.errors.not_a_member);
+    expect(visibleText(await notMember.text())).toContain(fa.errors.vote_members_only);
     expect((await author.post(path, { intent: "ballot", voteId: vote!.id, choice: "against" })).status).toBe(302);
     expect((await author.post(path, { intent: "ballot", voteId: vote!.id, choice: "for" })).status).toBe(302);
     expect((await neighbor.post(path, { intent: "ballot", voteId: vote!.id, choice: "abstain" })).status).toBe(302);

@@ -339,6 +339,24 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
       expect(await supportRows(id)).toHaveLength(3);
     });
 
+    it("answers supports and withdrawals sent together by the same accounts, never deadlocked, the count equal to the rows", async () => {
+      const id = await file(sharedCouncil, resident);
+      const people = await newUsers(5);
+      const calls: Promise<{ ok: boolean }>[] = [];
+      for (let round = 0; round < 20; round++) {
+        for (const p of people) calls.push(supportProposal(db, id, p), withdrawSupport(db, id, p));
+      }
+      const results = await Promise.allSettled(calls);
+      expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+      for (const r of results) {
+        const value = (r as PromiseFulfilledResult<{ ok: boolean; error?: string }>).value;
+        if (!value.ok) expect(["already_supported", "not_supported"]).toContain(value.error);
+      }
+      const rows = await supportRows(id);
+      expect((await proposal(id)).supportCount).toBe(rows.length);
+      expect(rows.length).toBeLessThanOrEqual(people.length);
+    });
+
     it("refuses to take back a support that was never given", async () => {
       const id = await file(sharedCouncil, resident);
       const given = await newUser();

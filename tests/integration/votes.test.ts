@@ -103,8 +103,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     return { proposalId, voteId: opened.voteId, closesAt: opened.closesAt };
   }
 
+  /** Ballots on a vote, cast the way the route casts them: by the vote's proposal. */
   async function castAll(voteId: string, members: string[], choices: Choice[], now?: Date) {
-    const results = await Promise.all(choices.map((choice, i) => castBallot(db, { voteId, userId: members[i]!, choice, now })));
+    const { proposalId } = await vote(voteId);
+    const results = await Promise.all(choices.map((choice, i) => castBallot(db, { proposalId, userId: members[i]!, choice, now })));
     for (const r of results) expect(r.ok).toBe(true);
   }
 
@@ -174,29 +176,29 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
       const { councilId, members } = await councilWith(2);
       const [outsider, removed] = await newUsers(2);
       await db.insert(memberships).values({ councilId, userId: removed!, termNumber: 1, status: "removed", endedAt: new Date() });
-      const { voteId, closesAt } = await voteOn(councilId);
+      const { voteId, proposalId, closesAt } = await voteOn(councilId);
       const row = await vote(voteId);
 
-      expect(await castBallot(db, { voteId, userId: outsider!, choice: "for" })).toEqual({ ok: false, error: "not_a_member" });
-      expect(await castBallot(db, { voteId, userId: removed!, choice: "for" })).toEqual({ ok: false, error: "not_a_member" });
-      expect(await castBallot(db, { voteId, userId: members[0]!, choice: "for", now: closesAt })).toEqual({ ok: false, error: "vote_closed" });
-      expect(await castBallot(db, { voteId, userId: members[0]!, choice: "for", now: new Date(closesAt.getTime() + HOUR) })).toEqual({
+      expect(await castBallot(db, { proposalId, userId: outsider!, choice: "for" })).toEqual({ ok: false, error: "not_a_member" });
+      expect(await castBallot(db, { proposalId, userId: removed!, choice: "for" })).toEqual({ ok: false, error: "not_a_member" });
+      expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "for", now: closesAt })).toEqual({ ok: false, error: "vote_closed" });
+      expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "for", now: new Date(closesAt.getTime() + HOUR) })).toEqual({
         ok: false,
         error: "vote_closed",
       });
-      expect(await castBallot(db, { voteId, userId: members[0]!, choice: "for", now: new Date(row.opensAt.getTime() - 1) })).toEqual({
+      expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "for", now: new Date(row.opensAt.getTime() - 1) })).toEqual({
         ok: false,
         error: "vote_not_open",
       });
-      expect(await castBallot(db, { voteId: crypto.randomUUID(), userId: members[0]!, choice: "for" })).toEqual({ ok: false, error: "not_found" });
+      expect(await castBallot(db, { proposalId: crypto.randomUUID(), userId: members[0]!, choice: "for" })).toEqual({ ok: false, error: "not_found" });
       expect(await ballotsOf(voteId)).toHaveLength(0);
     });
 
     it("lets a member change their choice, keeping one ballot", async () => {
       const { councilId, members } = await councilWith(2);
       const { voteId, proposalId } = await voteOn(councilId);
-      expect(await castBallot(db, { voteId, userId: members[0]!, choice: "for" })).toEqual({ ok: true, proposalId });
-      expect(await castBallot(db, { voteId, userId: members[0]!, choice: "against" })).toEqual({ ok: true, proposalId });
+      expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "for" })).toEqual({ ok: true, proposalId, voteId });
+      expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "against" })).toEqual({ ok: true, proposalId, voteId });
       const rows = await ballotsOf(voteId);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ userId: members[0], choice: "against" });
@@ -205,8 +207,8 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
 
     it("keeps one ballot under 100 identical parallel calls", async () => {
       const { councilId, members } = await councilWith(1);
-      const { voteId } = await voteOn(councilId);
-      const results = await Promise.all(Array.from({ length: 100 }, () => castBallot(db, { voteId, userId: members[0]!, choice: "abstain" })));
+      const { voteId, proposalId } = await voteOn(councilId);
+      const results = await Promise.all(Array.from({ length: 100 }, () => castBallot(db, { proposalId, userId: members[0]!, choice: "abstain" })));
       expect(results.every((r) => r.ok)).toBe(true);
       expect(await ballotsOf(voteId)).toHaveLength(1);
       expect(await tallyOf(db, voteId)).toEqual({ for: 0, against: 0, abstain: 1 });
@@ -256,7 +258,7 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
       expect(events[0]!.data).toEqual({ for: 4, against: 2, abstain: 1, activeMembers: 10, quorumNeeded: 5, quorumMet: true, result: "adopted" });
 
       // Within the window by the clock, but the vote is closed.
-      expect(await castBallot(db, { voteId, userId: members[9]!, choice: "for", now: new Date(start.getTime() + 2 * HOUR) })).toEqual({
+      expect(await castBallot(db, { proposalId, userId: members[9]!, choice: "for", now: new Date(start.getTime() + 2 * HOUR) })).toEqual({
         ok: false,
         error: "vote_closed",
       });

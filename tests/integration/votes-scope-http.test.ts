@@ -1,0 +1,153 @@
+import { and, count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCouncil } from "../../app/domain/councils.server";
+import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
+import { openVote } from "../../app/domain/votes.server";
+import { createSession, sessionCookie } from "../../app/utils/session.server";
+import { ballots, districts, memberships, neighborhoods, proposals, supports, users } from "../../db/schema";
+import { startTestApp, type TestApp } from "../support/app";
+import { BACKENDS } from "../support/database";
+import { Browserless, visibleText } from "../support/http";
+import { testCharter } from "../support/fixtures";
+
+/**
+ * A ballot belongs to the vote of the proposal in the address, whatever the form says; who may
+ * vote is the permission module's answer; a support and its withdrawal sent together never fail.
+ */
+describe.each(BACKENDS)("ballots and supports scoped by the address on %s", (backend) => {
+  let app: TestApp;
+  let db: TestApp["database"]["db"];
+  let categoryId = "";
+  let phoneSeq = 0;
+  const client: Record<string, Browserless> = {};
+  const id: Record<string, string> = {};
+  const voteOf: Record<string, string> = {};
+
+  async function person(key: string, name: string) {
+    const [row] = await db
+      .insert(users)
+      .values({ phone: `+98913${String(4_000_000 + phoneSeq++).padStart(7, "0")}`, displayName: name, passwordHash: "x" })
+      .returning({ id: users.id });
+    id[key] = row!.id;
+    const browser = new Browserless(app.baseUrl);
+    const [pair] = (await sessionCookie(app.env.SESSION_SECRET, false).serialize(await createSession(db, row!.id))).split(";");
+    const at = pair!.indexOf("=");
+    browser.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    client[key] = browser;
+  }
+
+  async function council(key: string, districtId: string, seats: string[], threshold = 1000) {
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: `محله ${key}`, nameKey: `hood-${key}` })
+      .returning({ id: neighborhoods.id });
+    const made = await createCouncil(db, id.manager!, hood!.id, testCharter({ supportThreshold: threshold }));
+    if (!made.ok) throw new Error(made.error);
+    await db.insert(memberships).values(seats.map((s, i) => ({ councilId: made.id, userId: id[s]!, termNumber: 1, role: i === 0 ? ("chair" as const) : ("member" as const) })));
+    id[key] = made.id;
+  }
+
+  async function proposal(key: string, councilKey: string, vote: boolean) {
+    const filed = await fileProposal(db, {
+      councilId: id[councilKey]!,
+      authorId: id.manager!,
+      title: `طرح ${key} برای محله`,
+      body: "متن طرحی که شورا درباره آن تصمیم می‌گیرد.",
+      categoryId,
+      place: "",
+    });
+    if (!filed.ok) throw new Error(filed.error);
+    id[key] = filed.id;
+    if (!vote) return;
+    await putOnAgenda(db, filed.id, id.manager!);
+    const opened = await openVote(db, { proposalId: filed.id, actorId: id.manager!, hours: 48 });
+    if (!opened.ok) throw new Error(opened.error);
+    voteOf[key] = opened.voteId;
+  }
+
+  const ballotsOn = (voteId: string, userId?: string) =>
+    db
+      .select()
+      .from(ballots)
+      .where(userId ? and(eq(ballots.voteId, voteId), eq(ballots.userId, userId)) : eq(ballots.voteId, voteId));
+
+  beforeAll(async () => {
+    app = await startTestApp(backend);
+    db = app.database.db;
+    const [district] = await db.insert(districts).values({ number: 3, name: "منطقه سه", nameKey: "منطقه سه" }).returning({ id: districts.id });
+    await person("manager", "مدیر");
+    for (const key of ["chairX", "memberX", "chairY", "memberY", "resident"]) await person(key, `شخص ${key}`);
+    const category = await createCategory(db, "آموزش");
+    if (!category.ok) throw new Error(category.error);
+    categoryId = category.id;
+    await council("X", district!.id, ["chairX", "memberX"]);
+    await council("Y", district!.id, ["chairY", "memberY"]);
+    await proposal("A", "X", true);
+    await proposal("B", "X", true);
+    await proposal("C", "Y", true);
+    await proposal("D", "X", false);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("stores a ballot posted from proposal A's page with B's vote id on A, never on B", async () => {
+    const answer = await client.memberX!.post(`/proposals/${id.A}`, { intent: "ballot", voteId: voteOf.B!, choice: "against" });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get("location")).toBe(`/proposals/${id.A}`);
+    expect(await ballotsOn(voteOf.B!)).toHaveLength(0);
+    const onA = await ballotsOn(voteOf.A!, id.memberX);
+    expect(onA).toHaveLength(1);
+    expect(onA[0]!.choice).toBe("against");
+  });
+
+  it("refuses politely, on the page, a ballot aimed from A's page at a vote of the sender's own council", async () => {
+    // memberY sits on council Y only; C is Y's proposal, A is X's.
+    const answer = await client.memberY!.post(`/proposals/${id.A}`, { intent: "ballot", voteId: voteOf.C!, choice: "for" });
+    expect(answer.status).toBe(409);
+    const text = visibleText(await answer.text());
+    expect(text).toContain("فقط اعضای فعال این شورا می‌توانند در این رأی‌گیری رأی بدهند.");
+    expect(await ballotsOn(voteOf.C!)).toHaveLength(0);
+    expect(await ballotsOn(voteOf.A!, id.memberY)).toHaveLength(0);
+  });
+
+  it("refuses a ballot on a proposal without an open vote, whatever vote id comes with it", async () => {
+    const answer = await client.memberX!.post(`/proposals/${id.D}`, { intent: "ballot", voteId: voteOf.B!, choice: "for" });
+    expect(answer.status).toBe(409);
+    expect(visibleText(await answer.text())).toContain("رأی‌گیری هنوز آغاز نشده است.");
+    expect(await ballotsOn(voteOf.B!)).toHaveLength(0);
+  });
+
+  it("shows the ballot form only to those the permission module lets vote, and names no vote in it", async () => {
+    for (const [key, expected] of [
+      ["memberX", true],
+      ["chairX", true],
+      ["memberY", false],
+      ["resident", false],
+      ["manager", false],
+    ] as const) {
+      const html = await (await client[key]!.get(`/proposals/${id.A}`)).text();
+      expect(/name="choice"/.test(html), key).toBe(expected);
+      expect(html).not.toContain(`name="voteId"`);
+    }
+    const anonymous = await (await new Browserless(app.baseUrl).get(`/proposals/${id.A}`)).text();
+    expect(anonymous).not.toMatch(/name="choice"/);
+  });
+
+  it("answers a double-tapped support and withdrawal from one account without a server error, and keeps the count equal to the rows", async () => {
+    const path = `/proposals/${id.D}`;
+    const statuses: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => client.memberX!.post(path, { intent: i % 2 ? "unsupport" : "support" }).then((r) => r.status)),
+      );
+      statuses.push(...answers);
+    }
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.every((s) => s === 302 || s === 409)).toBe(true);
+    const [{ n }] = (await db.select({ n: count() }).from(supports).where(eq(supports.proposalId, id.D!))) as [{ n: number }];
+    const [row] = await db.select({ supportCount: proposals.supportCount }).from(proposals).where(eq(proposals.id, id.D!));
+    expect(row!.supportCount).toBe(Number(n));
+    expect(Number(n)).toBeLessThanOrEqual(1);
+  }, 60_000);
+});
