@@ -86,7 +86,7 @@ function ThreadForm({
   const failure = fetcher.data && !fetcher.data.ok ? fetcher.data : plain;
   const kept = (name: string) => (plain?.kept ? plain.kept[name] : undefined);
   return (
-    <fetcher.Form method="post" action={ctx.action} className={className ?? "thread-form"}>
+    <fetcher.Form method="post" action={ctx.action} className={className ?? "thread-form"} noValidate>
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="returnTo" value={`${ctx.returnTo}#${ctx.anchor}`} />
       {messageId ? <input type="hidden" name="messageId" value={messageId} /> : null}
@@ -454,7 +454,6 @@ function Composer({
               className="field__input field__input--area"
               dir="auto"
               rows={3}
-              required
               value={body}
               onChange={(e) => setBody(e.target.value)}
             />
@@ -573,7 +572,6 @@ function MessageItem({
                             className="field__input field__input--area"
                             dir="auto"
                             rows={3}
-                            required
                             defaultValue={kept("body") ?? message.body ?? ""}
                           />
                         </label>
@@ -594,7 +592,7 @@ function MessageItem({
                     label={t("thread.delete")}
                   />
                 ) : null}
-                {!mine && visible && ctx.threadId && !me.mayModerate ? (
+                {!mine && visible && me.mayReport && !me.mayModerate ? (
                   <ReasonForm
                     ctx={ctx}
                     intent="report"
@@ -678,8 +676,6 @@ function ModeratorMessageTools({
                 name="reason"
                 className="field__input"
                 dir="auto"
-                required
-                minLength={3}
                 maxLength={REPORT_REASON_MAX}
                 placeholder={t("thread.mute_reason")}
                 aria-label={t("thread.mute_reason")}
@@ -771,8 +767,6 @@ function EscalationPanel({ ctx, escalation, mayEscalate }: { ctx: Ctx; escalatio
                     className="field__input field__input--area"
                     dir="auto"
                     rows={3}
-                    required
-                    minLength={10}
                     defaultValue={kept("note")}
                   />
                 </label>
@@ -879,8 +873,6 @@ function ReasonForm({
               name="reason"
               className="field__input"
               dir="auto"
-              required
-              minLength={3}
               maxLength={REPORT_REASON_MAX}
               defaultValue={kept("reason")}
             />

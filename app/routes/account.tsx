@@ -94,14 +94,14 @@ export default function AccountPage() {
           ))}
         </ul>
         {others > 0 ? (
-          <Form method="post">
+          <Form method="post" noValidate>
             <button type="submit" name="intent" value="sign-out-others" className="button button--ghost">
               {t("account.sign_out_others")}
             </button>
           </Form>
         ) : null}
       </section>
-      <Form method="post" action="/logout">
+      <Form method="post" action="/logout" noValidate>
         <button type="submit" className="button button--danger">
           {t("nav.sign_out")}
         </button>

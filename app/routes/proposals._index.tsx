@@ -53,7 +53,7 @@ export default function ProposalsIndex() {
   return (
     <main className="page">
       <h1>{t("proposal.list_title")}</h1>
-      <Form method="get" className="filters">
+      <Form method="get" className="filters" noValidate>
         {new URLSearchParams(keep).toString()
           ? [...new URLSearchParams(keep)].map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)
           : null}
