@@ -17,5 +17,11 @@ export const FORM_VALIDATION = {
 export function useAppForm<Schema extends Record<string, any>, FormValue = Schema, FormError = string[]>(
   options: Omit<FormHookOptions<Schema, FormValue, FormError>, keyof typeof FORM_VALIDATION>,
 ) {
-  return useForm<Schema, FormValue, FormError>({ ...options, ...FORM_VALIDATION } as FormHookOptions<Schema, FormValue, FormError>);
+  const [form, fields] = useForm<Schema, FormValue, FormError>({ ...options, ...FORM_VALIDATION } as FormHookOptions<Schema, FormValue, FormError>);
+  // The form re-renders whenever any of its messages changes. Conform subscribes a component to
+  // what it read during its own render; fields are read by child components, and a refusal found
+  // on submit (which changes nothing else) would otherwise stay unseen until the next keystroke.
+  void form.allErrors;
+  void form.status;
+  return [form, fields] as const;
 }
