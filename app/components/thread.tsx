@@ -803,6 +803,8 @@ function orphanRefusal(
   meId: string | null
 ): ThreadActionResult | null {
   const intent = result.intent ?? "";
+  // A tool this person is not offered has no form here to answer on (the composer shows its own).
+  if (result.error === "thread_forbidden" && intent !== "post") return result;
   if (["post", "escalate"].includes(intent)) return null;
   if (intent === "lock") return state.locked ? result : null;
   if (intent === "unlock") return state.locked ? null : result;
