@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
 import { ensureThread, postMessage } from "../../app/domain/threads.server";
 import { hashPassword } from "../../app/utils/password.server";
-import { commissions, districts, messageReports, neighborhoods, referrals, roleAssignments, users } from "../../db/schema";
+import { commissions, districts, messageReports, neighborhoods, proposals, referrals, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
@@ -13,6 +13,7 @@ import { testCharter } from "../support/fixtures";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const faThreads = (await import("../../locales/fa/threads.json", { with: { type: "json" } })).default;
+const faProposals = (await import("../../locales/fa/proposals.json", { with: { type: "json" } })).default;
 const PASSWORD = "کوه-الوند-زیباست";
 
 /** Addresses that must never be followed after a form: each ends at the form's own fallback. */
@@ -39,6 +40,7 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
   let reviewMessage: string;
   let councilMessage: string;
   let seq = 0;
+  let commissionIds: string[] = [];
   const statuses: { path: string; status: number }[] = [];
 
   /** A browser without JavaScript that notes every status it got (none may be a 500). */
@@ -74,11 +76,20 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
     app = await startTestApp(backend);
     db = app.database.db;
     const [district] = await db.insert(districts).values({ number: 4, name: "منطقه چهار", nameKey: "منطقه چهار" }).returning({ id: districts.id });
-    const [commission] = await db.insert(commissions).values({ name: "کمیسیون خدمات شهری", nameKey: "کمیسیون خدمات شهری" }).returning({ id: commissions.id });
+    const [commission, second] = await db
+      .insert(commissions)
+      .values([
+        { name: "کمیسیون خدمات شهری", nameKey: "کمیسیون خدمات شهری" },
+        { name: "کمیسیون فرهنگی", nameKey: "کمیسیون فرهنگی" },
+      ])
+      .returning({ id: commissions.id });
+    commissionIds = [commission!.id, second!.id];
     await person("manager", "مدیر منطقه چهار", { role: "district_manager", districtId: district!.id });
     await person("reviewer", "عضو کمیسیون خدمات", { role: "commission_member", commissionId: commission!.id });
     await person("colleague", "همکار کمیسیون", { role: "commission_member", commissionId: commission!.id });
     await person("resident", "نرگس احمدی");
+    await person("twoCommissions", "عضو دو کمیسیون", { role: "commission_member", commissionId: commission!.id });
+    await db.insert(roleAssignments).values({ userId: ids.twoCommissions!, role: "commission_member", commissionId: second!.id });
     await person("neighbor", "علی رضایی");
     const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "کوی بهار", nameKey: "forms-http-hood" }).returning({ id: neighborhoods.id });
     const council = await createCouncil(db, ids.manager!, hood!.id, testCharter());
@@ -207,6 +218,52 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
       expect(text).toContain(fa.errors.action_forbidden);
       expect(text).toContain("درختکاری بوستان بهار");
       expect(text).not.toContain(fa.errors.forbidden_title);
+    });
+  });
+
+  describe("smaller things a person noticed", () => {
+    it("without JavaScript the header never says it is connecting", async () => {
+      for (const path of ["/", `/proposals/${proposalId}`, `/threads/${councilThread}`]) {
+        const html = await (await new Tracked(app.baseUrl).get(path)).text();
+        expect(html, path).not.toContain(fa.connection.connecting);
+        expect(html, path).not.toContain("data-connection=");
+      }
+    });
+
+    it("names a session's browser and system in Persian", async () => {
+      const client = new Tracked(app.baseUrl);
+      const chromeOnLinux = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+      expect((await client.post("/login", { phone: phones.neighbor!, password: PASSWORD }, { "user-agent": chromeOnLinux })).status).toBe(302);
+      const text = visibleText(await (await client.get("/account", { "user-agent": chromeOnLinux })).text());
+      expect(text).toContain("کروم · لینوکس");
+      expect(text).not.toMatch(/Chrome|Linux/);
+    });
+
+    it("a member of two commissions reaches each one's queue", async () => {
+      const member = await signedIn("twoCommissions");
+      for (const [i, id] of commissionIds.entries()) {
+        const response = await member.get(`/commissions/${id}`);
+        expect(response.status).toBe(200);
+        const html = await response.text();
+        const other = commissionIds[1 - i]!;
+        expect(html, `from ${id}`).toContain(`href="/commissions/${other}"`);
+      }
+      // One commission, no list of one.
+      const single = await (await (await signedIn("reviewer")).get(`/commissions/${commissionIds[0]}`)).text();
+      expect(single).not.toContain(`href="/commissions/${commissionIds[1]}"`);
+    });
+
+    it("a proposal past its supports no longer counts toward the agenda threshold", async () => {
+      const threshold = (text: string) => text.includes("حمایت لازم برای ورود به دستور کار");
+      expect(threshold(visibleText(await (await new Tracked(app.baseUrl).get(`/proposals/${proposalId}`)).text()))).toBe(true);
+      await db.update(proposals).set({ status: "in_progress" }).where(eq(proposals.id, proposalId));
+      try {
+        const text = visibleText(await (await new Tracked(app.baseUrl).get(`/proposals/${proposalId}`)).text());
+        expect(threshold(text)).toBe(false);
+        expect(text).toContain(faProposals.proposal.supports_received_other.replace("{{count}}", "۰"));
+      } finally {
+        await db.update(proposals).set({ status: "open" }).where(eq(proposals.id, proposalId));
+      }
     });
   });
 });
