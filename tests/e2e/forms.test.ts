@@ -101,6 +101,23 @@ describeBrowser("forms at phone width", () => {
   const unexpected = () =>
     problems.filter((p) => !/^http (400|409): POST /.test(p) && !/status of (400|409)/.test(p) && !/^failed: GET \S+\.js csp$/.test(p));
 
+  /** Every tab of the page's tab bar, the current one included, lies within the phone's width. */
+  async function tabsInSight(page: Page) {
+    const boxes = await page.locator(".tabs .tabs__item").evaluateAll((tabs) =>
+      tabs.map((tab) => {
+        const r = tab.getBoundingClientRect();
+        return { text: tab.textContent ?? "", left: r.left, right: r.right, active: tab.classList.contains("active") };
+      }),
+    );
+    expect(boxes.length).toBeGreaterThan(2);
+    expect(boxes.some((b) => b.active)).toBe(true);
+    for (const b of boxes) {
+      expect(b.left, b.text).toBeGreaterThanOrEqual(0);
+      expect(b.right, b.text).toBeLessThanOrEqual(PHONE.width);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  }
+
   for (const js of [true, false]) {
     const mode = js ? "with JavaScript" : "without JavaScript";
 
@@ -149,6 +166,8 @@ describeBrowser("forms at phone width", () => {
 
   it("sends a new neighborhood on the second press, after fixing the refused name", async () => {
     const page = await as("manager", true);
+    await page.goto(`${app.baseUrl}/manage/districts/${districtId}/moderation`);
+    await tabsInSight(page);
     await page.goto(`${app.baseUrl}/manage/districts/${districtId}/neighborhoods/new`);
     const posts: string[] = [];
     page.on("request", (r) => {
@@ -169,6 +188,8 @@ describeBrowser("forms at phone width", () => {
 
   it("assigns a district manager on the press after a refusal, client-side or from the server", async () => {
     const page = await as("admin", true);
+    await page.goto(`${app.baseUrl}/admin/audit`);
+    await tabsInSight(page);
     await page.goto(`${app.baseUrl}/admin/districts/${districtId}`);
     const form = page.locator("form#assign-manager");
     const button = form.locator("button[type=submit]");
