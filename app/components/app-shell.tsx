@@ -66,7 +66,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </nav>
           <div className="topbar__end">
             <ConnectionIndicator />
-            <Form method="post" action="/set-language" className="lang-switch" reloadDocument>
+            <Form method="post" action="/set-language" className="lang-switch" reloadDocument noValidate>
               <input type="hidden" name="redirectTo" value={here} />
               <input type="hidden" name="lng" value={data?.locale === "fa" ? "en" : "fa"} />
               <button type="submit" className="lang-switch__button" lang={data?.locale === "fa" ? "en" : "fa"}>
@@ -78,7 +78,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 <Link to="/account" className="usermenu__name" dir="auto">
                   {user.displayName}
                 </Link>
-                <Form method="post" action="/logout">
+                <Form method="post" action="/logout" noValidate>
                   <button type="submit" className="link-button">
                     {t("nav.sign_out")}
                   </button>

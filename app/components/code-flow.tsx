@@ -22,7 +22,7 @@ export function FlowNotFound({ title, restartTo }: { title: string; restartTo: s
 export function ResendCodeForm({ action }: { action: string }) {
   const { t } = useTranslation();
   return (
-    <Form method="post" action={action} className="resend">
+    <Form method="post" action={action} className="resend" noValidate>
       <span className="muted">{t("auth.no_code")}</span>{" "}
       <button type="submit" name="intent" value="resend" className="link-button">
         {t("auth.resend")}

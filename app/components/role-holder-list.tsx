@@ -35,7 +35,7 @@ export function RoleHolderList({ holders, showScope = false, emptyText }: { hold
               {t("admin.granted_on", { date: formatDate(h.grantedAt, lang) })}
             </div>
           </div>
-          <Form method="post">
+          <Form method="post" noValidate>
             <input type="hidden" name="assignmentId" value={h.id} />
             <button type="submit" name="intent" value="revoke" className="button button--ghost button--small">
               {t("admin.revoke")}

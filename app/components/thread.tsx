@@ -86,7 +86,7 @@ function ThreadForm({
   const failure = fetcher.data && !fetcher.data.ok ? fetcher.data : plain;
   const kept = (name: string) => (plain?.kept ? plain.kept[name] : undefined);
   return (
-    <fetcher.Form method="post" action={ctx.action} className={className ?? "thread-form"}>
+    <fetcher.Form method="post" action={ctx.action} className={className ?? "thread-form"} noValidate>
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="returnTo" value={`${ctx.returnTo}#${ctx.anchor}`} />
       {messageId ? <input type="hidden" name="messageId" value={messageId} /> : null}
@@ -455,7 +455,6 @@ function Composer({
               className="field__input field__input--area"
               dir="auto"
               rows={3}
-              required
               value={body}
               onChange={(e) => setBody(e.target.value)}
             />
@@ -574,7 +573,6 @@ function MessageItem({
                             className="field__input field__input--area"
                             dir="auto"
                             rows={3}
-                            required
                             defaultValue={kept("body") ?? message.body ?? ""}
                           />
                         </label>
@@ -595,7 +593,7 @@ function MessageItem({
                     label={t("thread.delete")}
                   />
                 ) : null}
-                {!mine && visible && ctx.threadId && !me.mayModerate ? (
+                {!mine && visible && me.mayReport && !me.mayModerate ? (
                   <ReasonForm
                     ctx={ctx}
                     intent="report"
@@ -679,8 +677,6 @@ function ModeratorMessageTools({
                 name="reason"
                 className="field__input"
                 dir="auto"
-                required
-                minLength={3}
                 maxLength={REPORT_REASON_MAX}
                 placeholder={t("thread.mute_reason")}
                 aria-label={t("thread.mute_reason")}
@@ -772,8 +768,6 @@ function EscalationPanel({ ctx, escalation, mayEscalate }: { ctx: Ctx; escalatio
                     className="field__input field__input--area"
                     dir="auto"
                     rows={3}
-                    required
-                    minLength={10}
                     defaultValue={kept("note")}
                   />
                 </label>
@@ -810,6 +804,8 @@ function orphanRefusal(
   meId: string | null
 ): ThreadActionResult | null {
   const intent = result.intent ?? "";
+  // A tool this person is not offered has no form here to answer on (the composer shows its own).
+  if (result.error === "thread_forbidden" && intent !== "post") return result;
   if (["post", "escalate"].includes(intent)) return null;
   if (intent === "lock") return state.locked ? result : null;
   if (intent === "unlock") return state.locked ? null : result;
@@ -880,8 +876,6 @@ function ReasonForm({
               name="reason"
               className="field__input"
               dir="auto"
-              required
-              minLength={3}
               maxLength={REPORT_REASON_MAX}
               defaultValue={kept("reason")}
             />

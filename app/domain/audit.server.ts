@@ -1,10 +1,11 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { auditLog, users } from "../../db/schema";
+import type { AuditAction } from "./audit-actions";
 
 export interface AuditEntry {
   actorId: string | null;
-  action: string;
+  action: AuditAction;
   subjectType: string;
   subjectId?: string | null;
   districtId?: string | null;

@@ -19,6 +19,7 @@ import {
 } from "../../db/schema";
 import type { ThreadAccess } from "../utils/permissions";
 import { recordAudit } from "./audit.server";
+import type { AuditAction } from "./audit-actions";
 import { Refusal, refusalOf } from "./refusal.server";
 import { EDIT_WINDOW_MINUTES, type MessageState, type MessageView, type ThreadEventView } from "./thread-view";
 
@@ -530,7 +531,7 @@ interface ModerationBase {
   requestId?: string | null;
 }
 
-async function auditThread(tx: Tx, thread: { districtId: string; councilId: string }, base: ModerationBase, action: string, subjectId: string, reason: string | null, data?: Record<string, unknown>) {
+async function auditThread(tx: Tx, thread: { districtId: string; councilId: string }, base: ModerationBase, action: AuditAction, subjectId: string, reason: string | null, data?: Record<string, unknown>) {
   await recordAudit(tx as unknown as Db, {
     actorId: base.actorId,
     action,

@@ -38,6 +38,21 @@ export function textField(opts: { min?: number; max: number; required?: string; 
     );
 }
 
+/**
+ * A line of text a person may leave empty: absent, empty or only spaces is "", anything else is
+ * normalized and measured. (Forms send an empty field as nothing at all, so an optional field must
+ * accept "nothing" before any length rule, never turn it into "" and then ask for a minimum.)
+ */
+export function optionalTextField(opts: { max: number; tooLong: string }) {
+  return z
+    .string()
+    .max(RAW_LIMIT, opts.tooLong)
+    .transform((v) => normalizeText(v))
+    .pipe(z.string().max(opts.max, opts.tooLong))
+    .optional()
+    .default("");
+}
+
 export function multilineField(opts: { max: number; tooLong: string }) {
   return z
     .string()
@@ -87,10 +102,4 @@ export function refinePassword<T extends { password: string; phone?: string; dis
 ) {
   const problem = checkPassword(value.password, { phone: value.phone, displayName: value.displayName });
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["password"], message: problem });
-}
-
-/** A safe in-app path to return to after a form; anything else becomes the home page. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
 }

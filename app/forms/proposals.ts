@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { displayNameField, multilineField, phoneField, textField, uuidField } from "./fields";
+import { displayNameField, multilineField, optionalTextField, phoneField, textField, uuidField } from "./fields";
 
 export const PROPOSAL_TITLE_MAX = 150;
 export const PROPOSAL_BODY_MAX = 10_000;
+export const PROPOSAL_PLACE_MAX = 200;
 
 export const ProposalSchema = z.object({
   title: textField({ min: 5, max: PROPOSAL_TITLE_MAX, required: "title_required", tooShort: "title_too_short", tooLong: "title_too_long" }),
@@ -12,7 +13,7 @@ export const ProposalSchema = z.object({
     .pipe(multilineField({ max: PROPOSAL_BODY_MAX, tooLong: "body_too_long" }))
     .pipe(z.string().min(10, "body_too_short")),
   categoryId: uuidField("category_required"),
-  place: textField({ min: 0, max: 200, required: "place_too_long", tooLong: "place_too_long" }).optional().default(""),
+  place: optionalTextField({ max: PROPOSAL_PLACE_MAX, tooLong: "place_too_long" }),
 });
 
 /** District staff filing for a resident who came in person (or has no phone of their own to use). */

@@ -5,6 +5,7 @@ import { Notice } from "~/components/form-field";
 import { RelativeTime } from "~/components/relative-time";
 import { RouteErrorBoundary } from "~/components/route-error";
 import { getT } from "~/utils/i18n.server";
+import { describeDevice } from "~/utils/device";
 import { formatPhone } from "~/utils/persian";
 import { destroyAllSessions, getSession, listSessions, requireUser } from "~/utils/session.server";
 import { setFlash } from "~/utils/flash.server";
@@ -26,14 +27,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       device: describeDevice(s.userAgent),
     })),
   };
-}
-
-/** A rough, human name for a browser: enough to recognise one's own phone in the list. */
-function describeDevice(ua: string | null) {
-  if (!ua) return "unknown";
-  const os = /Android/i.test(ua) ? "Android" : /iPhone|iPad/i.test(ua) ? "iOS" : /Windows/i.test(ua) ? "Windows" : /Mac OS/i.test(ua) ? "macOS" : /Linux/i.test(ua) ? "Linux" : "";
-  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrome\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : "";
-  return [browser, os].filter(Boolean).join(" · ") || "unknown";
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -85,7 +78,14 @@ export default function AccountPage() {
         <ul className="list">
           {sessions.map((s, i) => (
             <li key={i} className="list__item">
-              <strong>{s.device === "unknown" ? t("account.unknown_device") : <bdi dir="ltr">{s.device}</bdi>}</strong>
+              <strong>
+                {s.device.browser || s.device.os
+                  ? t("account.device_name", {
+                      browser: t(`account.browser.${s.device.browser ?? "unknown"}`),
+                      os: t(`account.os.${s.device.os ?? "unknown"}`),
+                    })
+                  : t("account.unknown_device")}
+              </strong>
               {s.current ? <span className="chip chip--accent">{t("account.this_device")}</span> : null}
               <div className="muted small">
                 {t("account.last_seen")} <RelativeTime value={s.lastSeenAt} />
@@ -94,14 +94,14 @@ export default function AccountPage() {
           ))}
         </ul>
         {others > 0 ? (
-          <Form method="post">
+          <Form method="post" noValidate>
             <button type="submit" name="intent" value="sign-out-others" className="button button--ghost">
               {t("account.sign_out_others")}
             </button>
           </Form>
         ) : null}
       </section>
-      <Form method="post" action="/logout">
+      <Form method="post" action="/logout" noValidate>
         <button type="submit" className="button button--danger">
           {t("nav.sign_out")}
         </button>

@@ -53,12 +53,16 @@ export default function AdminAudit() {
           {entries.map((e) => (
             <li key={e.id} className="list__item">
               <div>
-                <strong>{t(`audit.${e.action}`, { defaultValue: e.action })}</strong>
+                <strong>
+                  {t(`audit.action.${e.action}`, {
+                    actor: e.actorName ?? t("audit.system"),
+                    defaultValue: t("audit.unknown", { actor: e.actorName ?? t("audit.system") }),
+                  })}
+                </strong>
                 {auditRole(e.data) ? <span className="chip">{t(`roles.${auditRole(e.data)}`)}</span> : null}
                 {auditName(e.data) ? <span dir="auto"> {t("common.quoted", { text: auditName(e.data) })}</span> : null}
               </div>
               <div className="muted small">
-                <span dir="auto">{e.actorName ?? t("audit.system")}</span> ·{" "}
                 <RelativeTime value={e.at} />
               </div>
             </li>

@@ -1,4 +1,5 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -63,10 +64,9 @@ export default function AdminCategories() {
   const rowError = (actionData as { rowError?: { categoryId: string; error: string } | null } | undefined)?.rowError ?? null;
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: "add-category",
     lastResult: actionData?.result,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CategorySchema }),
   });
   return (
@@ -84,7 +84,7 @@ export default function AdminCategories() {
                   {c.name} {c.isActive ? null : <span className="chip">{t("admin.category_retired")}</span>}
                 </span>
                 {rowError?.categoryId === c.id ? <FormErrors errors={[rowError.error]} /> : null}
-                <Form method="post" className="category-row__commission">
+                <Form method="post" className="category-row__commission" noValidate>
                   <input type="hidden" name="categoryId" value={c.id} />
                   <select name="commissionId" defaultValue={c.defaultCommissionId ?? ""} className="field__input" aria-label={t("admin.category_commission")}>
                     <option value="">{t("admin.category_no_commission")}</option>
@@ -98,7 +98,7 @@ export default function AdminCategories() {
                     {t("common.save")}
                   </button>
                 </Form>
-                <Form method="post">
+                <Form method="post" noValidate>
                   <input type="hidden" name="categoryId" value={c.id} />
                   <input type="hidden" name="active" value={c.isActive ? "false" : "true"} />
                   <button type="submit" name="intent" value="toggle" className="button button--ghost button--small" disabled={busy}>

@@ -1,4 +1,5 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -72,17 +73,15 @@ export default function AdminCommission() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [editForm, editFields] = useForm({
+  const [editForm, editFields] = useAppForm({
     id: "edit-commission",
     lastResult: actionData?.intent === "edit" ? actionData.result : undefined,
     defaultValue: { name: commission.name, description: commission.description },
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CommissionSchema }),
   });
-  const [memberForm, memberFields] = useForm({
+  const [memberForm, memberFields] = useAppForm({
     id: "add-member",
     lastResult: actionData?.intent === "add-member" ? actionData.result : undefined,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignMemberSchema }),
   });
   return (

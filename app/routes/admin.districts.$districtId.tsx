@@ -1,4 +1,5 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -80,17 +81,15 @@ export default function AdminDistrict() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [editForm, editFields] = useForm({
+  const [editForm, editFields] = useAppForm({
     id: "edit-district",
     lastResult: actionData?.intent === "edit" ? actionData.result : undefined,
     defaultValue: { number: String(district.number), name: district.name, description: district.description },
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: DistrictSchema }),
   });
-  const [managerForm, managerFields] = useForm({
+  const [managerForm, managerFields] = useAppForm({
     id: "assign-manager",
     lastResult: actionData?.intent === "assign-manager" ? actionData.result : undefined,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignManagerSchema }),
   });
   const managers = holders.filter((h) => h.role === "district_manager");

@@ -1,4 +1,5 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
@@ -375,10 +376,9 @@ function StandingCard({
   const actionData = useActionData<typeof action>();
   const ownError = useOwnError();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: "apply",
     lastResult: actionData?.intent === "apply" ? actionData.result : undefined,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplySchema }),
   });
 
@@ -403,7 +403,7 @@ function StandingCard({
         <p>{t(`council.standing_seat.${standing.seatRole}`)}</p>
         <details className="council-confirm">
           <summary>{t("council.leave")}</summary>
-          <Form method="post" className="form">
+          <Form method="post" className="form" noValidate>
             <p className="muted small">{t("council.leave_intro")}</p>
             <button type="submit" name="intent" value="leave" className="button button--danger" disabled={busy}>
               {t("council.leave_confirm")}
@@ -416,7 +416,7 @@ function StandingCard({
     body = (
       <>
         <p>{t("council.standing_pending")}</p>
-        <Form method="post">
+        <Form method="post" noValidate>
           <button type="submit" name="intent" value="withdraw" className="button button--ghost" disabled={busy}>
             {t("council.withdraw")}
           </button>

@@ -171,7 +171,7 @@ export default function DeputyDesk() {
         ) : null}
       </header>
 
-      <Form method="get" className="card desk-filters" aria-label={t("desk.filters")}>
+      <Form method="get" className="card desk-filters" aria-label={t("desk.filters")} noValidate>
         <FilterSelect name="district" label={t("desk.district")} value={filters.districtId} options={options.districts} />
         <FilterSelect name="neighborhood" label={t("desk.neighborhood")} value={filters.neighborhoodId} options={neighborhoods} />
         <FilterSelect name="category" label={t("desk.category")} value={filters.categoryId} options={options.categories} />
@@ -266,7 +266,7 @@ export default function DeputyDesk() {
                 </ol>
               </details>
               <div className="desk-item__tools">
-                <Form method="post" className="thread-form">
+                <Form method="post" className="thread-form" noValidate>
                   {result?.error && result.kept.escalationId === item.id ? <FormErrors errors={[result.error]} /> : null}
                   <input type="hidden" name="intent" value="state" />
                   <input type="hidden" name="escalationId" value={item.id} />
@@ -299,14 +299,14 @@ export default function DeputyDesk() {
                   </button>
                 </Form>
                 {mayAnswer ? (
-                  <Form method="post" action={`/threads/${item.threadId}`} className="thread-form">
+                  <Form method="post" action={`/threads/${item.threadId}`} className="thread-form" noValidate>
                     <input type="hidden" name="intent" value="post" />
                     <input type="hidden" name="official" value="1" />
                     <input type="hidden" name="clientKey" value={item.answerKey} />
                     <input type="hidden" name="returnTo" value={item.path} />
                     <label className="field">
                       <span className="field__label">{t("desk.answer_label")}</span>
-                      <textarea name="body" className="field__input field__input--area" dir="auto" rows={3} required maxLength={MESSAGE_MAX_LENGTH} />
+                      <textarea name="body" className="field__input field__input--area" dir="auto" rows={3} maxLength={MESSAGE_MAX_LENGTH} />
                     </label>
                     <button type="submit" className="button button--ghost button--small" disabled={busy}>
                       {t("desk.answer_send")}

@@ -1,4 +1,5 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -6,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { FormErrors, TextField } from "~/components/form-field";
 import { signIn } from "~/domain/auth.server";
 import { LoginSchema } from "~/forms/auth";
-import { safeRedirect } from "~/forms/fields";
+import { safeRedirect } from "~/utils/safe-redirect";
 import { setFlash } from "~/utils/flash.server";
 import { getT } from "~/utils/i18n.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
@@ -49,11 +50,9 @@ export default function LoginPage() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: "login",
     lastResult: actionData?.result,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   });
 

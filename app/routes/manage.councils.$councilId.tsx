@@ -1,11 +1,5 @@
-import {
-  getCollectionProps,
-  getFormProps,
-  getSelectProps,
-  useForm,
-  type FieldMetadata,
-  type SubmissionResult,
-} from "@conform-to/react";
+import { getCollectionProps, getFormProps, getSelectProps, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
@@ -328,10 +322,9 @@ function RemoveMemberForm({ membershipId, name }: { membershipId: string; name: 
   const { t } = useTranslation();
   const reply = useReplyFor("remove", membershipId);
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: `remove-${membershipId}`,
     lastResult: reply?.result,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: RemoveMemberSchema }),
   });
   return (
@@ -361,10 +354,9 @@ function AppointForm({
   const { t } = useTranslation();
   const reply = useReplyFor("appoint", office);
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: `appoint-${office}`,
     lastResult: reply?.result,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AppointSchema }),
   });
   const candidates = seats.filter((s) => s.id !== holder?.id);
@@ -408,10 +400,9 @@ function InviteForm() {
   const { t } = useTranslation();
   const reply = useReplyFor("invite");
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: "invite",
     lastResult: reply?.result,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteSchema }),
   });
   return (
@@ -437,11 +428,10 @@ function CharterForm() {
   const { t } = useTranslation();
   const reply = useReplyFor("charter");
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: "charter",
     lastResult: reply?.result,
     defaultValue: charter,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CharterSchema }),
   });
   return (
@@ -463,11 +453,10 @@ function NewTermSection() {
   const { t, i18n } = useTranslation();
   const reply = useReplyFor("new-term");
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: "new-term",
     lastResult: reply?.result,
     defaultValue: { termStart: newTerm.termStart, termEnd: newTerm.termEnd },
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NewTermSchema }),
   });
   return (
@@ -514,10 +503,9 @@ function StatusForm({ change }: { change: "suspend" | "resume" | "dissolve" }) {
   const { t } = useTranslation();
   const reply = useReplyFor("status", change);
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: `status-${change}`,
     lastResult: reply?.result,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CouncilStatusSchema }),
   });
   const body = (

@@ -108,19 +108,19 @@ export default function ModerationQueue() {
                   ))}
                 </ul>
                 <div className="desk-item__tools">
-                  <Form method="post" action={`/threads/${m.threadId}`} className="thread-form">
+                  <Form method="post" action={`/threads/${m.threadId}`} className="thread-form" noValidate>
                     <input type="hidden" name="intent" value="hide" />
                     <input type="hidden" name="messageId" value={m.id} />
                     <input type="hidden" name="returnTo" value={returnTo} />
                     <label className="field">
                       <span className="field__label">{t("thread.hide_reason")}</span>
-                      <input name="reason" className="field__input" dir="auto" required minLength={3} maxLength={REPORT_REASON_MAX} />
+                      <input name="reason" className="field__input" dir="auto" maxLength={REPORT_REASON_MAX} />
                     </label>
                     <button type="submit" className="button button--danger button--small">
                       {t("moderation.hide")}
                     </button>
                   </Form>
-                  <Form method="post" action={`/threads/${m.threadId}`} className="thread-form">
+                  <Form method="post" action={`/threads/${m.threadId}`} className="thread-form" noValidate>
                     <input type="hidden" name="intent" value="restore" />
                     <input type="hidden" name="messageId" value={m.id} />
                     <input type="hidden" name="returnTo" value={returnTo} />

@@ -1,4 +1,5 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -46,10 +47,9 @@ export default function NewNeighborhood() {
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: "new-neighborhood",
     lastResult,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NeighborhoodSchema }),
   });
   return (

@@ -1,4 +1,5 @@
-import { getCollectionProps, getFormProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { getCollectionProps, getFormProps, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -95,10 +96,9 @@ export default function DistrictStaff() {
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: "add-staff",
     lastResult: actionData?.intent === "add" ? actionData.result : undefined,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: StaffSchema }),
   });
   // A refusal for someone no longer listed (removed in another tab) is shown above the list.
@@ -155,11 +155,10 @@ function StaffRow({ person }: { person: { id: string; name: string; powers: stri
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const reply = actionData?.intent === "powers" && actionData.key === person.id ? actionData : undefined;
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useForm({
+  const [form, fields] = useAppForm({
     id: `powers-${person.id}`,
     lastResult: reply?.result,
     defaultValue: { powers: person.powers },
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: StaffPowersSchema }),
   });
   const revokeError = actionData?.intent === "revoke" && actionData.key === person.id ? actionData.result.error?.[""] : null;
@@ -191,7 +190,7 @@ function StaffRow({ person }: { person: { id: string; name: string; powers: stri
           </button>
         </Form>
       </details>
-      <Form method="post" className="staff-row__remove">
+      <Form method="post" className="staff-row__remove" noValidate>
         <FormErrors errors={revokeError} />
         <input type="hidden" name="assignmentId" value={person.id} />
         <button type="submit" name="intent" value="revoke" className="button button--danger button--small" disabled={busy}>

@@ -1,4 +1,5 @@
-import { getCollectionProps, getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
+import { getCollectionProps, getFormProps, type FieldMetadata } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -98,18 +99,16 @@ export default function ManageNeighborhood() {
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [editForm, editFields] = useForm({
+  const [editForm, editFields] = useAppForm({
     id: "edit-neighborhood",
     lastResult: actionData?.intent === "edit" ? actionData.result : undefined,
     defaultValue: { name: neighborhood.name, description: neighborhood.description, boundary: neighborhood.boundary },
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NeighborhoodSchema }),
   });
-  const [councilForm, councilFields] = useForm({
+  const [councilForm, councilFields] = useAppForm({
     id: "new-council",
     lastResult: actionData?.intent === "create-council" ? actionData.result : undefined,
     defaultValue: charterDefaults,
-    shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CharterSchema }),
   });
 

@@ -125,7 +125,7 @@ export default function MyCouncilsPage() {
                     <p>{errorText(actionData.error)}</p>
                   </div>
                 ) : null}
-                <Form method="post" className="my-councils__actions">
+                <Form method="post" className="my-councils__actions" noValidate>
                   <input type="hidden" name="invitationId" value={inv.id} />
                   <button type="submit" name="intent" value="accept" className="button" disabled={busy}>
                     {t("my.accept")}

@@ -109,7 +109,7 @@ export default function NeighborhoodPage() {
           <div className="follow-bar">
             <span className="muted">{t("neighborhood.followers", { count: follow.followers })}</span>
             {follow.signedIn ? (
-              <Form method="post" className="follow-bar__form">
+              <Form method="post" className="follow-bar__form" noValidate>
                 {follow.following ? <span className="small">{t("neighborhood.following")}</span> : null}
                 <button
                   type="submit"

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FormErrors } from "~/components/form-field";
+import { FieldErrors, FormErrors } from "~/components/form-field";
 import { LinkedText } from "~/components/linked-text";
 import { RelativeTime } from "~/components/relative-time";
 import { getCouncil, getNeighborhood } from "~/domain/councils.server";
@@ -118,13 +118,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       break;
     case "agenda":
       if (!can(user, "council.agenda", { kind: "council", councilId: council.id, districtId: council.districtId })) {
-        throw new Response("Forbidden", { status: 403 });
+        return fail("action_forbidden", 403);
       }
       outcome = await putOnAgenda(context.db, proposal.id, user.id);
       break;
     case "open-vote": {
       if (!can(user, "council.vote.open", { kind: "council", councilId: council.id, districtId: council.districtId })) {
-        throw new Response("Forbidden", { status: 403 });
+        return fail("action_forbidden", 403);
       }
       const days = Number(String(form.get("days") ?? "").replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d))));
       if (!Number.isInteger(days) || days < 1 || days > 60) return fail("voting_period_invalid", 400);
@@ -144,7 +144,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     case "refer": {
       if (!can(user, "council.agenda", { kind: "council", councilId: council.id, districtId: council.districtId })) {
-        throw new Response("Forbidden", { status: 403 });
+        return fail("action_forbidden", 403);
       }
       const commissionId = form.get("commissionId");
       if (!isUuid(commissionId)) return fail("commission_unknown", 400);
@@ -155,7 +155,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const pending = await pendingReferral(context.db, proposal.id);
       if (!pending) return fail("already_decided", 409);
       if (!can(user, "commission.decide", { kind: "commission", commissionId: pending.commissionId })) {
-        throw new Response("Forbidden", { status: 403 });
+        return fail("action_forbidden", 403);
       }
       const decision = String(form.get("decision") ?? "");
       const rationale = normalizeText(String(form.get("rationale") ?? ""), { multiline: true });
@@ -175,7 +175,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     case "progress": {
       if (!can(user, "district.overview", { kind: "district", districtId: council.districtId })) {
-        throw new Response("Forbidden", { status: 403 });
+        return fail("action_forbidden", 403);
       }
       const status = form.get("status");
       const note = normalizeText(String(form.get("note") ?? ""), { multiline: true });
@@ -214,6 +214,11 @@ export default function ProposalPage() {
   const errorFor = (...intents: string[]) =>
     actionData?.error && intents.includes(actionData.intent) ? <FormErrors errors={[actionData.error]} /> : null;
   const kept = (field: string) => (actionData?.kept as Record<string, string> | undefined)?.[field] || undefined;
+  // A refusal about one field is shown beside that field; any other above its form.
+  const refusedField = (intent: string, error: string) => actionData?.intent === intent && actionData.error === error;
+  const fieldError = (intent: string, error: string) => (refusedField(intent, error) ? <FieldErrors errors={[error]} /> : null);
+  const formError = (intent: string, ...fieldErrors: string[]) =>
+    actionData?.intent === intent && !fieldErrors.includes(actionData.error) ? errorFor(intent) : null;
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const revalidator = useRevalidator();
@@ -249,7 +254,12 @@ export default function ProposalPage() {
 
       <section className="card stack" aria-labelledby="support-title">
         <h2 id="support-title">{t("proposal.supports_title")}</h2>
-        <p>{t("proposal.supports_count", { count: proposal.supportCount, threshold: council.supportThreshold })}</p>
+        {/* The threshold matters only while supports can still take the proposal to the agenda. */}
+        <p>
+          {open
+            ? t("proposal.supports_count", { count: proposal.supportCount, threshold: council.supportThreshold })
+            : t("proposal.supports_received", { count: proposal.supportCount })}
+        </p>
         {errorFor("support", "unsupport", "withdraw", "agenda")}
         {!me ? (
           <Link className="button button--ghost" to={`/login?redirectTo=${encodeURIComponent(`/proposals/${proposal.id}`)}`}>
@@ -338,7 +348,7 @@ export default function ProposalPage() {
             // A ballot refused where no vote is open: said here, where the vote would be.
             errorFor("ballot")
           ) : (
-            <Form method="post" className="form">
+            <Form method="post" className="form" noValidate>
               {errorFor("open-vote")}
               <label className="field">
                 <span className="field__label">{t("vote.days_label")}</span>
@@ -400,7 +410,7 @@ export default function ProposalPage() {
             </>
           ) : null}
           {referForm ? (
-            <Form method="post" className="form">
+            <Form method="post" className="form" noValidate>
               {errorFor("refer")}
               <label className="field">
                 <span className="field__label">{t("review.refer_to")}</span>
@@ -418,23 +428,26 @@ export default function ProposalPage() {
             </Form>
           ) : null}
           {mayDecide ? (
-            <Form method="post" className="form">
-              {errorFor("decide")}
+            <Form method="post" className="form" noValidate>
+              {formError("decide", "choice_invalid", "unit_required", "rationale_required")}
               <fieldset className="field">
                 <legend className="field__label">{t("review.decision")}</legend>
                 {(["accepted", "declined", "returned", "referred_unit"] as const).map((d) => (
                   <label key={d} className="decision-option">
-                    <input type="radio" name="decision" value={d} required defaultChecked={kept("decision") === d} /> {t(`proposal.status.${d}`)}
+                    <input type="radio" name="decision" value={d} defaultChecked={kept("decision") === d} /> {t(`proposal.status.${d}`)}
                   </label>
                 ))}
+                {fieldError("decide", "choice_invalid")}
               </fieldset>
               <label className="field">
                 <span className="field__label">{t("review.unit_label")}</span>
-                <input name="unitName" className="field__input" dir="auto" maxLength={200} defaultValue={kept("unitName")} />
+                <input name="unitName" className="field__input" dir="auto" maxLength={200} defaultValue={kept("unitName")} aria-invalid={refusedField("decide", "unit_required") || undefined} />
+                {fieldError("decide", "unit_required")}
               </label>
               <label className="field">
                 <span className="field__label">{t("review.rationale")}</span>
-                <textarea name="rationale" className="field__input field__input--area" dir="auto" rows={5} required minLength={10} defaultValue={kept("rationale")} />
+                <textarea name="rationale" className="field__input field__input--area" dir="auto" rows={5} defaultValue={kept("rationale")} aria-invalid={refusedField("decide", "rationale_required") || undefined} />
+                {fieldError("decide", "rationale_required")}
               </label>
               <button type="submit" name="intent" value="decide" className="button" disabled={busy}>
                 {t("review.publish")}
@@ -442,8 +455,8 @@ export default function ProposalPage() {
             </Form>
           ) : null}
           {mayPostProgress ? (
-            <Form method="post" className="form">
-              {errorFor("progress")}
+            <Form method="post" className="form" noValidate>
+              {formError("progress", "progress_note_required")}
               <label className="field">
                 <span className="field__label">{t("review.progress_status")}</span>
                 <select name="status" className="field__input" defaultValue={kept("status") ?? "in_progress"}>
@@ -453,7 +466,8 @@ export default function ProposalPage() {
               </label>
               <label className="field">
                 <span className="field__label">{t("review.progress_note")}</span>
-                <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} required minLength={5} defaultValue={kept("note")} />
+                <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} defaultValue={kept("note")} aria-invalid={refusedField("progress", "progress_note_required") || undefined} />
+                {fieldError("progress", "progress_note_required")}
               </label>
               <button type="submit" name="intent" value="progress" className="button button--ghost" disabled={busy}>
                 {t("review.progress_post")}

@@ -62,7 +62,7 @@ export default function ProposalsIndex() {
     <main className="page">
       <h1>{t("proposal.list_title")}</h1>
       {queryInvalid ? <Notice>{t("errors.query_invalid")}</Notice> : null}
-      <Form method="get" className="filters">
+      <Form method="get" className="filters" noValidate>
         {new URLSearchParams(keep).toString()
           ? [...new URLSearchParams(keep)].map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)
           : null}

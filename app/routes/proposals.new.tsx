@@ -1,4 +1,5 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
+import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -50,8 +51,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { council } = await loadCouncil(request, context);
   const formData = await request.formData();
   if (readQuery(request, NewProposalQuery).values.onBehalf === "1") {
-    if (!onBehalfAllowed(request, user, council.districtId)) throw new Response("Forbidden", { status: 403 });
     const submission = parseWithZod(formData, { schema: OnBehalfSchema });
+    // Answered on the form (what was typed kept), like any refusal, never with an error page.
+    if (!onBehalfAllowed(request, user, council.districtId)) {
+      return data({ result: submission.reply({ formErrors: ["action_forbidden"] }) }, { status: 403 });
+    }
     if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
     const { onBehalfName, onBehalfPhone, ...proposal } = submission.value;
     const outcome = await fileProposal(context.db, {
@@ -78,11 +82,9 @@ export default function NewProposal() {
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
   // Typed with the on-behalf schema, a superset: its two extra fields render only for staff.
-  const [form, fields] = useForm<z.input<typeof OnBehalfSchema>>({
+  const [form, fields] = useAppForm<z.input<typeof OnBehalfSchema>>({
     id: "new-proposal",
     lastResult: actionData?.result,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
     onValidate: ({ formData }) =>
       onBehalf ? parseWithZod(formData, { schema: OnBehalfSchema }) : (parseWithZod(formData, { schema: ProposalSchema }) as never),
   });

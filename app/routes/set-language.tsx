@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { safeRedirect } from "~/forms/fields";
+import { safeRedirect } from "~/utils/safe-redirect";
 import { fallbackLng, isLocale } from "~/utils/i18n";
 import { localeCookie } from "~/utils/i18n.server";
 

@@ -250,6 +250,19 @@ export function mayVote(actor: Actor | null | undefined, vote: VoteAccess | null
 }
 
 /**
+ * Reporting a message to the district's moderators: any signed-in reader of a council or proposal
+ * thread. A commission's review thread has no moderators to report to, so it offers no report.
+ */
+export function mayReportInThread(actor: Actor | null | undefined, thread: ThreadAccess): boolean {
+  return Boolean(actor) && thread.kind !== "commission" && mayReadThread(actor, thread);
+}
+
+/** The deputy's office answers officially in council and proposal threads (never a commission's). */
+export function mayAnswerThread(actor: Actor | null | undefined, thread: ThreadAccess): boolean {
+  return thread.kind !== "commission" && can(actor, "deputy.answer");
+}
+
+/**
  * Socket rooms and what it takes to join them. Public rooms are open to anonymous sockets;
  * everything else goes through `can` with the room's scope.
  */

@@ -25,13 +25,14 @@ import { escalateThread, escalationOfThread, surfaceIfSignalled } from "~/domain
 import { MESSAGE_MAX_LENGTH, REPORT_REASON_MAX } from "~/domain/thread-view";
 import { notifyDeskChanged, notifyThreadStanding, publishThreadEvents } from "~/realtime/notify.server";
 import { isUuid } from "./guards.server";
-import { can, mayEscalateThread, mayModerateThread, mayReadThread, postBlocker } from "./permissions";
+import { can, mayAnswerThread, mayEscalateThread, mayModerateThread, mayReadThread, mayReportInThread, postBlocker } from "./permissions";
 import { foldDigits, normalizeText } from "./persian";
 import { hitRateLimit, RATE_RULES } from "./rate-limit.server";
 import { PG_INT_MAX, queryField, readQuery } from "./query";
 
 /** What a thread reads from its page's address: an earlier page, a message to reply to. */
 const ThreadQuery = { before: queryField.positiveInt(PG_INT_MAX), replyTo: queryField.uuid() };
+import { safeRedirectWithAnchor } from "./safe-redirect";
 
 /** Everything a page needs to show a thread to this person. */
 export async function threadBundle(context: AppLoadContext, request: Request, user: CurrentUser | null, threadId: string) {
@@ -78,7 +79,8 @@ export async function threadBundle(context: AppLoadContext, request: Request, us
           mutedUntil: blocker ? null : ((await mutedUntil(context.db, thread.id, user.id))?.toISOString() ?? null),
           mayModerate: moderator,
           mayEscalate: escalator,
-          mayAnswer: can(user, "deputy.answer") && thread.kind !== "commission",
+          mayReport: mayReportInThread(user, thread),
+          mayAnswer: mayAnswerThread(user, thread),
         }
       : null,
     mutes: moderator ? (await activeMutes(context.db, thread.id)).map((m) => ({ ...m, until: m.until.toISOString() })) : [],
@@ -125,16 +127,6 @@ async function surfaceQuietly(context: AppLoadContext, threadId: string) {
 }
 
 /**
- * Where to go after a plain form: back to the page (and the section of it) the thread was shown
- * on, never elsewhere.
- */
-function safeReturn(value: FormDataEntryValue | null, fallback: string) {
-  const [path = "", anchor = ""] = (typeof value === "string" ? value : "").split("#", 2);
-  const safePath = path.startsWith("/") && !path.startsWith("//") && !path.includes("\\") && path.length < 300 ? path : fallback;
-  return `${safePath}#${/^[a-z0-9-]{1,60}$/.test(anchor) ? anchor : "thread"}`;
-}
-
-/**
  * Every change to a thread, from its forms (plain or through JavaScript). A refusal comes back to
  * the form that sent it, with what was typed; success redirects a plain form back to its page and
  * answers a script with `{ ok: true }`.
@@ -157,10 +149,9 @@ export async function threadAction(context: AppLoadContext, request: Request, us
   const fail = (error: string, status = 400, extra: Record<string, unknown> = {}) =>
     data({ ok: false as const, error: `thread_${error}`, intent, messageId: isUuid(messageId) ? messageId : null, kept, ...extra }, { status });
   const done = () =>
-    script ? data({ ok: true as const, intent }) : redirect(safeReturn(form.get("returnTo"), thread.homePath));
-  const forbidden = () => {
-    throw new Response("Forbidden", { status: 403 });
-  };
+    script ? data({ ok: true as const, intent }) : redirect(safeRedirectWithAnchor(form.get("returnTo"), thread.homePath, "thread"));
+  // A refusal of what this person may not do is answered on the form that sent it, like any other.
+  const forbidden = () => fail("forbidden", 403);
   const moderator = mayModerateThread(user, thread);
   const base = { actorId: user.id, requestId: context.requestId };
   let seqs: number[] = [];
@@ -176,7 +167,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
   switch (intent) {
     case "post": {
       const official = form.get("official") === "1";
-      if (official ? !can(user, "deputy.answer") || thread.kind === "commission" : false) forbidden();
+      if (official && !mayAnswerThread(user, thread)) return forbidden();
       const blocker = postBlocker(user, thread);
       if (blocker && !official) return fail(`post_${blocker}`, 403);
       const { value: body } = text("body", true);
@@ -213,7 +204,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
       if ([...body].length > MESSAGE_MAX_LENGTH) return fail("message_too_long", 400, { max: MESSAGE_MAX_LENGTH });
       const result = await editMessage(context.db, { messageId, actorId: user.id, body });
       if (!result.ok) return fail(result.error, result.error === "not_author" ? 403 : 409);
-      if (result.threadId !== thread.id) forbidden();
+      if (result.threadId !== thread.id) return forbidden();
       seqs = result.seqs;
       break;
     }
@@ -225,7 +216,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
       break;
     }
     case "report": {
-      if (thread.kind === "commission") forbidden();
+      if (!mayReportInThread(user, thread)) return forbidden();
       if (!isUuid(messageId)) return fail("not_found");
       const { value: reason } = text("reason");
       if ([...reason].length < 3) return fail("report_reason_required");
@@ -237,7 +228,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
       break;
     }
     case "hide": {
-      if (!moderator) forbidden();
+      if (!moderator) return forbidden();
       if (!isUuid(messageId)) return fail("not_found");
       const { value: reason } = text("reason");
       if ([...reason].length < 3) return fail("hide_reason_required");
@@ -248,7 +239,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
       break;
     }
     case "restore": {
-      if (!moderator) forbidden();
+      if (!moderator) return forbidden();
       if (!isUuid(messageId)) return fail("not_found");
       const result = await restoreMessage(context.db, { ...base, messageId });
       if (!result.ok) return fail(result.error, 409);
@@ -257,7 +248,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
     }
     case "lock":
     case "unlock": {
-      if (!moderator) forbidden();
+      if (!moderator) return forbidden();
       const { value: reason } = text("reason");
       if (intent === "lock" && [...reason].length < 3) return fail("lock_reason_required");
       if ([...reason].length > REPORT_REASON_MAX) return fail("report_reason_too_long", 400, { max: REPORT_REASON_MAX });
@@ -268,7 +259,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
     }
     case "pin":
     case "unpin": {
-      if (!moderator) forbidden();
+      if (!moderator) return forbidden();
       if (intent === "pin" && !isUuid(messageId)) return fail("not_found");
       const result = await pinMessage(context.db, { ...base, threadId: thread.id, messageId: intent === "pin" ? String(messageId) : null });
       if (!result.ok) return fail(result.error, 409);
@@ -277,7 +268,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
     }
     case "mute":
     case "unmute": {
-      if (!moderator) forbidden();
+      if (!moderator) return forbidden();
       const userId = form.get("userId");
       if (!isUuid(userId)) return fail("not_found");
       if (userId === user.id) return fail("mute_self");
@@ -297,7 +288,7 @@ export async function threadAction(context: AppLoadContext, request: Request, us
       break;
     }
     case "escalate": {
-      if (!mayEscalateThread(user, thread)) forbidden();
+      if (!mayEscalateThread(user, thread)) return forbidden();
       const { value: note } = text("note", true);
       const urgency = String(form.get("urgency") ?? "");
       if (!["normal", "high", "urgent"].includes(urgency)) return fail("urgency_invalid");

@@ -121,11 +121,14 @@ describe.each(BACKENDS)("admin screens on %s", (backend) => {
     // The resident now holds the deputy role: the account page says so.
     expect(visibleText(await (await resident.get("/account")).text())).toContain(fa.roles.deputy);
 
+    // Each change in a sentence of its own, never a raw key.
     const audit = visibleText(await (await admin.get("/admin/audit")).text());
-    expect(audit).toContain(fa.audit.district.created);
-    expect(audit).toContain(fa.audit.role.granted);
-    expect(audit).toContain(fa.audit.role.revoked);
-    expect(audit).toContain(fa.audit.commission.created);
+    const by = (sentence: string) => sentence.replace("{{actor}}", "مدیر سامانه");
+    expect(audit).toContain(by(fa.audit.action.district.created));
+    expect(audit).toContain(by(fa.audit.action.role.granted));
+    expect(audit).toContain(by(fa.audit.action.role.revoked));
+    expect(audit).toContain(by(fa.audit.action.commission.created));
+    expect(audit).not.toMatch(/\b(district|role|commission)\.(created|granted|revoked)\b/);
   });
 
   it("ends a role only from the page of its own district", async () => {
