@@ -14,6 +14,7 @@ export default defineConfig({
     // Ceilings, not pauses: they grow with TEST_TIME_SCALE (doubled under CI) on a busy machine.
     testTimeout: scaled(60_000),
     hookTimeout: scaled(120_000),
+    expect: { poll: { timeout: scaled(5_000) } },
     // Two cores: a few files at a time keeps PGlite start-ups from starving each other.
     maxWorkers: 2,
     reporters: ["default", "./tests/support/summary-reporter.ts"],

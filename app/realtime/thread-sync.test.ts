@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import type { ThreadEventView } from "../domain/thread-view";
 import { CLIENT_EVENTS, SERVER_EVENTS, type SyncAck } from "./events";
+import { holdsFor, waitFor } from "../../tests/support/wait";
 import { ThreadFollower, type FollowerSocket } from "./thread-sync";
 
 const THREAD = "00000000-0000-4000-8000-000000000001";
@@ -32,14 +33,6 @@ class ScriptedSocket extends EventEmitter implements FollowerSocket {
   }
 }
 
-async function until(check: () => boolean, label: string) {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe("ThreadFollower", () => {
   it("asks again when a catch-up fails, instead of waiting for a next live event that may never come", async () => {
     const socket = new ScriptedSocket();
@@ -47,7 +40,7 @@ describe("ThreadFollower", () => {
     socket.failSyncs = 2;
     const applied: number[] = [];
     const follower = new ThreadFollower(socket, THREAD, 0, { apply: (e) => applied.push(e.seq) }).start();
-    await until(() => follower.lastSeq === 6, "the follower to catch up after two failed answers");
+    await waitFor(() => follower.lastSeq === 6, 5000, "the follower to catch up after two failed answers");
     expect(applied).toEqual([1, 2, 3, 4, 5, 6]);
     expect(socket.syncs).toBe(3);
     follower.stop();
@@ -57,12 +50,12 @@ describe("ThreadFollower", () => {
     const socket = new ScriptedSocket();
     const applied: number[] = [];
     const follower = new ThreadFollower(socket, THREAD, 0, { apply: (e) => applied.push(e.seq) }).start();
-    await until(() => socket.syncs === 1, "the first catch-up");
+    await waitFor(() => socket.syncs === 1, 5000, "the first catch-up");
     socket.log = [1, 2, 3, 4];
     socket.live(1);
     socket.live(3); // 2 was missed
     socket.live(4);
-    await until(() => follower.lastSeq === 4, "the gap to be filled");
+    await waitFor(() => follower.lastSeq === 4, 5000, "the gap to be filled");
     socket.live(2);
     socket.live(4);
     expect(applied).toEqual([1, 2, 3, 4]);
@@ -83,9 +76,8 @@ describe("ThreadFollower", () => {
       return true;
     };
     follower.start();
-    await until(() => refusals.length === 1, "the refusal");
-    await new Promise((r) => setTimeout(r, 400));
-    expect(socket.syncs).toBe(1);
+    await waitFor(() => refusals.length === 1, 5000, "the refusal");
+    await holdsFor(() => socket.syncs === 1, 400, "no catch-up asked after a refusal");
     follower.stop();
   });
 });
