@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, setCategoryCommission } from "../../app/domain/proposals.server";
 import { ensureThread, postMessage } from "../../app/domain/threads.server";
+import { openVote } from "../../app/domain/votes.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { queryRows } from "../../db/client.server";
 import {
@@ -59,6 +60,10 @@ export interface World {
     councilThread: string;
     commissionThread: string;
     messageId: string;
+    commissionMessageId: string;
+    /** Two proposals of council A in an open vote each (open ballots). */
+    votingA: { proposalId: string; voteId: string };
+    votingB: { proposalId: string; voteId: string };
   };
   users: Record<Exclude<RoleKey, "anonymous">, { id: string; phone: string }>;
   /** A device per role; "anonymous" has no cookie. */
@@ -150,7 +155,19 @@ export async function buildWorld(backend: Backend): Promise<World> {
   const commissionThread = await ensureThread(db, { kind: "commission", proposalId: proposal!.id, commissionId: c1!.id });
   const posted = await postMessage(db, { threadId: publicThread, authorId: people.member.id, body: "چراغ کوچه از دیشب خاموش است." });
   if (!posted.ok) throw new Error(posted.error);
-  await postMessage(db, { threadId: commissionThread, authorId: people.commissionOwn.id, body: "برآورد هزینه در راه است." });
+  const commissionPosted = await postMessage(db, { threadId: commissionThread, authorId: people.commissionOwn.id, body: "برآورد هزینه در راه است." });
+  if (!commissionPosted.ok) throw new Error(commissionPosted.error);
+  const voting = async (title: string) => {
+    const [row] = await db
+      .insert(proposals)
+      .values({ councilId: a.councilId, districtId: a.districtId, neighborhoodId: a.hoodId, authorId: people.resident.id, title, body: "شرحی برای رأی‌گیری اعضای شورا.", categoryId: category.id, status: "on_agenda" })
+      .returning({ id: proposals.id });
+    const vote = await openVote(db, { proposalId: row!.id, actorId: people.chair.id, hours: 48 });
+    if (!vote.ok) throw new Error(`open vote: ${vote.error}`);
+    return { proposalId: row!.id, voteId: vote.voteId };
+  };
+  const votingA = await voting("سطل‌های زباله تازه برای بوستان");
+  const votingB = await voting("سرعت‌گیر جلوی مدرسه");
 
   const signIn = async (role: Exclude<RoleKey, "anonymous">) => {
     const device = new Browserless(app.baseUrl);
@@ -178,6 +195,9 @@ export async function buildWorld(backend: Backend): Promise<World> {
       councilThread,
       commissionThread,
       messageId: posted.messageId,
+      commissionMessageId: commissionPosted.messageId,
+      votingA,
+      votingB,
     },
     users: people,
     client,
