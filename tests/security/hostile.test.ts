@@ -377,6 +377,78 @@ add({
   fields: () => ({ name: "محله آزمایشی", boundary: '{"__proto__":{"polluted":1},"type":"constructor"}' }),
 });
 
+add({
+  name: "council application statement with markup is shown escaped to the district",
+  as: "resident",
+  method: "POST",
+  path: (w) => `/councils/${w.ids.councilA}`,
+  fields: () => ({ intent: "apply", statement: `${XSS[1]} ${BIDI}` }),
+  writes: { applications: 1 },
+  view: (w) => `/manage/districts/${w.ids.districtA}/applications`,
+  viewAs: "managerOwn",
+  payloads: [XSS[1]!],
+});
+add({
+  name: "charter with out-of-range numbers and dates is refused",
+  as: "managerOwn",
+  method: "POST",
+  path: (w) => `/manage/councils/${w.ids.councilA}`,
+  fields: () => ({
+    intent: "charter",
+    termStart: "۹۹۹۹۹/۱/۱",
+    termEnd: "0000/00/00",
+    quorumPercent: "1e308",
+    votingPeriodDays: "-1",
+    majorityRule: "__proto__",
+    proposers: "constructor",
+    supportThreshold: "NaN",
+    ballot: "toString",
+    reportsToHide: "99999999999999999999",
+  }),
+});
+add({
+  name: "district staff added by a phone named __proto__ is refused",
+  as: "managerOwn",
+  method: "POST",
+  path: (w) => `/manage/districts/${w.ids.districtA}/staff`,
+  fields: () => ({ intent: "add", phone: "__proto__", powers: "constructor" }),
+});
+add({
+  name: "deputy thresholds out of range are refused, the settings unchanged",
+  as: "deputy",
+  method: "POST",
+  path: () => "/deputy/settings",
+  fields: () => ({
+    burstWindowMinutes: "1e308",
+    burstMinMessages: "-1",
+    burstFactor: "NaN",
+    participantsWindowHours: "__proto__",
+    participantsMin: "99999999999999999999",
+    reportsWindowHours: "<script>",
+  }),
+});
+add({
+  name: "forgot-password with a phone of bidi and zero-width characters",
+  as: "anonymous",
+  method: "POST",
+  path: () => "/forgot-password",
+  fields: () => ({ phone: `‮0912${ZERO_WIDTH}1234567` }),
+  writes: { verification_codes: -1 },
+});
+add({
+  name: "escalation note with markup is shown escaped on the deputy's desk",
+  as: "managerOwn",
+  method: "POST",
+  path: (w) => `/threads/${w.ids.councilThread}`,
+  fields: () => ({ intent: "escalate", note: `یادداشت برای معاونت ${XSS[0]} ${XSS[4]}`, urgency: "high", returnTo: "/" }),
+  writes: { escalations: 1 },
+  view: () => "/deputy",
+  viewAs: "deputy",
+  payloads: [XSS[0]!, XSS[4]!],
+});
+add({ name: "account form with an intent named __proto__", as: "resident", method: "POST", path: () => "/account", fields: () => ({ intent: "__proto__" }) });
+add({ name: "my-councils form with an intent named constructor and forged ids", as: "resident", method: "POST", path: () => "/me/councils", fields: () => ({ intent: "constructor", invitationId: SQL, applicationId: "__proto__" }) });
+
 // --- Query parameters and addresses -------------------------------------------------------------------
 for (const status of PROPERTY_NAMES) {
   add({ name: `proposal list filtered by status ${status}`, as: "anonymous", method: "GET", path: () => `/proposals?status=${status}` });
