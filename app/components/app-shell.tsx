@@ -20,7 +20,8 @@ export function AppShell({ children }: { children: ReactNode }) {
       </a>
       <header className="topbar">
         <div className="topbar__inner">
-          <Link to="/" className="brand" aria-label={t("nav.home")}>
+          {/* Its name is what it shows (the app and the city), as a person reading it would say it. */}
+          <Link to="/" className="brand">
             <span className="brand__mark" aria-hidden="true">
               {t("app.mark")}
             </span>

@@ -329,23 +329,26 @@ export function Thread({
       ) : null}
 
       {ordered.length ? (
-        <ol className="thread__list" aria-label={t("thread.messages")} role="log" aria-live="polite" aria-relevant="additions">
-          {ordered.map((m) => (
-            <MessageItem
-              key={m.id}
-              message={m}
-              ctx={ctx}
-              me={me}
-              markerRef={firstNew?.id === m.id ? markerRef : undefined}
-              pinned={state.pinnedMessageId === m.id}
-              edits={bundle.edits[m.id]}
-              onReply={() => {
-                setReplyTo(m.id);
-                composerRef.current?.focus();
-              }}
-            />
-          ))}
-        </ol>
+        // The live region wraps the list: a role on the <ol> itself would take its list semantics away.
+        <div role="log" aria-label={t("thread.messages")} aria-live="polite" aria-relevant="additions">
+          <ol className="thread__list">
+            {ordered.map((m) => (
+              <MessageItem
+                key={m.id}
+                message={m}
+                ctx={ctx}
+                me={me}
+                markerRef={firstNew?.id === m.id ? markerRef : undefined}
+                pinned={state.pinnedMessageId === m.id}
+                edits={bundle.edits[m.id]}
+                onReply={() => {
+                  setReplyTo(m.id);
+                  composerRef.current?.focus();
+                }}
+              />
+            ))}
+          </ol>
+        </div>
       ) : (
         <p className="empty">{t("thread.empty")}</p>
       )}

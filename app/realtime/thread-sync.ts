@@ -109,6 +109,14 @@ export class ThreadFollower {
     }
   };
 
+  private retryLater() {
+    if (this.resyncTimer || this.stopped) return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null;
+      this.sync();
+    }, RESYNC_DELAY_MS * 2);
+  }
+
   private accept(event: ThreadEventView) {
     this.lastSeq = event.seq;
     const { threadId: _ignored, ...view } = event as ThreadEventView & { threadId?: string };
@@ -145,6 +153,15 @@ export class ThreadFollower {
         }
         this.drain();
         more = ack.more;
+      } else if (ack?.error === "forbidden") {
+        this.handlers.refused?.("forbidden");
+        return;
+      } else if (ack?.error !== "not_joined" && !this.syncAgain) {
+        // The server could not answer just then: ask again shortly, or nothing would ask again
+        // until the next live event, and events already written would wait for it. ("not_joined"
+        // needs no retry: the join in progress asks once it is acknowledged.)
+        this.retryLater();
+        return;
       }
       if (more || this.syncAgain) {
         this.syncAgain = false;

@@ -5,6 +5,7 @@ import { hashPassword } from "../../app/utils/password.server";
 import { districts, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { ARTIFACTS_DIR, describeBrowser, launchChromium } from "../support/browser";
+import { scaled } from "../support/wait";
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -30,7 +31,7 @@ describeBrowser("a council from set-up to its public page", () => {
       .returning({ id: users.id });
     await app.database.db.insert(roleAssignments).values({ userId: manager!.id, role: "district_manager", districtId: district!.id });
     await app.database.db.insert(users).values({ phone: "+989120000102", displayName: "زهرا کریمی", passwordHash });
-  }, 120_000);
+  }, scaled(120_000));
 
   afterAll(async () => {
     await browser?.close();

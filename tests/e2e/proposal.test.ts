@@ -12,6 +12,7 @@ import { searchKey } from "../../app/utils/persian";
 import { commissions, districts, memberships, neighborhoods, roleAssignments, users, votes } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { ARTIFACTS_DIR, DESKTOP, describeBrowser, latin, launchChromium, PHONE, signInContext, watchContext } from "../support/browser";
+import { scaled, waitFor } from "../support/wait";
 
 const PASSWORD = "باغ-انار-همدان-۱۴۰۵";
 const shot = async (page: Page, name: string) => {
@@ -91,7 +92,7 @@ describeBrowser("a proposal from filing to execution", () => {
       const made = await createCategory(db, name);
       if (!made.ok) throw new Error(made.error);
     }
-  }, 120_000);
+  }, scaled(120_000));
 
   afterAll(async () => {
     await browser?.close();
@@ -103,7 +104,7 @@ describeBrowser("a proposal from filing to execution", () => {
 
   /** Waits for a page to show a text by itself, without a reload. */
   const live = (page: Page, pattern: RegExp, timeout = 8_000) =>
-    expect.poll(async () => latin(await page.locator("main").innerText()), { timeout, interval: 200 }).toMatch(pattern);
+    expect.poll(async () => latin(await page.locator("main").innerText()), { timeout: scaled(timeout), interval: 200 }).toMatch(pattern);
 
   const statusOf = async (page: Page) => (await page.locator("article .proposal-status").first().innerText()).trim();
 
@@ -129,7 +130,9 @@ describeBrowser("a proposal from filing to execution", () => {
     expect(await bodyLink.count()).toBe(1);
     expect(await main.locator(".prose").first().evaluate((p) => p.textContent)).toContain("\n");
     expect(await statusOf(author.page)).toBe("در حال جمع‌آوری حمایت");
-    await author.page.waitForTimeout(500); // the socket joins the room after hydration
+    // The page's socket joins the proposal's room after hydration: wait until the server has it there.
+    const proposalRoom = `proposal:${proposalUrl.split("/").pop()}`;
+    await waitFor(async () => (await app.server.services.io.in(proposalRoom).fetchSockets()).length >= 1, 10_000, "the author's page to join the proposal's room");
 
     // Two neighbors support from their own phones; the author's page follows live.
     const neighborA = await signedIn(PEOPLE.neighborA.phone);
@@ -140,7 +143,7 @@ describeBrowser("a proposal from filing to execution", () => {
     const neighborB = await signedIn(PEOPLE.neighborB.phone);
     await neighborB.page.goto(proposalUrl);
     await neighborB.page.getByRole("button", { name: "حمایت می‌کنم" }).click();
-    await expect.poll(() => statusOf(author.page), { timeout: 8_000, interval: 200 }).toBe("در دستور کار شورا");
+    await expect.poll(() => statusOf(author.page), { timeout: scaled(8_000), interval: 200 }).toBe("در دستور کار شورا");
     // On the agenda, the threshold no longer matters: the page says how many supports it got.
     await live(author.page, /2 حمایت گرفت/);
     await shot(author.page, "proposal-on-agenda-390");
@@ -151,7 +154,7 @@ describeBrowser("a proposal from filing to execution", () => {
     await chair.page.fill('input[name="days"]', "۳");
     await chair.page.getByRole("button", { name: "آغاز رأی‌گیری" }).click();
     await expect.poll(() => statusOf(chair.page)).toBe("در حال رأی‌گیری");
-    await expect.poll(() => statusOf(author.page), { timeout: 8_000 }).toBe("در حال رأی‌گیری");
+    await expect.poll(() => statusOf(author.page), { timeout: scaled(8_000) }).toBe("در حال رأی‌گیری");
     const memberA = await signedIn(PEOPLE.memberA.phone);
     await memberA.page.goto(proposalUrl);
     await memberA.page.getByRole("button", { name: "مخالف" }).click();
@@ -175,7 +178,7 @@ describeBrowser("a proposal from filing to execution", () => {
     // As the server's scheduler does after closing: everyone viewing the proposal is told.
     for (const c of closed) notifyProposalChanged(app.server.services.io, c.proposalId);
     try {
-      await expect.poll(() => statusOf(author.page), { timeout: 5_000, interval: 250 }).toBe("مصوب شد");
+      await expect.poll(() => statusOf(author.page), { timeout: scaled(5_000), interval: 250 }).toBe("مصوب شد");
     } catch {
       notes.push("the author's page did not show «مصوب شد» by itself after the vote closed; reloaded");
       await author.page.reload();
@@ -187,14 +190,14 @@ describeBrowser("a proposal from filing to execution", () => {
     await chair.page.reload();
     await chair.page.selectOption('select[name="commissionId"]', { label: "کمیسیون عمران و شهرسازی" });
     await chair.page.getByRole("button", { name: "ارجاع مصوبه" }).click();
-    await expect.poll(() => statusOf(author.page), { timeout: 8_000 }).toBe("در بررسی کمیسیون");
+    await expect.poll(() => statusOf(author.page), { timeout: scaled(8_000) }).toBe("در بررسی کمیسیون");
     const commissioner = await signedIn(PEOPLE.commissioner.phone);
     await commissioner.page.goto(proposalUrl);
     // The commission discusses it in a thread only its members see.
     const reviewThread = commissioner.page.locator("section.thread", { hasText: "گفت‌وگوی اعضای کمیسیون عمران و شهرسازی" });
     await reviewThread.locator(".thread__composer textarea[name=body]").fill("برآورد هزینه تیرهای روشنایی را واحد برق منطقه فرستاده است.");
     await reviewThread.locator(".thread__composer button[type=submit]").click();
-    await expect.poll(() => reviewThread.locator(".thread__list").innerText(), { timeout: 8_000 }).toContain("برآورد هزینه تیرهای روشنایی");
+    await expect.poll(() => reviewThread.locator(".thread__list").innerText(), { timeout: scaled(8_000) }).toContain("برآورد هزینه تیرهای روشنایی");
     await reviewThread.screenshot({ path: path.join(ARTIFACTS_DIR, "proposal-commission-thread-390.png") });
     await author.page.reload();
     expect(await author.page.locator("main").innerText()).not.toContain("برآورد هزینه تیرهای روشنایی");
@@ -202,13 +205,13 @@ describeBrowser("a proposal from filing to execution", () => {
     await commissioner.page.getByLabel("پذیرفته شد").check();
     await commissioner.page.fill('textarea[name="rationale"]', "روشنایی کوچه برای ایمنی دانش‌آموزان لازم است.\nاعتبار از بودجه عمرانی منطقه تأمین می‌شود.");
     await commissioner.page.getByRole("button", { name: "انتشار تصمیم" }).click();
-    await expect.poll(() => statusOf(author.page), { timeout: 8_000 }).toBe("پذیرفته شد");
+    await expect.poll(() => statusOf(author.page), { timeout: scaled(8_000) }).toBe("پذیرفته شد");
     const manager = await signedIn(PEOPLE.manager.phone);
     await manager.page.goto(proposalUrl);
     await manager.page.selectOption('select[name="status"]', "in_progress");
     await manager.page.fill('textarea[name="note"]', "پیمانکار برق تعیین شد و نصب تیرها از شنبه آغاز می‌شود.");
     await manager.page.getByRole("button", { name: "ثبت پیشرفت" }).click();
-    await expect.poll(() => statusOf(author.page), { timeout: 8_000 }).toBe("در حال اجرا");
+    await expect.poll(() => statusOf(author.page), { timeout: scaled(8_000) }).toBe("در حال اجرا");
     await live(author.page, /پیمانکار برق تعیین شد/);
 
     // The timeline tells the whole story, in order.
@@ -256,5 +259,5 @@ describeBrowser("a proposal from filing to execution", () => {
     await Promise.all(
       [author, neighborA, neighborB, chair, memberA, memberB, commissioner, manager].map((s) => s.context.close()).concat(desktop.close()),
     );
-  }, 180_000);
+  }, scaled(180_000));
 });

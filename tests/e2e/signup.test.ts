@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app";
 import { ARTIFACTS_DIR, describeBrowser, launchChromium } from "../support/browser";
+import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 
@@ -117,7 +118,7 @@ describeBrowser("signing up in a real browser", () => {
       expect(font.loaded).toBe(true);
 
       // Hydrated and connected for live updates.
-      await page.locator('[data-connection="online"]').waitFor({ timeout: 15_000 });
+      await page.locator('[data-connection="online"]').waitFor({ timeout: scaled(15_000) });
 
       const favicon = await page.evaluate(async () => {
         const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href;
@@ -174,7 +175,7 @@ describeBrowser("signing up in a real browser", () => {
       expect(await flash.textContent()).toBe(fa.flash.welcome.replace("{{name}}", NAME));
       expect(await flash.isVisible()).toBe(true);
       expect(await page.getByRole("link", { name: fa.home.cta_signup }).count()).toBe(0);
-      await page.locator('[data-connection="online"]').waitFor({ timeout: 15_000 });
+      await page.locator('[data-connection="online"]').waitFor({ timeout: scaled(15_000) });
       await page.evaluate(() => document.fonts.ready);
 
       await shot(page, "home-signed-in-390");
@@ -217,7 +218,7 @@ describeBrowser("signing up in a real browser", () => {
       seen.follow(page);
       await page.goto(app.baseUrl + "/signup");
       await expectPersianPage(page);
-      await page.locator('[data-connection="online"]').waitFor({ timeout: 15_000 });
+      await page.locator('[data-connection="online"]').waitFor({ timeout: scaled(15_000) });
       await page.evaluate(() => document.fonts.ready);
       expect(await page.locator("h1").textContent()).toBe(fa.auth.signup_title);
       expect(await page.getByRole("button", { name: fa.auth.signup_submit }).isVisible()).toBe(true);

@@ -10,6 +10,7 @@ import { districts, memberships, neighborhoods, roleAssignments, users } from ".
 import { startTestApp, type TestApp } from "../support/app";
 import { ARTIFACTS_DIR, DESKTOP, describeBrowser, latin, launchChromium, PHONE, signInContext, watchContext } from "../support/browser";
 import { testCharter } from "../support/fixtures";
+import { scaled } from "../support/wait";
 
 const PASSWORD = "کوچه-باغ-اکباتان-۱۴۰۵";
 const shot = async (page: Page, name: string, selector?: string) => {
@@ -76,7 +77,7 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
       { userId: ids.manager!, role: "district_manager", districtId: district!.id },
       { userId: ids.deputy!, role: "deputy" },
     ]);
-  }, 120_000);
+  }, scaled(120_000));
 
   afterAll(async () => {
     await browser?.close();
@@ -91,7 +92,7 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
     expect.poll(async () => latin(await page.locator(selector).first().innerText()), { timeout, interval: 200 }).toMatch(pattern);
 
   /** The page has joined its live rooms (the connection indicator says so). */
-  const online = (page: Page) => expect.poll(() => page.locator("[data-connection]").first().getAttribute("data-connection"), { timeout: 10_000 }).toBe("online");
+  const online = (page: Page) => expect.poll(() => page.locator("[data-connection]").first().getAttribute("data-connection"), { timeout: scaled(10_000) }).toBe("online");
 
   it("goes from a resident's message to the deputy's desk and back, live", async () => {
     const started = Date.now();
@@ -139,7 +140,7 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
 
     // The deputy's desk shows it without a reload, with a count in the tab title.
     await live(deputy.page, "main", /قطعی آب در چند کوچه/);
-    await expect.poll(() => deputy.page.title().then(latin), { timeout: 10_000 }).toMatch(/^\(1\) میز معاونت فرهنگی اجتماعی/);
+    await expect.poll(() => deputy.page.title().then(latin), { timeout: scaled(10_000) }).toMatch(/^\(1\) میز معاونت فرهنگی اجتماعی/);
     expect(latin(await deputy.page.locator(".desk-item").first().innerText())).toMatch(/فوری/);
     await shot(deputy.page, "thread-desk-1280");
 
@@ -174,7 +175,7 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
     expect(problems).toEqual([]);
     console.info(`thread journey: ${Date.now() - started} ms`);
     await Promise.all([resident, neighbor, manager, deputy].map((s) => s.context.close()).concat(deputyPhone.close()));
-  }, 180_000);
+  }, scaled(180_000));
 
   it("opens a long thread on its latest page and brings earlier messages on request", async () => {
     const db = app.database.db;
@@ -198,7 +199,7 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
     expect(await messages.count()).toBe(40);
     expect(latin(await messages.first().innerText())).toContain("پیام شماره 21 ");
     await page.getByRole("button", { name: "پیام‌های پیشین" }).click();
-    await expect.poll(() => messages.count(), { timeout: 8_000 }).toBe(60);
+    await expect.poll(() => messages.count(), { timeout: scaled(8_000) }).toBe(60);
     expect(latin(await messages.first().innerText())).toContain("پیام شماره 1 ");
     expect(await page.getByRole("button", { name: "پیام‌های پیشین" }).count()).toBe(0);
     // In order, each once.
@@ -206,5 +207,5 @@ describeBrowser("a heated thread reaches the deputy and gets an official answer"
     expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(problems).toEqual([]);
     await context.close();
-  }, 120_000);
+  }, scaled(120_000));
 });

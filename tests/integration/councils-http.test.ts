@@ -7,6 +7,7 @@ import { applications, councils, districts, memberships, neighborhoods, roleAssi
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
+import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const PASSWORD = "کوه-الوند-زیباست";
@@ -68,7 +69,7 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
     await person("manager2", "+989120000012", "مدیر منطقه دو", { role: "district_manager", districtId: district2 });
     await person("staff1", "+989120000013", "کارشناس بی‌اختیار", { role: "district_staff", districtId: district1 });
     await person("resident", "+989120000014", "ساکن کوی فرهنگ");
-  }, 120_000);
+  }, scaled(120_000));
   afterAll(async () => {
     await app?.close();
   });

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
 import { testCharter } from "../support/fixtures";
+import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const faThreads = (await import("../../locales/fa/threads.json", { with: { type: "json" } })).default;
@@ -58,7 +59,7 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
       { userId: ids.deputyStaff!, role: "deputy_staff" },
     ]);
     // Roles are read per request; sign in again is not needed.
-  }, 120_000);
+  }, scaled(120_000));
   afterAll(async () => {
     await app?.close();
   });

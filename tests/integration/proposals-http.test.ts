@@ -9,6 +9,7 @@ import { closeDueVotes } from "../../app/domain/votes.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
+import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const PASSWORD = "کوه-الوند-زیباست";
@@ -56,7 +57,7 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     categoryId = category.id;
     author = await signedIn("+989120000202", "نرگس احمدی");
     neighbor = await signedIn("+989120000203", "علی رضایی");
-  }, 120_000);
+  }, scaled(120_000));
   afterAll(async () => {
     await app?.close();
   });

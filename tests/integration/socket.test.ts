@@ -7,37 +7,30 @@ import { notifyAuthChanged, notifyCityChanged } from "../../app/realtime/notify.
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless } from "../support/http";
+import { nextEvent, pause, scaled, waitFor } from "../support/wait";
 
 const JOIN = "room:join";
 
-/** Resolves with the event's arguments, or rejects after `ms`. */
-function nextEvent(socket: Socket, event: string, ms = 3000): Promise<unknown[]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, on);
-      reject(new Error(`no "${event}" within ${ms} ms`));
-    }, ms);
-    const on = (...args: unknown[]) => {
-      clearTimeout(timer);
-      resolve(args);
-    };
-    socket.once(event, on);
-  });
-}
-
-/** Counts an event for `ms` and returns how many arrived. */
-async function countEvents(socket: Socket, event: string, ms: number) {
+/**
+ * Counts an event: waits (with a scaled deadline) until `expected` have arrived, then keeps
+ * counting for `ms` (scaled) more, so that one too many is seen too; returns how many arrived.
+ */
+async function countEvents(socket: Socket, event: string, ms: number, expected = 0) {
   let n = 0;
   const on = () => n++;
   socket.on(event, on);
-  await new Promise((r) => setTimeout(r, ms));
-  socket.off(event, on);
-  return n;
+  try {
+    if (expected > 0) await waitFor(() => n >= expected, 5000, `${expected} "${event}"`);
+    await pause(scaled(ms));
+    return n;
+  } finally {
+    socket.off(event, on);
+  }
 }
 
 function connected(socket: Socket, ms = 5000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not connected within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new Error(`not connected within ${scaled(ms)} ms`)), scaled(ms));
     socket.once("connect", () => {
       clearTimeout(timer);
       resolve();
@@ -51,7 +44,7 @@ function connected(socket: Socket, ms = 5000): Promise<void> {
 
 function refused(socket: Socket, ms = 5000): Promise<Error> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`neither refused nor connected within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new Error(`neither refused nor connected within ${scaled(ms)} ms`)), scaled(ms));
     socket.once("connect", () => {
       clearTimeout(timer);
       reject(new Error("connected, expected refusal"));
@@ -64,7 +57,7 @@ function refused(socket: Socket, ms = 5000): Promise<Error> {
 }
 
 function join(socket: Socket, ...payload: unknown[]) {
-  return socket.timeout(2000).emitWithAck(JOIN, ...payload);
+  return socket.timeout(scaled(2000)).emitWithAck(JOIN, ...payload);
 }
 
 describe.each(BACKENDS)("realtime sockets on %s", (backend) => {
@@ -95,7 +88,7 @@ describe.each(BACKENDS)("realtime sockets on %s", (backend) => {
       extraHeaders: headers,
       reconnection: false,
       forceNew: true,
-      timeout: 5000,
+      timeout: scaled(5000),
     });
     sockets.push(socket);
     return socket;
@@ -257,7 +250,7 @@ describe.each(BACKENDS)("realtime sockets on %s", (backend) => {
     for (const socket of joined) expect(await join(socket, { room: "city" })).toMatchObject({ ok: true });
     const outsider = await openConnected();
 
-    const counts = joined.map((socket) => countEvents(socket, "city:changed", 800));
+    const counts = joined.map((socket) => countEvents(socket, "city:changed", 800, 1));
     const outsiderCount = countEvents(outsider, "city:changed", 800);
     notifyCityChanged(io());
     expect(await Promise.all(counts)).toEqual([1, 1, 1]);

@@ -29,6 +29,7 @@ import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, visibleText } from "../support/http";
 import { testCharter } from "../support/fixtures";
+import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const faThreads = (await import("../../locales/fa/threads.json", { with: { type: "json" } })).default;
@@ -220,7 +221,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     await db.insert(referrals).values({ proposalId, commissionId: commission1, referredBy: idOf("chair"), dueAt: new Date(Date.now() + 14 * 86_400_000) });
     proposalThread = await ensureThread(db, { kind: "proposal", proposalId });
     reviewThread = await ensureThread(db, { kind: "commission", proposalId, commissionId: commission1 });
-  }, 120_000);
+  }, scaled(120_000));
   afterAll(async () => {
     await app?.close();
   });

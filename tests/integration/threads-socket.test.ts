@@ -26,6 +26,7 @@ import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless } from "../support/http";
 import { testCharter } from "../support/fixtures";
+import { holdsFor, nextEvent, pause, scaled, waitFor } from "../support/wait";
 
 /**
  * Discussion threads over the real server's sockets: live order, who may listen, bad input,
@@ -42,7 +43,6 @@ const PASSWORD = "کوچه-باغ-های-نیاوران";
 
 type LiveEvent = ThreadEventView & { threadId: string };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A small seeded generator: the same seed gives the same pattern of drops and posts. */
 function mulberry32(seed: number) {
@@ -56,33 +56,10 @@ function mulberry32(seed: number) {
   };
 }
 
-/** Polls until `check` holds; fails with `label` after `ms`. */
-async function waitFor(check: () => boolean | Promise<boolean>, ms: number, label: string) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${label}`);
-    await sleep(20);
-  }
-}
-
-function nextEvent(socket: Socket, event: string, ms = 3000): Promise<unknown[]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, on);
-      reject(new Error(`no "${event}" within ${ms} ms`));
-    }, ms);
-    const on = (...args: unknown[]) => {
-      clearTimeout(timer);
-      resolve(args);
-    };
-    socket.once(event, on);
-  });
-}
-
 function connected(socket: Socket, ms = 5000): Promise<void> {
   if (socket.connected) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not connected within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new Error(`not connected within ${scaled(ms)} ms`)), scaled(ms));
     socket.once("connect", () => {
       clearTimeout(timer);
       resolve();
@@ -95,11 +72,11 @@ function connected(socket: Socket, ms = 5000): Promise<void> {
 }
 
 function join(socket: Socket, ...payload: unknown[]) {
-  return socket.timeout(3000).emitWithAck(JOIN, ...payload);
+  return socket.timeout(scaled(3000)).emitWithAck(JOIN, ...payload);
 }
 
 function sync(socket: Socket, ...payload: unknown[]) {
-  return socket.timeout(3000).emitWithAck(SYNC, ...payload);
+  return socket.timeout(scaled(3000)).emitWithAck(SYNC, ...payload);
 }
 
 /** Every thread event and presence count a socket receives, from the moment it is made. */
@@ -219,7 +196,7 @@ function socketPool(baseUrl: () => string) {
         transports: ["websocket"],
         extraHeaders: headers,
         forceNew: true,
-        timeout: 5000,
+        timeout: scaled(5000),
         reconnection: opts.reconnect ?? false,
         reconnectionDelay: 50,
         reconnectionDelayMax: 300,
@@ -263,7 +240,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     otherReviewer = await signedInPerson(db, app.baseUrl, "عضو کمیسیون سلامت", { role: "commission_member", commissionId: place.otherCommissionId });
     const { proposalId } = await place.proposalThread(manager.id);
     commissionThreadId = await ensureThread(db, { kind: "commission", proposalId, commissionId: place.reviewCommissionId });
-  }, 120_000);
+  }, scaled(120_000));
   afterEach(() => pool.closeAll());
   afterAll(async () => {
     pool.closeAll();
@@ -306,7 +283,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     const kinds = ["posted", "posted", "posted", "edited", "pinned", "hidden", "deleted", "unpinned", "locked", "unlocked", "posted"];
     expect(await lastSeqOf(db, threadId)).toBe(kinds.length);
     await waitFor(() => readers.every((r) => r.of(threadId).length >= kinds.length), 5000, "every reader to get every event");
-    await sleep(200); // nothing more, nothing twice
+    await holdsFor(() => readers.every((r) => r.of(threadId).length === kinds.length), 200, "nothing more, nothing twice");
     for (const reader of readers) {
       const events = reader.of(threadId);
       expect(events.map((e) => e.seq)).toEqual(kinds.map((_, i) => i + 1));
@@ -447,7 +424,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     expect((await threadPost(neighbor, commissionThreadId, { intent: "post", body: "من هم نظری دارم" })).status).toBe(404);
     await waitFor(() => member.of(commissionThreadId).length === 2, 3000, "the member to hear the commission's messages");
     expect(member.of(commissionThreadId).map((e) => e.seq)).toEqual([1, 2]);
-    await sleep(300);
+    await holdsFor(() => [...Object.values(outsiders), prober].every((o) => o.of(commissionThreadId).length === 0) && member.of(commissionThreadId).length === 2, 300, "nobody else hears the commission");
     for (const outsider of [...Object.values(outsiders), prober]) {
       expect(outsider.of(commissionThreadId)).toEqual([]);
     }
@@ -470,7 +447,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     }
     expect((await threadPost(reporters[0]!, threadId, { intent: "report", messageId, reason: "دوباره" })).status).toBe(409);
     await waitFor(() => readers.every((r) => r.of(threadId).length === 2), 3000, "the hide to reach every reader");
-    await sleep(200);
+    await holdsFor(() => readers.every((r) => r.of(threadId).length === 2), 200, "nothing more, nothing twice");
     for (const reader of readers) {
       const [posted, hidden] = reader.of(threadId);
       expect(reader.of(threadId).map((e) => [e.seq, e.kind])).toEqual([[1, "posted"], [2, "hidden"]]);
@@ -505,12 +482,12 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
       new ThreadFollower(await pool.openConnected(), threadId, 510, { apply: (e) => fromPage.push(e.seq) }).start(),
     ];
     await waitFor(() => followers.every((f) => f.lastSeq === TOTAL), 10_000, "both followers to catch up");
-    await sleep(200);
+    await holdsFor(() => fromStart.length === TOTAL && fromPage.length === 10, 200, "nothing applied twice");
     expect(fromStart.map((e) => e.seq)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
     expect(fromStart.at(-1)!.message!.body).toBe(`پیام شماره ${TOTAL}`);
     expect(fromPage).toEqual(Array.from({ length: 10 }, (_, i) => i + 511));
     for (const follower of followers) follower.stop();
-  }, 60_000);
+  }, scaled(60_000));
 
   it("applies every event exactly once, in order, while readers drop and reconnect", async () => {
     const authors = [await resident("نویسنده یک"), await resident("نویسنده دو"), await resident("نویسنده سه")];
@@ -540,13 +517,14 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     await Promise.all(clients.map((c) => connected(c.socket)));
 
     // Two writers at once (so events may also be published out of order), posting, editing, hiding.
-    const deadline = Date.now() + 30_000;
+    // No wall-clock budget for the writing: on a busy machine it takes longer, and a budget would
+    // cut the writers short (fewer events than the test asks for) rather than find a lost one.
     const mine = new Map<string, string[]>(authors.map((a) => [a.id, []]));
     let writing = true;
     const writer = async (seed: number) => {
       const rng = mulberry32(seed);
       let produced = 0;
-      while (produced < EVENTS_PER_WORKER && Date.now() < deadline) {
+      while (produced < EVENTS_PER_WORKER) {
         const author = authors[Math.floor(rng() * authors.length)]!;
         const roll = rng();
         const own = mine.get(author.id)!;
@@ -567,7 +545,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
         }
         await publishThreadEvents(io, db, threadId, seqs);
         produced += seqs.length;
-        await sleep(rng() * 12);
+        await pause(rng() * 12);
       }
     };
 
@@ -577,17 +555,17 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     const reconnects: Promise<void>[] = [];
     const chaos = async () => {
       const rng = mulberry32(20240611);
-      while (writing && drops < MAX_DROPS && Date.now() < deadline) {
-        await sleep(15 + rng() * 60);
+      while (writing && drops < MAX_DROPS) {
+        await pause(15 + rng() * 60);
         const client = clients[Math.floor(rng() * clients.length)]!;
         const cut = rng() < 0.5;
-        const pause = 10 + rng() * 300;
+        const downFor = 10 + rng() * 300;
         if (!client.socket.connected) continue;
         drops++;
         if (cut) client.socket.io.engine.close();
         else {
           client.socket.disconnect();
-          reconnects.push(sleep(pause).then(() => void client.socket.connect()));
+          reconnects.push(pause(downFor).then(() => void client.socket.connect()));
         }
       }
     };
@@ -604,7 +582,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     expect(clients.reduce((n, c) => n + c.disconnects, 0)).toBeGreaterThanOrEqual(drops);
 
     await waitFor(() => clients.every((c) => c.follower.lastSeq === total), 20_000, "every follower to reach the last number");
-    await sleep(300);
+    await holdsFor(() => clients.every((c) => c.applied.length === total), 300, "nothing applied twice");
     const expected = Array.from({ length: total }, (_, i) => i + 1);
     const kinds = (await db.select({ kind: threadEvents.kind }).from(threadEvents).where(eq(threadEvents.threadId, threadId)).orderBy(asc(threadEvents.seq))).map((e) => e.kind);
     expect(new Set(kinds)).toEqual(new Set(["posted", "edited", "hidden"]));
@@ -613,7 +591,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
       expect(client.kinds).toEqual(kinds);
     }
     for (const client of clients) client.follower.stop();
-  }, 90_000);
+  }, scaled(90_000));
 
   it("closes a reader's sockets when that session signs out; the reconnected socket is anonymous", async () => {
     const laptop = await signedInPerson(db, app.baseUrl, "عضو کمیسیون عمران دوم", { role: "commission_member", commissionId: place.reviewCommissionId });
@@ -633,8 +611,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     const gone = nextEvent(socket, "disconnect", 3000);
     expect((await laptop.client.post("/logout", {})).status).toBe(302);
     expect((await gone)[0]).toBe("io server disconnect");
-    await sleep(100);
-    expect(colleague.socket.connected).toBe(true);
+    await holdsFor(() => colleague.socket.connected, 100, "the colleague's socket stays");
 
     // Same browser, same (now dead) cookie: it comes back as nobody in particular.
     socket.connect();
@@ -647,8 +624,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     const before = seen.events.length;
     expect((await threadPost(reviewer, commissionThreadId, { intent: "post", body: "پس از خروج همکار" })).status).toBe(302);
     await waitFor(() => colleague.of(commissionThreadId).length === 1, 3000, "the colleague to hear the message");
-    await sleep(300);
-    expect(seen.events.length).toBe(before);
+    await holdsFor(() => seen.events.length === before, 300, "the signed-out socket hears nothing more");
     follower.stop();
   });
 
@@ -667,8 +643,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
 
     // Only a moderator mutes.
     expect((await threadPost(bystanderPerson, threadId, { intent: "mute", userId: talker.id, days: "1", reason: "پیام‌های تکراری" })).status).toBe(403);
-    await sleep(200);
-    expect(talkerReading.standing).toEqual([]);
+    await holdsFor(() => talkerReading.standing.length === 0, 200, "no standing change after a refused mute");
 
     expect((await threadPost(manager, threadId, { intent: "mute", userId: talker.id, days: "1", reason: "پیام‌های تکراری" })).status).toBe(302);
     await waitFor(() => talkerReading.standing.length === 1 && talkerElsewhere.standing.length === 1, 3000, "thread:standing on both of the talker's sockets");
@@ -685,7 +660,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
       .from(threadMessages)
       .where(and(eq(threadMessages.threadId, threadId), eq(threadMessages.authorId, talker.id)));
     expect(Number(written!.n)).toBe(1);
-    await sleep(300);
+    await holdsFor(() => bystander.of(threadId).length === 1 && talkerReading.of(threadId).length === 1, 300, "the refused message reaches nobody");
     expect(bystander.of(threadId).length).toBe(1);
     expect(talkerReading.of(threadId).length).toBe(1);
     expect(bystander.standing).toEqual([]);
@@ -717,7 +692,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
       15_000,
       "the two instances to see each other",
     );
-  }, 120_000);
+  }, scaled(120_000));
   afterEach(() => pool.closeAll());
   afterAll(async () => {
     pool.closeAll();
@@ -741,12 +716,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
     const all = [viewerA, viewerB, anonA, anonB];
     for (const reader of all) {
       expect(await join(reader.socket, { room })).toEqual({ ok: true, room });
-      await sleep(50);
+      await pause(50);
     }
     // Three people: the viewer once however many devices, and each anonymous tab.
     await waitFor(() => all.every((r) => r.lastPresence(threadId) === 3), 8000, "presence 3 on every reader");
-    await sleep(900);
-    for (const reader of all) expect(reader.lastPresence(threadId)).toBe(3);
+    await holdsFor(() => all.every((r) => r.lastPresence(threadId) === 3), 900, "presence stays 3");
 
     // A post through A reaches the reader on B; one through B reaches the reader on A.
     expect((await threadPost(writer, threadId, { intent: "post", body: "از نمونه الف" })).status).toBe(302);
@@ -790,21 +764,23 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
     try {
       await waitFor(async () => (await c.server.services.io.of("/").adapter.serverCount()) >= 2, 15_000, "the third instance to see another");
       const readers = [await pool.openConnected({ url: c.baseUrl }), await pool.openConnected({ url: c.baseUrl })];
+      const presence = readers.map((socket) => record(socket));
       for (const socket of readers) expect(await join(socket, { room: `thread:${threadId}` })).toMatchObject({ ok: true });
-      await sleep(600); // the presence recount for the joins is done
+      // The presence recount for the joins is done once each reader has heard "two here".
+      await waitFor(() => presence.every((p) => p.lastPresence(threadId) === 2), 5000, "the presence recount after the joins");
       const warnings = vi.spyOn(c.server.services.logger, "warn");
       const errors = vi.spyOn(c.server.services.logger, "error");
       const gone = readers.map((socket) => nextEvent(socket, "disconnect", 5000));
       await c.close();
       await Promise.all(gone);
       // Readers leaving as it closes must not start presence recounts on a closed server.
-      await sleep(1200);
+      await holdsFor(() => errors.mock.calls.length === 0 && warnings.mock.calls.length === 0, 1200, "no error or warning after the shutdown");
       expect(errors).not.toHaveBeenCalled();
       expect(warnings).not.toHaveBeenCalled();
     } finally {
       await c.close();
     }
-  }, 60_000);
+  }, scaled(60_000));
 
   it("keeps exactly-once order for followers on both instances when both publish", async () => {
     const author = await signedInPerson(db, a.baseUrl, "نویسنده پرکار");
@@ -816,7 +792,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
       return { socket, applied, follower };
     });
     await Promise.all(followers.map((f) => connected(f.socket)));
-    await sleep(200);
+    // Every follower has joined the thread's room (on either instance) before anything is written.
+    await waitFor(async () => (await a.server.services.io.in(`thread:${threadId}`).fetchSockets()).length === followers.length, 10_000, "every follower to join");
     const TOTAL = 60;
     const rng = mulberry32(7);
     // Each instance publishes what its own requests wrote, as it would behind a load balancer.
@@ -827,15 +804,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
           if (!result.ok) throw new Error(result.error);
           await publishThreadEvents(app.server.services.io, app.database.db, threadId, result.seqs);
           if (rng() < 0.1) followers[Math.floor(rng() * followers.length)]!.socket.io.engine.close();
-          await sleep(rng() * 5);
+          await pause(rng() * 5);
         }
       }),
     );
     await waitFor(() => followers.every((f) => f.follower.lastSeq === TOTAL), 20_000, "every follower to reach the last number");
-    await sleep(300);
+    await holdsFor(() => followers.every((f) => f.applied.length === TOTAL), 300, "nothing applied twice");
     for (const f of followers) {
       expect(f.applied).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
       f.follower.stop();
     }
-  }, 60_000);
+  }, scaled(60_000));
 });

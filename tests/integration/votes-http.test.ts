@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless } from "../support/http";
 import { testCharter } from "../support/fixtures";
+import { scaled } from "../support/wait";
 
 const MEMBERS = 200;
 
@@ -62,7 +63,7 @@ describe.each(BACKENDS)("council votes over HTTP under load on %s", (backend) =>
       client.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
       members.push({ id: p.id, client });
     }
-  }, 180_000);
+  }, scaled(180_000));
   afterAll(async () => {
     await app?.close();
   });
@@ -77,7 +78,7 @@ describe.each(BACKENDS)("council votes over HTTP under load on %s", (backend) =>
     const rows = await app.database.db.select().from(ballots).where(and(eq(ballots.voteId, voteId), eq(ballots.userId, one.id)));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.choice).toBe("against");
-  }, 120_000);
+  }, scaled(120_000));
 
   it("counts exactly when all 200 members vote at once", async () => {
     const choiceOf = (i: number) => (i % 5 === 0 ? "abstain" : i % 3 === 0 ? "against" : "for");
@@ -90,5 +91,5 @@ describe.each(BACKENDS)("council votes over HTTP under load on %s", (backend) =>
     const db = app.database.db;
     expect(await tallyOf(db, voteId)).toEqual(expected);
     expect(Number((await db.select({ n: count() }).from(ballots).where(eq(ballots.voteId, voteId)))[0]!.n)).toBe(MEMBERS);
-  }, 120_000);
+  }, scaled(120_000));
 });

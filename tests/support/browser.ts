@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { describe, it } from "vitest";
+import { scaled } from "./wait";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -16,8 +17,8 @@ export function chromiumAvailable(): boolean {
 }
 
 /** A headless Chromium that stays quiet on the network: only the pages a test opens. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
       "--headless",
@@ -30,6 +31,14 @@ export function launchChromium(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+  // Every context's waits (actions, navigations, locators) get the suite's scaled ceiling.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(scaled(30_000));
+    return context;
+  };
+  return browser;
 }
 
 /**
