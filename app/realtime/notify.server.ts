@@ -22,11 +22,6 @@ export function notifyCouncilChanged(io: SocketServer, council: { id: string; di
   io.in(`district-staff:${council.districtId}`).emit(SERVER_EVENTS.districtChanged);
 }
 
-/** A proposal's supports, status or vote changed: everyone viewing it refreshes (tallies arrive live). */
-export function notifyProposalChanged(io: SocketServer, proposalId: string) {
-  io.in(`proposal:${proposalId}`).emit(SERVER_EVENTS.proposalChanged);
-}
-
 /**
  * Sends a thread's new events to everyone reading it, after they are committed (persist first,
  * then emit). A lost emit costs nothing: readers catch up by number when they rejoin.

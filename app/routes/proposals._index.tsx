@@ -6,9 +6,12 @@ import { listCategories, listProposals } from "~/domain/proposals.server";
 import { STATUS_GROUPS } from "~/domain/proposal-state";
 import { isUuid } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
+import { liveShouldRevalidate } from "~/realtime/live";
 
 /** Proposals of a council, neighborhood, district or the whole city, filterable, newest first. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  // Read before the items: a live state read later than this is newer than what the list shows.
+  const loadedAt = Date.now();
   const url = new URL(request.url);
   const pick = (name: string) => {
     const value = url.searchParams.get(name);
@@ -38,13 +41,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     selected: { status: group ?? "", category: filter.categoryId ?? "" },
     keep,
     councilId: filter.councilId ?? null,
+    loadedAt,
   };
 }
+
+/** The list patches supports, messages and status live; it never reloads for them. */
+export const shouldRevalidate = liveShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function ProposalsIndex() {
-  const { items, next, categories, selected, keep, councilId } = useLoaderData<typeof loader>();
+  const { items, next, categories, selected, keep, councilId, loadedAt } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const nextQuery = new URLSearchParams(keep);
   if (selected.status) nextQuery.set("status", selected.status);
@@ -90,7 +97,7 @@ export default function ProposalsIndex() {
           </Link>
         </p>
       ) : null}
-      <ProposalList items={items} emptyText={t("proposal.list_empty")} />
+      <ProposalList items={items} emptyText={t("proposal.list_empty")} loadedAt={loadedAt} />
       {next ? (
         <p>
           <Link to={`?${nextQuery.toString()}`} className="button button--ghost">
