@@ -10,14 +10,16 @@ const now = () => performance.timeOrigin + performance.now();
 const groups = new Map();
 
 async function open(tag, url, count, room, event) {
-  const group = { sockets: [], size: count, arrivals: new Map() };
+  const group = { sockets: [], size: count, arrivals: new Map(), received: 0 };
   groups.set(tag, group);
   const one = () =>
     new Promise((resolve, reject) => {
       const socket = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { origin: url } });
       socket.on(event, (payload) => {
         const at = now();
-        const seq = payload?.seq;
+        group.received++;
+        // A thread event is keyed by its number, a proposal state by its support count.
+        const seq = payload?.seq ?? payload?.supportCount;
         let list = group.arrivals.get(seq);
         if (!list) group.arrivals.set(seq, (list = []));
         list.push(at);
@@ -42,6 +44,8 @@ parentPort.on("message", async (message) => {
     if (message.type === "open") {
       await open(message.tag, message.url, message.count, message.room, message.event);
       parentPort.postMessage({ type: "opened", tag: message.tag });
+    } else if (message.type === "stats") {
+      parentPort.postMessage({ type: "stats", tag: message.tag, received: groups.get(message.tag)?.received ?? 0 });
     } else if (message.type === "close") {
       for (const group of groups.values()) for (const socket of group.sockets) socket.close();
       groups.clear();

@@ -14,7 +14,9 @@ import { Worker } from "node:worker_threads";
 import { Server as SocketServer } from "socket.io";
 import { createCouncil } from "../app/domain/councils.server";
 import { ensureThread, eventsSince, postMessage } from "../app/domain/threads.server";
+import { createCategory, fileProposal, supportProposal } from "../app/domain/proposals.server";
 import { publishThreadEvents } from "../app/realtime/notify.server";
+import { publishProposalState } from "../app/realtime/live.server";
 import { districts, neighborhoods, users } from "../db/schema";
 import { startTestApp, type TestApp } from "../tests/support/app";
 import type { Backend } from "../tests/support/database";
@@ -53,6 +55,12 @@ export interface FanoutResult {
   /** app ÷ bare (target ≤ 2). */
   ratio: { p50: number; p99: number };
   twoInstances: { local: Latency; remote: Latency } | null;
+  /**
+   * A support storm on a watched proposal: `supports` supports as fast as the app takes them while
+   * every socket is in the proposal's room. Each page used to get one payload-less event per
+   * support and re-run its loader for each; now it gets a few coalesced states and runs none.
+   */
+  storm: { supports: number; eventsPerSocket: number; finalStateMs: number; loaderRunsBefore: number; loaderRunsNow: number } | null;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -84,11 +92,25 @@ class Clients {
     });
   }
 
-  open(tag: string, url: string, count: number, room: string) {
+  open(tag: string, url: string, count: number, room: string, event = "thread:event") {
     return new Promise<void>((resolve, reject) => {
       this.opened.set(tag, resolve);
       this.failed = reject;
-      this.worker.postMessage({ type: "open", tag, url, count, room, event: "thread:event" });
+      this.worker.postMessage({ type: "open", tag, url, count, room, event });
+    });
+  }
+
+  /** How many events a group's sockets received in all. */
+  received(tag: string) {
+    return new Promise<number>((resolve) => {
+      const on = (m: { type: string; tag?: string; received?: number }) => {
+        if (m.type === "stats" && m.tag === tag) {
+          this.worker.off("message", on);
+          resolve(m.received ?? 0);
+        }
+      };
+      this.worker.on("message", on);
+      this.worker.postMessage({ type: "stats", tag });
     });
   }
 
@@ -149,11 +171,11 @@ async function seedThread(app: TestApp) {
   const year = new Date().getUTCFullYear();
   const council = await createCouncil(db, author!.id, hood!.id, {
     termStart: `${year - 1}-01-01`, termEnd: `${year + 1}-12-01`, quorumPercent: 50, votingPeriodDays: 7, majorityRule: "simple",
-    proposers: "residents", supportThreshold: 20, ballot: "open", reportsToHide: 3,
+    proposers: "residents", supportThreshold: 1000, ballot: "open", reportsToHide: 3,
   });
   if (!council.ok) throw new Error(`fan-out set-up: ${council.error}`);
   const threadId = await ensureThread(db, { kind: "council", councilId: council.id });
-  return { threadId, authorId: author!.id };
+  return { threadId, authorId: author!.id, councilId: council.id };
 }
 
 export async function runFanoutBench(options: FanoutOptions = {}): Promise<FanoutResult> {
@@ -166,11 +188,13 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
   const appSamples: number[] = [];
   const bareSamples: number[] = [];
   let payloadBytes = 0;
+  let storm: FanoutResult["storm"] = null;
+  const SUPPORTS = 100;
   const clients = new Clients();
   const bare = await bareServer();
   const app = await startTestApp(options.backend ?? "pglite");
   try {
-    const { threadId, authorId } = await seedThread(app);
+    const { threadId, authorId, councilId } = await seedThread(app);
     const room = `thread:${threadId}`;
     await clients.open("app", app.baseUrl, SOCKETS, room);
     await clients.open("bare", bare.url, SOCKETS, room);
@@ -195,6 +219,41 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
       const bareTimes = await bareRound;
       if (bareTimes) bareSamples.push(...bareTimes.map((t) => t - t1));
     }
+
+    // The support storm: every support through the app's own path (write, then publish).
+    const db = app.database.db;
+    const category = await createCategory(db, "سنجش زنده");
+    if (!category.ok) throw new Error(category.error);
+    const filed = await fileProposal(db, { councilId, authorId, title: "طرح سنجش حمایت", body: "طرحی برای سنجش حمایت‌های پیاپی.", categoryId: category.id, place: "" });
+    if (!filed.ok) throw new Error(filed.error);
+    const supporters = await db
+      .insert(users)
+      .values(Array.from({ length: SUPPORTS }, (_, i) => ({ phone: `+98913${String(8_000_000 + i).padStart(7, "0")}`, displayName: `حامی ${i + 1}`, passwordHash: "x" })))
+      .returning({ id: users.id });
+    await clients.open("storm", app.baseUrl, SOCKETS, `proposal:${filed.id}`, "proposal:state");
+    const final = clients.round("storm", SUPPORTS, timeoutMs);
+    const t0 = now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < supporters.length) {
+          const supporter = supporters[next++]!;
+          const done = await supportProposal(db, filed.id, supporter.id);
+          if (!done.ok) throw new Error(done.error);
+          publishProposalState(app.server.services.io, db, filed.id);
+        }
+      }),
+    );
+    const finalTimes = await final;
+    const eventsPerSocket = (await clients.received("storm")) / SOCKETS;
+    storm = {
+      supports: SUPPORTS,
+      eventsPerSocket,
+      finalStateMs: finalTimes ? Math.max(...finalTimes) - t0 : NaN,
+      // A proposal page ran its whole loader (23 statements) on each payload-less event.
+      loaderRunsBefore: SUPPORTS * SOCKETS,
+      loaderRunsNow: 0,
+    };
   } finally {
     await clients.close();
     await app.close();
@@ -249,10 +308,17 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
     bare: bareLatency,
     ratio: { p50: appLatency.p50 / bareLatency.p50, p99: appLatency.p99 / bareLatency.p99 },
     twoInstances,
+    storm,
   };
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   log(`  bare socket.io : p50 ${ms(bareLatency.p50)}  p99 ${ms(bareLatency.p99)}  (${bareLatency.lost} lost)`);
   log(`  app            : p50 ${ms(appLatency.p50)}  p99 ${ms(appLatency.p99)}  (${appLatency.lost} lost)  → ${result.ratio.p50.toFixed(2)}× / ${result.ratio.p99.toFixed(2)}× the bare broadcast`);
+  if (storm) {
+    log(
+      `  support storm  : ${storm.supports} supports watched by ${SOCKETS} sockets → ${storm.eventsPerSocket.toFixed(1)} states per socket, ` +
+        `all at the final count ${ms(storm.finalStateMs)} after the first support; loader runs ${storm.loaderRunsNow} (was ${storm.loaderRunsBefore})`,
+    );
+  }
   if (twoInstances) {
     log(`  two instances  : same instance p50 ${ms(twoInstances.local.p50)} p99 ${ms(twoInstances.local.p99)}; other instance p50 ${ms(twoInstances.remote.p50)} p99 ${ms(twoInstances.remote.p99)} (${twoInstances.remote.lost} lost)`);
   }
