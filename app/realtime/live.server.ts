@@ -95,6 +95,14 @@ export function closeLive(io: SocketServer) {
 }
 
 /**
+ * Runs `send` for a room at most once per window (the first at once, the rest folded into one at
+ * the window's end). For signals whose receivers reload anyway, so only the last one matters.
+ */
+export function publishCoalesced(io: SocketServer, room: string, send: () => void) {
+  coalescerOf(io).schedule(room, async () => send());
+}
+
+/**
  * A proposal's live state as anyone may see it: status, supports, messages in its discussion and
  * its vote under the ballot rule (a secret ballot shows no tally and no names while open, and only
  * totals after). `null` when the proposal is gone.

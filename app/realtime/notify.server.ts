@@ -2,6 +2,7 @@ import type { Server as SocketServer } from "socket.io";
 import type { Db } from "../../db/client.server";
 import { eventsSince } from "../domain/threads.server";
 import { SERVER_EVENTS } from "./events";
+import { publishCoalesced } from "./live.server";
 
 /**
  * A person's roles changed. Their sockets joined rooms under the old roles, so they are closed
@@ -36,9 +37,13 @@ export async function publishThreadEvents(io: SocketServer, db: Db, threadId: st
   }
 }
 
-/** The deputy's desk changed: dashboards refresh; the district's screens and the escalator are told too. */
+/**
+ * The deputy's desk changed: dashboards refresh; the district's screens and the escalator are told
+ * too. The desk cannot patch itself (its filters and counts span every district), so it reloads;
+ * a burst of changes (threads surfacing together) reaches it at most a few times a second.
+ */
 export function notifyDeskChanged(io: SocketServer, change: { districtId?: string | null; escalatedBy?: string | null; threadId?: string }) {
-  io.in("deputy").emit(SERVER_EVENTS.deskChanged);
+  publishCoalesced(io, "deputy", () => io.in("deputy").emit(SERVER_EVENTS.deskChanged));
   if (change.districtId) io.in(`district-staff:${change.districtId}`).emit(SERVER_EVENTS.escalationChanged, { threadId: change.threadId });
   if (change.escalatedBy) io.in(`user:${change.escalatedBy}`).emit(SERVER_EVENTS.escalationChanged, { threadId: change.threadId });
 }
