@@ -51,6 +51,8 @@ export interface FanoutResult {
   posts: number;
   payloadBytes: number;
   app: Latency;
+  /** The same deliveries timed from before the message was written (write + publish + delivery). */
+  appIncludingWrite: Latency;
   bare: Latency;
   /** app ÷ bare (target ≤ 2). */
   ratio: { p50: number; p99: number };
@@ -186,6 +188,7 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
   const postgresUrl = options.postgresUrl ?? process.env.TEST_DATABASE_URL;
 
   const appSamples: number[] = [];
+  const writeSamples: number[] = [];
   const bareSamples: number[] = [];
   let payloadBytes = 0;
   let storm: FanoutResult["storm"] = null;
@@ -201,6 +204,7 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
     log(`fan-out: ${SOCKETS} sockets on the app and ${SOCKETS} on a bare socket.io server, ${POSTS} messages`);
     for (let i = 0; i < POSTS; i++) {
       // The app: a committed message, published by the app's own path.
+      const tw = now();
       const posted = await postMessage(app.database.db, { threadId, authorId, body: `پیام زنده شماره ${i + 1} برای سنجش پخش همزمان.` });
       if (!posted.ok) throw new Error(posted.error);
       const seq = posted.seqs[0]!;
@@ -208,7 +212,10 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
       const t0 = now();
       await publishThreadEvents(app.server.services.io, app.database.db, threadId, posted.seqs);
       const times = await appRound;
-      if (times) appSamples.push(...times.map((t) => t - t0));
+      if (times) {
+        appSamples.push(...times.map((t) => t - t0));
+        writeSamples.push(...times.map((t) => t - tw));
+      }
       // The bare server: the very same payload, one broadcast.
       const { events } = await eventsSince(app.database.db, threadId, seq - 1, 1);
       const payload = { threadId, ...events[0]! };
@@ -305,6 +312,7 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
     posts: POSTS,
     payloadBytes,
     app: appLatency,
+    appIncludingWrite: summarize(writeSamples, SOCKETS * POSTS),
     bare: bareLatency,
     ratio: { p50: appLatency.p50 / bareLatency.p50, p99: appLatency.p99 / bareLatency.p99 },
     twoInstances,
@@ -313,6 +321,7 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   log(`  bare socket.io : p50 ${ms(bareLatency.p50)}  p99 ${ms(bareLatency.p99)}  (${bareLatency.lost} lost)`);
   log(`  app            : p50 ${ms(appLatency.p50)}  p99 ${ms(appLatency.p99)}  (${appLatency.lost} lost)  → ${result.ratio.p50.toFixed(2)}× / ${result.ratio.p99.toFixed(2)}× the bare broadcast`);
+  log(`  app incl. write: p50 ${ms(result.appIncludingWrite.p50)}  p99 ${ms(result.appIncludingWrite.p99)}`);
   if (storm) {
     log(
       `  support storm  : ${storm.supports} supports watched by ${SOCKETS} sockets → ${storm.eventsPerSocket.toFixed(1)} states per socket, ` +
