@@ -68,15 +68,16 @@ describeBrowser("a page follows live states in place", () => {
     await app?.close();
   });
 
-  /** Opens a page anonymously and counts its loader requests (`.data`) from then on. */
-  async function open(path: string, room: string) {
+  /** Opens a page (anonymously, or with a client's cookies) and counts its loader runs (`.data` GETs) from then on. */
+  async function open(path: string, room: string, as?: Browserless) {
     const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "fa-IR" });
+    if (as) await context.addCookies([...as.cookies].map(([name, value]) => ({ name, value, url: app.baseUrl })));
     watchContext(context, problems);
     const page = await context.newPage();
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     const loads: string[] = [];
     page.on("request", (r) => {
-      if (new URL(r.url()).pathname.endsWith(".data")) loads.push(r.url());
+      if (r.method() === "GET" && new URL(r.url()).pathname.endsWith(".data")) loads.push(r.url());
     });
     await page.goto(app.baseUrl + path);
     await page.locator('[data-connection="online"]').waitFor({ timeout: 15_000 * SLOW });
@@ -120,5 +121,19 @@ describeBrowser("a page follows live states in place", () => {
     expect(list.loads).toEqual([]);
     expect(problems).toEqual([]);
     void chairId;
+  }, 120_000);
+
+  it("a message posted from the page's own thread shows from its event, with no loader run", async () => {
+    const room = `proposal:${proposalId}`;
+    const { page, loads } = await open(`/proposals/${proposalId}`, room, clients[2]);
+    const composer = page.locator("#thread .thread__composer textarea[name=body]");
+    await composer.fill("شیلنگ بلند را من می‌آورم.");
+    await page.locator("#thread .thread__composer button[type=submit]").click();
+    await expect.poll(() => composer.inputValue(), { timeout: 10_000 * SLOW }).toBe("");
+    await shows(page, "#thread", /شیلنگ بلند را من می‌آورم/);
+    // The fetcher has settled (a revalidation, had there been one, starts before it does).
+    await expect.poll(() => page.locator("#thread .thread__composer button[type=submit]").isDisabled(), { timeout: 10_000 * SLOW }).toBe(false);
+    expect(loads).toEqual([]);
+    expect(problems).toEqual([]);
   }, 120_000);
 });
