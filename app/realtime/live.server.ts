@@ -88,10 +88,10 @@ export function attachLive(io: SocketServer, onError: (err: unknown, key: string
   coalescers.set(io, new Coalescer(LIVE_WINDOW_MS, onError));
 }
 
-/** Stops sending (server shutdown). */
+/** Stops sending (server shutdown): later changes are not published on the closed server. */
 export function closeLive(io: SocketServer) {
-  coalescers.get(io)?.close();
-  coalescers.delete(io);
+  const coalescer = coalescerOf(io);
+  coalescer.close();
 }
 
 /**
