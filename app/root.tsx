@@ -27,6 +27,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { AppShell } from "./components/app-shell";
 import { SocketProvider } from "./realtime/socket-provider";
+import { liveShouldRevalidate } from "./realtime/live";
 import { directionOf, type Locale } from "./utils/i18n";
 import { getLocale } from "./utils/i18n.server";
 import { useNonce } from "./utils/nonce";
@@ -40,6 +41,9 @@ export const links: LinksFunction = () => [
   ...(cssBundleHref ? [{ rel: "stylesheet", href: cssBundleHref }] : []),
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
+
+/** A message posted from a page's thread needs no loader run (see liveShouldRevalidate). */
+export const shouldRevalidate = liveShouldRevalidate;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [locale, session, { flash, clear }] = await Promise.all([

@@ -404,8 +404,9 @@ export async function hasSupported(db: Db, proposalId: string, userId: string) {
 /** What an action on a proposal needs to decide who may: its id and where it lives (one read). */
 export async function getProposalScope(db: Db, id: string) {
   const [row] = await db
-    .select({ id: proposals.id, councilId: proposals.councilId, districtId: proposals.districtId })
+    .select({ id: proposals.id, councilId: proposals.councilId, districtId: proposals.districtId, ballot: councils.ballot })
     .from(proposals)
+    .innerJoin(councils, eq(councils.id, proposals.councilId))
     .where(eq(proposals.id, id));
   return row ?? null;
 }

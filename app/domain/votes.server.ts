@@ -5,6 +5,7 @@ import { ballots, councils, memberships, proposalEvents, proposals, users, votes
 import { outcomeOf, type Tally } from "./charter";
 import { sourcesOf } from "./proposal-state";
 import { batched, lane, pgArray } from "./write-batch.server";
+import { ballotDisclosure, type ShownVoter } from "./ballot-rule";
 
 export type VoteError = "not_found" | "not_on_agenda" | "vote_not_open" | "vote_closed" | "not_a_member" | "period_invalid";
 type Fail = { ok: false; error: VoteError };
@@ -221,17 +222,22 @@ export async function voteView(db: Db, proposalId: string, viewerId: string | nu
     .limit(1);
   if (!vote) return null;
   const [council] = await db.select({ ballot: councils.ballot }).from(councils).where(eq(councils.id, vote.councilId));
-  const cast = await db
-    .select({ userId: ballots.userId, name: users.displayName, choice: ballots.choice })
-    .from(ballots)
-    .innerJoin(users, eq(users.id, ballots.userId))
-    .where(eq(ballots.voteId, vote.id))
-    .orderBy(asc(users.displayName));
   const secret = council!.ballot === "secret";
-  const tally =
-    vote.status === "closed"
+  // What is not to be shown is not read: it cannot leak through the page, its JSON or an event.
+  const rule = ballotDisclosure(council!.ballot, vote.status);
+  const tally = !rule.tally
+    ? null
+    : vote.status === "closed"
       ? { for: vote.forCount ?? 0, against: vote.againstCount ?? 0, abstain: vote.abstainCount ?? 0 }
       : await tallyOf(db, vote.id);
+  const voters: ShownVoter[] | null = rule.roll ? await rollOf(db, vote.id) : null;
+  // The viewer's own choice is theirs to see (and change while the vote is open), never anyone else's.
+  const [mine] = viewerId
+    ? await db
+        .select({ choice: ballots.choice })
+        .from(ballots)
+        .where(and(eq(ballots.voteId, vote.id), eq(ballots.userId, viewerId)))
+    : [];
   return {
     id: vote.id,
     status: vote.status,
@@ -243,8 +249,18 @@ export async function voteView(db: Db, proposalId: string, viewerId: string | nu
     quorumNeeded: vote.quorumNeeded,
     secret,
     tally,
-    // A secret ballot shows who has voted, never what they chose.
-    voters: cast.map((b) => ({ name: b.name, choice: secret ? null : b.choice })),
-    myChoice: viewerId ? (cast.find((b) => b.userId === viewerId)?.choice ?? null) : null,
+    voters,
+    myChoice: (mine?.choice as Choice | undefined) ?? null,
   };
+}
+
+/** An open ballot's roll call: who voted and what they chose, by name. */
+export async function rollOf(db: Db, voteId: string): Promise<ShownVoter[]> {
+  const cast = await db
+    .select({ name: users.displayName, choice: ballots.choice })
+    .from(ballots)
+    .innerJoin(users, eq(users.id, ballots.userId))
+    .where(eq(ballots.voteId, voteId))
+    .orderBy(asc(users.displayName), asc(ballots.userId));
+  return cast.map((b) => ({ name: b.name, choice: b.choice as Choice }));
 }

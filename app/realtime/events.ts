@@ -1,4 +1,5 @@
 import type { ThreadEventView } from "../domain/thread-view";
+import type { ShownVoter } from "../domain/ballot-rule";
 
 /** Event names shared by the server and the browser. */
 export const CLIENT_EVENTS = {
@@ -12,7 +13,8 @@ export const SERVER_EVENTS = {
   cityChanged: "city:changed",
   councilChanged: "council:changed",
   districtChanged: "district:changed",
-  proposalChanged: "proposal:changed",
+  /** A proposal's live state (ProposalLive): pages patch themselves with it. */
+  proposalState: "proposal:state",
   /** A numbered change to a thread (posted, edited, deleted, hidden, restored, pinned, locked…). */
   threadEvent: "thread:event",
   /** Events of this thread may have been missed (the server's link to other instances was down): catch up. */
@@ -38,4 +40,33 @@ export type SyncAck =
 export interface PresencePayload {
   threadId: string;
   count: number;
+}
+
+/**
+ * What a proposal's room is told when anything public about it changes: the state after the
+ * change, not the change, so a missed or coalesced event costs nothing. `v` is when it was read
+ * (milliseconds): a page keeps the newest it has seen, loader data included.
+ */
+export interface ProposalLive {
+  proposalId: string;
+  v: number;
+  status: string;
+  supportCount: number;
+  messageCount: number;
+  /**
+   * How many entries its public timeline has. Every change a page cannot patch (filed, edited,
+   * withdrawn, on the agenda, a vote opened or closed, a referral, a decision, progress) adds one;
+   * supports and ballots never do.
+   */
+  events: number;
+  vote: {
+    id: string;
+    status: "open" | "closed";
+    secret: boolean;
+    result: string | null;
+    /** null while a secret ballot is open. */
+    tally: { for: number; against: number; abstain: number } | null;
+    /** An open ballot's roll call; null for a secret ballot. */
+    voters: ShownVoter[] | null;
+  } | null;
 }

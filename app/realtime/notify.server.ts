@@ -2,6 +2,7 @@ import type { Server as SocketServer } from "socket.io";
 import type { Db } from "../../db/client.server";
 import { eventsSince } from "../domain/threads.server";
 import { SERVER_EVENTS } from "./events";
+import { publishCoalesced } from "./live.server";
 
 /**
  * A person's roles changed. Their sockets joined rooms under the old roles, so they are closed
@@ -22,11 +23,6 @@ export function notifyCouncilChanged(io: SocketServer, council: { id: string; di
   io.in(`district-staff:${council.districtId}`).emit(SERVER_EVENTS.districtChanged);
 }
 
-/** A proposal's supports, status or vote changed: everyone viewing it refreshes (tallies arrive live). */
-export function notifyProposalChanged(io: SocketServer, proposalId: string) {
-  io.in(`proposal:${proposalId}`).emit(SERVER_EVENTS.proposalChanged);
-}
-
 /**
  * Sends a thread's new events to everyone reading it, after they are committed (persist first,
  * then emit). A lost emit costs nothing: readers catch up by number when they rejoin.
@@ -41,9 +37,13 @@ export async function publishThreadEvents(io: SocketServer, db: Db, threadId: st
   }
 }
 
-/** The deputy's desk changed: dashboards refresh; the district's screens and the escalator are told too. */
+/**
+ * The deputy's desk changed: dashboards refresh; the district's screens and the escalator are told
+ * too. The desk cannot patch itself (its filters and counts span every district), so it reloads;
+ * a burst of changes (threads surfacing together) reaches it at most a few times a second.
+ */
 export function notifyDeskChanged(io: SocketServer, change: { districtId?: string | null; escalatedBy?: string | null; threadId?: string }) {
-  io.in("deputy").emit(SERVER_EVENTS.deskChanged);
+  publishCoalesced(io, "deputy", () => io.in("deputy").emit(SERVER_EVENTS.deskChanged));
   if (change.districtId) io.in(`district-staff:${change.districtId}`).emit(SERVER_EVENTS.escalationChanged, { threadId: change.threadId });
   if (change.escalatedBy) io.in(`user:${change.escalatedBy}`).emit(SERVER_EVENTS.escalationChanged, { threadId: change.threadId });
 }

@@ -10,6 +10,7 @@ import { lookupSession, sessionCookie } from "../utils/session.server";
 import type { CurrentUser } from "../domain/users.server";
 import { guardAdapterPool } from "./adapter-pool.server";
 import { CLIENT_EVENTS, SERVER_EVENTS, type JoinAck, type SyncAck } from "./events";
+import { attachLive, closeLive } from "./live.server";
 
 export interface SocketData {
   user: CurrentUser | null;
@@ -48,6 +49,8 @@ export async function createRealtime(
       callback(ok ? null : "origin not allowed", ok);
     },
   });
+
+  attachLive(io, (err, room) => logger.warn({ err, room }, "live state not sent"));
 
   let closeAdapter = async () => {};
   if (env.DATABASE_URL) {
@@ -190,6 +193,7 @@ export async function createRealtime(
     io,
     close: async () => {
       closing = true;
+      closeLive(io);
       for (const timer of presenceTimers.values()) clearTimeout(timer);
       presenceTimers.clear();
       io.disconnectSockets(true);

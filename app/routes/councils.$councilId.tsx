@@ -16,6 +16,7 @@ import { ApplySchema } from "~/forms/councils";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
+import { liveShouldRevalidate } from "~/realtime/live";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
@@ -29,6 +30,7 @@ type Done = (typeof DONE)[number];
 
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const loadedAt = Date.now();
   const found = invariantFound(isUuid(params.councilId) ? await getCouncilPublic(context.db, params.councilId) : null);
   const { council, neighborhood } = found;
   const [user, t, history] = await Promise.all([
@@ -97,6 +99,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     pastTerms,
     history: history.map(publicEntry),
     proposals: await listProposals(context.db, { councilId: council.id, limit: 5 }),
+    loadedAt,
     standing,
     thread: await threadBundle(context, request, user, await ensureThread(context.db, { kind: "council", councilId: council.id })),
   };
@@ -142,6 +145,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   throw new Response("Bad Request", { status: 400 });
 }
 
+/**
+ * Membership changes (council:changed) reload the page: who may do what depends on them. Its
+ * proposal list patches itself live, and its thread shows posted messages from their events.
+ */
+export const shouldRevalidate = liveShouldRevalidate;
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** Dates of a term are calendar days in Tehran; noon UTC keeps them on the same day. */
@@ -161,7 +170,7 @@ function useOwnError() {
 
 
 export default function CouncilPage() {
-  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing, proposals, thread } =
+  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing, proposals, thread, loadedAt } =
     useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const day = useDay();
@@ -252,7 +261,7 @@ export default function CouncilPage() {
 
           <section className="card stack" aria-labelledby="proposals-title">
             <h2 id="proposals-title">{t("proposal.list_title")}</h2>
-            <ProposalList items={proposals.items} emptyText={t("proposal.list_empty")} />
+            <ProposalList items={proposals.items} emptyText={t("proposal.list_empty")} loadedAt={loadedAt} />
             <p className="council-proposals__links">
               {council.status === "active" ? (
                 <Link to={`/proposals/new?council=${council.id}`} className="button button--small">

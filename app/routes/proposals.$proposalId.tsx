@@ -18,9 +18,9 @@ import {
 import { castBallot, openVote, openVoteOf, voteView, type Choice } from "~/domain/votes.server";
 import { decideReferral, defaultCommissionFor, pendingReferral, postProgress, referToCommission, reviewOf } from "~/domain/review.server";
 import { listCommissions } from "~/domain/commissions.server";
-import { SERVER_EVENTS } from "~/realtime/events";
-import { notifyProposalChanged } from "~/realtime/notify.server";
-import { useRoom } from "~/realtime/socket-provider";
+import { publishProposalState } from "~/realtime/live.server";
+import { ballotDisclosure } from "~/domain/ballot-rule";
+import { liveShouldRevalidate, useProposalLive, useReloadWhen } from "~/realtime/live";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 import { ballotBlocker, can } from "~/utils/permissions";
 import { formatDate, normalizeText, toPersianDigits } from "~/utils/persian";
@@ -36,6 +36,8 @@ async function load(context: LoaderFunctionArgs["context"], id: string | undefin
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  // Read before anything else: a live state read after this is newer than what the page shows.
+  const loadedAt = Date.now();
   const { proposal, council } = await load(context, params.proposalId);
   const user = await getUser(request, context);
   const neighborhood = await getNeighborhood(context.db, council.neighborhoodId);
@@ -58,6 +60,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     });
   }
   return {
+    loadedAt,
     thread: await threadBundle(context, request, user, await ensureThread(context.db, { kind: "proposal", proposalId: proposal.id })),
     reviewThreads,
     proposal,
@@ -96,7 +99,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   // The proposal in the address and where it lives: all an action needs (the page is loaded after).
   const proposal = invariantFound(isUuid(params.proposalId) ? await getProposalScope(context.db, params.proposalId) : null);
-  const council = { id: proposal.councilId, districtId: proposal.districtId };
+  const council = { id: proposal.councilId, districtId: proposal.districtId, ballot: proposal.ballot };
   const form = await request.formData();
   const intent = form.get("intent");
   // What the person typed comes back with a refusal, so the form that sent it keeps it.
@@ -188,7 +191,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       throw new Response("Bad Request", { status: 400 });
   }
   if (!outcome.ok) return fail(outcome.error, 409);
-  notifyProposalChanged(context.io, proposal.id);
+  // Everyone on the page (and on lists showing it) gets the new state. A ballot is announced only
+  // where the ballot is open: under a secret ballot even "someone just voted" tells too much.
+  if (intent !== "ballot" || ballotDisclosure(council.ballot, "open").liveBallots) {
+    publishProposalState(context.io, context.db, proposal.id);
+  }
   return back();
 }
 
@@ -204,11 +211,19 @@ function eventNumbers(data: unknown) {
   return { for: n("for"), against: n("against"), abstain: n("abstain"), supportCount: n("supportCount") };
 }
 
+/**
+ * The page patches supports, message counts and an open ballot's tally from live states, and
+ * reloads only for what it cannot patch (needsReload: a status change, a new timeline entry, a
+ * vote opened or closed). Its own forms reload it, as any action does; messages posted from its
+ * threads do not.
+ */
+export const shouldRevalidate = liveShouldRevalidate;
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.proposal.title }];
 
 export default function ProposalPage() {
-  const { proposal, council, neighborhoodName, timeline, me, vote, review, referForm, mayDecide, mayPostProgress, thread, reviewThreads } =
-    useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { council, neighborhoodName, timeline, me, review, referForm, mayDecide, mayPostProgress, thread, reviewThreads } = loaded;
   const actionData = useActionData<typeof action>();
   // A refusal is shown on the form that caused it, with what was typed.
   const errorFor = (...intents: string[]) =>
@@ -222,8 +237,19 @@ export default function ProposalPage() {
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const revalidator = useRevalidator();
-  // Supports, ballots and the closing of the vote arrive live for everyone on the page.
-  useRoom(`proposal:${proposal.id}`, { [SERVER_EVENTS.proposalChanged]: () => revalidator.revalidate() });
+  // Supports, an open ballot's tally and message counts arrive live and are laid over the loader's
+  // data; anything else the state tells (a new status, a vote opened or closed) reloads the page.
+  const live = useProposalLive([loaded.proposal.id], loaded.loadedAt)(loaded.proposal.id);
+  useReloadWhen(
+    live,
+    { status: loaded.proposal.status, events: timeline.length, voteId: loaded.vote?.id ?? null, voteStatus: loaded.vote?.status ?? null },
+    revalidator.revalidate,
+  );
+  const proposal = live ? { ...loaded.proposal, supportCount: live.supportCount } : loaded.proposal;
+  const vote =
+    loaded.vote && live?.vote && live.vote.id === loaded.vote.id && live.vote.status === loaded.vote.status
+      ? { ...loaded.vote, tally: live.vote.tally, voters: live.vote.voters }
+      : loaded.vote;
   const open = proposal.status === "open";
   return (
     <main className="page page--narrow">
@@ -255,7 +281,7 @@ export default function ProposalPage() {
       <section className="card stack" aria-labelledby="support-title">
         <h2 id="support-title">{t("proposal.supports_title")}</h2>
         {/* The threshold matters only while supports can still take the proposal to the agenda. */}
-        <p>
+        <p data-live="supports">
           {open
             ? t("proposal.supports_count", { count: proposal.supportCount, threshold: council.supportThreshold })
             : t("proposal.supports_received", { count: proposal.supportCount })}
@@ -306,7 +332,11 @@ export default function ProposalPage() {
                   <strong className={`chip proposal-status proposal-status--${vote.result}`}>{t(`proposal.status.${vote.result}`)}</strong>
                 ) : null}
               </p>
-              <p>{t("vote.tally", { for: vote.tally.for, against: vote.tally.against, abstain: vote.tally.abstain })}</p>
+              {vote.tally ? (
+                <p data-live="tally">{t("vote.tally", { for: vote.tally.for, against: vote.tally.against, abstain: vote.tally.abstain })}</p>
+              ) : (
+                <p className="small muted">{t("vote.secret_sealed")}</p>
+              )}
               {vote.status === "closed" && vote.activeMembers !== null ? (
                 <p className="small muted">{t("vote.quorum", { members: vote.activeMembers, needed: vote.quorumNeeded ?? 0 })}</p>
               ) : null}
@@ -330,8 +360,8 @@ export default function ProposalPage() {
                 </Form>
               ) : null}
               {vote.myChoice && vote.status === "open" ? <p className="small">{t("vote.you_chose", { choice: t(`vote.choice.${vote.myChoice}`) })}</p> : null}
-              <h3>{vote.secret ? t("vote.voters_secret") : t("vote.voters_open")}</h3>
-              {vote.voters.length ? (
+              {vote.voters ? <h3>{t("vote.voters_open")}</h3> : null}
+              {!vote.voters ? null : vote.voters.length ? (
                 <ul className="list">
                   {vote.voters.map((v, i) => (
                     <li key={i} className="list__item">

@@ -8,7 +8,7 @@ import { ProposalFields } from "~/components/proposal-fields";
 import { FormErrors, Notice } from "~/components/form-field";
 import { editProposal, getProposal, listCategories } from "~/domain/proposals.server";
 import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
-import { notifyProposalChanged } from "~/realtime/notify.server";
+import { publishProposalState } from "~/realtime/live.server";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { requireUser } from "~/utils/session.server";
@@ -38,7 +38,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const outcome = await editProposal(context.db, { ...submission.value, proposalId: proposal.id, userId: user.id });
   if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }) }, { status: 409 });
-  notifyProposalChanged(context.io, proposal.id);
+  publishProposalState(context.io, context.db, proposal.id);
   return redirect(`/proposals/${proposal.id}`);
 }
 

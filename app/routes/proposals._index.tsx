@@ -6,6 +6,7 @@ import { Notice } from "~/components/form-field";
 import { listCategories, listProposals } from "~/domain/proposals.server";
 import { STATUS_GROUPS } from "~/domain/proposal-state";
 import { getT } from "~/utils/i18n.server";
+import { liveShouldRevalidate } from "~/realtime/live";
 import { queryField, readQuery } from "~/utils/query";
 
 /** What the list reads from its address: the scope, the filters and the cursor, by one schema. */
@@ -20,6 +21,8 @@ const ListQuery = {
 
 /** Proposals of a council, neighborhood, district or the whole city, filterable, newest first. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  // Read before the items: a live state read later than this is newer than what the list shows.
+  const loadedAt = Date.now();
   const { values: query, invalid } = readQuery(request, ListQuery);
   const group = query.status;
   const statuses = group ? [...STATUS_GROUPS[group]] : undefined;
@@ -46,13 +49,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     keep,
     councilId: filter.councilId ?? null,
     queryInvalid: invalid.length > 0,
+    loadedAt,
   };
 }
+
+/** The list patches supports, messages and status live; it never reloads for them. */
+export const shouldRevalidate = liveShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function ProposalsIndex() {
-  const { items, next, categories, selected, keep, councilId, queryInvalid } = useLoaderData<typeof loader>();
+  const { items, next, categories, selected, keep, councilId, queryInvalid, loadedAt } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const nextQuery = new URLSearchParams(keep);
   if (selected.status) nextQuery.set("status", selected.status);
@@ -99,7 +106,7 @@ export default function ProposalsIndex() {
           </Link>
         </p>
       ) : null}
-      <ProposalList items={items} emptyText={t("proposal.list_empty")} />
+      <ProposalList items={items} emptyText={t("proposal.list_empty")} loadedAt={loadedAt} />
       {next ? (
         <p>
           <Link to={`?${nextQuery.toString()}`} className="button button--ghost">

@@ -5,6 +5,7 @@ import { Thread, type ThreadActionResult } from "~/components/thread";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 import { getUser, requireUser } from "~/utils/session.server";
 import { threadAction, threadBundle } from "~/utils/thread.server";
+import { liveShouldRevalidate } from "~/realtime/live";
 
 /**
  * A thread on a page of its own: where its forms post, where "earlier messages" lead without
@@ -21,6 +22,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   return threadAction(context, request, user, id);
 }
+
+/** A message posted here is shown from its numbered event: no loader run for it. */
+export const shouldRevalidate = liveShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.thread.title }];
 

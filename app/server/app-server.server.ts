@@ -10,7 +10,7 @@ import { pinoHttp } from "pino-http";
 import { openDatabase, refreshStatistics, type Database } from "../../db/client.server";
 import { endExpiredTerms } from "../domain/councils.server";
 import { closeDueVotes } from "../domain/votes.server";
-import { notifyProposalChanged } from "../realtime/notify.server";
+import { publishProposalState } from "../realtime/live.server";
 import { createRealtime } from "../realtime/socket.server";
 import { isLoopbackClient, warnIfServedBeyondLoopback } from "./dev-outbox.server";
 import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
@@ -235,7 +235,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const closeVotes = () =>
     closeDueVotes(database.db)
       .then((closed) => {
-        for (const c of closed) notifyProposalChanged(realtime.io, c.proposalId);
+        for (const c of closed) publishProposalState(realtime.io, database.db, c.proposalId);
         if (closed.length) logger.info({ closed: closed.length }, "votes closed");
       })
       .catch((err) => logger.warn({ err }, "closing votes failed"));

@@ -24,6 +24,7 @@ import {
 import { escalateThread, escalationOfThread, surfaceIfSignalled } from "~/domain/escalations.server";
 import { MESSAGE_MAX_LENGTH, REPORT_REASON_MAX } from "~/domain/thread-view";
 import { notifyDeskChanged, notifyThreadStanding, publishThreadEvents } from "~/realtime/notify.server";
+import { publishProposalState } from "~/realtime/live.server";
 import { isUuid } from "./guards.server";
 import { can, mayAnswerThread, mayEscalateThread, mayModerateThread, mayReadThread, mayReportInThread, postBlocker } from "./permissions";
 import { foldDigits, normalizeText } from "./persian";
@@ -308,6 +309,8 @@ export async function threadAction(context: AppLoadContext, request: Request, us
   await publishThreadEvents(context.io, context.db, thread.id, seqs).catch((err) =>
     context.logger.warn({ err, threadId: thread.id }, "publishing thread events failed"),
   );
+  // Lists show how many messages a proposal's discussion has: its room gets the new count (coalesced).
+  if (seqs.length && thread.kind === "proposal" && thread.proposalId) publishProposalState(context.io, context.db, thread.proposalId);
   if (intent === "post" && seqs.length) {
     // Signals are read after the message is in: a burst is noticed on the message that makes it.
     if (await surfaceQuietly(context, thread.id)) deskChanged = deskChanged ?? {};

@@ -6,7 +6,7 @@ import { tehranToday } from "../../app/domain/charter";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory } from "../../app/domain/proposals.server";
 import { closeDueVotes } from "../../app/domain/votes.server";
-import { notifyProposalChanged } from "../../app/realtime/notify.server";
+import { publishProposalState } from "../../app/realtime/live.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { searchKey } from "../../app/utils/persian";
 import { commissions, districts, memberships, neighborhoods, roleAssignments, users, votes } from "../../db/schema";
@@ -176,7 +176,7 @@ describeBrowser("a proposal from filing to execution", () => {
     const closed = await closeDueVotes(app.database.db, new Date(vote!.closesAt.getTime() + 1_000));
     expect(closed.map((c) => c.result)).toEqual(["adopted"]);
     // As the server's scheduler does after closing: everyone viewing the proposal is told.
-    for (const c of closed) notifyProposalChanged(app.server.services.io, c.proposalId);
+    for (const c of closed) publishProposalState(app.server.services.io, app.database.db, c.proposalId);
     try {
       await expect.poll(() => statusOf(author.page), { timeout: scaled(5_000), interval: 250 }).toBe("مصوب شد");
     } catch {
