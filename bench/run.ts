@@ -445,7 +445,7 @@ async function main() {
   await closeGenerator();
   const generationSeconds = (performance.now() - generationStarted) / 1000;
   report.generation = { seconds: Number(generationSeconds.toFixed(1)), steps: generation, spec };
-  log(`generated the ${scale} city in ${generationSeconds.toFixed(1)} s`);
+  log(`generated the city (--scale ${scale}) in ${generationSeconds.toFixed(1)} s`);
   tables.push({
     title: "Run",
     rows: [
@@ -726,7 +726,7 @@ async function main() {
     rows.push({ start: "PGlite, existing folder, current build", "to healthy ms": Math.round(existing.startMs), "RSS MB": existing.rssAtStart ?? "—", target: "≤ 5000" });
     await existing.stop();
     if (databaseUrl) {
-      rows.push({ start: `PostgreSQL (the ${scale} city)`, "to healthy ms": Math.round(app.startMs), "RSS MB": app.rssAtStart ?? "—", target: "≤ 5000" });
+      rows.push({ start: `PostgreSQL (generated city, --scale ${scale})`, "to healthy ms": Math.round(app.startMs), "RSS MB": app.rssAtStart ?? "—", target: "≤ 5000" });
     }
     report.startTimes = rows;
     tables.push({ title: "Start time (process spawn to /healthz answering 200)", rows });
