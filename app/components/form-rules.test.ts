@@ -17,7 +17,7 @@ describe("every form of the app", () => {
   it("uses the app's form hook (validated when sent, never on blur)", () => {
     const direct = files.filter(({ source }) => /import\s*\{[^}]*\buseForm\b[^}]*\}\s*from\s*"@conform-to\/react"/.test(source)).map((f) => f.file);
     expect(direct).toEqual([]);
-    const ownTiming = files.filter(({ source }) => /shouldValidate|shouldRevalidate/.test(source)).map((f) => f.file);
+    const ownTiming = files.filter(({ source }) => /\bshould(?:Re)?[vV]alidate\s*:\s*["']/.test(source)).map((f) => f.file);
     expect(ownTiming).toEqual([]);
   });
 
