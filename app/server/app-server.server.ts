@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -125,7 +126,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       referrerPolicy: { policy: "same-origin" },
     }),
   );
-  app.use(compression());
+  // Fast levels: a page shrinks almost as much (an 85 KB discussion page to 11 KB with gzip 1
+  // instead of 10 KB with gzip 6; 8.6 KB with brotli 2) for a fraction of the CPU, which under load
+  // is what limits pages per second.
+  app.use(compression({ level: 1, brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 2 } } }));
 
   // Fingerprinted build output never changes under the same name: cache for a year.
   app.use("/build", express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y" }));
