@@ -13,6 +13,7 @@ import { endExpiredTerms } from "../domain/councils.server";
 import { closeDueVotes } from "../domain/votes.server";
 import { notifyProposalChanged } from "../realtime/notify.server";
 import { createRealtime } from "../realtime/socket.server";
+import { createLoadShedder } from "./load-shedding.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
 import type { Env } from "../utils/env.server";
 import { getTForLocale } from "../utils/i18n.server";
@@ -173,6 +174,15 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     }
     next();
   });
+
+  // Bounded concurrency for everything below (pages, their data, forms): excess gets a Persian 503.
+  const shedder = createLoadShedder({
+    maxInflight: env.MAX_INFLIGHT,
+    maxQueue: env.MAX_QUEUE,
+    maxWaitMs: env.MAX_QUEUE_WAIT_MS,
+    logger,
+  });
+  app.use(shedder.middleware);
 
   const mode = options.mode ?? (env.NODE_ENV === "production" ? "production" : "development");
   let handlerBuild: ServerBuild | undefined;
