@@ -222,10 +222,13 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   housekeeping.unref();
 
   // Embedded PGlite never gathers planner statistics by itself (no autovacuum): keep them fresh.
+  // Not at start: the statistics from the last run are kept in the data folder, and on the one
+  // PGlite connection an `analyze` would hold up the first requests (and the health check).
   const analyze = () => refreshStatistics(database).catch((err) => logger.warn({ err }, "refreshing statistics failed"));
-  void analyze();
   const statisticsTimer = setInterval(analyze, 10 * 60 * 1000);
   statisticsTimer.unref();
+  const firstAnalyze = setTimeout(analyze, 60 * 1000);
+  firstAnalyze.unref();
 
   // Council terms end on their last day; every instance checks, the guarded update keeps it single.
   const endTerms = () =>
@@ -267,6 +270,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       closed = true;
       clearInterval(housekeeping);
       clearInterval(statisticsTimer);
+      clearTimeout(firstAnalyze);
       clearInterval(termTimer);
       clearInterval(voteTimer);
       // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
