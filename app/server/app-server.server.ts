@@ -12,6 +12,7 @@ import { openDatabase, refreshStatistics, type Database } from "../../db/client.
 import { endExpiredTerms } from "../domain/councils.server";
 import { closeDueVotes } from "../domain/votes.server";
 import { notifyProposalChanged } from "../realtime/notify.server";
+import { ReadMarks } from "../domain/read-marks.server";
 import { createRealtime } from "../realtime/socket.server";
 import { createLoadShedder } from "./load-shedding.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
@@ -34,6 +35,8 @@ export interface AppServerOptions {
   database?: Database;
   sms?: SmsSender;
   mode?: "development" | "production";
+  /** How long readers' places wait to be written together (tests lengthen it). */
+  readMarkDelayMs?: number;
 }
 
 /** No form of the app sends more than this; a discussion message of a megabyte still gets its own answer. */
@@ -74,6 +77,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     logger,
     sms,
     io: realtime.io,
+    readMarks: new ReadMarks(database.db, options.readMarkDelayMs ?? 1000, (err) => logger.warn({ err }, "writing read marks failed")),
     pingDb: () => database.ping(),
   };
 
@@ -276,6 +280,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
       httpServer.closeIdleConnections?.();
       await realtime.close();
+      await services.readMarks.flush();
       await database.close();
     },
   };
