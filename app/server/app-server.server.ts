@@ -84,6 +84,15 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
 
+  // Bounded concurrency for pages, their data and forms: excess gets a Persian 503 at once.
+  const shedder = createLoadShedder({
+    maxInflight: env.MAX_INFLIGHT,
+    maxQueue: env.MAX_QUEUE,
+    maxWaitMs: env.MAX_QUEUE_WAIT_MS,
+    logger,
+  });
+  app.use(shedder.middleware);
+
   app.use(
     pinoHttp({
       logger,
@@ -138,7 +147,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
 
   // Fingerprinted build output never changes under the same name: cache for a year.
   app.use("/build", express.static(path.join(options.publicDir, "build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(options.publicDir, { maxAge: "1h" }));
+  // Only what looks like a file is looked for on disk: a page request costs no failed stat.
+  const publicFiles = express.static(options.publicDir, { maxAge: "1h" });
+  app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) && !req.path.endsWith(".data") ? publicFiles(req, res, next) : next()));
 
   app.get("/healthz", async (_req, res) => {
     const started = Date.now();
@@ -179,14 +190,6 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     next();
   });
 
-  // Bounded concurrency for everything below (pages, their data, forms): excess gets a Persian 503.
-  const shedder = createLoadShedder({
-    maxInflight: env.MAX_INFLIGHT,
-    maxQueue: env.MAX_QUEUE,
-    maxWaitMs: env.MAX_QUEUE_WAIT_MS,
-    logger,
-  });
-  app.use(shedder.middleware);
 
   const mode = options.mode ?? (env.NODE_ENV === "production" ? "production" : "development");
   let handlerBuild: ServerBuild | undefined;

@@ -1,5 +1,6 @@
 import type express from "express";
-import { getTForLocale, localeFromCookieHeader } from "../utils/i18n.server";
+import { supportedLngs, type Locale } from "../utils/i18n";
+import { i18nInstance, localeFromCookieHeader } from "../utils/i18n.server";
 import type { Logger } from "../utils/logger.server";
 
 /**
@@ -12,7 +13,8 @@ import type { Logger } from "../utils/logger.server";
  * until clients give up and the work is wasted.
  * Writes (form posts: a ballot, a support, a message) are never turned away here: they wait ahead
  * of page views, and the database's own limits (rate limits, row locks) bound them.
- * Health checks, static files and sockets never reach it.
+ * It runs first, before logging, security headers and compression: health checks, files and
+ * sockets pass straight through; a refusal is a prepared page.
  * See docs/decisions/012-request-cost-and-load-shedding.md.
  */
 export interface LoadSheddingOptions {
@@ -69,10 +71,20 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
       unlogged = 0;
     }
     if (res.headersSent || res.writableEnded) return;
-    void busyPage(req, res, retryAfter);
+    const page = busyPages.get(localeFromCookieHeader(req.headers.cookie)) ?? busyPages.get("fa")!;
+    res.writeHead(503, {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Length": page.length,
+      "Retry-After": retryAfter,
+      "Cache-Control": "no-store",
+      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      "X-Content-Type-Options": "nosniff",
+    });
+    res.end(page);
   };
 
   const middleware: express.RequestHandler = (req, res, next_) => {
+    if (exempt(req.path)) return next_();
     const run = () => {
       inflight++;
       const started = performance.now();
@@ -130,20 +142,25 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
   return { middleware, stats: () => ({ inflight, queued: writes.length + reads.length, shed }) };
 }
 
-/** A small Persian page (or English, for those who chose it), with no database work at all. */
-async function busyPage(req: express.Request, res: express.Response, retryAfter: string) {
-  const locale = localeFromCookieHeader(req.headers.cookie);
-  const t = await getTForLocale(locale);
-  const dir = locale === "fa" ? "rtl" : "ltr";
-  res
-    .status(503)
-    .set("Retry-After", retryAfter)
-    .set("Cache-Control", "no-store")
-    .type("html")
-    .send(
-      `<!doctype html><html lang="${locale}" dir="${dir}"><meta charset="utf-8">` +
-        `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${t("errors.busy_title")}</title>` +
-        `<body style="font-family:sans-serif;padding:2rem;line-height:1.8"><h1>${t("errors.busy_title")}</h1>` +
-        `<p>${t("errors.busy_body")}</p><p><a href="">${t("errors.busy_retry")}</a></p></body></html>`,
-    );
+/** Health checks and files (the build, the favicon) are never held; pages and their `.data` are. */
+function exempt(path: string) {
+  return path === "/healthz" || path.startsWith("/build/") || (/\.[A-Za-z0-9]+$/.test(path) && !path.endsWith(".data"));
 }
+
+/**
+ * The 503 page, made once per language: a small Persian page (or English, for those who chose
+ * it). Answering it costs no database work, no rendering and none of the per-request middleware,
+ * so turning requests away stays cheap when there are many of them.
+ */
+const busyPages = new Map<Locale, Buffer>(
+  supportedLngs.map((locale) => {
+    const t = i18nInstance(locale).getFixedT(locale, "common");
+    const dir = locale === "fa" ? "rtl" : "ltr";
+    const html =
+      `<!doctype html><html lang="${locale}" dir="${dir}"><meta charset="utf-8">` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${t("errors.busy_title")}</title>` +
+      `<body style="font-family:sans-serif;padding:2rem;line-height:1.8"><h1>${t("errors.busy_title")}</h1>` +
+      `<p>${t("errors.busy_body")}</p><p><a href="">${t("errors.busy_retry")}</a></p></body></html>`;
+    return [locale, Buffer.from(html)];
+  }),
+);
