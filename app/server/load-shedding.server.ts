@@ -5,10 +5,11 @@ import type { Logger } from "../utils/logger.server";
 
 /**
  * Bounded concurrency for page requests (everything the Remix handler answers: pages, their data
- * and form posts). At most `maxInflight` run at once; others wait in a bounded queue. A page view
- * that would wait longer than `maxWaitMs` (judged from the queue ahead of it and the recent time
- * per request) or finds the queue full is answered at once with a Persian 503 and `Retry-After`;
- * one that still waits `maxWaitMs` (a sudden slowdown) gets the same answer then. Under overload
+ * and form posts). At most `maxInflight` run at once; others wait in a bounded first-come queue.
+ * A page view that finds the queue full is answered at once with a Persian 503 and `Retry-After`;
+ * one that has waited `maxWaitMs` gets the same answer then. The queue is sized to hold the
+ * requests a busy hour brings (100 people waiting on one instance still get their pages, no
+ * fewer per second than 10 would), not to hide an overload behind seconds of waiting. Under overload
  * the server keeps finishing the work it took instead of letting every request queue for seconds
  * until clients give up and the work is wasted.
  * Writes (form posts: a ballot, a support, a message) are never turned away here: they wait ahead
@@ -25,7 +26,7 @@ export interface LoadSheddingOptions {
   logger?: Pick<Logger, "warn">;
 }
 
-export type ShedReason = "queue_full" | "would_wait_too_long" | "waited_too_long";
+export type ShedReason = "queue_full" | "waited_too_long";
 
 interface Waiter {
   start: () => void;
@@ -44,8 +45,6 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
   const retryAfter = String(Math.max(1, Math.ceil(maxWaitMs / 1000)));
   let inflight = 0;
   let shed = 0;
-  // Recent time from start to finish of one request (moving average), to judge a wait up front.
-  let serviceMs = 0;
   // Writes wait ahead of reads: a vote or a message already typed matters more than a page view.
   const writes: Waiter[] = [];
   const reads: Waiter[] = [];
@@ -87,14 +86,11 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
     if (exempt(req.path)) return next_();
     const run = () => {
       inflight++;
-      const started = performance.now();
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
         inflight--;
-        const took = performance.now() - started;
-        serviceMs = serviceMs === 0 ? took : serviceMs * 0.9 + took * 0.1;
         next();
       };
       res.once("finish", release);
@@ -105,11 +101,7 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
 
     const write = !(req.method === "GET" || req.method === "HEAD");
     const queue = write ? writes : reads;
-    if (!write) {
-      const ahead = writes.length + reads.length;
-      if (ahead >= maxQueue) return refuse(req, res, "queue_full");
-      if (((ahead + 1) * serviceMs) / maxInflight > maxWaitMs) return refuse(req, res, "would_wait_too_long");
-    }
+    if (!write && writes.length + reads.length >= maxQueue) return refuse(req, res, "queue_full");
     const waiter: Waiter = {
       req,
       start: () => {

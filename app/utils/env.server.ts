@@ -23,7 +23,7 @@ const EnvSchema = z
     /** Page views that may wait for a free slot; beyond them a view is answered 503 at once. */
     MAX_QUEUE: z.coerce.number().int().min(0).max(10000).default(100),
     /** The longest a page view waits for a slot before it is answered 503 with Retry-After. */
-    MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).max(60000).default(1000),
+    MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).max(60000).default(2000),
     DATA_DIR: z.string().min(1).default("./data"),
     SESSION_SECRET: z.preprocess(
       emptyToUndefined,
