@@ -21,3 +21,7 @@ WHERE NOT EXISTS (
   SELECT 1 FROM "threads" t WHERE t."kind" = 'commission' AND t."proposal_id" = p."id" AND t."commission_id" = r."commission_id"
 )
 ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+-- Many new rows at once: give the planner fresh numbers now rather than after the next autovacuum
+-- (PGlite has none), or list pages that join threads plan as if the table were tiny.
+ANALYZE "threads";
