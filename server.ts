@@ -2,9 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
-import { createAppServer } from "./app/server/app-server.server";
 import { ConfigError, loadEnv } from "./app/utils/env.server";
 import { createLogger } from "./app/utils/logger.server";
+import { openDatabase } from "./db/client.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const BUILD_PATH = path.join(root, "build", "index.js");
@@ -32,7 +32,16 @@ async function importBuild(): Promise<ServerBuild> {
   return import(pathToFileURL(BUILD_PATH).href + `?t=${fs.statSync(BUILD_PATH).mtimeMs}`);
 }
 
-let build = await importBuild();
+// The database opens (on an empty data folder it is first created, in a child process) while the
+// app's code loads: the two overlap instead of adding up.
+const opening = openDatabase({
+  databaseUrl: env.DATABASE_URL,
+  dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
+  maxConnections: env.DATABASE_POOL_SIZE,
+});
+opening.catch(() => {}); // reported below, where it is awaited
+const [{ createAppServer }, firstBuild] = await Promise.all([import("./app/server/app-server.server"), importBuild()]);
+let build = firstBuild;
 const developing = Boolean(process.env.REMIX_DEV_ORIGIN);
 
 if (developing) {
@@ -51,6 +60,7 @@ if (developing) {
 const server = await createAppServer({
   env,
   logger,
+  database: await opening,
   getBuild: () => build,
   publicDir: path.join(root, "public"),
 });

@@ -1,17 +1,21 @@
-import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
+import { Writable } from "node:stream";
+import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { createInstance } from "i18next";
-import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { I18nextProvider, initReactI18next } from "react-i18next";
-import { i18nConfig } from "./utils/i18n";
-import { getLocale } from "./utils/i18n.server";
+import { I18nextProvider } from "react-i18next";
+import { getLocale, i18nInstance } from "./utils/i18n.server";
 import { NonceProvider } from "./utils/nonce";
-import { createStripNulStream } from "./utils/strip-nul.server";
+import { stripNul } from "./utils/strip-nul.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
 
+/**
+ * Pages are rendered whole, then sent as one buffer: nothing on a page waits for slow data (the
+ * loaders have run), so streaming bought nothing but hundreds of small writes per page, each one
+ * through the Web-stream conversion, the compressor and the socket.
+ * See docs/decisions/012-request-cost-and-load-shedding.md.
+ */
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -19,14 +23,27 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
-  const instance = createInstance();
-  const lng = await getLocale(request);
-  await instance.use(initReactI18next).init({ ...i18nConfig, lng });
+  // One initialized instance per language, shared: no i18next is built per request.
+  const instance = i18nInstance(await getLocale(request));
   const nonce = loadContext.cspNonce;
-  const waitForAll = isbot(request.headers.get("user-agent") ?? "");
 
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
+  return new Promise<Response>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let failed = false;
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+      final(callback) {
+        clearTimeout(timer);
+        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        // A Buffer is a Uint8Array: the Response reads it as is, without a copy.
+        const html = stripNul(Buffer.concat(chunks)) as Uint8Array as BodyInit;
+        resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }));
+        callback();
+      },
+    });
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <I18nextProvider i18n={instance}>
@@ -35,28 +52,21 @@ export default async function handleRequest(
       </NonceProvider>,
       {
         nonce,
-        [waitForAll ? "onAllReady" : "onShellReady"]() {
-          shellRendered = true;
-          const body = createStripNulStream();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
+        onAllReady() {
+          if (!failed) pipe(sink);
         },
         onShellError(error: unknown) {
+          clearTimeout(timer);
+          failed = true;
           reject(error);
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) loadContext.logger?.error({ err: error, requestId: loadContext.requestId }, "render error");
+          if (!failed) loadContext.logger?.error({ err: error, requestId: loadContext.requestId }, "render error");
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY + 1000);
+    const timer = setTimeout(abort, ABORT_DELAY + 1000);
   });
 }
 

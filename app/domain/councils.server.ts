@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
+import { ensureThread } from "./threads.server";
 import {
   applications,
   auditLog,
@@ -192,6 +193,8 @@ export async function createCouncil(
         .values({ neighborhoodId, districtId: neighborhood.districtId, createdBy: actorId, ...charterColumns(charter) })
         .returning({ id: councils.id });
       await tx.insert(councilTerms).values({ councilId: row!.id, number: 1, termStart: charter.termStart, termEnd: charter.termEnd });
+      // Its discussion is made with it: reading the council page never writes.
+      await ensureThread(tx as unknown as Db, { kind: "council", councilId: row!.id });
       await recordAudit(tx, {
         actorId,
         action: "council.created",

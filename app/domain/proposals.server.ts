@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.server";
+import { ensureThread } from "./threads.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import {
   categories,
@@ -134,6 +135,8 @@ export async function fileProposal(
           place: input.place,
         })
         .returning({ id: proposals.id });
+      // Its discussion is made with it: reading the proposal page never writes.
+      await ensureThread(tx as unknown as Db, { kind: "proposal", proposalId: row!.id });
       await event(tx, row!.id, input.onBehalf?.filedById ?? input.authorId, "filed", input.onBehalf ? { onBehalf: true } : undefined);
       return { ok: true as const, id: row!.id };
     });

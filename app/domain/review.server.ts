@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
+import { ensureThread } from "./threads.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import {
   categories,
@@ -70,6 +71,9 @@ export async function referToCommission(
         .insert(referrals)
         .values({ proposalId: input.proposalId, commissionId: commission.id, referredBy: input.actorId, referredAt: now, dueAt })
         .returning({ id: referrals.id });
+      // The commission's own discussion of the proposal exists from the referral on: reading the
+      // proposal page never has to make it.
+      await ensureThread(tx as unknown as Db, { kind: "commission", proposalId: input.proposalId, commissionId: commission.id });
       await tx.insert(proposalEvents).values({
         proposalId: input.proposalId,
         actorId: input.actorId,

@@ -70,21 +70,36 @@ export interface ThreadInfo extends ThreadAccess {
   homePath: string;
 }
 
+function threadCondition(target: ThreadTarget) {
+  return target.kind === "council"
+    ? and(eq(threads.kind, "council"), eq(threads.councilId, target.councilId))
+    : target.kind === "proposal"
+      ? and(eq(threads.kind, "proposal"), eq(threads.proposalId, target.proposalId))
+      : and(eq(threads.kind, "commission"), eq(threads.proposalId, target.proposalId), eq(threads.commissionId, target.commissionId));
+}
+
+/** The thread of a council, a proposal or a commission's review, if it exists (a read only). */
+export async function findThreadId(db: Db, target: ThreadTarget): Promise<string | null> {
+  const [row] = await db.select({ id: threads.id }).from(threads).where(threadCondition(target));
+  return row?.id ?? null;
+}
+
 /**
- * The thread of a council, a proposal or a commission's review, made the first time it is asked
- * for. The partial unique indexes keep it to one even when two requests ask at once.
+ * For pages: the thread is made together with its council, proposal or referral (and migration
+ * 0011 made those of older rows), so reading a page only reads. Only a row put into the database
+ * some other way (a bulk import) gets its thread here, once.
+ */
+export async function threadIdFor(db: Db, target: ThreadTarget): Promise<string> {
+  return (await findThreadId(db, target)) ?? ensureThread(db, target);
+}
+
+/**
+ * The thread of a council, a proposal or a commission's review, made if it is not there yet
+ * (when the council, proposal or referral is made). The partial unique indexes keep it to one
+ * even when two requests ask at once.
  */
 export async function ensureThread(db: Db, target: ThreadTarget): Promise<string> {
-  const find = async () => {
-    const condition =
-      target.kind === "council"
-        ? and(eq(threads.kind, "council"), eq(threads.councilId, target.councilId))
-        : target.kind === "proposal"
-          ? and(eq(threads.kind, "proposal"), eq(threads.proposalId, target.proposalId))
-          : and(eq(threads.kind, "commission"), eq(threads.proposalId, target.proposalId), eq(threads.commissionId, target.commissionId));
-    const [row] = await db.select({ id: threads.id }).from(threads).where(condition);
-    return row?.id ?? null;
-  };
+  const find = () => findThreadId(db, target);
   const existing = await find();
   if (existing) return existing;
   let place: { councilId: string; districtId: string; neighborhoodId: string } | undefined;
@@ -284,24 +299,6 @@ export async function eventsSince(db: Db, threadId: string, afterSeq: number, li
     more,
     lastSeq: last?.lastSeq ?? 0,
   };
-}
-
-/** Where the reader stopped last time (null on a first visit), and now they have read up to `seq`. */
-export async function markRead(db: Db, threadId: string, userId: string, seq: number): Promise<number | null> {
-  const [before] = await db
-    .select({ lastSeq: threadReads.lastSeq })
-    .from(threadReads)
-    .where(and(eq(threadReads.threadId, threadId), eq(threadReads.userId, userId)));
-  if (!before || before.lastSeq < seq) {
-    await db
-      .insert(threadReads)
-      .values({ threadId, userId, lastSeq: seq })
-      .onConflictDoUpdate({
-        target: [threadReads.threadId, threadReads.userId],
-        set: { lastSeq: sql`greatest(${threadReads.lastSeq}, excluded.last_seq)`, readAt: sql`now()` },
-      });
-  }
-  return before?.lastSeq ?? null;
 }
 
 /** The moment a person's mute in this thread ends, if they are muted now. */

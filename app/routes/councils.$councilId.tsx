@@ -22,7 +22,7 @@ import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
-import { ensureThread } from "~/domain/threads.server";
+import { threadIdFor } from "~/domain/threads.server";
 import { threadBundle } from "~/utils/thread.server";
 
 const DONE = ["applied", "withdrawn", "left"] as const;
@@ -101,7 +101,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     proposals: await listProposals(context.db, { councilId: council.id, limit: 5 }),
     loadedAt,
     standing,
-    thread: await threadBundle(context, request, user, await ensureThread(context.db, { kind: "council", councilId: council.id })),
+    thread: await threadBundle(context, request, user, await threadIdFor(context.db, { kind: "council", councilId: council.id })),
   };
 }
 

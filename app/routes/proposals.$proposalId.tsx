@@ -26,7 +26,7 @@ import { ballotBlocker, can } from "~/utils/permissions";
 import { formatDate, normalizeText, toPersianDigits } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
-import { ensureThread } from "~/domain/threads.server";
+import { threadIdFor } from "~/domain/threads.server";
 import { threadBundle } from "~/utils/thread.server";
 
 async function load(context: LoaderFunctionArgs["context"], id: string | undefined) {
@@ -53,7 +53,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
   const reviewThreads = [];
   for (const commissionId of reviewCommissions) {
-    const threadId = await ensureThread(context.db, { kind: "commission", proposalId: proposal.id, commissionId });
+    const threadId = await threadIdFor(context.db, { kind: "commission", proposalId: proposal.id, commissionId });
     reviewThreads.push({
       commissionName: review.referrals.find((r) => r.commissionId === commissionId)?.commissionName ?? "",
       thread: await threadBundle(context, request, user, threadId),
@@ -61,7 +61,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   }
   return {
     loadedAt,
-    thread: await threadBundle(context, request, user, await ensureThread(context.db, { kind: "proposal", proposalId: proposal.id })),
+    thread: await threadBundle(context, request, user, await threadIdFor(context.db, { kind: "proposal", proposalId: proposal.id })),
     reviewThreads,
     proposal,
     review,

@@ -1,5 +1,6 @@
 import type { Server as SocketServer } from "socket.io";
 import type { Db, DbDriver } from "../../db/client.server";
+import type { ReadMarks } from "../domain/read-marks.server";
 import type { Env } from "./env.server";
 import type { Logger } from "./logger.server";
 import type { SmsSender } from "./sms.server";
@@ -15,6 +16,8 @@ export interface AppServices {
   logger: Logger;
   sms: SmsSender;
   io: SocketServer;
+  /** Readers' places in threads, written in batches off the page request. */
+  readMarks: ReadMarks;
   pingDb(): Promise<void>;
 }
 

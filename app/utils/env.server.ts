@@ -18,6 +18,12 @@ const EnvSchema = z
         .optional(),
     ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** Page requests served at once; more wait in a short queue (see load-shedding.server.ts). */
+    MAX_INFLIGHT: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Page views that may wait for a free slot; beyond them a view is answered 503 at once. */
+    MAX_QUEUE: z.coerce.number().int().min(0).max(10000).default(100),
+    /** The longest a page view waits for a slot before it is answered 503 with Retry-After. */
+    MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).max(60000).default(2000),
     DATA_DIR: z.string().min(1).default("./data"),
     SESSION_SECRET: z.preprocess(
       emptyToUndefined,

@@ -98,8 +98,18 @@ export async function lookupSession(
   return { user, sessionHash: idHash, stale: false };
 }
 
+// A page's loaders (root and route) run for the same request and all ask who is signed in: one
+// lookup per request answers them all. The load context is made per request. Writes (actions)
+// always look again, since an action may sign someone in or out before the loaders run.
+const lookups = new WeakMap<AppLoadContext, Promise<SessionLookup>>();
+
 export function getSession(request: Request, context: AppLoadContext) {
-  return lookupSession(context.db, cookieFor(context), request.headers.get("Cookie"));
+  const read = request.method === "GET" || request.method === "HEAD";
+  const cached = read ? lookups.get(context) : undefined;
+  if (cached) return cached;
+  const lookup = lookupSession(context.db, cookieFor(context), request.headers.get("Cookie"));
+  if (read) lookups.set(context, lookup);
+  return lookup;
 }
 
 export async function getUser(request: Request, context: AppLoadContext) {

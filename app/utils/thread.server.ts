@@ -9,7 +9,6 @@ import {
   getMessageView,
   getThread,
   hideMessage,
-  markRead,
   messageThreadId,
   muteInThread,
   mutedUntil,
@@ -49,7 +48,8 @@ export async function threadBundle(context: AppLoadContext, request: Request, us
   const deputy = can(user, "deputy.dashboard");
   const blocker = postBlocker(user, thread);
   // The reader's place: the "new messages" marker goes after what they had read last time.
-  const lastReadSeq = user && !before ? await markRead(context.db, thread.id, user.id, thread.lastSeq) : null;
+  // Read here, written a moment later in a batch: a page view does not write.
+  const lastReadSeq = user && !before ? await context.readMarks.lastReadAndMark(thread.id, user.id, thread.lastSeq) : null;
   const replyTo = query.replyTo;
   return {
     id: thread.id,
