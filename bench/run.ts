@@ -687,7 +687,7 @@ async function main() {
     }
   }
 
-  // --- the other engineers' benches: vote storm and fan-out ---------------------------------
+  // --- the write and live-delivery benches: vote storm and fan-out ---------------------------------
   const context: BenchContext = { db: dbKind, databaseUrl, appUrl: app.url, cookie, scale, durationSeconds: duration, log };
   for (const [part, file, fn] of [
     ["ballots", "./ballots.ts", "runBallotBench"],

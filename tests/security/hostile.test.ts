@@ -186,7 +186,7 @@ add({
   method: "POST",
   path: (w) => `/proposals/new?council=${w.ids.councilA}`,
   fields: (w) => ({ title: `طرح ${XSS[0]}`, body: `شرح طرح ${XSS[2]} و [پیوند](javascript:alert(1)) javascript:alert(1)`, categoryId: w.ids.categoryId, place: XSS[1]! }),
-  writes: { proposals: 1 },
+  writes: { proposals: 1, threads: 1 }, // a proposal is filed with its discussion
   view: () => "/proposals",
   payloads: XSS.slice(0, 3),
 });
