@@ -17,6 +17,7 @@ import { isLoopbackClient, warnIfServedBeyondLoopback } from "./dev-outbox.serve
 import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
 import { ReadMarks } from "../domain/read-marks.server";
 import { createLoadShedder } from "./load-shedding.server";
+import { createPageCache } from "./page-cache.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
 import type { Env } from "../utils/env.server";
 import { getTForLocale } from "../utils/i18n.server";
@@ -166,6 +167,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
 
   // While the database is unreachable, pages answer a Persian 503 at once.
   app.use(unavailableGate(health));
+
+  // Visitors who are not signed in share one rendering of a page per second (decision 015).
+  app.use(createPageCache({ ttlMs: env.PAGE_CACHE_MS ?? (env.NODE_ENV === "production" ? 1000 : 0) }));
 
   /** A bare Persian page for refusals made before the app renders anything. */
   const refusalPage = async (req: express.Request, res: express.Response, status: number, title: string, body: string) => {

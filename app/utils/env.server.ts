@@ -24,6 +24,8 @@ const EnvSchema = z
     MAX_QUEUE: z.coerce.number().int().min(0).max(10000).default(100),
     /** The longest a page view waits for a slot before it is answered 503 with Retry-After. */
     MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).max(60000).default(2000),
+    /** How long a page for visitors who are not signed in is kept (0: never); default 1000 in production. */
+    PAGE_CACHE_MS: z.coerce.number().int().min(0).max(60000).optional(),
     DATA_DIR: z.string().min(1).default("./data"),
     SESSION_SECRET: z.preprocess(
       emptyToUndefined,
