@@ -497,12 +497,13 @@ async function main() {
       const proxied = new URL(databaseUrl);
       proxied.hostname = "127.0.0.1";
       proxied.port = String(proxy.port);
-      app = await startApp({ databaseUrl: proxied.toString() });
+      // Recording renders every page (PAGE_CACHE_MS=0): a page answered from the kept copy runs no SQL.
+      app = await startApp({ databaseUrl: proxied.toString(), env: { PAGE_CACHE_MS: "0" } });
       readStatements = () => proxy!.statements;
     } else {
       fs.writeFileSync(captureFile, "");
       cleanups.push(async () => fs.rmSync(captureFile, { force: true }));
-      app = await startApp({ dataDir: pgliteDir, preload: ["./bench/capture-pglite.ts"], env: { BENCH_CAPTURE_FILE: captureFile } });
+      app = await startApp({ dataDir: pgliteDir, preload: ["./bench/capture-pglite.ts"], env: { BENCH_CAPTURE_FILE: captureFile, PAGE_CACHE_MS: "0" } });
       readStatements = () =>
         fs
           .readFileSync(captureFile, "utf8")
