@@ -21,8 +21,11 @@ import type { FormReply } from "~/forms/reply";
  * A `run` that succeeds returns a Response (usually a redirect) or `{ done }`, answered as 200.
  */
 
-/** The domain's "no": what every domain function returns when it refuses (see app/domain/refusal.server.ts). */
-export type Refused = { ok: false; error: string };
+/**
+ * The domain's "no": what every domain function returns when it refuses (see app/domain/refusal.server.ts).
+ * A route may give it a status of its own (a missing row: 404); 409 otherwise.
+ */
+export type Refused = { ok: false; error: string; status?: number };
 
 /** What a guard answers: allowed (true), not allowed (false: "action_forbidden", 403), or a reason of its own. */
 export type Verdict = boolean | { error: string; status?: number };
@@ -107,7 +110,7 @@ export async function runIntent<Done extends string = string>(
   if (outcome && outcome.ok === false) {
     const field = spec.fields?.[outcome.error];
     const result = field ? submission.reply({ fieldErrors: { [field]: [outcome.error] } }) : submission.reply({ formErrors: [outcome.error] });
-    return answer(result, statuses.refused);
+    return answer(result, outcome.status ?? statuses.refused);
   }
   const after = await options.after?.(name);
   if (after) return after;
