@@ -26,7 +26,7 @@ import { ballotBlocker, can } from "~/utils/permissions";
 import { formatDate, normalizeText, toPersianDigits } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
-import { threadIdFor } from "~/domain/threads.server";
+import { threadIdFor } from "~/domain/threads/lookup.server";
 import { threadBundle } from "~/utils/thread.server";
 
 async function load(context: LoaderFunctionArgs["context"], id: string | undefined) {
