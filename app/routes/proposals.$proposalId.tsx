@@ -42,7 +42,7 @@ import { intent, runIntent } from "~/server/intent.server";
 import { formatDate, toPersianDigits } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
-import { threadIdFor } from "~/domain/threads.server";
+import { threadIdFor } from "~/domain/threads/lookup.server";
 import { threadBundle } from "~/utils/thread.server";
 
 async function load(context: LoaderFunctionArgs["context"], id: string | undefined) {
