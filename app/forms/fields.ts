@@ -63,8 +63,9 @@ export function requiredMultilineField(opts: { min: number; max: number; require
     .max(RAW_LIMIT * 10, opts.tooLong ?? opts.required)
     .transform((v) => normalizeText(v, { multiline: true }))
     .pipe(
+      // Conform reads an empty string as "nothing" here too: a text of only spaces is missing.
       z
-        .string()
+        .string({ required_error: opts.required })
         .refine((v) => [...v].length >= opts.min, opts.required)
         .refine((v) => [...v].length <= opts.max, opts.tooLong ?? opts.required),
     );

@@ -11,6 +11,14 @@ export interface FormReply<Done extends string = string> {
   key: string | null;
   result: SubmissionResult<string[]>;
   done: Done | null;
+  /** Numbers a message speaks of ("try again in {{seconds}} seconds"), when it has any. */
+  params?: Record<string, number>;
+}
+
+/** Every message of a reply, form-wide first, for forms that show them together above the form. */
+export function allErrorsOf(reply: FormReply | undefined | null): string[] {
+  const error = reply?.result.error ?? {};
+  return [...(error[""] ?? []), ...Object.entries(error).flatMap(([name, messages]) => (name === "" ? [] : (messages ?? [])))];
 }
 
 /** The form-wide messages of a reply (those not beside a field). */

@@ -23,7 +23,7 @@ import { formatDate } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
 import { threadIdFor } from "~/domain/threads/lookup.server";
-import { threadBundle } from "~/utils/thread.server";
+import { threadBundle } from "~/server/thread.server";
 
 const DONE = ["applied", "withdrawn", "left"] as const;
 type Done = (typeof DONE)[number];

@@ -25,7 +25,7 @@ import { publishProposalState } from "~/realtime/live.server";
 import { ballotDisclosure } from "~/domain/ballot-rule";
 import { liveShouldRevalidate, useProposalLive, useReloadWhen } from "~/realtime/live";
 import { invariantFound, isUuid } from "~/utils/guards.server";
-import { ballotBlocker, can } from "~/utils/permissions";
+import { ballotBlocker, can, mayEditProposal } from "~/utils/permissions";
 import {
   BallotSchema,
   DecideSchema,
@@ -43,7 +43,7 @@ import { formatDate, toPersianDigits } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
 import { threadIdFor } from "~/domain/threads/lookup.server";
-import { threadBundle } from "~/utils/thread.server";
+import { threadBundle } from "~/server/thread.server";
 
 async function load(context: LoaderFunctionArgs["context"], id: string | undefined) {
   const proposal = invariantFound(isUuid(id) ? await getProposalView(context.db, id) : null);
@@ -99,7 +99,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     me: user
       ? {
           supported: await hasSupported(context.db, proposal.id, user.id),
-          isAuthor: proposal.authorId === user.id,
+          isAuthor: mayEditProposal(user, proposal),
           mayPutOnAgenda: can(user, "council.agenda", scope),
           mayOpenVote: can(user, "council.vote.open", scope),
           // "May vote" from the permission module, on this proposal's own vote.

@@ -12,7 +12,7 @@ import { setFlash } from "~/utils/flash.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { PASSWORD_MAX, PASSWORD_MIN } from "~/utils/password-policy";
 import { formatPhone } from "~/utils/persian";
-import { handleResend } from "~/utils/code-flow.server";
+import { handleResend } from "~/server/code-flow.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
 import { commitSession } from "~/utils/session.server";
 import { queryField, readQuery } from "~/utils/query";

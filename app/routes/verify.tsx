@@ -11,7 +11,7 @@ import { VerifyCodeSchema } from "~/forms/auth";
 import { setFlash } from "~/utils/flash.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { formatPhone } from "~/utils/persian";
-import { handleResend } from "~/utils/code-flow.server";
+import { handleResend } from "~/server/code-flow.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
 import { commitSession, requireAnonymous } from "~/utils/session.server";
 import { queryField, readQuery } from "~/utils/query";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { intField, requiredMultilineField } from "~/forms/fields";
 import type { FormReply } from "~/forms/reply";
-import { intent, runIntent, type IntentTable } from "./intent.server";
+import { intent, KEPT_MAX, runIntent, type IntentTable } from "./intent.server";
 
 /** What the runner answered: a reply (status + body) or a Response of its own. */
 function replyOf(answer: unknown) {
@@ -127,5 +127,14 @@ describe("the intent runner", () => {
     });
     expect((answer as Response).headers.get("location")).toBe("/back");
     expect(seen).toEqual(["open"]);
+  });
+});
+
+describe("what the runner keeps of what was typed", () => {
+  it("never echoes more than KEPT_MAX characters of a field", async () => {
+    const huge = "ب".repeat(KEPT_MAX * 3);
+    const reply = replyOf(await runIntent(formOf({ intent: "open", days: "5", reason: huge }), table([])));
+    expect(reply.status).toBe(400);
+    expect((reply.result.initialValue as Record<string, string>).reason).toHaveLength(KEPT_MAX);
   });
 });

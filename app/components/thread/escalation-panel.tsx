@@ -1,3 +1,4 @@
+import { URGENCIES } from "~/domain/thread-view";
 import { useTranslation } from "react-i18next";
 import { ThreadForm } from "./thread-form";
 import type { Bundle, Ctx } from "./types";
@@ -41,7 +42,7 @@ export function EscalationPanel({ ctx, escalation, mayEscalate }: { ctx: Ctx; es
                 <label className="field">
                   <span className="field__label">{t("thread.urgency")}</span>
                   <select name="urgency" className="field__input" defaultValue={kept("urgency") ?? "normal"}>
-                    {(["normal", "high", "urgent"] as const).map((u) => (
+                    {URGENCIES.map((u) => (
                       <option key={u} value={u}>
                         {t(`desk.urgency.${u}`)}
                       </option>

@@ -1,3 +1,4 @@
+import { MUTE_DAYS } from "~/forms/thread";
 import { useTranslation } from "react-i18next";
 import { REPORT_REASON_MAX, type MessageView } from "~/domain/thread-view";
 import { formatDate } from "~/utils/persian";
@@ -46,9 +47,9 @@ export function ModeratorMessageTools({
               <legend className="field__label">{t("thread.mute_title", { name: message.authorName ?? "" })}</legend>
               <input type="hidden" name="userId" value={message.authorId!} />
               <select name="days" className="field__input" defaultValue={kept("days") ?? "1"} aria-label={t("thread.mute_days")}>
-                {[1, 3, 7, 30].map((d) => (
+                {MUTE_DAYS.map((d) => (
                   <option key={d} value={d}>
-                    {t("thread.days", { count: d })}
+                    {t("thread.days", { count: Number(d) })}
                   </option>
                 ))}
               </select>

@@ -2,7 +2,8 @@ import { useFetcher, type FetcherWithComponents } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { FormErrors } from "../form-field";
 import { MESSAGE_MAX_LENGTH, REPORT_REASON_MAX } from "~/domain/thread-view";
-import type { Ctx, ThreadActionResult } from "./types";
+import type { FormReply } from "~/forms/reply";
+import { threadResultOf, type Ctx } from "./types";
 
 /** Whether the page runs with JavaScript (false while rendered on the server and before hydration). */
 export function useHydrated() {
@@ -29,21 +30,22 @@ export function ThreadForm({
   messageId?: string;
   /** Whether a plain submission's refusal is shown here (forms repeated per row show it once, above). */
   plainErrors?: boolean;
-  children: (fetcher: FetcherWithComponents<ThreadActionResult>, kept: (name: string) => string | undefined) => ReactNode;
+  children: (fetcher: FetcherWithComponents<FormReply>, kept: (name: string) => string | undefined) => ReactNode;
   className?: string;
   onDone?: () => void;
 }) {
-  const fetcher = useFetcher<ThreadActionResult>();
+  const fetcher = useFetcher<FormReply>();
+  const answered = threadResultOf(fetcher.data);
   const doneRef = useRef(onDone);
   doneRef.current = onDone;
   useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data?.ok) doneRef.current?.();
-  }, [fetcher.state, fetcher.data]);
+    if (fetcher.state === "idle" && answered?.ok) doneRef.current?.();
+  }, [fetcher.state, answered?.ok, fetcher.data]);
   const plain =
     plainErrors && ctx.plainResult && ctx.plainResult.intent === intent && (ctx.plainResult.messageId ?? undefined) === messageId
       ? ctx.plainResult
       : null;
-  const failure = fetcher.data && !fetcher.data.ok ? fetcher.data : plain;
+  const failure = answered && !answered.ok ? answered : plain;
   const kept = (name: string) => (plain?.kept ? plain.kept[name] : undefined);
   return (
     <fetcher.Form method="post" action={ctx.action} className={className ?? "thread-form"} noValidate>

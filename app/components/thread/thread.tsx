@@ -12,7 +12,8 @@ import { ModeratorPanel } from "./moderation";
 import { orphanRefusal } from "./orphan-refusal";
 import { useThreadState } from "./state";
 import { useHydrated } from "./thread-form";
-import type { Bundle, Ctx, ThreadActionResult } from "./types";
+import type { FormReply } from "~/forms/reply";
+import { threadResultOf, type Bundle, type Ctx } from "./types";
 
 /**
  * A discussion thread: the latest page, earlier pages by cursor, live events applied exactly once
@@ -21,19 +22,21 @@ import type { Bundle, Ctx, ThreadActionResult } from "./types";
 export function Thread({
   bundle,
   returnTo,
-  plainResult = null,
+  plainResult: reply = null,
   heading,
   anchor = "thread",
 }: {
   bundle: Bundle;
   returnTo: string;
-  plainResult?: ThreadActionResult | null;
+  /** The thread action's reply to a plain (no JavaScript) form, shown on the form that sent it. */
+  plainResult?: FormReply | null;
   heading?: string;
   /** The section's id; the page's main thread is "thread", where plain forms come back to. */
   anchor?: string;
 }) {
   const { t, i18n } = useTranslation();
   const hydrated = useHydrated();
+  const plainResult = threadResultOf(reply);
   const ctx: Ctx = {
     threadId: bundle.id,
     action: `/threads/${bundle.id}`,

@@ -1,4 +1,6 @@
-import type { ThreadBundle } from "~/utils/thread.server";
+import { THREAD_ERROR_LIMITS } from "~/forms/thread";
+import { allErrorsOf, type FormReply } from "~/forms/reply";
+import type { ThreadBundle } from "~/server/thread.server";
 
 /** A thread as its page's loader sends it (dates arrive as strings). */
 export type Bundle = Omit<ThreadBundle, "mutes" | "escalation"> & {
@@ -15,7 +17,10 @@ export type Bundle = Omit<ThreadBundle, "mutes" | "escalation"> & {
   } | null;
 };
 
-/** A refusal from a plain (no JavaScript) submission, shown on the form that sent it. */
+/**
+ * The thread's action answers in the app's one reply shape (`FormReply`); its forms read it as
+ * this: the first message, which form (intent, message) it belongs to, what was typed.
+ */
 export interface ThreadActionResult {
   ok: boolean;
   error?: string;
@@ -34,4 +39,22 @@ export interface Ctx {
   hydrated: boolean;
   plainResult: ThreadActionResult | null;
   anchor: string;
+}
+
+/** The thread's view of a reply from its action (null when there is none). */
+export function threadResultOf(reply: FormReply | null | undefined): ThreadActionResult | null {
+  if (!reply || typeof reply !== "object" || !("result" in reply)) return null;
+  const error = allErrorsOf(reply)[0];
+  const kept = Object.fromEntries(
+    Object.entries((reply.result.initialValue ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === "string"),
+  ) as Record<string, string>;
+  return {
+    ok: !error,
+    error,
+    intent: reply.intent,
+    messageId: reply.key,
+    kept,
+    max: error ? THREAD_ERROR_LIMITS[error] : undefined,
+    retryAfter: reply.params?.seconds,
+  };
 }
