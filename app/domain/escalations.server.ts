@@ -16,10 +16,10 @@ import {
   type Urgency,
 } from "../../db/schema";
 import { recordAudit } from "./audit.server";
-import { Refusal, refusalOf } from "./refusal.server";
+import { Refusal, refusalOf, type Refused } from "./refusal.server";
 
 export type EscalationError = "not_found" | "same_state" | "note_required";
-type Fail = { ok: false; error: EscalationError };
+type Fail = Refused<EscalationError>;
 
 export type SurfacingSettings = Omit<typeof surfacingSettings.$inferSelect, "id" | "updatedBy" | "updatedAt">;
 

@@ -5,7 +5,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { threadEvents, threadMessages, threads, type ThreadEventKind } from "../../../db/schema";
-import { Refusal } from "../refusal.server";
+import { Refusal, type Refused } from "../refusal.server";
 import { EDIT_WINDOW_MINUTES } from "../thread-view";
 
 export type ThreadError =
@@ -24,7 +24,7 @@ export type ThreadError =
   | "already_locked"
   | "not_locked"
   | "not_muted";
-export type Fail = { ok: false; error: ThreadError };
+export type Fail = Refused<ThreadError>;
 
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
