@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { Notice } from "~/components/form-field";
 import { getSurfacingSettings, SETTING_LIMITS, updateSurfacingSettings, type SurfacingSettings } from "~/domain/escalations.server";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { foldDigits, toPersianDigits } from "~/utils/persian";
 

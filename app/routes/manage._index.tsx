@@ -3,7 +3,7 @@ import { Link, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getT } from "~/utils/i18n.server";
 import { districtsWhere } from "~/utils/permissions";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/server/session.server";
 import type { loader as layoutLoader } from "./manage";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

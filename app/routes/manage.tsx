@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { listDistricts } from "~/domain/districts.server";
 import { getT } from "~/utils/i18n.server";
 import { can, districtsWhere } from "~/utils/permissions";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/server/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

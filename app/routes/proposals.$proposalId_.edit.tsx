@@ -9,9 +9,9 @@ import { FormErrors, Notice } from "~/components/form-field";
 import { editProposal, getProposal, listCategories } from "~/domain/proposals.server";
 import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
 import { publishProposalState } from "~/realtime/live.server";
-import { invariantFound, isUuid } from "~/utils/guards.server";
+import { invariantFound, isUuid } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/server/session.server";
 
 /** The author's own proposal, editable until its first support. */
 async function loadOwn(request: Request, context: LoaderFunctionArgs["context"], id: string | undefined) {

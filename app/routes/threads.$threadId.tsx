@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Thread, type ThreadActionResult } from "~/components/thread";
-import { invariantFound, isUuid } from "~/utils/guards.server";
-import { getUser, requireUser } from "~/utils/session.server";
+import { invariantFound, isUuid } from "~/server/guards.server";
+import { getUser, requireUser } from "~/server/session.server";
 import { threadAction, threadBundle } from "~/utils/thread.server";
 import { liveShouldRevalidate } from "~/realtime/live";
 

@@ -10,7 +10,7 @@ import { escalateThread, escalationOfThread, surfaceIfSignalled } from "~/domain
 import { MESSAGE_MAX_LENGTH, REPORT_REASON_MAX } from "~/domain/thread-view";
 import { notifyDeskChanged, notifyThreadStanding, publishThreadEvents } from "~/realtime/notify.server";
 import { publishProposalState } from "~/realtime/live.server";
-import { isUuid } from "./guards.server";
+import { isUuid } from "./uuid";
 import { can, mayAnswerThread, mayEscalateThread, mayModerateThread, mayReadThread, mayReportInThread, postBlocker } from "./permissions";
 import { foldDigits, normalizeText } from "./persian";
 import { hitRateLimit, RATE_RULES } from "./rate-limit.server";
