@@ -7,7 +7,7 @@ import type { Locale } from "../utils/i18n";
 import { isUuid } from "../utils/uuid";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../utils/password.server";
 import { hitRateLimit, RATE_RULES, resetRateLimit } from "../utils/rate-limit.server";
-import { createSession, destroyAllSessions, hashToken } from "../utils/session.server";
+import { createSession, destroyAllSessions, hashToken } from "./sessions.server";
 import { recordAudit } from "./audit.server";
 import { findUserByPhone } from "./users.server";
 import { refused, type Refused } from "./refusal.server";

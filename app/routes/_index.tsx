@@ -7,7 +7,7 @@ import { RelativeTime } from "~/components/relative-time";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
 import { getLocale, getT } from "~/utils/i18n.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [t, locale] = await Promise.all([getT(request), getLocale(request)]);

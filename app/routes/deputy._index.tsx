@@ -21,7 +21,7 @@ import { ESCALATION_STATES, MESSAGE_MAX_LENGTH, URGENCIES, type EscalationState,
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyDeskChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { queryField, readQuery } from "~/utils/query";
 import { can } from "~/utils/permissions";

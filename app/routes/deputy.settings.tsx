@@ -9,7 +9,7 @@ import { SURFACING_SETTINGS } from "~/domain/surfacing-rules";
 import { SurfacingSettingsSchema } from "~/forms/desk";
 import { formReply } from "~/server/intent.server";
 import { getSurfacingSettings, SETTING_LIMITS, updateSurfacingSettings } from "~/domain/escalations.server";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { toPersianDigits } from "~/utils/persian";
 

@@ -2,9 +2,9 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run
 import { Link, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getT } from "~/utils/i18n.server";
-import { requireAllowed } from "~/utils/guards.server";
+import { requireAllowed } from "~/server/guards.server";
 import { districtsWhere, mayOpenDistrictDesk } from "~/utils/permissions";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/server/session.server";
 import type { loader as layoutLoader } from "./manage";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -8,7 +8,7 @@ import { getDistrict } from "~/domain/districts.server";
 import { REPORT_REASON_MAX } from "~/domain/thread-view";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 /**

@@ -3,9 +3,9 @@ import { NavLink, Outlet, useLoaderData, useMatches, useParams } from "@remix-ru
 import { useTranslation } from "react-i18next";
 import { listDistricts } from "~/domain/districts.server";
 import { getT } from "~/utils/i18n.server";
-import { requireAllowed } from "~/utils/guards.server";
+import { requireAllowed } from "~/server/guards.server";
 import { can, districtsWhere, mayOpenDistrictDesk } from "~/utils/permissions";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/server/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

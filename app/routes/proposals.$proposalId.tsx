@@ -24,7 +24,7 @@ import { listCommissions } from "~/domain/commissions.server";
 import { publishProposalState } from "~/realtime/live.server";
 import { ballotDisclosure } from "~/domain/ballot-rule";
 import { liveShouldRevalidate, useProposalLive, useReloadWhen } from "~/realtime/live";
-import { invariantFound, isUuid } from "~/utils/guards.server";
+import { invariantFound, isUuid } from "~/server/guards.server";
 import { ballotBlocker, can, mayEditProposal } from "~/utils/permissions";
 import {
   BallotSchema,
@@ -40,7 +40,7 @@ import {
 import { formErrorsOf } from "~/forms/reply";
 import { intent, runIntent } from "~/server/intent.server";
 import { formatDate, toPersianDigits } from "~/utils/persian";
-import { getUser, requireUser } from "~/utils/session.server";
+import { getUser, requireUser } from "~/server/session.server";
 import { Thread } from "~/components/thread";
 import { threadIdFor } from "~/domain/threads/lookup.server";
 import { threadBundle } from "~/server/thread.server";

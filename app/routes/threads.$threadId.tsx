@@ -3,8 +3,8 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Thread } from "~/components/thread";
 import type { FormReply } from "~/forms/reply";
-import { invariantFound, isUuid } from "~/utils/guards.server";
-import { getUser, requireUser } from "~/utils/session.server";
+import { invariantFound, isUuid } from "~/server/guards.server";
+import { getUser, requireUser } from "~/server/session.server";
 import { threadAction, threadBundle } from "~/server/thread.server";
 import { liveShouldRevalidate } from "~/realtime/live";
 

@@ -18,13 +18,13 @@ import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailable
 import { ReadMarks } from "../domain/read-marks.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
-import type { AppServices, RequestContext } from "../utils/app-context.server";
+import type { AppServices, RequestContext } from "./app-context.server";
 import type { Env } from "../utils/env.server";
 import { getTForLocale } from "../utils/i18n.server";
 import { createLogger, type Logger } from "../utils/logger.server";
 import { isCrossSiteWrite } from "../utils/origin.server";
 import { pruneRateLimits } from "../utils/rate-limit.server";
-import { pruneSessions } from "../utils/session.server";
+import { pruneSessions } from "../domain/sessions.server";
 import { HttpSmsSender, LocalSmsSender, type SmsSender } from "../utils/sms.server";
 
 export interface AppServerOptions {

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { can, type Action, type Scope } from "./permissions";
+import { can, type Action, type Scope } from "../utils/permissions";
 import { requireUser } from "./session.server";
 import type { CurrentUser } from "~/domain/users.server";
 
@@ -29,4 +29,4 @@ export function invariantFound<T>(value: T | null | undefined): T {
   return value;
 }
 
-export { isUuid } from "./uuid";
+export { isUuid } from "../utils/uuid";
