@@ -113,6 +113,25 @@ export interface FactoryDefaults {
   founderId?: string;
   /** Where new neighborhoods (and so councils) go unless a call says otherwise. */
   districtId?: string;
+  /** Who files proposals, and in which category, unless a call says otherwise. */
+  authorId?: string;
+  categoryId?: string;
+}
+
+export interface ProposalOptions {
+  councilId: string;
+  /** The file's `authorId` and `categoryId` defaults stand in for these. */
+  authorId?: string;
+  categoryId?: string;
+  state?: "open" | "on_agenda" | "voting";
+  /** Who puts it on the agenda and opens the vote (the author unless told). */
+  by?: string;
+  title?: string;
+  body?: string;
+  place?: string;
+  /** The vote's length (the charter's period unless told) and the moment it opens. */
+  hours?: number;
+  now?: Date;
 }
 
 export type Factories = ReturnType<typeof factories>;
@@ -248,6 +267,16 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
       return people;
     },
 
+    /** A council of its own with `n` new people seated on it (see `council` and `members`). */
+    async councilWithMembers(
+      n: number,
+      options: { charter?: Partial<CharterInput>; name?: string | ((i: number) => string); password?: string; chairFirst?: boolean } = {},
+    ) {
+      const council = await make.council({ charter: options.charter });
+      const members = await make.members(council.id, n, options);
+      return { council, councilId: council.id, members, memberIds: idsOf(members) };
+    },
+
     /** A proposal category (optionally sending adopted proposals to a commission). */
     async category(name = `دسته ${++categorySeq}`, options: { sortOrder?: number; commissionId?: string } = {}): Promise<string> {
       const made = ok(await createCategory(db, name, options.sortOrder));
@@ -269,23 +298,15 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
      * (filed), "on_agenda", or "voting" (a vote opened for `hours`, by default the charter's
      * period). `by` is who moves it (the author unless told).
      */
-    async proposal(options: {
-      councilId: string;
-      authorId: string;
-      categoryId: string;
-      state?: "open" | "on_agenda" | "voting";
-      by?: string;
-      title?: string;
-      body?: string;
-      place?: string;
-      hours?: number;
-      now?: Date;
-    }): Promise<{ id: string; voteId?: string; closesAt?: Date }> {
+    async proposal(options: ProposalOptions): Promise<{ id: string; voteId?: string; closesAt?: Date }> {
+      const authorId = options.authorId ?? defaults.authorId;
+      const categoryId = options.categoryId ?? defaults.categoryId;
+      if (!authorId || !categoryId) throw new Error("a proposal needs an author and a category: pass them or set defaults");
       const filed = ok(
         await fileProposal(db, {
           councilId: options.councilId,
-          authorId: options.authorId,
-          categoryId: options.categoryId,
+          authorId,
+          categoryId,
           title: options.title ?? `پیشنهاد شماره ${++proposalSeq} برای محله`,
           body: options.body ?? "شرح کوتاهی از آنچه اهالی محله می‌خواهند.",
           place: options.place ?? "",
@@ -293,7 +314,7 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
       );
       const state = options.state ?? "open";
       if (state === "open") return { id: filed.id };
-      const by = options.by ?? options.authorId;
+      const by = options.by ?? authorId;
       ok(await putOnAgenda(db, filed.id, by));
       if (state === "on_agenda") return { id: filed.id };
       const vote = await make.vote(filed.id, { by, hours: options.hours, now: options.now });
@@ -332,7 +353,13 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
       return row!.id;
     },
 
-    /** An open vote on a proposal that is on the agenda. */
+    /** A new proposal with a vote open on it (see `proposal`). */
+    async openVote(options: Omit<ProposalOptions, "state">) {
+      const { id, voteId, closesAt } = await make.proposal({ ...options, state: "voting" });
+      return { proposalId: id, voteId: voteId!, closesAt: closesAt! };
+    },
+
+    /** A vote opened on a proposal that is on the agenda. */
     async vote(proposalId: string, options: { by: string; hours?: number; now?: Date }) {
       const opened = ok(await openVote(db, { proposalId, actorId: options.by, hours: options.hours, now: options.now }));
       return { voteId: opened.voteId, closesAt: opened.closesAt };
