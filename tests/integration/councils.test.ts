@@ -22,19 +22,7 @@ import {
   withdrawApplication,
 } from "../../app/domain/membership.server";
 import { assignRole, revokeRole, setStaffPowers } from "../../app/domain/roles.server";
-import {
-  applications,
-  auditLog,
-  councils,
-  councilTerms,
-  districts,
-  follows,
-  invitations,
-  memberships,
-  neighborhoods,
-  roleAssignments,
-  users,
-} from "../../db/schema";
+import { applications, auditLog, councils, councilTerms, follows, invitations, memberships, roleAssignments, users } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { addDays, today } from "../support/dates";
 import { errorText, factories, type Factories } from "../support/factories";

@@ -29,22 +29,7 @@ import {
   unmuteInThread,
 } from "../../app/domain/threads.server";
 import { queryRows, refreshStatistics } from "../../db/client.server";
-import {
-  auditLog,
-  commissions,
-  councils,
-  districts,
-  escalationEvents,
-  escalations,
-  messageEdits,
-  messageReports,
-  neighborhoods,
-  threadEvents,
-  threadMessages,
-  threadMutes,
-  threads,
-  users,
-} from "../../db/schema";
+import { auditLog, commissions, councils, escalationEvents, escalations, messageEdits, messageReports, threadEvents, threadMessages, threadMutes, threads, users } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { factories, idsOf, ok, type Factories } from "../support/factories";
 
