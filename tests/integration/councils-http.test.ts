@@ -1,18 +1,17 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../../app/utils/password.server";
 import { toJalaliInput } from "../../app/utils/persian";
-import { tehranToday } from "../../app/domain/charter";
-import { applications, councils, districts, memberships, neighborhoods, roleAssignments, users } from "../../db/schema";
+import { applications, councils, districts, memberships, neighborhoods } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
+import { addDays, today } from "../support/dates";
+import { appFactories, type AppFactories, type Grant } from "../support/factories";
 import { Browserless, inputValue, visibleText } from "../support/http";
 import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const PASSWORD = "کوه-الوند-زیباست";
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const TODAY = tehranToday();
+const TODAY = today();
 
 function charterForm(overrides: Record<string, string> = {}) {
   return {
@@ -32,21 +31,16 @@ function charterForm(overrides: Record<string, string> = {}) {
 
 describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
   let app: TestApp;
+  let make: AppFactories;
   let district1: string;
   let district2: string;
   const clients: Record<string, Browserless> = {};
   const ids: Record<string, string> = {};
 
-  async function person(key: string, phone: string, name: string, role?: { role: "district_manager" | "district_staff"; districtId: string; powers?: string[] }) {
-    const [user] = await app.database.db
-      .insert(users)
-      .values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) })
-      .returning({ id: users.id });
-    ids[key] = user!.id;
-    if (role) await app.database.db.insert(roleAssignments).values({ userId: user!.id, ...role, powers: role.powers ?? [] });
-    const client = new Browserless(app.baseUrl);
-    expect((await client.post("/login", { phone, password: PASSWORD })).status).toBe(302);
-    clients[key] = client;
+  async function person(key: string, phone: string, name: string, grant?: Grant) {
+    const someone = await make.signedIn({ phone, name, password: PASSWORD, grants: grant ? [grant] : [] });
+    ids[key] = someone.id;
+    clients[key] = someone.client;
   }
 
   async function neighborhoodNamed(name: string) {
@@ -56,15 +50,9 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
 
   beforeAll(async () => {
     app = await startTestApp(backend);
-    const rows = await app.database.db
-      .insert(districts)
-      .values([
-        { number: 1, name: "منطقه یک", nameKey: "منطقه یک" },
-        { number: 2, name: "منطقه دو", nameKey: "منطقه دو" },
-      ])
-      .returning({ id: districts.id, number: districts.number });
-    district1 = rows.find((r) => r.number === 1)!.id;
-    district2 = rows.find((r) => r.number === 2)!.id;
+    make = appFactories(app);
+    district1 = await make.district({ number: 1, name: "منطقه یک" });
+    district2 = await make.district({ number: 2, name: "منطقه دو" });
     await person("manager1", "+989120000011", "مدیر منطقه یک", { role: "district_manager", districtId: district1 });
     await person("manager2", "+989120000012", "مدیر منطقه دو", { role: "district_manager", districtId: district2 });
     await person("staff1", "+989120000013", "کارشناس بی‌اختیار", { role: "district_staff", districtId: district1 });
@@ -241,7 +229,7 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
     });
     expect([200, 302]).toContain(dissolve.status);
     const newcomer = new Browserless(app.baseUrl);
-    await app.database.db.insert(users).values({ phone: "+989120000019", displayName: "تازه‌وارد", passwordHash: await hashPassword(PASSWORD) });
+    await make.user({ phone: "+989120000019", name: "تازه‌وارد", password: PASSWORD });
     await newcomer.post("/login", { phone: "09120000019", password: PASSWORD });
     const late = await newcomer.post(`/councils/${council!.id}`, { intent: "apply", statement: "" });
     expect(late.status).toBe(409);

@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tehranToday } from "../../app/domain/charter";
 import {
   changeCouncilStatus,
   councilHistory,
@@ -11,7 +10,6 @@ import {
   getCouncilPublic,
   setFollow,
   startNewTerm,
-  type CharterInput,
 } from "../../app/domain/councils.server";
 import {
   appointOfficer,
@@ -24,49 +22,12 @@ import {
   withdrawApplication,
 } from "../../app/domain/membership.server";
 import { assignRole, revokeRole, setStaffPowers } from "../../app/domain/roles.server";
-import {
-  applications,
-  auditLog,
-  councils,
-  councilTerms,
-  districts,
-  follows,
-  invitations,
-  memberships,
-  neighborhoods,
-  roleAssignments,
-  users,
-} from "../../db/schema";
+import { applications, auditLog, councils, councilTerms, follows, invitations, memberships, roleAssignments, users } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
+import { addDays, today } from "../support/dates";
+import { errorText, factories, type Factories } from "../support/factories";
 
-/** The message of an error and of everything it wraps. */
-function errorText(error: unknown): string {
-  const parts: string[] = [];
-  let current = error as { message?: string; cause?: unknown } | undefined;
-  for (let depth = 0; current && depth < 5; depth++) {
-    parts.push(String(current.message ?? current));
-    current = current.cause as typeof current;
-  }
-  return parts.join(" | ");
-}
-
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const TODAY = tehranToday();
-
-function charter(overrides: Partial<CharterInput> = {}): CharterInput {
-  return {
-    termStart: addDays(TODAY, -10),
-    termEnd: addDays(TODAY, 300),
-    quorumPercent: 50,
-    votingPeriodDays: 7,
-    majorityRule: "simple",
-    proposers: "residents",
-    supportThreshold: 20,
-    ballot: "open",
-    reportsToHide: 3,
-    ...overrides,
-  };
-}
+const TODAY = today();
 
 const PLENTY = 10;
 
@@ -75,46 +36,11 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
   let db: TestDatabase["db"];
   let managerId: string;
   let districtId: string;
-  let phoneSeq = 0;
-  let districtSeq = 0;
-  let neighborhoodSeq = 0;
-
-  const nextPhone = () => `+98913${String(1_000_000 + phoneSeq++).padStart(7, "0")}`;
-
-  async function newUser(name = "ساکن محله") {
-    const phone = nextPhone();
-    const [row] = await db.insert(users).values({ phone, displayName: name, passwordHash: "x" }).returning({ id: users.id });
-    return { id: row!.id, phone };
-  }
-
-  async function newDistrict() {
-    const number = 1 + districtSeq++;
-    const [row] = await db
-      .insert(districts)
-      .values({ number, name: `منطقه ${number}`, nameKey: `district-${number}` })
-      .returning({ id: districts.id });
-    return row!.id;
-  }
-
-  async function newNeighborhood(inDistrict = districtId) {
-    const n = neighborhoodSeq++;
-    const [row] = await db
-      .insert(neighborhoods)
-      .values({ districtId: inDistrict, name: `محله ${n}`, nameKey: `neighborhood-${n}` })
-      .returning({ id: neighborhoods.id });
-    return row!.id;
-  }
-
-  async function newCouncil(overrides: Partial<CharterInput> = {}) {
-    const neighborhoodId = await newNeighborhood();
-    const result = await createCouncil(db, managerId, neighborhoodId, charter(overrides));
-    if (!result.ok) throw new Error(result.error);
-    return result.id;
-  }
+  let make: Factories;
 
   /** A person with an active seat on the council, seated the ordinary way. */
   async function seated(councilId: string, name?: string) {
-    const user = await newUser(name);
+    const user = await make.user({ name });
     const applied = await applyToCouncil(db, { userId: user.id, councilId, statement: "", seatLimit: PLENTY });
     if (!applied.ok) throw new Error(applied.error);
     const decided = await decideApplication(db, {
@@ -149,8 +75,12 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
   beforeAll(async () => {
     database = await createTestDatabase(backend);
     db = database.db;
-    managerId = (await newUser("مدیر منطقه")).id;
-    districtId = await newDistrict();
+    // Terms here end 300 days from now: the term tests below count from that end.
+    make = factories(db, { firstPhone: "+989131000000", charter: { termStart: addDays(TODAY, -10), termEnd: addDays(TODAY, 300) } });
+    managerId = (await make.user({ name: "مدیر منطقه" })).id;
+    districtId = await make.district();
+    make.defaults.founderId = managerId;
+    make.defaults.districtId = districtId;
   });
   afterAll(async () => {
     await database?.destroy();
@@ -158,8 +88,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("creating councils", () => {
     it("stores the charter, the first term and a public record", async () => {
-      const neighborhoodId = await newNeighborhood();
-      const input = charter({ quorumPercent: 60, votingPeriodDays: 3, ballot: "secret" });
+      const neighborhoodId = await make.neighborhood();
+      const input = make.charter({ quorumPercent: 60, votingPeriodDays: 3, ballot: "secret" });
       const result = await createCouncil(db, managerId, neighborhoodId, input, "req-c1");
       if (!result.ok) throw new Error(result.error);
 
@@ -184,15 +114,15 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("refuses a second living council for the same neighborhood", async () => {
-      const neighborhoodId = await newNeighborhood();
-      expect((await createCouncil(db, managerId, neighborhoodId, charter())).ok).toBe(true);
-      expect(await createCouncil(db, managerId, neighborhoodId, charter())).toEqual({ ok: false, error: "council_exists" });
+      const neighborhoodId = await make.neighborhood();
+      expect((await createCouncil(db, managerId, neighborhoodId, make.charter())).ok).toBe(true);
+      expect(await createCouncil(db, managerId, neighborhoodId, make.charter())).toEqual({ ok: false, error: "council_exists" });
       expect(await db.select().from(councils).where(eq(councils.neighborhoodId, neighborhoodId))).toHaveLength(1);
     });
 
     it("lets exactly one of three simultaneous creations through", async () => {
-      const neighborhoodId = await newNeighborhood();
-      const results = await Promise.all([1, 2, 3].map(() => createCouncil(db, managerId, neighborhoodId, charter())));
+      const neighborhoodId = await make.neighborhood();
+      const results = await Promise.all([1, 2, 3].map(() => createCouncil(db, managerId, neighborhoodId, make.charter())));
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => !r.ok)).toEqual([
         { ok: false, error: "council_exists" },
@@ -205,13 +135,13 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("answers not_found for a neighborhood that does not exist", async () => {
-      expect(await createCouncil(db, managerId, crypto.randomUUID(), charter())).toEqual({ ok: false, error: "not_found" });
+      expect(await createCouncil(db, managerId, crypto.randomUUID(), make.charter())).toEqual({ ok: false, error: "not_found" });
     });
   });
 
   describe("the database guards the charter", () => {
     async function insertCouncil(overrides: Partial<typeof councils.$inferInsert>) {
-      const neighborhoodId = await newNeighborhood();
+      const neighborhoodId = await make.neighborhood();
       return db.insert(councils).values({
         neighborhoodId,
         districtId,
@@ -253,7 +183,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("refuses a second active seat, chair or secretary for the same council", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const a = await seated(councilId);
       const b = await seated(councilId);
       await expect(db.insert(memberships).values({ councilId, userId: a.id, termNumber: 1 })).rejects.toThrow();
@@ -272,8 +202,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("applying", () => {
     it("files a pending application for the current term", async () => {
-      const councilId = await newCouncil();
-      const user = await newUser();
+      const councilId = (await make.council()).id;
+      const user = await make.user();
       const result = await applyToCouncil(db, { userId: user.id, councilId, statement: "سلام", seatLimit: 1 });
       if (!result.ok) throw new Error(result.error);
       expect(await application(result.applicationId)).toMatchObject({
@@ -291,8 +221,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("refuses a second application while one is pending", async () => {
-      const councilId = await newCouncil();
-      const user = await newUser();
+      const councilId = (await make.council()).id;
+      const user = await make.user();
       await apply(councilId, user.id);
       expect(await applyToCouncil(db, { userId: user.id, councilId, statement: "", seatLimit: 1 })).toEqual({
         ok: false,
@@ -302,8 +232,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("keeps exactly one pending row when two applications arrive together", async () => {
-      const councilId = await newCouncil();
-      const user = await newUser();
+      const councilId = (await make.council()).id;
+      const user = await make.user();
       const results = await Promise.all([1, 2].map(() => applyToCouncil(db, { userId: user.id, councilId, statement: "", seatLimit: 1 })));
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, error: "already_applied" }]);
@@ -314,11 +244,11 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("refuses suspended and dissolved councils", async () => {
-      const suspended = await newCouncil();
-      const dissolved = await newCouncil();
+      const suspended = (await make.council()).id;
+      const dissolved = (await make.council()).id;
       expect((await changeCouncilStatus(db, managerId, suspended, "suspend", "بررسی")).ok).toBe(true);
       expect((await changeCouncilStatus(db, managerId, dissolved, "dissolve", "پایان")).ok).toBe(true);
-      const user = await newUser();
+      const user = await make.user();
       for (const councilId of [suspended, dissolved]) {
         expect(await applyToCouncil(db, { userId: user.id, councilId, statement: "", seatLimit: 1 })).toEqual({
           ok: false,
@@ -329,10 +259,10 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("accepts applications on the term's last day and refuses them the day after", async () => {
-      const lastDayToday = await newCouncil({ termStart: addDays(TODAY, -100), termEnd: TODAY });
-      const endedYesterday = await newCouncil({ termStart: addDays(TODAY, -100), termEnd: addDays(TODAY, -1) });
-      const upcoming = await newCouncil({ termStart: addDays(TODAY, 1), termEnd: addDays(TODAY, 100) });
-      const user = await newUser();
+      const lastDayToday = (await make.council({ charter: { termStart: addDays(TODAY, -100), termEnd: TODAY } })).id;
+      const endedYesterday = (await make.council({ charter: { termStart: addDays(TODAY, -100), termEnd: addDays(TODAY, -1) } })).id;
+      const upcoming = (await make.council({ charter: { termStart: addDays(TODAY, 1), termEnd: addDays(TODAY, 100) } })).id;
+      const user = await make.user();
       expect((await applyToCouncil(db, { userId: user.id, councilId: lastDayToday, statement: "", seatLimit: PLENTY })).ok).toBe(true);
       expect((await applyToCouncil(db, { userId: user.id, councilId: upcoming, statement: "", seatLimit: PLENTY })).ok).toBe(true);
       expect(await applyToCouncil(db, { userId: user.id, councilId: endedYesterday, statement: "", seatLimit: PLENTY })).toEqual({
@@ -342,8 +272,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("refuses a person who already sits on the council, or who is at the seat limit", async () => {
-      const councilId = await newCouncil();
-      const other = await newCouncil();
+      const councilId = (await make.council()).id;
+      const other = (await make.council()).id;
       const member = await seated(councilId);
       expect(await applyToCouncil(db, { userId: member.id, councilId, statement: "", seatLimit: PLENTY })).toEqual({
         ok: false,
@@ -357,9 +287,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("lets only the applicant withdraw, once, and apply again afterwards", async () => {
-      const councilId = await newCouncil();
-      const user = await newUser();
-      const stranger = await newUser();
+      const councilId = (await make.council()).id;
+      const user = await make.user();
+      const stranger = await make.user();
       const id = await apply(councilId, user.id);
 
       expect(await withdrawApplication(db, stranger.id, id)).toEqual({ ok: false, error: "already_decided" });
@@ -384,8 +314,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("deciding applications", () => {
     it("seats an approved applicant and records it publicly without the phone number", async () => {
-      const councilId = await newCouncil();
-      const user = await newUser("زهرا احمدی");
+      const councilId = (await make.council()).id;
+      const user = await make.user({ name: "زهرا احمدی" });
       const id = await apply(councilId, user.id);
       const result = await decideApplication(
         db,
@@ -420,8 +350,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("rejects with a reason and seats nobody", async () => {
-      const councilId = await newCouncil();
-      const user = await newUser();
+      const councilId = (await make.council()).id;
+      const user = await make.user();
       const id = await apply(councilId, user.id);
       expect(
         await decideApplication(db, { actorId: managerId, applicationId: id, decision: "reject", reason: "ساکن محله نیست", seatLimit: 1 }),
@@ -432,8 +362,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("counts only the first of two simultaneous approvals", async () => {
-      const councilId = await newCouncil();
-      const user = await newUser();
+      const councilId = (await make.council()).id;
+      const user = await make.user();
       const id = await apply(councilId, user.id);
       const input = { actorId: managerId, applicationId: id, decision: "approve", reason: "", seatLimit: 1 } as const;
       const results = await Promise.all([decideApplication(db, input), decideApplication(db, input)]);
@@ -445,9 +375,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("refuses an approval past the seat limit and leaves the application pending", async () => {
-      const a = await newCouncil();
-      const b = await newCouncil();
-      const user = await newUser();
+      const a = (await make.council()).id;
+      const b = (await make.council()).id;
+      const user = await make.user();
       const idB = await apply(b, user.id, 1);
       const idA = await apply(a, user.id, 1);
       expect((await decideApplication(db, { actorId: managerId, applicationId: idA, decision: "approve", reason: "", seatLimit: 1 })).ok).toBe(
@@ -470,9 +400,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("gives one seat when one person is approved in two councils at once with a limit of 1", async () => {
-      const a = await newCouncil();
-      const b = await newCouncil();
-      const user = await newUser();
+      const a = (await make.council()).id;
+      const b = (await make.council()).id;
+      const user = await make.user();
       const ids = [await apply(a, user.id, 1), await apply(b, user.id, 1)];
       const results = await Promise.all(
         ids.map((applicationId) => decideApplication(db, { actorId: managerId, applicationId, decision: "approve", reason: "", seatLimit: 1 })),
@@ -488,8 +418,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("does not seat anyone on a suspended council", async () => {
-      const councilId = await newCouncil();
-      const user = await newUser();
+      const councilId = (await make.council()).id;
+      const user = await make.user();
       const id = await apply(councilId, user.id);
       await changeCouncilStatus(db, managerId, councilId, "suspend", "بازبینی");
       expect(
@@ -502,8 +432,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("invitations", () => {
     it("waits for a number without an account, then seats the person when they accept", async () => {
-      const councilId = await newCouncil();
-      const phone = nextPhone();
+      const councilId = (await make.council()).id;
+      const phone = make.nextPhone();
       const sent = await inviteToCouncil(db, { actorId: managerId, councilId, phone });
       if (!sent.ok) throw new Error(sent.error);
       expect(sent.userId).toBeNull();
@@ -534,9 +464,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("lets only the invited number answer, and a decline seats nobody", async () => {
-      const councilId = await newCouncil();
-      const invited = await newUser();
-      const other = await newUser();
+      const councilId = (await make.council()).id;
+      const invited = await make.user();
+      const other = await make.user();
       const sent = await inviteToCouncil(db, { actorId: managerId, councilId, phone: invited.phone });
       if (!sent.ok) throw new Error(sent.error);
       expect(sent.userId).toBe(invited.id);
@@ -557,8 +487,8 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("keeps an accepted invitation pending when the person is at the seat limit", async () => {
-      const councilId = await newCouncil();
-      const member = await seated(await newCouncil());
+      const councilId = (await make.council()).id;
+      const member = await seated((await make.council()).id);
       const sent = await inviteToCouncil(db, { actorId: managerId, councilId, phone: member.phone });
       if (!sent.ok) throw new Error(sent.error);
       expect(
@@ -570,21 +500,21 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("refuses to invite a member, to invite twice, or to invite to a suspended council", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const member = await seated(councilId);
       expect(await inviteToCouncil(db, { actorId: managerId, councilId, phone: member.phone })).toEqual({
         ok: false,
         error: "already_member",
       });
 
-      const phone = nextPhone();
+      const phone = make.nextPhone();
       expect((await inviteToCouncil(db, { actorId: managerId, councilId, phone })).ok).toBe(true);
       expect(await inviteToCouncil(db, { actorId: managerId, councilId, phone })).toEqual({ ok: false, error: "already_invited" });
       const rows = await db.select().from(invitations).where(and(eq(invitations.councilId, councilId), eq(invitations.phone, phone)));
       expect(rows).toHaveLength(1);
 
       await changeCouncilStatus(db, managerId, councilId, "suspend", "بازبینی");
-      expect(await inviteToCouncil(db, { actorId: managerId, councilId, phone: nextPhone() })).toEqual({
+      expect(await inviteToCouncil(db, { actorId: managerId, councilId, phone: make.nextPhone() })).toEqual({
         ok: false,
         error: "council_not_active",
       });
@@ -596,7 +526,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       (await seatsOf(councilId)).filter((s) => s.status === "active" && s.role === "chair").map((s) => s.userId);
 
     it("appoints a chair to an empty office and refuses a stale second appointment", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const a = await seated(councilId, "علی رضایی");
       const b = await seated(councilId);
 
@@ -630,7 +560,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("lets one of two simultaneous appointments win", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const a = await seated(councilId);
       const b = await seated(councilId);
       const results = await Promise.all(
@@ -646,7 +576,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("moves the secretary to the chair, leaving the secretary's office empty", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const chair = await seated(councilId);
       const secretary = await seated(councilId);
       await appointOfficer(db, { actorId: managerId, councilId, membershipId: chair.membershipId, office: "chair", expectedHolder: "none" });
@@ -674,14 +604,14 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("refuses to appoint someone without an active seat", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const member = await seated(councilId);
       await leaveCouncil(db, member.id, councilId);
       expect(
         await appointOfficer(db, { actorId: managerId, councilId, membershipId: member.membershipId, office: "chair", expectedHolder: "none" }),
       ).toEqual({ ok: false, error: "not_a_member" });
       // A seat on another council is not a seat here.
-      const elsewhere = await seated(await newCouncil());
+      const elsewhere = await seated((await make.council()).id);
       expect(
         await appointOfficer(db, { actorId: managerId, councilId, membershipId: elsewhere.membershipId, office: "chair", expectedHolder: "none" }),
       ).toEqual({ ok: false, error: "not_a_member" });
@@ -691,7 +621,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("removing and leaving", () => {
     it("removes a member with a public, reasoned record", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const member = await seated(councilId, "رضا موسوی");
       const result = await removeMember(db, { actorId: managerId, councilId, membershipId: member.membershipId, reason: "غیبت مکرر" });
       expect(result).toEqual({ ok: true, userId: member.id });
@@ -712,9 +642,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("does not remove a seat through another council's id", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const member = await seated(councilId);
-      const other = await newCouncil();
+      const other = (await make.council()).id;
       expect(await removeMember(db, { actorId: managerId, councilId: other, membershipId: member.membershipId, reason: "x" })).toEqual({
         ok: false,
         error: "not_a_member",
@@ -723,7 +653,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("lets a member leave once", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const member = await seated(councilId);
       expect(await leaveCouncil(db, member.id, councilId)).toEqual({ ok: true });
       const [seat] = await db.select().from(memberships).where(eq(memberships.id, member.membershipId));
@@ -738,7 +668,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("council status", () => {
     it("suspends and resumes only from the right state, keeping seats", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const member = await seated(councilId);
       expect(await changeCouncilStatus(db, managerId, councilId, "suspend", "شکایت")).toEqual({ ok: true, status: "suspended" });
       expect(await council(councilId)).toMatchObject({ status: "suspended", statusReason: "شکایت" });
@@ -754,15 +684,15 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("dissolves once, ending seats and closing what was waiting", async () => {
-      const neighborhoodId = await newNeighborhood();
-      const created = await createCouncil(db, managerId, neighborhoodId, charter());
+      const neighborhoodId = await make.neighborhood();
+      const created = await createCouncil(db, managerId, neighborhoodId, make.charter());
       if (!created.ok) throw new Error(created.error);
       const councilId = created.id;
       const a = await seated(councilId);
       const b = await seated(councilId);
-      const applicant = await newUser();
+      const applicant = await make.user();
       const applicationId = await apply(councilId, applicant.id);
-      const sent = await inviteToCouncil(db, { actorId: managerId, councilId, phone: nextPhone() });
+      const sent = await inviteToCouncil(db, { actorId: managerId, councilId, phone: make.nextPhone() });
       if (!sent.ok) throw new Error(sent.error);
 
       expect(await changeCouncilStatus(db, managerId, councilId, "dissolve", "انحلال به درخواست اعضا")).toEqual({
@@ -791,13 +721,13 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       });
 
       // The neighborhood may get a new council; the dissolved one stays as history.
-      const again = await createCouncil(db, managerId, neighborhoodId, charter());
+      const again = await createCouncil(db, managerId, neighborhoodId, make.charter());
       expect(again.ok).toBe(true);
       expect(await db.select().from(councils).where(eq(councils.neighborhoodId, neighborhoodId))).toHaveLength(2);
     });
 
     it("lets one of two simultaneous dissolutions through", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       await seated(councilId);
       const results = await Promise.all([1, 2].map(() => changeCouncilStatus(db, managerId, councilId, "dissolve", "پایان")));
       expect(results.filter((r) => r.ok)).toEqual([{ ok: true, status: "dissolved" }]);
@@ -808,7 +738,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("terms", () => {
     it("refuses a new term that does not start after the current one", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const before = await council(councilId);
       for (const termStart of [before.termEnd, addDays(before.termEnd, -30), before.termStart]) {
         expect(await startNewTerm(db, managerId, councilId, { termStart, termEnd: addDays(termStart, 365) })).toEqual({
@@ -821,11 +751,11 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
     });
 
     it("starts term 2: old seats end, waiting applications move along", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const old = await council(councilId);
       const a = await seated(councilId);
       const b = await seated(councilId);
-      const applicant = await newUser();
+      const applicant = await make.user();
       const waiting = await apply(councilId, applicant.id);
       const next = { termStart: addDays(old.termEnd, 1), termEnd: addDays(old.termEnd, 366) };
 
@@ -854,7 +784,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
     it("ends expired terms once, and not before the last day has passed", async () => {
       const termEnd = addDays(TODAY, 20);
-      const councilId = await newCouncil({ termEnd });
+      const councilId = (await make.council({ charter: { termEnd } })).id;
       const a = await seated(councilId);
       const b = await seated(councilId);
 
@@ -881,7 +811,7 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
     it("ends a term once when two instances run at the same moment", async () => {
       const termEnd = addDays(TODAY, 25);
-      const councilId = await newCouncil({ termEnd });
+      const councilId = (await make.council({ charter: { termEnd } })).id;
       await seated(councilId);
       await seated(councilId);
       await seated(councilId);
@@ -902,10 +832,10 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("district staff", () => {
     it("stores powers for staff only, and lets the district's manager change them", async () => {
-      const d = await newDistrict();
-      const foreign = await newDistrict();
-      const staff = await newUser();
-      const manager = await newUser();
+      const d = await make.district();
+      const foreign = await make.district();
+      const staff = await make.user();
+      const manager = await make.user();
       const granted = await assignRole(db, managerId, { phone: staff.phone, role: "district_staff", districtId: d, powers: ["applications"] });
       if (!granted.ok) throw new Error(granted.error);
       const asManager = await assignRole(db, managerId, { phone: manager.phone, role: "district_manager", districtId: d, powers: ["moderate"] });
@@ -958,9 +888,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
 
   describe("follows", () => {
     it("keeps one row per person and neighborhood", async () => {
-      const neighborhoodId = await newNeighborhood();
-      const a = await newUser();
-      const b = await newUser();
+      const neighborhoodId = await make.neighborhood();
+      const a = await make.user();
+      const b = await make.user();
       expect(await followState(db, neighborhoodId, a.id)).toEqual({ followers: 0, following: false });
 
       await setFollow(db, a.id, neighborhoodId, true);
@@ -975,15 +905,15 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       expect(await followState(db, neighborhoodId, a.id)).toEqual({ followers: 1, following: false });
       expect(await followState(db, neighborhoodId, b.id)).toEqual({ followers: 1, following: true });
       // Another neighborhood is unaffected.
-      expect(await followState(db, await newNeighborhood(), b.id)).toEqual({ followers: 0, following: false });
+      expect(await followState(db, await make.neighborhood(), b.id)).toEqual({ followers: 0, following: false });
     });
   });
 
   describe("races between seating and ending a council", () => {
     it("never leaves an active seat on a dissolved council, and never fails with a deadlock", async () => {
       for (let round = 0; round < 8; round++) {
-        const councilId = await newCouncil();
-        const people = await Promise.all([newUser(), newUser(), newUser()]);
+        const councilId = (await make.council()).id;
+        const people = await Promise.all([make.user(), make.user(), make.user()]);
         const pending = [];
         for (const p of people) {
           const applied = await applyToCouncil(db, { userId: p.id, councilId, statement: "", seatLimit: PLENTY });

@@ -9,32 +9,14 @@ import { createNeighborhood } from "../../app/domain/neighborhoods.server";
 import { assignRole, bootstrapAdmin, revokeRole } from "../../app/domain/roles.server";
 import { hitRateLimit, peekRateLimit } from "../../app/utils/rate-limit.server";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
-
-/** The message of an error and of everything it wraps. */
-function errorText(error: unknown): string {
-  const parts: string[] = [];
-  let current = error as { message?: string; cause?: unknown } | undefined;
-  for (let depth = 0; current && depth < 5; depth++) {
-    parts.push(String(current.message ?? current));
-    current = current.cause as typeof current;
-  }
-  return parts.join(" | ");
-}
+import { errorText, factories, type Factories } from "../support/factories";
 
 describe.each(BACKENDS)("domain rules on %s", (backend) => {
   let database: TestDatabase;
   let db: TestDatabase["db"];
   let adminId: string;
-  let phoneSeq = 0;
+  let make: Factories;
   let districtSeq = 10;
-
-  const nextPhone = () => `+98912${String(1_000_000 + phoneSeq++).padStart(7, "0")}`;
-
-  async function newUser(name = "کاربر آزمایشی") {
-    const phone = nextPhone();
-    const [row] = await db.insert(users).values({ phone, displayName: name, passwordHash: "x" }).returning({ id: users.id });
-    return { id: row!.id, phone };
-  }
 
   async function newDistrict() {
     const number = districtSeq++;
@@ -69,8 +51,8 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
   beforeAll(async () => {
     database = await createTestDatabase(backend);
     db = database.db;
-    adminId = (await newUser("مدیر سامانه")).id;
-    await db.insert(roleAssignments).values({ userId: adminId, role: "admin" });
+    make = factories(db, { firstPhone: "+989121000000" });
+    adminId = (await make.user({ name: "مدیر سامانه", grants: [{ role: "admin" }] })).id;
   });
   afterAll(async () => {
     await database?.destroy();
@@ -189,7 +171,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
         ok: false,
         error: "user_not_found",
       });
-      const user = await newUser();
+      const user = await make.user();
       expect(
         await assignRole(db, adminId, { phone: user.phone, role: "district_manager", districtId: crypto.randomUUID() }),
       ).toEqual({ ok: false, error: "scope_not_found" });
@@ -201,7 +183,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
     });
 
     it("grants a role once, refuses it twice, and logs the grant", async () => {
-      const user = await newUser();
+      const user = await make.user();
       const granted = await assignRole(db, adminId, { phone: user.phone, role: "deputy" }, "req-1");
       if (!granted.ok) throw new Error(granted.error);
       expect(granted.userId).toBe(user.id);
@@ -219,7 +201,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
     it("scopes commission membership to the commission", async () => {
       const c = await createCommission(db, adminId, { name: `کمیسیون ${crypto.randomUUID()}`, description: "" });
       if (!c.ok) throw new Error(c.error);
-      const user = await newUser();
+      const user = await make.user();
       const granted = await assignRole(db, adminId, { phone: user.phone, role: "commission_member", commissionId: c.id });
       if (!granted.ok) throw new Error(granted.error);
       const entries = await auditFor(granted.assignmentId, "role.granted");
@@ -228,8 +210,8 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
 
     it("replaces a district's manager when a new one is named", async () => {
       const districtId = await newDistrict();
-      const first = await newUser("مدیر اول");
-      const second = await newUser("مدیر دوم");
+      const first = await make.user({ name: "مدیر اول" });
+      const second = await make.user({ name: "مدیر دوم" });
 
       const a = await assignRole(db, adminId, { phone: first.phone, role: "district_manager", districtId });
       if (!a.ok) throw new Error(a.error);
@@ -255,8 +237,8 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
     it("a manager of another district is not replaced", async () => {
       const d1 = await newDistrict();
       const d2 = await newDistrict();
-      const m1 = await newUser();
-      const m2 = await newUser();
+      const m1 = await make.user();
+      const m2 = await make.user();
       await assignRole(db, adminId, { phone: m1.phone, role: "district_manager", districtId: d1 });
       const r = await assignRole(db, adminId, { phone: m2.phone, role: "district_manager", districtId: d2 });
       expect(r).toMatchObject({ ok: true, replaced: null });
@@ -267,13 +249,13 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
       const districtId = await newDistrict();
       let previous: { id: string; assignmentId: string } | null = null;
       if (withPrevious) {
-        const p = await newUser();
+        const p = await make.user();
         const r = await assignRole(db, adminId, { phone: p.phone, role: "district_manager", districtId });
         if (!r.ok) throw new Error(r.error);
         previous = { id: p.id, assignmentId: r.assignmentId };
       }
-      const x = await newUser();
-      const y = await newUser();
+      const x = await make.user();
+      const y = await make.user();
       const results = await Promise.all([
         assignRole(db, adminId, { phone: x.phone, role: "district_manager", districtId }),
         assignRole(db, adminId, { phone: y.phone, role: "district_manager", districtId }),
@@ -297,7 +279,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
     });
 
     it("refuses to revoke the last admin", async () => {
-      const extra = await newUser();
+      const extra = await make.user();
       const granted = await assignRole(db, adminId, { phone: extra.phone, role: "admin" });
       if (!granted.ok) throw new Error(granted.error);
 
@@ -313,7 +295,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
     });
 
     it("keeps one admin when the last two are revoked at the same moment", async () => {
-      const extra = await newUser();
+      const extra = await make.user();
       const granted = await assignRole(db, adminId, { phone: extra.phone, role: "admin" });
       if (!granted.ok) throw new Error(granted.error);
       const admins = await activeAdmins();
@@ -325,7 +307,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
     });
 
     it("revokes once, logs it, and reports a second revoke as not found", async () => {
-      const user = await newUser();
+      const user = await make.user();
       const granted = await assignRole(db, adminId, { phone: user.phone, role: "deputy_staff" });
       if (!granted.ok) throw new Error(granted.error);
 
@@ -342,7 +324,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
     });
 
     it("lets only one of two simultaneous revocations succeed", async () => {
-      const user = await newUser();
+      const user = await make.user();
       const granted = await assignRole(db, adminId, { phone: user.phone, role: "deputy" });
       if (!granted.ok) throw new Error(granted.error);
       const results = await Promise.all([
@@ -382,7 +364,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
 
   describe("bootstrapAdmin", () => {
     it("creates the account and role once, then does nothing", async () => {
-      const phone = nextPhone();
+      const phone = make.nextPhone();
       const input = { phone, displayName: "مدیر نخست", passwordHash: "x" };
       const first = await bootstrapAdmin(db, input);
       expect(first).toMatchObject({ createdUser: true, grantedRole: true });
@@ -401,7 +383,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
     });
 
     it("gives the admin role to an existing account without creating another", async () => {
-      const user = await newUser("ساکن قدیمی");
+      const user = await make.user({ name: "ساکن قدیمی" });
       const result = await bootstrapAdmin(db, { phone: user.phone, displayName: "نادیده", passwordHash: "y" });
       expect(result).toEqual({ userId: user.id, createdUser: false, grantedRole: true });
       const [row] = await db.select().from(users).where(eq(users.id, user.id));

@@ -1,21 +1,18 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
 import { ensureThread } from "../../app/domain/threads/lookup.server";
-import { closeDueVotes, openVote } from "../../app/domain/votes.server";
+import { closeDueVotes } from "../../app/domain/votes.server";
 import { LIVE_WINDOW_MS, publishProposalState } from "../../app/realtime/live.server";
 import type { ProposalLive } from "../../app/realtime/events";
-import { createSession } from "../../app/domain/sessions.server";
-import { sessionCookie } from "../../app/utils/session-cookie.server";
-import { districts, memberships, neighborhoods, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, visibleText } from "../support/http";
-import { testCharter } from "../support/fixtures";
+import { appFactories, type AppFactories, type Person } from "../support/factories";
 
 const STATE = "proposal:state";
+
+type Someone = Person & { client: Browserless };
 /** Scales every wait with a loaded machine (SLOW=3 triples them). */
 const SLOW = Number(process.env.TEST_SLOWDOWN ?? 1) || 1;
 const WAIT = 10_000 * SLOW;
@@ -62,60 +59,9 @@ async function turboData(response: Response) {
 describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   let app: TestApp;
   const sockets: Socket[] = [];
-  const people: { id: string; name: string; client: Browserless }[] = [];
+  let make: AppFactories;
   let openCouncil = "";
   let secretCouncil = "";
-  let category = "";
-  let districtId = "";
-  let hoodSeq = 0;
-
-  async function person(name: string) {
-    const db = app.database.db;
-    const [row] = await db
-      .insert(users)
-      .values({ phone: `+98912${String(5_000_000 + people.length).padStart(7, "0")}`, displayName: name, passwordHash: "x" })
-      .returning({ id: users.id });
-    const client = new Browserless(app.baseUrl);
-    const [pair] = (await sessionCookie(app.env.SESSION_SECRET, false).serialize(await createSession(db, row!.id))).split(";");
-    const at = pair!.indexOf("=");
-    client.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    const p = { id: row!.id, name, client };
-    people.push(p);
-    return p;
-  }
-
-  async function council(ballot: "open" | "secret", members: { id: string }[]) {
-    const db = app.database.db;
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId, name: `کوی ${ballot} ${hoodSeq}`, nameKey: `کوی ${ballot} ${hoodSeq++}` })
-      .returning({ id: neighborhoods.id });
-    const made = await createCouncil(db, members[0]!.id, hood!.id, testCharter({ ballot, supportThreshold: 1000 }));
-    if (!made.ok) throw new Error(made.error);
-    await db.insert(memberships).values(members.map((m, i) => ({ councilId: made.id, userId: m.id, termNumber: 1, role: i === 0 ? ("chair" as const) : ("member" as const) })));
-    return made.id;
-  }
-
-  async function proposal(councilId: string, authorId: string, title = "نورپردازی کوچه باغ") {
-    const filed = await fileProposal(app.database.db, {
-      councilId,
-      authorId,
-      title,
-      body: "کوچه شب‌ها تاریک است و رفت‌وآمد در آن دشوار شده است.",
-      categoryId: category,
-      place: "",
-    });
-    if (!filed.ok) throw new Error(filed.error);
-    return filed.id;
-  }
-
-  async function voting(councilId: string, chairId: string, authorId: string) {
-    const id = await proposal(councilId, authorId);
-    await putOnAgenda(app.database.db, id, chairId);
-    const opened = await openVote(app.database.db, { proposalId: id, actorId: chairId, hours: 24 });
-    if (!opened.ok) throw new Error(opened.error);
-    return { proposalId: id, voteId: opened.voteId, closesAt: opened.closesAt };
-  }
 
   async function listener(room: string) {
     const socket = connect(app.baseUrl, { transports: ["websocket"], extraHeaders: { origin: app.baseUrl }, reconnection: false, forceNew: true });
@@ -126,25 +72,29 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
     return rec;
   }
 
-  let chair: Awaited<ReturnType<typeof person>>;
-  let author: Awaited<ReturnType<typeof person>>;
-  const voters: Awaited<ReturnType<typeof person>>[] = [];
-  let bystander: Awaited<ReturnType<typeof person>>;
+  let chair: Someone;
+  let author: Someone;
+  const voters: Someone[] = [];
+  let bystander: Someone;
 
   beforeAll(async () => {
     app = await startTestApp(backend);
-    const db = app.database.db;
-    const [district] = await db.insert(districts).values({ number: 3, name: "منطقه سه", nameKey: "منطقه سه" }).returning({ id: districts.id });
-    districtId = district!.id;
-    const made = await createCategory(db, "روشنایی");
-    if (!made.ok) throw new Error(made.error);
-    category = made.id;
-    chair = await person("رئیس شورا");
-    author = await person("نویسنده طرح");
-    for (const n of ["آرش", "بهار", "پرستو", "تینا"]) voters.push(await person(`رأی‌دهنده ${n}`));
-    bystander = await person("عضو بی‌رأی");
-    openCouncil = await council("open", [chair, author, ...voters, bystander]);
-    secretCouncil = await council("secret", [chair, author, ...voters, bystander]);
+    make = appFactories(app, { firstPhone: "+989125000000" });
+    const districtId = await make.district({ number: 3, name: "منطقه سه" });
+    const category = await make.category("روشنایی");
+    // Proposals here reach the agenda by the chair, never by supports.
+    Object.assign(make.defaults, { districtId, categoryId: category, charter: { supportThreshold: 1000 } });
+    chair = await make.signedIn({ name: "رئیس شورا" });
+    author = await make.signedIn({ name: "نویسنده طرح" });
+    for (const n of ["آرش", "بهار", "پرستو", "تینا"]) voters.push(await make.signedIn({ name: `رأی‌دهنده ${n}` }));
+    bystander = await make.signedIn({ name: "عضو بی‌رأی" });
+    // Two councils of the same people, the chair first: one votes openly, one in secret.
+    for (const ballot of ["open", "secret"] as const) {
+      const made = await make.council({ founderId: chair.id, neighborhood: `کوی ${ballot}`, charter: { ballot } });
+      await make.seat(made.id, [chair, author, ...voters, bystander], { chairFirst: true });
+      if (ballot === "open") openCouncil = made.id;
+      else secretCouncil = made.id;
+    }
   }, 120_000);
   afterEach(() => {
     for (const s of sockets.splice(0)) s.disconnect();
@@ -154,9 +104,9 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   });
 
   it("a support sends the proposal's room its new count (no reload signal)", async () => {
-    const id = await proposal(openCouncil, author.id);
+    const id = (await make.proposal({ councilId: openCouncil, authorId: author.id })).id;
     const room = await listener(`proposal:${id}`);
-    const supporter = await person("حامی یک");
+    const supporter = await make.signedIn({ name: "حامی یک" });
     expect((await supporter.client.post(`/proposals/${id}`, { intent: "support" })).status).toBe(302);
     const state = await room.until(() => room.states().find((s) => s.supportCount === 1), "a state with one support");
     expect(state).toMatchObject({ proposalId: id, status: "open", supportCount: 1, messageCount: 0, vote: null });
@@ -165,10 +115,10 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   });
 
   it("50 supports at once reach the room as a few states, the final count last", async () => {
-    const id = await proposal(openCouncil, author.id, "بازگشایی کتابخانه محله");
+    const id = (await make.proposal({ councilId: openCouncil, authorId: author.id, title: "بازگشایی کتابخانه محله" })).id;
     const room = await listener(`proposal:${id}`);
     const supporters = [];
-    for (let i = 0; i < 50; i++) supporters.push(await person(`حامی گروهی ${i}`));
+    for (let i = 0; i < 50; i++) supporters.push(await make.signedIn({ name: `حامی گروهی ${i}` }));
     const started = Date.now();
     const answers = await Promise.all(supporters.map((s) => s.client.post(`/proposals/${id}`, { intent: "support" }).then((r) => r.status)));
     expect(answers.filter((s) => s !== 302)).toEqual([]);
@@ -191,7 +141,7 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   });
 
   it("a post sends its thread the numbered message and the proposal's room the new message count", async () => {
-    const id = await proposal(openCouncil, author.id, "درختکاری پیاده‌رو");
+    const id = (await make.proposal({ councilId: openCouncil, authorId: author.id, title: "درختکاری پیاده‌رو" })).id;
     const threadId = await ensureThread(app.database.db, { kind: "proposal", proposalId: id });
     const room = await listener(`proposal:${id}`);
     const readers = await listener(`thread:${threadId}`);
@@ -207,7 +157,7 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   });
 
   it("an open ballot is announced live with its tally and roll call", async () => {
-    const { proposalId } = await voting(openCouncil, chair.id, author.id);
+    const { proposalId } = await make.openVote({ councilId: openCouncil, by: chair.id, authorId: author.id, hours: 24 });
     const room = await listener(`proposal:${proposalId}`);
     expect((await voters[0]!.client.post(`/proposals/${proposalId}`, { intent: "ballot", choice: "for", voteId: await currentVote(proposalId) })).status).toBe(302);
     const state = await room.until(() => room.states().find((s) => s.vote?.tally?.for === 1), "the tally");
@@ -217,14 +167,14 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   it.runIf(backend === "postgres")("a state reaches the room's sockets on another instance, coalesced there too", async () => {
     const other = await startTestApp(backend, {}, { sameDatabaseAs: app.database });
     try {
-      const id = await proposal(openCouncil, author.id, "سایه‌بان ایستگاه اتوبوس");
+      const id = (await make.proposal({ councilId: openCouncil, authorId: author.id, title: "سایه‌بان ایستگاه اتوبوس" })).id;
       const socket = connect(other.baseUrl, { transports: ["websocket"], extraHeaders: { origin: other.baseUrl }, reconnection: false, forceNew: true });
       sockets.push(socket);
       await connected(socket);
       const room = recorder(socket);
       expect(await socket.timeout(WAIT).emitWithAck("room:join", { room: `proposal:${id}` })).toMatchObject({ ok: true });
       const supporters = [];
-      for (let i = 0; i < 10; i++) supporters.push(await person(`حامی دوردست ${i}`));
+      for (let i = 0; i < 10; i++) supporters.push(await make.signedIn({ name: `حامی دوردست ${i}` }));
       const answers = await Promise.all(supporters.map((s) => s.client.post(`/proposals/${id}`, { intent: "support" }).then((r) => r.status)));
       expect(answers.filter((s) => s !== 302)).toEqual([]);
       await room.until(() => room.states().some((s) => s.supportCount === 10), "the final count on the other instance");
@@ -255,7 +205,7 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
     }
 
     it("shows no tally, no roll and sends no event per ballot while open; totals only after closing", async () => {
-      const { proposalId, voteId, closesAt } = await voting(secretCouncil, chair.id, author.id);
+      const { proposalId, voteId, closesAt } = await make.openVote({ councilId: secretCouncil, by: chair.id, authorId: author.id, hours: 24 });
       const threadId = await ensureThread(app.database.db, { kind: "proposal", proposalId });
       const room = await listener(`proposal:${proposalId}`);
       const before = room.events.length;

@@ -1,62 +1,37 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory } from "../../app/domain/proposals.server";
-import { tehranToday } from "../../app/domain/charter";
 import { hashPassword } from "../../app/utils/password.server";
-import { commissions, councils, districts, memberships, neighborhoods, proposals, roleAssignments, supports, users, votes } from "../../db/schema";
+import { commissions, councils, proposals, roleAssignments, supports, users, votes } from "../../db/schema";
 import { closeDueVotes } from "../../app/domain/votes.server";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
+import { appFactories, type AppFactories } from "../support/factories";
 import { Browserless, inputValue, visibleText } from "../support/http";
 import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const PASSWORD = "کوه-الوند-زیباست";
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
   let app: TestApp;
+  let make: AppFactories;
   let councilId: string;
   let categoryId: string;
   let author: Browserless;
   let neighbor: Browserless;
 
-  async function signedIn(phone: string, name: string) {
-    await app.database.db.insert(users).values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) });
-    const client = new Browserless(app.baseUrl);
-    expect((await client.post("/login", { phone, password: PASSWORD })).status).toBe(302);
-    return client;
-  }
+  /** Someone with a password, signed in through the login form. */
+  const signedIn = (phone: string, name: string) => make.signedIn({ phone, name, password: PASSWORD });
 
   beforeAll(async () => {
     app = await startTestApp(backend);
-    const db = app.database.db;
-    const [district] = await db.insert(districts).values({ number: 1, name: "منطقه یک", nameKey: "منطقه یک" }).returning({ id: districts.id });
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId: district!.id, name: "کوی فرهنگیان", nameKey: "کوی فرهنگیان" })
-      .returning({ id: neighborhoods.id });
-    const [manager] = await db.insert(users).values({ phone: "+989120000201", displayName: "مدیر", passwordHash: "x" }).returning({ id: users.id });
-    const today = tehranToday();
-    const council = await createCouncil(db, manager!.id, hood!.id, {
-      termStart: addDays(today, -1),
-      termEnd: addDays(today, 700),
-      quorumPercent: 50,
-      votingPeriodDays: 7,
-      majorityRule: "simple",
-      proposers: "residents",
-      supportThreshold: 2,
-      ballot: "open",
-      reportsToHide: 3,
-    });
-    if (!council.ok) throw new Error(council.error);
-    councilId = council.id;
-    const category = await createCategory(db, "فضای سبز");
-    if (!category.ok) throw new Error(category.error);
-    categoryId = category.id;
-    author = await signedIn("+989120000202", "نرگس احمدی");
-    neighbor = await signedIn("+989120000203", "علی رضایی");
+    make = appFactories(app);
+    const districtId = await make.district({ number: 1, name: "منطقه یک" });
+    const manager = await make.user({ phone: "+989120000201", name: "مدیر" });
+    councilId = (await make.council({ founderId: manager.id, districtId, neighborhood: "کوی فرهنگیان", charter: { supportThreshold: 2 } })).id;
+    categoryId = await make.category("فضای سبز");
+    author = (await signedIn("+989120000202", "نرگس احمدی")).client;
+    neighbor = (await signedIn("+989120000203", "علی رضایی")).client;
   }, scaled(120_000));
   afterAll(async () => {
     await app?.close();
@@ -130,13 +105,10 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     const db = app.database.db;
     const [a] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000202"));
     const [b] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000203"));
-    await db.insert(memberships).values([
-      { councilId, userId: a!.id, termNumber: 1, role: "chair" },
-      { councilId, userId: b!.id, termNumber: 1 },
-    ]);
+    await make.seat(councilId, [a!, b!], { chairFirst: true });
     const [row] = await db.select().from(proposals).where(eq(proposals.title, "<script>alert(1)</script> چراغ کوچه"));
     const path = `/proposals/${row!.id}`;
-    const outsider = await signedIn("+989120000204", "رهگذر");
+    const outsider = (await signedIn("+989120000204", "رهگذر")).client;
     expect((await outsider.post(path, { intent: "open-vote", days: "3" })).status).toBe(403);
     expect((await author.post(path, { intent: "open-vote", days: "۳" })).status).toBe(302);
     const [vote] = await db.select().from(votes).where(eq(votes.proposalId, row!.id));
@@ -163,25 +135,24 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     const [row] = await db.select().from(proposals).where(eq(proposals.title, "<script>alert(1)</script> چراغ کوچه"));
     expect(row!.status).toBe("adopted");
     const path = `/proposals/${row!.id}`;
-    const [culture, other] = await db
-      .insert(commissions)
-      .values([
-        { name: "کمیسیون خدمات شهری", nameKey: "کمیسیون خدمات شهری" },
-        { name: "کمیسیون فرهنگی", nameKey: "کمیسیون فرهنگی" },
-      ])
-      .returning({ id: commissions.id });
-    const member = await signedIn("+989120000205", "عضو کمیسیون خدمات");
-    const stranger = await signedIn("+989120000206", "عضو کمیسیون فرهنگی");
-    const [m] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000205"));
-    const [s2] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000206"));
-    await db.insert(roleAssignments).values([
-      { userId: m!.id, role: "commission_member", commissionId: culture!.id },
-      { userId: s2!.id, role: "commission_member", commissionId: other!.id },
-    ]);
+    const culture = await make.commission("کمیسیون خدمات شهری");
+    const other = await make.commission("کمیسیون فرهنگی");
+    const { client: member } = await make.signedIn({
+      phone: "+989120000205",
+      name: "عضو کمیسیون خدمات",
+      password: PASSWORD,
+      grants: [{ role: "commission_member", commissionId: culture }],
+    });
+    const { client: stranger } = await make.signedIn({
+      phone: "+989120000206",
+      name: "عضو کمیسیون فرهنگی",
+      password: PASSWORD,
+      grants: [{ role: "commission_member", commissionId: other }],
+    });
 
     // Only the chair refers (the author here chairs the council).
-    expect((await neighbor.post(path, { intent: "refer", commissionId: culture!.id })).status).toBe(403);
-    expect((await author.post(path, { intent: "refer", commissionId: culture!.id })).status).toBe(302);
+    expect((await neighbor.post(path, { intent: "refer", commissionId: culture })).status).toBe(403);
+    expect((await author.post(path, { intent: "refer", commissionId: culture })).status).toBe(302);
 
     expect((await stranger.post(path, { intent: "decide", decision: "accepted", rationale: "دلیل کافی برای پذیرش طرح." })).status).toBe(403);
     const noReason = await member.post(path, { intent: "decide", decision: "accepted", rationale: "کافی نیست" });
@@ -251,14 +222,18 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
   it("lets district staff with the power file for a resident who came in person, without publishing the number", async () => {
     const db = app.database.db;
     const [council] = await db.select().from(councils).where(eq(councils.id, councilId));
-    const staff = await signedIn("+989120000207", "کارشناس دفتر پیشخوان");
-    const noPower = await signedIn("+989120000208", "کارشناس بی‌اختیار");
-    const [s1] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000207"));
-    const [s2] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000208"));
-    await db.insert(roleAssignments).values([
-      { userId: s1!.id, role: "district_staff", districtId: council!.districtId, powers: ["file_on_behalf"] },
-      { userId: s2!.id, role: "district_staff", districtId: council!.districtId, powers: [] },
-    ]);
+    const { client: staff, id: staffId } = await make.signedIn({
+      phone: "+989120000207",
+      name: "کارشناس دفتر پیشخوان",
+      password: PASSWORD,
+      grants: [{ role: "district_staff", districtId: council!.districtId, powers: ["file_on_behalf"] }],
+    });
+    const { client: noPower } = await make.signedIn({
+      phone: "+989120000208",
+      name: "کارشناس بی‌اختیار",
+      password: PASSWORD,
+      grants: [{ role: "district_staff", districtId: council!.districtId, powers: [] }],
+    });
     const form = { ...fileForm({ title: "تعمیر پیاده‌رو کوچه بهار" }), onBehalfName: "حاج رضا مرادی", onBehalfPhone: "۰۹۱۸۱۲۳۴۵۶۷" };
     expect((await noPower.post(`/proposals/new?council=${councilId}&onBehalf=1`, form)).status).toBe(403);
     expect((await neighbor.post(`/proposals/new?council=${councilId}&onBehalf=1`, form)).status).toBe(403);
@@ -268,7 +243,7 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     const filed = await staff.post(`/proposals/new?council=${councilId}&onBehalf=1`, form);
     expect(filed.status).toBe(302);
     const [row] = await db.select().from(proposals).where(eq(proposals.title, "تعمیر پیاده‌رو کوچه بهار"));
-    expect(row).toMatchObject({ authorId: null, filedById: s1!.id, onBehalfName: "حاج رضا مرادی", onBehalfPhone: "+989181234567" });
+    expect(row).toMatchObject({ authorId: null, filedById: staffId, onBehalfName: "حاج رضا مرادی", onBehalfPhone: "+989181234567" });
     const page = await (await new Browserless(app.baseUrl).get(filed.headers.get("location")!)).text();
     expect(visibleText(page)).toContain("از طرف حاج رضا مرادی، ثبت‌شده توسط کارشناس دفتر پیشخوان");
     expect(page).not.toMatch(/9181234567|۹۱۸۱۲۳۴۵۶۷/);

@@ -1,7 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tehranToday } from "../../app/domain/charter";
-import { changeCouncilStatus, createCouncil, type CharterInput } from "../../app/domain/councils.server";
+import { changeCouncilStatus } from "../../app/domain/councils.server";
 import {
   createCategory,
   editProposal,
@@ -17,26 +16,9 @@ import {
   withdrawSupport,
   type ProposalInput,
 } from "../../app/domain/proposals.server";
-import { categories, councils, districts, memberships, neighborhoods, proposalEvents, proposals, supports, users } from "../../db/schema";
+import { categories, councils, memberships, proposalEvents, proposals, supports, users } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
-
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const TODAY = tehranToday();
-
-function charter(overrides: Partial<CharterInput> = {}): CharterInput {
-  return {
-    termStart: addDays(TODAY, -10),
-    termEnd: addDays(TODAY, 300),
-    quorumPercent: 50,
-    votingPeriodDays: 7,
-    majorityRule: "simple",
-    proposers: "residents",
-    supportThreshold: 1000,
-    ballot: "open",
-    reportsToHide: 3,
-    ...overrides,
-  };
-}
+import { factories, idsOf, type Factories } from "../support/factories";
 
 describe.each(BACKENDS)("proposals on %s", (backend) => {
   let database: TestDatabase;
@@ -45,34 +27,7 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
   let districtId: string;
   let categoryId: string;
   let otherCategoryId: string;
-  let phoneSeq = 0;
-  let neighborhoodSeq = 0;
-
-  const nextPhone = () => `+98912${String(1_000_000 + phoneSeq++).padStart(7, "0")}`;
-
-  async function newUser(name = "ساکن محله") {
-    const [row] = await db.insert(users).values({ phone: nextPhone(), displayName: name, passwordHash: "x" }).returning({ id: users.id });
-    return row!.id;
-  }
-
-  async function newUsers(n: number) {
-    const rows = await db
-      .insert(users)
-      .values(Array.from({ length: n }, () => ({ phone: nextPhone(), displayName: "پشتیبان", passwordHash: "x" })))
-      .returning({ id: users.id });
-    return rows.map((r) => r.id);
-  }
-
-  async function newCouncil(overrides: Partial<CharterInput> = {}) {
-    const n = neighborhoodSeq++;
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId, name: `محله ${n}`, nameKey: `proposal-hood-${n}` })
-      .returning({ id: neighborhoods.id });
-    const result = await createCouncil(db, managerId, hood!.id, charter(overrides));
-    if (!result.ok) throw new Error(result.error);
-    return result.id;
-  }
+  let make: Factories;
 
   const input = (overrides: Partial<ProposalInput> = {}): ProposalInput => ({
     title: "چراغ‌های کوچه خاموش است",
@@ -81,12 +36,6 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     place: "کوچه بهار",
     ...overrides,
   });
-
-  async function file(councilId: string, authorId: string, overrides: Partial<ProposalInput> = {}) {
-    const result = await fileProposal(db, { ...input(overrides), councilId, authorId });
-    if (!result.ok) throw new Error(result.error);
-    return result.id;
-  }
 
   const proposal = async (id: string) => (await db.select().from(proposals).where(eq(proposals.id, id)))[0]!;
   const proposalsOf = (councilId: string) => db.select().from(proposals).where(eq(proposals.councilId, councilId));
@@ -112,17 +61,19 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
   beforeAll(async () => {
     database = await createTestDatabase(backend);
     db = database.db;
-    managerId = await newUser("مدیر منطقه");
-    resident = await newUser("نویسنده");
-    const [district] = await db.insert(districts).values({ number: 7, name: "منطقه ۷", nameKey: "district-7" }).returning({ id: districts.id });
-    districtId = district!.id;
+    // Proposals here never reach their support threshold unless a test says so.
+    make = factories(db, { firstPhone: "+989121000000", charter: { supportThreshold: 1000 } });
+    managerId = (await make.user({ name: "مدیر منطقه" })).id;
+    resident = (await make.user({ name: "نویسنده" })).id;
+    districtId = await make.district({ number: 7 });
+    make.defaults.founderId = managerId;
+    make.defaults.districtId = districtId;
     const first = await createCategory(db, "ایمنی", 1);
     const second = await createCategory(db, "فرهنگی", 2);
     if (!first.ok || !second.ok) throw new Error("categories");
     categoryId = first.id;
     otherCategoryId = second.id;
-    sharedCouncil = await newCouncil();
-    sharedHood = (await db.select().from(councils).where(eq(councils.id, sharedCouncil)))[0]!.neighborhoodId;
+    ({ id: sharedCouncil, neighborhoodId: sharedHood } = await make.council());
   });
   afterAll(async () => {
     await database?.destroy();
@@ -147,7 +98,7 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("refuses an unknown or inactive category and stores nothing", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const inactive = await createCategory(db, "دسته غیرفعال");
       if (!inactive.ok) throw new Error(inactive.error);
       await db.update(categories).set({ isActive: false }).where(eq(categories.id, inactive.id));
@@ -160,16 +111,16 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("refuses filing to a suspended council", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       expect((await changeCouncilStatus(db, managerId, councilId, "suspend", "بررسی")).ok).toBe(true);
       expect(await fileProposal(db, { ...input(), councilId, authorId: resident })).toEqual({ ok: false, error: "council_not_active" });
       expect(await proposalsOf(councilId)).toHaveLength(0);
     });
 
     it("lets only members file when the charter says so", async () => {
-      const councilId = await newCouncil({ proposers: "members" });
-      const outsider = await newUser();
-      const member = await newUser("عضو شورا");
+      const councilId = (await make.council({ charter: { proposers: "members" } })).id;
+      const outsider = (await make.user()).id;
+      const member = (await make.user({ name: "عضو شورا" })).id;
       await db.insert(memberships).values({ councilId, userId: member, termNumber: 1 });
 
       expect(await fileProposal(db, { ...input(), councilId, authorId: outsider })).toEqual({ ok: false, error: "members_only" });
@@ -184,8 +135,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("files on behalf of a resident who came in person", async () => {
-      const councilId = await newCouncil({ proposers: "members" });
-      const staff = await newUser("کارمند منطقه");
+      const councilId = (await make.council({ charter: { proposers: "members" } })).id;
+      const staff = (await make.user({ name: "کارمند منطقه" })).id;
       const filed = await fileProposal(db, {
         ...input(),
         councilId,
@@ -233,7 +184,7 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
 
   describe("editing", () => {
     it("lets the author edit while open and unsupported", async () => {
-      const id = await file(sharedCouncil, resident);
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
       const edited = await editProposal(db, {
         ...input({ title: "روشنایی کوچه بهار", categoryId: otherCategoryId, place: "انتهای کوچه" }),
         proposalId: id,
@@ -247,8 +198,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("refuses someone other than the author", async () => {
-      const id = await file(sharedCouncil, resident);
-      const stranger = await newUser();
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
+      const stranger = (await make.user()).id;
       expect(await editProposal(db, { ...input({ title: "عنوان دیگری" }), proposalId: id, userId: stranger })).toEqual({
         ok: false,
         error: "not_author",
@@ -257,8 +208,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("refuses once the first support arrives", async () => {
-      const id = await file(sharedCouncil, resident);
-      expect(await supportProposal(db, id, await newUser())).toMatchObject({ ok: true, supportCount: 1 });
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
+      expect(await supportProposal(db, id, (await make.user()).id)).toMatchObject({ ok: true, supportCount: 1 });
       expect(await editProposal(db, { ...input({ title: "عنوان دیگری" }), proposalId: id, userId: resident })).toEqual({
         ok: false,
         error: "has_supports",
@@ -270,8 +221,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
 
   describe("supports", () => {
     it("counts one support per person", async () => {
-      const id = await file(sharedCouncil, resident);
-      const supporter = await newUser();
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
+      const supporter = (await make.user()).id;
       expect(await hasSupported(db, id, supporter)).toBe(false);
       expect(await supportProposal(db, id, supporter)).toEqual({ ok: true, supportCount: 1, reachedAgenda: false });
       expect(await supportProposal(db, id, supporter)).toEqual({ ok: false, error: "already_supported" });
@@ -281,8 +232,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("keeps one support from 100 simultaneous clicks by the same person", async () => {
-      const id = await file(sharedCouncil, resident);
-      const supporter = await newUser();
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
+      const supporter = (await make.user()).id;
       const results = await Promise.all(Array.from({ length: 100 }, () => supportProposal(db, id, supporter)));
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => !r.ok && r.error === "already_supported")).toHaveLength(99);
@@ -291,8 +242,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("counts 30 simultaneous supporters exactly", async () => {
-      const id = await file(sharedCouncil, resident);
-      const people = await newUsers(30);
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
+      const people = idsOf(await make.users(30, { name: "پشتیبان" }));
       const results = await Promise.all(people.map((p) => supportProposal(db, id, p)));
       expect(results.every((r) => r.ok)).toBe(true);
       const counts = results.map((r) => (r.ok ? r.supportCount : 0)).sort((a, b) => a - b);
@@ -302,9 +253,9 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("puts a proposal on the agenda once when the threshold is reached", async () => {
-      const councilId = await newCouncil({ supportThreshold: 5 });
-      const id = await file(councilId, resident);
-      const people = await newUsers(8);
+      const councilId = (await make.council({ charter: { supportThreshold: 5 } })).id;
+      const id = (await make.proposal({ councilId: councilId, authorId: resident, ...input() })).id;
+      const people = idsOf(await make.users(8, { name: "پشتیبان" }));
       const results = await Promise.all(people.map((p) => supportProposal(db, id, p)));
 
       const accepted = results.filter((r) => r.ok);
@@ -317,14 +268,14 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
       expect(agenda).toHaveLength(1);
       expect(agenda[0]).toMatchObject({ actorId: null, data: { supportCount: 5 } });
 
-      expect(await supportProposal(db, id, await newUser())).toEqual({ ok: false, error: "not_open" });
+      expect(await supportProposal(db, id, (await make.user()).id)).toEqual({ ok: false, error: "not_open" });
       expect(await proposal(id)).toMatchObject({ supportCount: 5 });
     });
 
     it("takes a support back while open, and not after the agenda", async () => {
-      const councilId = await newCouncil({ supportThreshold: 3 });
-      const id = await file(councilId, resident);
-      const [a, b, c] = await newUsers(3);
+      const councilId = (await make.council({ charter: { supportThreshold: 3 } })).id;
+      const id = (await make.proposal({ councilId: councilId, authorId: resident, ...input() })).id;
+      const [a, b, c] = idsOf(await make.users(3, { name: "پشتیبان" }));
       await supportProposal(db, id, a!);
       await supportProposal(db, id, b!);
       expect(await withdrawSupport(db, id, a!)).toEqual({ ok: true, supportCount: 1 });
@@ -340,8 +291,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("answers supports and withdrawals sent together by the same accounts, never deadlocked, the count equal to the rows", async () => {
-      const id = await file(sharedCouncil, resident);
-      const people = await newUsers(5);
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
+      const people = idsOf(await make.users(5, { name: "پشتیبان" }));
       const calls: Promise<{ ok: boolean }>[] = [];
       for (let round = 0; round < 20; round++) {
         for (const p of people) calls.push(supportProposal(db, id, p), withdrawSupport(db, id, p));
@@ -358,10 +309,10 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("refuses to take back a support that was never given", async () => {
-      const id = await file(sharedCouncil, resident);
-      const given = await newUser();
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
+      const given = (await make.user()).id;
       await supportProposal(db, id, given);
-      expect(await withdrawSupport(db, id, await newUser())).toEqual({ ok: false, error: "not_supported" });
+      expect(await withdrawSupport(db, id, (await make.user()).id)).toEqual({ ok: false, error: "not_supported" });
       expect((await proposal(id)).supportCount).toBe(1);
       expect(await supportRows(id)).toHaveLength(1);
     });
@@ -369,7 +320,7 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
 
   describe("agenda and withdrawal", () => {
     it("puts an open proposal on the agenda once", async () => {
-      const id = await file(sharedCouncil, resident);
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
       expect(await putOnAgenda(db, id, managerId)).toEqual({ ok: true });
       expect(await putOnAgenda(db, id, managerId)).toEqual({ ok: false, error: "not_open" });
       expect((await proposal(id)).status).toBe("on_agenda");
@@ -377,13 +328,13 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("lets the author withdraw from open and from the agenda, then never again", async () => {
-      const fromOpen = await file(sharedCouncil, resident);
+      const fromOpen = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
       expect(await withdrawProposal(db, fromOpen, resident)).toEqual({ ok: true });
       expect((await proposal(fromOpen)).status).toBe("withdrawn");
       expect(await withdrawProposal(db, fromOpen, resident)).toEqual({ ok: false, error: "not_open" });
       expect(await putOnAgenda(db, fromOpen, managerId)).toEqual({ ok: false, error: "not_open" });
 
-      const fromAgenda = await file(sharedCouncil, resident);
+      const fromAgenda = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
       await putOnAgenda(db, fromAgenda, managerId);
       expect(await withdrawProposal(db, fromAgenda, resident)).toEqual({ ok: true });
       expect((await proposal(fromAgenda)).status).toBe("withdrawn");
@@ -392,8 +343,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     });
 
     it("refuses a withdrawal by someone else", async () => {
-      const id = await file(sharedCouncil, resident);
-      expect(await withdrawProposal(db, id, await newUser())).toEqual({ ok: false, error: "not_author" });
+      const id = (await make.proposal({ councilId: sharedCouncil, authorId: resident, ...input() })).id;
+      expect(await withdrawProposal(db, id, (await make.user()).id)).toEqual({ ok: false, error: "not_author" });
       expect((await proposal(id)).status).toBe("open");
       expect(await eventsOf(id, "withdrawn")).toHaveLength(0);
     });
@@ -424,8 +375,8 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     }
 
     beforeAll(async () => {
-      councilA = await newCouncil();
-      councilB = await newCouncil();
+      councilA = (await make.council()).id;
+      councilB = (await make.council()).id;
       const hoods = await db.select().from(councils).where(sql`${councils.id} in (${councilA}, ${councilB})`);
       const hoodOf = (id: string) => hoods.find((c) => c.id === id)!.neighborhoodId;
       const base = Date.parse("2024-03-01T08:00:00.000Z");
@@ -499,7 +450,7 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
 
     // The column keeps milliseconds only, so the cursor (a JavaScript Date) is exact.
     it("does not skip rows that share a millisecond but differ in microseconds", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const hood = (await db.select().from(councils).where(eq(councils.id, councilId)))[0]!.neighborhoodId;
       // Rows filed in one busy millisecond: PostgreSQL keeps microseconds, a JS Date does not.
       const stamps = ["2024-05-01 10:00:00.123900+00", "2024-05-01 10:00:00.123500+00", "2024-05-01 10:00:00.123100+00"];

@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads/lookup.server";
-import { createSession } from "../../app/domain/sessions.server";
-import { sessionCookie } from "../../app/utils/session-cookie.server";
-import { districts, neighborhoods, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, visibleText } from "../support/http";
-import { testCharter } from "../support/fixtures";
+import { appFactories, type AppFactories } from "../support/factories";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 
@@ -40,43 +34,30 @@ describe.each(BACKENDS)("crafted query parameters on %s", (backend) => {
   const signedIn: Record<string, Browserless> = {};
   const id: Record<string, string> = {};
 
-  async function person(key: string, phone: string, role?: "admin" | "deputy") {
-    const db = app.database.db;
-    const [row] = await db.insert(users).values({ phone, displayName: `شخص ${key}`, passwordHash: "x" }).returning({ id: users.id });
-    if (role) await db.insert(roleAssignments).values({ userId: row!.id, role });
-    const browser = new Browserless(app.baseUrl);
-    const [pair] = (await sessionCookie(app.env.SESSION_SECRET, false).serialize(await createSession(db, row!.id))).split(";");
-    const at = pair!.indexOf("=");
-    browser.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    signedIn[key] = browser;
-    id[key] = row!.id;
+  async function person(make: AppFactories, key: string, phone: string, role?: "admin" | "deputy") {
+    const someone = await make.signedIn({ phone, name: `شخص ${key}`, grants: role ? [{ role }] : [] });
+    signedIn[key] = someone.client;
+    id[key] = someone.id;
   }
 
   beforeAll(async () => {
     app = await startTestApp(backend);
-    const db = app.database.db;
+    const make = appFactories(app);
     anonymous = new Browserless(app.baseUrl);
-    await person("admin", "+989120000701", "admin");
-    await person("deputy", "+989120000702", "deputy");
-    await person("resident", "+989120000703");
-    const [district] = await db.insert(districts).values({ number: 4, name: "منطقه چهار", nameKey: "منطقه چهار" }).returning({ id: districts.id });
-    const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "کوی لاله", nameKey: "کوی لاله" }).returning({ id: neighborhoods.id });
-    const council = await createCouncil(db, id.admin!, hood!.id, testCharter());
-    if (!council.ok) throw new Error(council.error);
-    id.council = council.id;
-    const category = await createCategory(db, "بهداشت");
-    if (!category.ok) throw new Error(category.error);
-    const filed = await fileProposal(db, {
-      councilId: council.id,
-      authorId: id.resident!,
-      categoryId: category.id,
+    await person(make, "admin", "+989120000701", "admin");
+    await person(make, "deputy", "+989120000702", "deputy");
+    await person(make, "resident", "+989120000703");
+    const districtId = await make.district({ number: 4, name: "منطقه چهار" });
+    id.council = (await make.council({ founderId: id.admin, districtId, neighborhood: "کوی لاله" })).id;
+    const filed = await make.proposal({
+      councilId: id.council,
+      authorId: id.resident,
+      categoryId: await make.category("بهداشت"),
       title: "سطل زباله برای کوچه",
       body: "کوچه ما سطل زباله ندارد و زباله‌ها کنار دیوار می‌ماند.",
-      place: "",
     });
-    if (!filed.ok) throw new Error(filed.error);
     id.proposal = filed.id;
-    id.thread = await ensureThread(db, { kind: "council", councilId: council.id });
+    id.thread = await make.thread({ kind: "council", councilId: id.council });
   }, 120_000);
   afterAll(async () => {
     await app?.close();

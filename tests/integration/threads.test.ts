@@ -1,7 +1,5 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tehranToday } from "../../app/domain/charter";
-import { createCouncil, type CharterInput } from "../../app/domain/councils.server";
 import {
   escalateThread,
   getSurfacingSettings,
@@ -17,47 +15,9 @@ import { editHistory, moderationQueue } from "../../app/domain/threads/queue.ser
 import { eventsSince, getMessageView, threadPage } from "../../app/domain/threads/read.server";
 import { deleteMessage, editMessage, postMessage, reportMessage } from "../../app/domain/threads/write.server";
 import { queryRows, refreshStatistics } from "../../db/client.server";
-import {
-  auditLog,
-  commissions,
-  councils,
-  districts,
-  escalationEvents,
-  escalations,
-  messageEdits,
-  messageReports,
-  neighborhoods,
-  threadEvents,
-  threadMessages,
-  threadMutes,
-  threads,
-  users,
-} from "../../db/schema";
+import { auditLog, commissions, councils, escalationEvents, escalations, messageEdits, messageReports, threadEvents, threadMessages, threadMutes, threads, users } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
-
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const TODAY = tehranToday();
-
-function charter(overrides: Partial<CharterInput> = {}): CharterInput {
-  return {
-    termStart: addDays(TODAY, -10),
-    termEnd: addDays(TODAY, 300),
-    quorumPercent: 50,
-    votingPeriodDays: 7,
-    majorityRule: "simple",
-    proposers: "residents",
-    supportThreshold: 1000,
-    ballot: "open",
-    reportsToHide: 3,
-    ...overrides,
-  };
-}
-
-/** What a successful domain call returns, or the test stops with the refusal it got instead. */
-function ok<T extends { ok: boolean }>(result: T | { ok: false; error: string }): Extract<T, { ok: true }> {
-  if (!result.ok) throw new Error(`refused: ${(result as { error: string }).error}`);
-  return result as Extract<T, { ok: true }>;
-}
+import { factories, idsOf, ok, type Factories } from "../support/factories";
 
 describe.each(BACKENDS)("discussion threads on %s", (backend) => {
   let database: TestDatabase;
@@ -65,44 +25,7 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
   let districtId: string;
   let managerId: string;
   let categoryId: string;
-  let phoneSeq = 0;
-  let hoodSeq = 0;
-
-  const nextPhone = () => `+98913${String(1_000_000 + phoneSeq++).padStart(7, "0")}`;
-
-  async function newUser(name = "ساکن محله") {
-    const [row] = await db.insert(users).values({ phone: nextPhone(), displayName: name, passwordHash: "x" }).returning({ id: users.id });
-    return row!.id;
-  }
-
-  async function newUsers(n: number, name = "ساکن محله") {
-    const rows = await db
-      .insert(users)
-      .values(Array.from({ length: n }, (_, i) => ({ phone: nextPhone(), displayName: `${name} ${i + 1}`, passwordHash: "x" })))
-      .returning({ id: users.id });
-    return rows.map((r) => r.id);
-  }
-
-  async function newCouncil(overrides: Partial<CharterInput> = {}) {
-    const n = hoodSeq++;
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId, name: `محله گفت‌وگو ${n}`, nameKey: `thread-hood-${n}` })
-      .returning({ id: neighborhoods.id });
-    const result = await createCouncil(db, managerId, hood!.id, charter(overrides));
-    if (!result.ok) throw new Error(result.error);
-    return result.id;
-  }
-
-  /** A fresh council thread of its own, so tests never see each other's messages. */
-  async function newThread(overrides: Partial<CharterInput> = {}) {
-    const councilId = await newCouncil(overrides);
-    return { councilId, threadId: await ensureThread(db, { kind: "council", councilId }) };
-  }
-
-  async function post(threadId: string, authorId: string, body = "سلام به همسایه‌ها", extra: { replyToId?: string; official?: boolean; clientKey?: string } = {}) {
-    return ok(await postMessage(db, { threadId, authorId, body, ...extra }));
-  }
+  let make: Factories;
 
   const threadRow = async (id: string) => (await db.select().from(threads).where(eq(threads.id, id)))[0]!;
   const messageRow = async (id: string) => (await db.select().from(threadMessages).where(eq(threadMessages.id, id)))[0]!;
@@ -115,9 +38,12 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
   beforeAll(async () => {
     database = await createTestDatabase(backend);
     db = database.db;
-    const [district] = await db.insert(districts).values({ number: 4, name: "منطقه ۴", nameKey: "district-4" }).returning({ id: districts.id });
-    districtId = district!.id;
-    managerId = await newUser("مدیر منطقه");
+    // Proposals here never reach their support threshold unless a test says so.
+    make = factories(db, { firstPhone: "+989131000000", charter: { supportThreshold: 1000 } });
+    districtId = await make.district({ number: 4 });
+    managerId = (await make.user({ name: "مدیر منطقه" })).id;
+    make.defaults.founderId = managerId;
+    make.defaults.districtId = districtId;
     const category = await createCategory(db, "فضای سبز");
     if (!category.ok) throw new Error(category.error);
     categoryId = category.id;
@@ -128,7 +54,7 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
   describe("making threads", () => {
     it("makes one thread per council even when many ask at once", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       const ids = await Promise.all(Array.from({ length: 10 }, () => ensureThread(db, { kind: "council", councilId })));
       expect(new Set(ids).size).toBe(1);
       const rows = await db.select().from(threads).where(eq(threads.councilId, councilId));
@@ -137,8 +63,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("keeps a proposal's thread and a commission's review thread apart", async () => {
-      const councilId = await newCouncil();
-      const author = await newUser();
+      const councilId = (await make.council()).id;
+      const author = (await make.user()).id;
       const filed = ok(await fileProposal(db, { title: "نیمکت برای بوستان", body: "بوستان محله هیچ نیمکتی ندارد و سالمندان خسته می‌شوند.", categoryId, place: "بوستان", councilId, authorId: author }));
       const [commission] = await db.insert(commissions).values({ name: "کمیسیون فضای سبز", nameKey: "commission-green-thread" }).returning({ id: commissions.id });
       const proposalThread = await ensureThread(db, { kind: "proposal", proposalId: filed.id });
@@ -150,9 +76,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       await expect(ensureThread(db, { kind: "proposal", proposalId: crypto.randomUUID() })).rejects.toThrow();
 
       // The home page's latest discussions: public threads, newest message first; a commission's never.
-      await post(reviewThread, author, "پیام درونی کمیسیون");
+      await make.message(reviewThread, author, "پیام درونی کمیسیون");
       expect((await liveliestThreads(db, 50)).map((t) => t.id)).not.toContain(reviewThread);
-      await post(proposalThread, author, "پیام عمومی درباره نیمکت");
+      await make.message(proposalThread, author, "پیام عمومی درباره نیمکت");
       const [latest] = await liveliestThreads(db, 5);
       expect(latest).toMatchObject({ id: proposalThread, proposalTitle: "نیمکت برای بوستان", messageCount: 1, path: `/proposals/${filed.id}#thread` });
     });
@@ -160,8 +86,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
   describe("numbering", () => {
     it("gives 50 parallel posts from different authors the numbers 1..50, each once", async () => {
-      const { threadId } = await newThread();
-      const authors = await newUsers(50, "نویسنده");
+      const { threadId } = await make.councilThread();
+      const authors = idsOf(await make.users(50, { name: "نویسنده" }));
       const results = await Promise.all(authors.map((authorId, i) => postMessage(db, { threadId, authorId, body: `پیام ${i}` })));
       expect(results.every((r) => r.ok)).toBe(true);
       const seqs = results.map((r) => (r.ok ? r.seqs[0]! : 0)).sort((a, b) => a - b);
@@ -175,9 +101,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("keeps numbering shared between messages and other events, with no gaps", async () => {
-      const { threadId } = await newThread();
-      const [a, b] = await newUsers(2);
-      const first = await post(threadId, a!);
+      const { threadId } = await make.councilThread();
+      const [a, b] = idsOf(await make.users(2));
+      const first = await make.message(threadId, a!);
       ok(await editMessage(db, { messageId: first.messageId, actorId: a!, body: "سلام به همسایه‌های عزیز" }));
       await Promise.all([
         postMessage(db, { threadId, authorId: b!, body: "درود" }),
@@ -190,8 +116,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("posts once for the same form key sent 20 times at once", async () => {
-      const { threadId } = await newThread();
-      const author = await newUser();
+      const { threadId } = await make.councilThread();
+      const author = (await make.user()).id;
       const clientKey = crypto.randomUUID();
       const results = await Promise.all(
         Array.from({ length: 20 }, () => postMessage(db, { threadId, authorId: author, body: "یک بار فرستادم", clientKey })),
@@ -204,8 +130,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect(await messagesOf(threadId)).toHaveLength(1);
       expect(await threadRow(threadId)).toMatchObject({ lastSeq: 1, messageCount: 1 });
       // The same key from someone else is their own message.
-      const other = await newUser();
-      const theirs = await post(threadId, other, "من هم", { clientKey });
+      const other = (await make.user()).id;
+      const theirs = await make.message(threadId, other, "من هم", { clientKey });
       expect(theirs.duplicate).toBe(false);
       expect(await messagesOf(threadId)).toHaveLength(2);
     });
@@ -216,8 +142,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     const TOTAL = 5000;
 
     beforeAll(async () => {
-      bigThread = (await newThread()).threadId;
-      const author = await newUser("پرحرف");
+      bigThread = (await make.councilThread()).threadId;
+      const author = (await make.user({ name: "پرحرف" })).id;
       // Straight into the tables: what 5,000 posts would have left behind.
       await db.execute(sql`
         insert into thread_messages (thread_id, seq, version, author_id, body, created_at)
@@ -313,10 +239,10 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("replays changes with each message as it is now", async () => {
-      const { threadId } = await newThread();
-      const [a, b] = await newUsers(2);
-      const first = await post(threadId, a!, "نسخه نخست");
-      const second = await post(threadId, b!, "پیام دوم");
+      const { threadId } = await make.councilThread();
+      const [a, b] = idsOf(await make.users(2));
+      const first = await make.message(threadId, a!, "نسخه نخست");
+      const second = await make.message(threadId, b!, "پیام دوم");
       ok(await editMessage(db, { messageId: first.messageId, actorId: a!, body: "نسخه ویرایش‌شده" }));
       ok(await deleteMessage(db, { messageId: first.messageId, actorId: a! }));
       ok(await setThreadLock(db, { actorId: managerId, threadId, locked: true, reason: "آرام باشیم" }));
@@ -344,10 +270,10 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
   describe("writing", () => {
     it("refuses a reply to a message of another thread", async () => {
-      const one = await newThread();
-      const two = await newThread();
-      const author = await newUser("پاسخ‌دهنده");
-      const elsewhere = await post(two.threadId, author, "در گفت‌وگوی دیگر");
+      const one = await make.councilThread();
+      const two = await make.councilThread();
+      const author = (await make.user({ name: "پاسخ‌دهنده" })).id;
+      const elsewhere = await make.message(two.threadId, author, "در گفت‌وگوی دیگر");
       expect(await postMessage(db, { threadId: one.threadId, authorId: author, body: "پاسخ", replyToId: elsewhere.messageId })).toEqual({
         ok: false,
         error: "reply_not_found",
@@ -358,11 +284,11 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("quotes the start of the message replied to, and drops the quote once it is gone", async () => {
-      const { threadId } = await newThread();
-      const [a, b] = await newUsers(2, "همسایه");
+      const { threadId } = await make.councilThread();
+      const [a, b] = idsOf(await make.users(2, { name: "همسایه" }));
       const long = "ا".repeat(100) + "ب".repeat(100);
-      const original = await post(threadId, a!, long);
-      const reply = await post(threadId, b!, "موافقم", { replyToId: original.messageId });
+      const original = await make.message(threadId, a!, long);
+      const reply = await make.message(threadId, b!, "موافقم", { replyToId: original.messageId });
       const view = await getMessageView(db, reply.messageId);
       expect(view!.replyTo).toEqual({ id: original.messageId, authorName: "همسایه 1", excerpt: "ا".repeat(100) + "ب".repeat(40) });
       ok(await deleteMessage(db, { messageId: original.messageId, actorId: a! }));
@@ -370,9 +296,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("lets the author edit within 15 minutes, keeping what it said before", async () => {
-      const { threadId } = await newThread();
-      const [author, other] = await newUsers(2);
-      const posted = await post(threadId, author!, "جلسه ساعت پنج است");
+      const { threadId } = await make.councilThread();
+      const [author, other] = idsOf(await make.users(2));
+      const posted = await make.message(threadId, author!, "جلسه ساعت پنج است");
       const edited = ok(await editMessage(db, { messageId: posted.messageId, actorId: author!, body: "جلسه ساعت شش است" }));
       expect(edited.seqs).toEqual([2]);
       ok(await editMessage(db, { messageId: posted.messageId, actorId: author!, body: "جلسه ساعت شش و نیم است" }));
@@ -392,16 +318,16 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect((await messageRow(posted.messageId)).body).toBe("جلسه ساعت شش و نیم است");
       expect(await db.select().from(messageEdits).where(eq(messageEdits.messageId, posted.messageId))).toHaveLength(2);
       // Just inside the window it still works.
-      const fresh = await post(threadId, author!, "تازه");
+      const fresh = await make.message(threadId, author!, "تازه");
       await db.execute(sql`update thread_messages set created_at = now() - interval '14 minutes' where id = ${fresh.messageId}`);
       ok(await editMessage(db, { messageId: fresh.messageId, actorId: author!, body: "تازه‌تر" }));
       expect(await editMessage(db, { messageId: crypto.randomUUID(), actorId: author!, body: "ناپیدا" })).toEqual({ ok: false, error: "not_found" });
     });
 
     it("leaves a trace of a deleted message, with no text in any view", async () => {
-      const { threadId } = await newThread();
-      const [author, other] = await newUsers(2);
-      const posted = await post(threadId, author!, "این را پاک می‌کنم");
+      const { threadId } = await make.councilThread();
+      const [author, other] = idsOf(await make.users(2));
+      const posted = await make.message(threadId, author!, "این را پاک می‌کنم");
       expect(await deleteMessage(db, { messageId: posted.messageId, actorId: other! })).toEqual({ ok: false, error: "not_author" });
       ok(await deleteMessage(db, { messageId: posted.messageId, actorId: author! }));
       expect(await deleteMessage(db, { messageId: posted.messageId, actorId: author! })).toEqual({ ok: false, error: "message_gone" });
@@ -427,10 +353,10 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
   describe("reports", () => {
     it("hides a message exactly at the charter's number of reports", async () => {
-      const { threadId } = await newThread({ reportsToHide: 3 });
-      const author = await newUser();
-      const readers = await newUsers(4, "گزارش‌دهنده");
-      const posted = await post(threadId, author, "حرف زشت");
+      const { threadId } = await make.councilThread({ charter: { reportsToHide: 3 } });
+      const author = (await make.user()).id;
+      const readers = idsOf(await make.users(4, { name: "گزارش‌دهنده" }));
+      const posted = await make.message(threadId, author, "حرف زشت");
       const limit = await reportsToHide(threadId);
       expect(limit).toBe(3);
       for (const reporterId of readers.slice(0, 2)) {
@@ -459,9 +385,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("takes one report per reader, even sent in parallel, and none from the author", async () => {
-      const { threadId } = await newThread({ reportsToHide: 2 });
-      const [author, reader] = await newUsers(2);
-      const posted = await post(threadId, author!, "پیامی بحث‌برانگیز");
+      const { threadId } = await make.councilThread({ charter: { reportsToHide: 2 } });
+      const [author, reader] = idsOf(await make.users(2));
+      const posted = await make.message(threadId, author!, "پیامی بحث‌برانگیز");
       const results = await Promise.all(
         Array.from({ length: 10 }, () => reportMessage(db, { messageId: posted.messageId, reporterId: reader!, reason: "هرزنامه", reportsToHide: 2 })),
       );
@@ -480,10 +406,10 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("hides once when many readers cross the threshold together", async () => {
-      const { threadId } = await newThread({ reportsToHide: 3 });
-      const author = await newUser();
-      const readers = await newUsers(8, "خواننده");
-      const posted = await post(threadId, author, "پیام مشکوک");
+      const { threadId } = await make.councilThread({ charter: { reportsToHide: 3 } });
+      const author = (await make.user()).id;
+      const readers = idsOf(await make.users(8, { name: "خواننده" }));
+      const posted = await make.message(threadId, author, "پیام مشکوک");
       const results = await Promise.all(
         readers.map((reporterId) => reportMessage(db, { messageId: posted.messageId, reporterId, reason: "نامناسب", reportsToHide: 3 })),
       );
@@ -494,10 +420,10 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("settles the reports when a moderator restores or dismisses", async () => {
-      const { threadId } = await newThread({ reportsToHide: 2 });
-      const author = await newUser();
-      const readers = await newUsers(3);
-      const hidden = await post(threadId, author, "پیامی که پنهان شد");
+      const { threadId } = await make.councilThread({ charter: { reportsToHide: 2 } });
+      const author = (await make.user()).id;
+      const readers = idsOf(await make.users(3));
+      const hidden = await make.message(threadId, author, "پیامی که پنهان شد");
       for (const reporterId of readers.slice(0, 2)) ok(await reportMessage(db, { messageId: hidden.messageId, reporterId, reason: "نامناسب", reportsToHide: 2 }));
       expect((await messageRow(hidden.messageId)).hiddenKind).toBe("reports");
       const restored = ok(await restoreMessage(db, { actorId: managerId, messageId: hidden.messageId, reason: "مشکلی ندارد" }));
@@ -514,7 +440,7 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
         error: "already_reported",
       });
 
-      const reported = await post(threadId, author, "پیامی با یک گزارش");
+      const reported = await make.message(threadId, author, "پیامی با یک گزارش");
       ok(await reportMessage(db, { messageId: reported.messageId, reporterId: readers[2]!, reason: "نامناسب", reportsToHide: 2 }));
       const dismissed = ok(await restoreMessage(db, { actorId: managerId, messageId: reported.messageId }));
       expect(dismissed.seqs).toEqual([]);
@@ -532,9 +458,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
   describe("moderation", () => {
     it("hides with a reason that every reader sees, and records it", async () => {
-      const { threadId, councilId } = await newThread();
-      const [author, reader] = await newUsers(2);
-      const posted = await post(threadId, author!, "آگهی فروش");
+      const { threadId, councilId } = await make.councilThread();
+      const [author, reader] = idsOf(await make.users(2));
+      const posted = await make.message(threadId, author!, "آگهی فروش");
       ok(await reportMessage(db, { messageId: posted.messageId, reporterId: reader!, reason: "تبلیغات", reportsToHide: 3 }));
       ok(await hideMessage(db, { actorId: managerId, messageId: posted.messageId, reason: "تبلیغ تجاری", requestId: "req-hide-1" }));
       expect(await getMessageView(db, posted.messageId)).toMatchObject({ state: "hidden_moderator", body: null, hiddenReason: "تبلیغ تجاری" });
@@ -555,17 +481,17 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("refuses posts in a locked thread, except an official answer", async () => {
-      const { threadId } = await newThread();
-      const [resident, deputy] = await newUsers(2);
+      const { threadId } = await make.councilThread();
+      const [resident, deputy] = idsOf(await make.users(2));
       ok(await setThreadLock(db, { actorId: managerId, threadId, locked: true, reason: "بحث از موضوع خارج شد" }));
       expect(await threadRow(threadId)).toMatchObject({ lockedBy: managerId, lockReason: "بحث از موضوع خارج شد" });
       expect(await postMessage(db, { threadId, authorId: resident!, body: "هنوز حرف دارم" })).toEqual({ ok: false, error: "locked" });
-      const official = await post(threadId, deputy!, "پاسخ رسمی معاونت", { official: true });
+      const official = await make.message(threadId, deputy!, "پاسخ رسمی معاونت", { official: true });
       expect((await messageRow(official.messageId)).official).toBe(true);
       expect(await setThreadLock(db, { actorId: managerId, threadId, locked: true, reason: "دوباره" })).toEqual({ ok: false, error: "already_locked" });
       ok(await setThreadLock(db, { actorId: managerId, threadId, locked: false, reason: null }));
       expect(await setThreadLock(db, { actorId: managerId, threadId, locked: false, reason: null })).toEqual({ ok: false, error: "not_locked" });
-      await post(threadId, resident!, "حالا می‌شود نوشت");
+      await make.message(threadId, resident!, "حالا می‌شود نوشت");
       expect((await messagesOf(threadId)).map((m) => m.body)).toEqual(["پاسخ رسمی معاونت", "حالا می‌شود نوشت"]);
       expect((await auditOf(threadId)).map((a) => [a.action, a.reason])).toEqual([
         ["thread.lock", "بحث از موضوع خارج شد"],
@@ -574,8 +500,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("refuses a muted person until the mute ends", async () => {
-      const { threadId } = await newThread();
-      const resident = await newUser("پرخاشگر");
+      const { threadId } = await make.councilThread();
+      const resident = (await make.user({ name: "پرخاشگر" })).id;
       ok(await muteInThread(db, { actorId: managerId, threadId, userId: resident, until: new Date(Date.now() + 86_400_000), reason: "توهین مکرر" }));
       expect(await postMessage(db, { threadId, authorId: resident, body: "بگذارید بنویسم" })).toEqual({ ok: false, error: "muted" });
       // Muting again replaces the period instead of adding a row.
@@ -583,22 +509,22 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect(await db.select().from(threadMutes).where(eq(threadMutes.threadId, threadId))).toHaveLength(1);
       // The period runs out.
       await db.execute(sql`update thread_mutes set until = now() - interval '1 second' where thread_id = ${threadId}`);
-      await post(threadId, resident, "دوباره آمدم");
+      await make.message(threadId, resident, "دوباره آمدم");
       expect(await unmuteInThread(db, { actorId: managerId, threadId, userId: resident })).toEqual({ ok: false, error: "not_muted" });
       // Lifted early by a moderator.
       ok(await muteInThread(db, { actorId: managerId, threadId, userId: resident, until: new Date(Date.now() + 86_400_000), reason: "توهین" }));
       expect((await postMessage(db, { threadId, authorId: resident, body: "باز هم" })).ok).toBe(false);
       ok(await unmuteInThread(db, { actorId: managerId, threadId, userId: resident }));
-      await post(threadId, resident, "ممنون");
+      await make.message(threadId, resident, "ممنون");
       expect((await auditOf(threadId)).map((a) => a.action)).toEqual(["thread.mute", "thread.mute", "thread.mute", "thread.unmute"]);
       expect((await auditOf(threadId))[0]!.data).toMatchObject({ userId: resident });
     });
 
     it("pins one message at a time; hiding or deleting a pinned message unpins it", async () => {
-      const { threadId } = await newThread();
-      const [a, b] = await newUsers(2);
-      const first = await post(threadId, a!, "قرار جلسه: پنجشنبه");
-      const second = await post(threadId, b!, "نظر من");
+      const { threadId } = await make.councilThread();
+      const [a, b] = idsOf(await make.users(2));
+      const first = await make.message(threadId, a!, "قرار جلسه: پنجشنبه");
+      const second = await make.message(threadId, b!, "نظر من");
       ok(await pinMessage(db, { actorId: managerId, threadId, messageId: first.messageId }));
       expect((await threadRow(threadId)).pinnedMessageId).toBe(first.messageId);
       ok(await pinMessage(db, { actorId: managerId, threadId, messageId: second.messageId }));
@@ -618,8 +544,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect((await threadRow(threadId)).pinnedMessageId).toBeNull();
       expect(await pinMessage(db, { actorId: managerId, threadId, messageId: second.messageId })).toEqual({ ok: false, error: "not_pinnable" });
 
-      const other = await newThread();
-      const foreign = await post(other.threadId, a!, "در جای دیگر");
+      const other = await make.councilThread();
+      const foreign = await make.message(other.threadId, a!, "در جای دیگر");
       expect(await pinMessage(db, { actorId: managerId, threadId, messageId: foreign.messageId })).toEqual({ ok: false, error: "not_pinnable" });
       expect((await eventKinds(threadId)).map(([, kind]) => kind)).toEqual([
         "posted",
@@ -638,9 +564,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("records every moderation act in the audit log, with who, where and why", async () => {
-      const { threadId, councilId } = await newThread({ reportsToHide: 5 });
-      const [author, reader] = await newUsers(2);
-      const m = await post(threadId, author!, "پیام");
+      const { threadId, councilId } = await make.councilThread({ charter: { reportsToHide: 5 } });
+      const [author, reader] = idsOf(await make.users(2));
+      const m = await make.message(threadId, author!, "پیام");
       const before = Number((await db.select({ n: count() }).from(auditLog))[0]!.n);
       ok(await hideMessage(db, { actorId: managerId, messageId: m.messageId, reason: "نامناسب" }));
       ok(await restoreMessage(db, { actorId: managerId, messageId: m.messageId }));
@@ -681,8 +607,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
   describe("the deputy's desk", () => {
     it("keeps one item per thread: escalating again updates it, and brings a resolved item back", async () => {
-      const { threadId } = await newThread();
-      const chair = await newUser("رئیس شورا");
+      const { threadId } = await make.councilThread();
+      const chair = (await make.user({ name: "رئیس شورا" })).id;
       const first = ok(await escalateThread(db, { threadId, actorId: managerId, note: "درگیری لفظی میان ساکنان", urgency: "normal" }));
       expect(first.created).toBe(true);
       const second = ok(await escalateThread(db, { threadId, actorId: chair, note: "وضع بدتر شده و نیاز به حضور معاونت است", urgency: "urgent" }));
@@ -711,8 +637,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     });
 
     it("never puts a commission's review thread on the desk", async () => {
-      const councilId = await newCouncil();
-      const author = await newUser();
+      const councilId = (await make.council()).id;
+      const author = (await make.user()).id;
       const filed = ok(await fileProposal(db, { title: "سرویس بهداشتی بوستان", body: "بوستان سرویس بهداشتی ندارد و مردم در زحمت‌اند.", categoryId, place: "بوستان", councilId, authorId: author }));
       const [commission] = await db.insert(commissions).values({ name: "کمیسیون بهداشت", nameKey: "commission-health-thread" }).returning({ id: commissions.id });
       const review = await ensureThread(db, { kind: "commission", proposalId: filed.id, commissionId: commission!.id });
@@ -734,19 +660,19 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       });
 
       it("surfaces nothing below the thresholds", async () => {
-        const { threadId } = await newThread();
-        const authors = await newUsers(3);
-        for (const a of authors) await post(threadId, a);
+        const { threadId } = await make.councilThread();
+        const authors = idsOf(await make.users(3));
+        for (const a of authors) await make.message(threadId, a);
         expect(await surfaceIfSignalled(db, threadId)).toBe(false);
         expect(await db.select().from(escalations).where(eq(escalations.threadId, threadId))).toHaveLength(0);
       });
 
       it("puts a thread on the desk saying why, without duplicating it, and updates the reasons", async () => {
         await updateSurfacingSettings(db, { ...defaults, participantsMin: 3, reportsMin: 1, burstMinMessages: 10_000, actorId: managerId });
-        const { threadId } = await newThread({ reportsToHide: 10 });
-        const authors = await newUsers(3, "پرشور");
+        const { threadId } = await make.councilThread({ charter: { reportsToHide: 10 } });
+        const authors = idsOf(await make.users(3, { name: "پرشور" }));
         const posted = [];
-        for (const a of authors) posted.push(await post(threadId, a));
+        for (const a of authors) posted.push(await make.message(threadId, a));
         expect(await surfaceIfSignalled(db, threadId)).toBe(true);
         const [item] = await db.select().from(escalations).where(eq(escalations.threadId, threadId));
         expect(item).toMatchObject({ state: "new", urgency: "normal", escalatedAt: null, escalatedBy: null, note: null });
@@ -784,9 +710,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
       it("lets a resolved item come back only for a signal of a later window", async () => {
         await updateSurfacingSettings(db, { ...defaults, participantsMin: 2, burstMinMessages: 10_000, actorId: managerId });
-        const { threadId } = await newThread();
-        const authors = await newUsers(2);
-        for (const a of authors) await post(threadId, a);
+        const { threadId } = await make.councilThread();
+        const authors = idsOf(await make.users(2));
+        for (const a of authors) await make.message(threadId, a);
         expect(await surfaceIfSignalled(db, threadId)).toBe(true);
         const [item] = await db.select().from(escalations).where(eq(escalations.threadId, threadId));
         ok(await setEscalationState(db, { escalationId: item!.id, actorId: managerId, state: "resolved", note: "رسیدگی شد" }));
@@ -803,8 +729,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
   describe("the database itself", () => {
     it("refuses impossible rows", async () => {
-      const { threadId, councilId } = await newThread();
-      const author = await newUser();
+      const { threadId, councilId } = await make.councilThread();
+      const author = (await make.user()).id;
       const council = (await db.select().from(councils).where(eq(councils.id, councilId)))[0]!;
       const message = (overrides: Partial<typeof threadMessages.$inferInsert> = {}) => ({
         threadId,

@@ -1,15 +1,10 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
-import { openVote } from "../../app/domain/votes.server";
-import { createSession } from "../../app/domain/sessions.server";
-import { sessionCookie } from "../../app/utils/session-cookie.server";
-import { ballots, districts, memberships, neighborhoods, proposals, supports, users } from "../../db/schema";
+import { ballots, proposals, supports } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, visibleText } from "../support/http";
-import { testCharter } from "../support/fixtures";
+import { appFactories, type AppFactories } from "../support/factories";
 
 /**
  * A ballot belongs to the vote of the proposal in the address, whatever the form says; who may
@@ -19,51 +14,35 @@ describe.each(BACKENDS)("ballots and supports scoped by the address on %s", (bac
   let app: TestApp;
   let db: TestApp["database"]["db"];
   let categoryId = "";
-  let phoneSeq = 0;
+  let make: AppFactories;
   const client: Record<string, Browserless> = {};
   const id: Record<string, string> = {};
   const voteOf: Record<string, string> = {};
 
+  /** Someone signed in by a session of their own, known here by `key`. */
   async function person(key: string, name: string) {
-    const [row] = await db
-      .insert(users)
-      .values({ phone: `+98913${String(4_000_000 + phoneSeq++).padStart(7, "0")}`, displayName: name, passwordHash: "x" })
-      .returning({ id: users.id });
-    id[key] = row!.id;
-    const browser = new Browserless(app.baseUrl);
-    const [pair] = (await sessionCookie(app.env.SESSION_SECRET, false).serialize(await createSession(db, row!.id))).split(";");
-    const at = pair!.indexOf("=");
-    browser.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    client[key] = browser;
+    const someone = await make.signedIn({ name });
+    id[key] = someone.id;
+    client[key] = someone.client;
   }
 
-  async function council(key: string, districtId: string, seats: string[], threshold = 1000) {
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId, name: `محله ${key}`, nameKey: `hood-${key}` })
-      .returning({ id: neighborhoods.id });
-    const made = await createCouncil(db, id.manager!, hood!.id, testCharter({ supportThreshold: threshold }));
-    if (!made.ok) throw new Error(made.error);
-    await db.insert(memberships).values(seats.map((s, i) => ({ councilId: made.id, userId: id[s]!, termNumber: 1, role: i === 0 ? ("chair" as const) : ("member" as const) })));
-    id[key] = made.id;
+  /** Council X or Y with its seats (the first chairs). */
+  async function council(key: string, seats: string[]) {
+    id[key] = (await make.council({ neighborhood: `محله ${key}` })).id;
+    await make.seat(id[key]!, seats.map((s) => id[s]!), { chairFirst: true });
   }
 
+  /** Proposal `key` of a council, with a vote open on it for 48 hours when `vote`. */
   async function proposal(key: string, councilKey: string, vote: boolean) {
-    const filed = await fileProposal(db, {
+    const made = await make.proposal({
       councilId: id[councilKey]!,
-      authorId: id.manager!,
       title: `طرح ${key} برای محله`,
       body: "متن طرحی که شورا درباره آن تصمیم می‌گیرد.",
-      categoryId,
-      place: "",
+      state: vote ? "voting" : "open",
+      hours: 48,
     });
-    if (!filed.ok) throw new Error(filed.error);
-    id[key] = filed.id;
-    if (!vote) return;
-    await putOnAgenda(db, filed.id, id.manager!);
-    const opened = await openVote(db, { proposalId: filed.id, actorId: id.manager!, hours: 48 });
-    if (!opened.ok) throw new Error(opened.error);
-    voteOf[key] = opened.voteId;
+    id[key] = made.id;
+    if (made.voteId) voteOf[key] = made.voteId;
   }
 
   const ballotsOn = (voteId: string, userId?: string) =>
@@ -75,14 +54,15 @@ describe.each(BACKENDS)("ballots and supports scoped by the address on %s", (bac
   beforeAll(async () => {
     app = await startTestApp(backend);
     db = app.database.db;
-    const [district] = await db.insert(districts).values({ number: 3, name: "منطقه سه", nameKey: "منطقه سه" }).returning({ id: districts.id });
+    // Proposals here are put on the agenda by the chair, never by supports.
+    make = appFactories(app, { firstPhone: "+989134000000", charter: { supportThreshold: 1000 } });
+    const districtId = await make.district({ number: 3, name: "منطقه سه" });
     await person("manager", "مدیر");
     for (const key of ["chairX", "memberX", "chairY", "memberY", "resident"]) await person(key, `شخص ${key}`);
-    const category = await createCategory(db, "آموزش");
-    if (!category.ok) throw new Error(category.error);
-    categoryId = category.id;
-    await council("X", district!.id, ["chairX", "memberX"]);
-    await council("Y", district!.id, ["chairY", "memberY"]);
+    categoryId = await make.category("آموزش");
+    Object.assign(make.defaults, { districtId, founderId: id.manager, authorId: id.manager, categoryId });
+    await council("X", ["chairX", "memberX"]);
+    await council("Y", ["chairY", "memberY"]);
     await proposal("A", "X", true);
     await proposal("B", "X", true);
     await proposal("C", "Y", true);

@@ -1,30 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { outcomeOf, tehranToday } from "../../app/domain/charter";
-import { createCouncil, type CharterInput } from "../../app/domain/councils.server";
-import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
+import { outcomeOf } from "../../app/domain/charter";
 import { castBallot, closeDueVotes, openVote, tallyOf, voteView, type Choice } from "../../app/domain/votes.server";
-import { ballots, districts, memberships, neighborhoods, proposalEvents, proposals, users, votes } from "../../db/schema";
+import { ballots, memberships, proposalEvents, proposals, users, votes } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
+import { HOUR } from "../support/dates";
+import { factories, idsOf, type Factories } from "../support/factories";
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const TODAY = tehranToday();
-const HOUR = 3_600_000;
-
-function charter(overrides: Partial<CharterInput> = {}): CharterInput {
-  return {
-    termStart: addDays(TODAY, -10),
-    termEnd: addDays(TODAY, 300),
-    quorumPercent: 50,
-    votingPeriodDays: 7,
-    majorityRule: "simple",
-    proposers: "residents",
-    supportThreshold: 1000,
-    ballot: "open",
-    reportsToHide: 3,
-    ...overrides,
-  };
-}
+/** Every proposal here is the same bench, filed by the manager. */
+const BENCH = { title: "نیمکت برای پارک محله", body: "پارک محله هیچ نیمکتی برای نشستن سالمندان ندارد.", place: "پارک لاله" };
 
 /** A list of choices: `mix({ for: 2, against: 1 })` → ["for", "for", "against"]. */
 const mix = (m: Partial<Record<Choice, number>>): Choice[] =>
@@ -36,72 +20,11 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
   let managerId: string;
   let districtId: string;
   let categoryId: string;
-  let phoneSeq = 0;
-  let hoodSeq = 0;
+  let make: Factories;
   // Each closing scenario lives in its own stretch of the past, so closeDueVotes calls of one
   // test never reach the votes of another.
   let eraSeq = 0;
   const nextEra = () => new Date(Date.UTC(2000 + eraSeq++, 0, 1));
-
-  const nextPhone = () => `+98912${String(2_000_000 + phoneSeq++).padStart(7, "0")}`;
-
-  async function newUsers(n: number, name = (i: number) => `عضو ${i}`) {
-    const rows = await db
-      .insert(users)
-      .values(Array.from({ length: n }, (_, i) => ({ phone: nextPhone(), displayName: name(i), passwordHash: "x" })))
-      .returning({ id: users.id });
-    return rows.map((r) => r.id);
-  }
-
-  async function newCouncil(overrides: Partial<CharterInput> = {}) {
-    const n = hoodSeq++;
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId, name: `محله رای ${n}`, nameKey: `vote-hood-${n}` })
-      .returning({ id: neighborhoods.id });
-    const result = await createCouncil(db, managerId, hood!.id, charter(overrides));
-    if (!result.ok) throw new Error(result.error);
-    return result.id;
-  }
-
-  async function seat(councilId: string, userIds: string[]) {
-    if (userIds.length) await db.insert(memberships).values(userIds.map((userId) => ({ councilId, userId, termNumber: 1 })));
-  }
-
-  /** A council with `n` active members; returns the council and its members. */
-  async function councilWith(n: number, overrides: Partial<CharterInput> = {}, name?: (i: number) => string) {
-    const councilId = await newCouncil(overrides);
-    const members = await newUsers(n, name);
-    await seat(councilId, members);
-    return { councilId, members };
-  }
-
-  async function fileOpen(councilId: string) {
-    const result = await fileProposal(db, {
-      title: "نیمکت برای پارک محله",
-      body: "پارک محله هیچ نیمکتی برای نشستن سالمندان ندارد.",
-      categoryId,
-      place: "پارک لاله",
-      councilId,
-      authorId: managerId,
-    });
-    if (!result.ok) throw new Error(result.error);
-    return result.id;
-  }
-
-  async function onAgenda(councilId: string) {
-    const id = await fileOpen(councilId);
-    const moved = await putOnAgenda(db, id, managerId);
-    if (!moved.ok) throw new Error(moved.error);
-    return id;
-  }
-
-  async function voteOn(councilId: string, opts: { hours?: number; now?: Date } = {}) {
-    const proposalId = await onAgenda(councilId);
-    const opened = await openVote(db, { proposalId, actorId: managerId, ...opts });
-    if (!opened.ok) throw new Error(opened.error);
-    return { proposalId, voteId: opened.voteId, closesAt: opened.closesAt };
-  }
 
   /** Ballots on a vote, cast the way the route casts them: by the vote's proposal. */
   async function castAll(voteId: string, members: string[], choices: Choice[], now?: Date) {
@@ -119,12 +42,12 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
   beforeAll(async () => {
     database = await createTestDatabase(backend);
     db = database.db;
-    [managerId] = (await newUsers(1, () => "مدیر منطقه")) as [string];
-    const [district] = await db.insert(districts).values({ number: 9, name: "منطقه ۹", nameKey: "district-9" }).returning({ id: districts.id });
-    districtId = district!.id;
-    const category = await createCategory(db, "فضای سبز", 1);
-    if (!category.ok) throw new Error(category.error);
-    categoryId = category.id;
+    // Proposals here never reach their support threshold: they reach the agenda by the chair.
+    make = factories(db, { firstPhone: "+989122000000", charter: { supportThreshold: 1000 } });
+    managerId = (await make.user({ name: "مدیر منطقه" })).id;
+    districtId = await make.district({ number: 9 });
+    categoryId = await make.category("فضای سبز", { sortOrder: 1 });
+    Object.assign(make.defaults, { founderId: managerId, districtId, authorId: managerId, categoryId });
   });
   afterAll(async () => {
     await database?.destroy();
@@ -132,12 +55,12 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
 
   describe("openVote", () => {
     it("opens only an agenda item, checks the period and defaults to the charter's", async () => {
-      const councilId = await newCouncil({ votingPeriodDays: 3 });
-      const open = await fileOpen(councilId);
+      const councilId = (await make.council({ charter: { votingPeriodDays: 3 } })).id;
+      const open = (await make.proposal({ councilId, ...BENCH })).id;
       expect(await openVote(db, { proposalId: open, actorId: managerId })).toEqual({ ok: false, error: "not_on_agenda" });
       expect((await proposal(open)).status).toBe("open");
 
-      const proposalId = await onAgenda(councilId);
+      const proposalId = (await make.proposal({ councilId, ...BENCH, state: "on_agenda" })).id;
       for (const hours of [0, 1441]) {
         expect(await openVote(db, { proposalId, actorId: managerId, hours })).toEqual({ ok: false, error: "period_invalid" });
       }
@@ -162,10 +85,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("accepts the bounds of 1 and 1440 hours", async () => {
-      const councilId = await newCouncil();
+      const councilId = (await make.council()).id;
       for (const hours of [1, 1440]) {
         const now = new Date();
-        const { closesAt } = await voteOn(councilId, { hours, now });
+        const { closesAt } = await make.openVote({ councilId, ...BENCH, hours, now });
         expect(closesAt.getTime()).toBe(now.getTime() + hours * HOUR);
       }
     });
@@ -173,10 +96,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
 
   describe("castBallot", () => {
     it("refuses non-members, removed members, and ballots outside the window", async () => {
-      const { councilId, members } = await councilWith(2);
-      const [outsider, removed] = await newUsers(2);
+      const { councilId, memberIds: members } = await make.councilWithMembers(2);
+      const [outsider, removed] = idsOf(await make.users(2));
       await db.insert(memberships).values({ councilId, userId: removed!, termNumber: 1, status: "removed", endedAt: new Date() });
-      const { voteId, proposalId, closesAt } = await voteOn(councilId);
+      const { voteId, proposalId, closesAt } = await make.openVote({ councilId, ...BENCH });
       const row = await vote(voteId);
 
       expect(await castBallot(db, { proposalId, userId: outsider!, choice: "for" })).toEqual({ ok: false, error: "not_a_member" });
@@ -195,8 +118,8 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("lets a member change their choice, keeping one ballot", async () => {
-      const { councilId, members } = await councilWith(2);
-      const { voteId, proposalId } = await voteOn(councilId);
+      const { councilId, memberIds: members } = await make.councilWithMembers(2);
+      const { voteId, proposalId } = await make.openVote({ councilId, ...BENCH });
       expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "for" })).toEqual({ ok: true, proposalId, voteId });
       expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "against" })).toEqual({ ok: true, proposalId, voteId });
       const rows = await ballotsOf(voteId);
@@ -206,8 +129,8 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("keeps one ballot under 100 identical parallel calls", async () => {
-      const { councilId, members } = await councilWith(1);
-      const { voteId, proposalId } = await voteOn(councilId);
+      const { councilId, memberIds: members } = await make.councilWithMembers(1);
+      const { voteId, proposalId } = await make.openVote({ councilId, ...BENCH });
       const results = await Promise.all(Array.from({ length: 100 }, () => castBallot(db, { proposalId, userId: members[0]!, choice: "abstain" })));
       expect(results.every((r) => r.ok)).toBe(true);
       expect(await ballotsOf(voteId)).toHaveLength(1);
@@ -215,8 +138,8 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("counts 200 members voting at once exactly", async () => {
-      const { councilId, members } = await councilWith(200);
-      const { voteId } = await voteOn(councilId);
+      const { councilId, memberIds: members } = await make.councilWithMembers(200);
+      const { voteId } = await make.openVote({ councilId, ...BENCH });
       const choices = mix({ for: 97, against: 61, abstain: 42 });
       await castAll(voteId, members, choices);
       expect(await ballotsOf(voteId)).toHaveLength(200);
@@ -226,9 +149,9 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
 
   describe("closeDueVotes", () => {
     it("leaves a vote open until its deadline, then closes it with the charter's outcome", async () => {
-      const { councilId, members } = await councilWith(10);
+      const { councilId, memberIds: members } = await make.councilWithMembers(10);
       const start = nextEra();
-      const { voteId, proposalId, closesAt } = await voteOn(councilId, { hours: 24, now: start });
+      const { voteId, proposalId, closesAt } = await make.openVote({ councilId, ...BENCH, hours: 24, now: start });
       await castAll(voteId, members, mix({ for: 4, against: 2, abstain: 1 }), new Date(start.getTime() + HOUR));
 
       const early = await closeDueVotes(db, new Date(closesAt.getTime() - 1));
@@ -269,9 +192,9 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("closes each vote exactly once when two closers race", async () => {
-      const { councilId, members } = await councilWith(4);
+      const { councilId, memberIds: members } = await make.councilWithMembers(4);
       const start = nextEra();
-      const opened = [await voteOn(councilId, { hours: 2, now: start }), await voteOn(councilId, { hours: 3, now: start })];
+      const opened = [await make.openVote({ councilId, ...BENCH, hours: 2, now: start }), await make.openVote({ councilId, ...BENCH, hours: 3, now: start })];
       for (const { voteId } of opened) await castAll(voteId, members, mix({ for: 3, against: 1 }), start);
 
       const at = new Date(start.getTime() + 5 * HOUR);
@@ -286,9 +209,9 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("does not adopt when the quorum is missed, and says so", async () => {
-      const { councilId, members } = await councilWith(10);
+      const { councilId, memberIds: members } = await make.councilWithMembers(10);
       const start = nextEra();
-      const { voteId, proposalId, closesAt } = await voteOn(councilId, { hours: 1, now: start });
+      const { voteId, proposalId, closesAt } = await make.openVote({ councilId, ...BENCH, hours: 1, now: start });
       await castAll(voteId, members, mix({ for: 4 }), start);
       const closed = await closeDueVotes(db, closesAt);
       expect(closed.filter((c) => c.voteId === voteId)).toEqual([{ voteId, proposalId, result: "not_adopted" }]);
@@ -299,11 +222,11 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("counts abstentions toward the quorum but not the majority", async () => {
-      const { councilId, members } = await councilWith(10);
+      const { councilId, memberIds: members } = await make.councilWithMembers(10);
       const start = nextEra();
-      const adopted = await voteOn(councilId, { hours: 1, now: start });
+      const adopted = await make.openVote({ councilId, ...BENCH, hours: 1, now: start });
       await castAll(adopted.voteId, members, mix({ for: 1, abstain: 4 }), start);
-      const tie = await voteOn(councilId, { hours: 1, now: start });
+      const tie = await make.openVote({ councilId, ...BENCH, hours: 1, now: start });
       await castAll(tie.voteId, members, mix({ for: 3, against: 3, abstain: 1 }), start);
 
       await closeDueVotes(db, new Date(start.getTime() + HOUR));
@@ -315,14 +238,14 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("counts every active member under the absolute rule", async () => {
-      const { councilId, members } = await councilWith(10, { majorityRule: "absolute" });
+      const { councilId, memberIds: members } = await make.councilWithMembers(10, { charter: { majorityRule: "absolute" } });
       // A removed seat is not an active member.
-      const [gone] = await newUsers(1);
+      const [gone] = idsOf(await make.users(1));
       await db.insert(memberships).values({ councilId, userId: gone!, termNumber: 1, status: "removed", endedAt: new Date() });
       const start = nextEra();
-      const half = await voteOn(councilId, { hours: 1, now: start });
+      const half = await make.openVote({ councilId, ...BENCH, hours: 1, now: start });
       await castAll(half.voteId, members, mix({ for: 5 }), start);
-      const more = await voteOn(councilId, { hours: 1, now: start });
+      const more = await make.openVote({ councilId, ...BENCH, hours: 1, now: start });
       await castAll(more.voteId, members, mix({ for: 6 }), start);
 
       await closeDueVotes(db, new Date(start.getTime() + HOUR));
@@ -335,9 +258,9 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     const letters = ["الف", "ب", "پ", "ت"];
 
     it("shows nothing of a secret ballot while open but the voter's own choice, and totals only after", async () => {
-      const { councilId, members } = await councilWith(4, { ballot: "secret" }, (i) => `${letters[i]} رای‌دهنده`);
+      const { councilId, memberIds: members } = await make.councilWithMembers(4, { charter: { ballot: "secret" }, name: (i) => `${letters[i]} رای‌دهنده` });
       const start = nextEra();
-      const { voteId, proposalId, closesAt } = await voteOn(councilId, { hours: 1, now: start });
+      const { voteId, proposalId, closesAt } = await make.openVote({ councilId, ...BENCH, hours: 1, now: start });
       await castAll(voteId, members, ["for", "against", "abstain"], start);
 
       const view = await voteView(db, proposalId, members[1]!);
@@ -354,8 +277,8 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("shows each choice under an open ballot", async () => {
-      const { councilId, members } = await councilWith(3, { ballot: "open" }, (i) => `${letters[i]} عضو شورا`);
-      const { voteId, proposalId } = await voteOn(councilId);
+      const { councilId, memberIds: members } = await make.councilWithMembers(3, { charter: { ballot: "open" }, name: (i) => `${letters[i]} عضو شورا` });
+      const { voteId, proposalId } = await make.openVote({ councilId, ...BENCH });
       await castAll(voteId, members, ["for", "for", "against"]);
 
       const view = await voteView(db, proposalId, members[2]!);
@@ -365,8 +288,8 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("is null for a proposal that never went to a vote", async () => {
-      const councilId = await newCouncil();
-      expect(await voteView(db, await onAgenda(councilId), null)).toBeNull();
+      const councilId = (await make.council()).id;
+      expect(await voteView(db, (await make.proposal({ councilId, ...BENCH, state: "on_agenda" })).id, null)).toBeNull();
     });
   });
 });
