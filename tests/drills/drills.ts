@@ -64,7 +64,7 @@ async function listenPids(url: string) {
 
 async function healthy(url: string) {
   try {
-    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).status === 200;
+    return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200;
   } catch {
     return false;
   }

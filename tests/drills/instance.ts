@@ -31,7 +31,7 @@ export class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Running and answering (set once /healthz answered after start). */
+  /** Running and answering (set once /readyz answered 200 after start). */
   get ready() {
     return this.alive && this.serving;
   }
@@ -80,7 +80,7 @@ export class Instance {
     for (;;) {
       if (!this.alive) throw new Error(`${this.name} exited (${this.exitCode ?? this.exitSignal}) before serving:\n${this.logTail(20)}`);
       try {
-        const response = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(2000) });
+        const response = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2000) });
         if (response.status === 200) {
           this.serving = true;
           return;
