@@ -76,6 +76,14 @@ export class DbActivity {
       done(true);
       return result;
     }
+    if (result instanceof Promise && result.constructor === Promise) {
+      // A plain promise (PGlite) runs already: watch it on the side (`await` would bypass an own `then`).
+      result.then(
+        () => done(true),
+        () => done(false),
+      );
+      return result;
+    }
     // postgres.js queries run when first awaited: observe the settling through the caller's own
     // `then` rather than starting the query early with one of ours.
     const originalThen = thenable.then.bind(thenable);
