@@ -61,6 +61,25 @@ export async function attachRedisAdapter(
   });
   await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
 
+  // The adapter makes its own copies of the client (one reads the stream, one listens on pub/sub)
+  // and subscribes without waiting for the answer: a subscription that a disconnection cuts off
+  // (Redis restarting, or the server closing) would be a rejection nobody handles, which ends the
+  // process. Such rejections are noted here; the copy resubscribes by itself when it reconnects.
+  const duplicate = client.duplicate.bind(client);
+  (client as { duplicate: unknown }).duplicate = (...args: Parameters<typeof duplicate>) => {
+    const copy = duplicate(...args) as unknown as Record<string, unknown>;
+    for (const name of ["subscribe", "sSubscribe"]) {
+      const original = copy[name];
+      if (typeof original !== "function") continue;
+      copy[name] = (...a: unknown[]) => {
+        const result = (original as (...x: unknown[]) => unknown).apply(copy, a);
+        if (result instanceof Promise) result.catch((err) => closing || deps.logger.warn({ err }, "socket.io adapter: Redis subscription cut off"));
+        return result;
+      };
+    }
+    return copy as unknown as ReturnType<typeof duplicate>;
+  };
+
   io.adapter(createAdapter(client as never));
   // A failed XADD (the connection died with it in flight) is otherwise only a debug line.
   const adapter = io.of("/").adapter as unknown as { doPublish: (message: unknown) => Promise<unknown> };

@@ -18,6 +18,8 @@ export class Instance {
   exitCode: number | null | undefined = undefined;
   exitSignal: NodeJS.Signals | null = null;
   private readonly logPath: string;
+  /** More environment for the process (e.g. REDIS_URL), set before `start`. */
+  env: Record<string, string> = {};
 
   constructor(
     readonly name: string,
@@ -64,6 +66,7 @@ export class Instance {
         SESSION_SECRET: DRILL_SECRET,
         TRUST_PROXY: "1",
         LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? "info",
+        ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { districts } from "../../db/schema";
@@ -90,6 +92,16 @@ describe.each(BACKENDS)("metrics, health and readiness (%s)", (backend) => {
     expect(metricValue(after, "mahalleh_db_pool_size", { handle: "primary" })).toBe(backend === "pglite" ? 1 : 20);
     expect(after).toContain("mahalleh_db_pool_in_use{handle=\"primary\"}");
     expect(after).toContain("mahalleh_process_resident_memory_bytes");
+  });
+
+  it("has every series the Grafana dashboard asks for", async () => {
+    const dashboard = fs.readFileSync(path.resolve(import.meta.dirname, "../../docs/deploy/grafana-dashboard.json"), "utf8");
+    JSON.parse(dashboard);
+    const text = (await scrape(app)).text;
+    const names = new Set([...dashboard.matchAll(/mahalleh_[a-z0-9_]+/g)].map((m) => m[0]));
+    expect(names.size).toBeGreaterThan(10);
+    const missing = [...names].filter((name) => !new RegExp(`^(# (HELP|TYPE) )?${name}[ {]`, "m").test(text));
+    expect(missing).toEqual([]);
   });
 
   it("counts sockets, rooms, events published and delivered", async () => {
