@@ -10,7 +10,7 @@ import type { Logger } from "../utils/logger.server";
  * request/answer traffic go through Redis pub/sub and are simply asked again.
  *
  * For nothing to be lost across a Redis restart, Redis keeps the stream on disk
- * (`appendonly yes`): see docs/deploy/README.md. The stream is trimmed to about `maxLen` entries.
+ * (`appendonly yes`): see docs/deploy/monitoring.md. The stream is trimmed to about `maxLen` entries.
  */
 export interface RedisAdapterHandle {
   ready(): boolean;
