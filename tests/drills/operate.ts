@@ -40,7 +40,7 @@ async function tableCounts(url: string) {
 async function auditChain(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const rows = await sql<{ id: string; row: string }[]>`select id::text, row_to_json(a)::text as row from audit_log a order by id`;
+    const rows = await sql<{ id: string; row: string }[]>`select a.id::text as id, row_to_json(a)::text as row from audit_log a order by a.id`;
     const crypto = await import("node:crypto");
     let digest = "";
     let ordered = true;
