@@ -27,6 +27,12 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** Folder for embedded PGlite data; undefined means in-memory (tests). */
   dataDir?: string;
+  /**
+   * A direct connection to the same database for migrations and their advisory lock (which a
+   * transaction-mode pooler cannot hold across statements). Defaults to `databaseUrl`; when it
+   * differs, `databaseUrl` is taken to go through such a pooler and no statement is prepared on it.
+   */
+  directUrl?: string;
   /** Pool size for postgres.js. */
   maxConnections?: number;
   migrate?: boolean;
@@ -40,11 +46,15 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const shouldMigrate = options.migrate ?? true;
   if (options.databaseUrl) {
+    const directUrl = options.directUrl || options.databaseUrl;
+    // PgBouncer in transaction mode hands each transaction to any server connection: a statement
+    // prepared on one is unknown on the next (decision 018).
+    const pooled = directUrl !== options.databaseUrl;
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     if (shouldMigrate) {
       const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-      const migrationClient = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+      const migrationClient = postgres(directUrl, { max: 1, onnotice: () => {} });
       try {
         // Several instances may start together; only one applies migrations at a time.
         await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
@@ -54,7 +64,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         await migrationClient.end({ timeout: 5 });
       }
     }
-    const open = () => postgres(options.databaseUrl!, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const open = () => postgres(options.databaseUrl!, { max: options.maxConnections ?? 10, onnotice: () => {}, ...(pooled ? { prepare: false } : {}) });
     const client = replaceableClient(open);
     const db = drizzle(client.sql, { schema }) as unknown as Db;
     const unregister = registerForRecycling(client.recycle);

@@ -32,7 +32,7 @@ function joinedRooms(socket: Socket) {
 export async function createRealtime(
   httpServer: http.Server,
   deps: { db: Db; env: Env; logger: Logger },
-): Promise<{ io: SocketServer; close(): Promise<void> }> {
+): Promise<{ io: SocketServer; dropConnections(): void; close(): Promise<void> }> {
   const { db, env, logger } = deps;
   const io = new SocketServer(httpServer, {
     serveClient: false,
@@ -54,12 +54,13 @@ export async function createRealtime(
 
   let closeAdapter = async () => {};
   if (env.DATABASE_URL) {
-    // Several instances behind a load balancer relay events through PostgreSQL NOTIFY.
+    // Several instances behind a load balancer relay events through PostgreSQL NOTIFY. LISTEN needs
+    // a session of its own: the direct connection, never a transaction-mode pooler (decision 018).
     const [{ createAdapter }, { default: pg }] = await Promise.all([
       import("@socket.io/postgres-adapter"),
       import("pg"),
     ]);
-    const { pool, stop } = guardAdapterPool(new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 }), logger, (reconnected) => {
+    const { pool, stop } = guardAdapterPool(new pg.Pool({ connectionString: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL, max: 4 }), logger, (reconnected) => {
       if (!reconnected) return;
       // Events other instances sent while this one was not listening never arrive: readers of
       // threads here are asked to catch up by number (each applies what it missed, once).
@@ -191,6 +192,15 @@ export async function createRealtime(
 
   return {
     io,
+    // Shutting down behind a load balancer: each connection is closed under its client (not a
+    // socket.io "disconnect", which tells a client not to come back), so the client reconnects by
+    // itself, through the balancer, to another instance, and its thread followers catch up there.
+    dropConnections: () => {
+      closing = true;
+      // (engine.io keeps them in a protected field; `engine.close()` would drop what is still buffered.)
+      const clients = (io.engine as unknown as { clients: Record<string, { close(): void }> }).clients;
+      for (const client of Object.values(clients)) client.close();
+    },
     close: async () => {
       closing = true;
       closeLive(io);

@@ -16,6 +16,7 @@ import { createRealtime } from "../realtime/socket.server";
 import { isLoopbackClient, warnIfServedBeyondLoopback } from "./dev-outbox.server";
 import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
 import { ReadMarks } from "../domain/read-marks.server";
+import { createDrain } from "./drain.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
@@ -49,7 +50,13 @@ export interface AppServer {
   httpServer: http.Server;
   services: AppServices;
   listen(port?: number, host?: string): Promise<number>;
-  close(): Promise<void>;
+  /**
+   * Leaves the load balancer's rotation, then stops: readiness answers "draining" until the
+   * balancers that check it have been told; the server stops listening; sockets are closed so
+   * that their clients reconnect to another instance; requests in flight finish (at most
+   * `inflightMs`); then live events and the database close. Safe to call twice.
+   */
+  close(options?: { drainWaitMs?: number; inflightMs?: number }): Promise<void>;
 }
 
 export async function createAppServer(options: AppServerOptions): Promise<AppServer> {
@@ -59,6 +66,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     options.database ??
     (await openDatabase({
       databaseUrl: env.DATABASE_URL,
+      directUrl: env.DATABASE_DIRECT_URL,
       dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
       maxConnections: env.DATABASE_POOL_SIZE,
     }));
@@ -91,6 +99,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
 
+  // Leaving the balancer's rotation on shutdown (decision 018): no keep-alive is reused meanwhile.
+  const drain = createDrain();
+  app.use(drain.closeConnections);
+
   // Bounded concurrency for pages, their data and forms: excess gets a Persian 503 at once.
   const shedder = createLoadShedder({
     maxInflight: env.MAX_INFLIGHT,
@@ -109,7 +121,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         res.setHeader("X-Request-Id", id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/build/") === true },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url?.startsWith("/build/") === true },
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res) => ({ statusCode: res.statusCode }),
@@ -163,6 +175,16 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     const db = { status: check.ok ? "ok" : "unavailable", driver: database.driver, latencyMs: check.latencyMs };
     if (check.ok) return res.json({ status: "ok", db });
     res.status(503).set("Cache-Control", "no-store").json({ status: "error", db });
+  });
+
+  // Readiness for a load balancer: 503 while draining for a shutdown, or while the database is
+  // unreachable; /healthz says whether the process is alive and sees its database.
+  app.get("/readyz", drain.readiness, async (_req, res) => {
+    const check = await health.check();
+    res
+      .status(check.ok ? 200 : 503)
+      .set("Cache-Control", "no-store")
+      .json({ status: check.ok ? "ok" : "error", db: check.ok ? "ok" : "unavailable" });
   });
 
   // While the database is unreachable, pages answer a Persian 503 at once.
@@ -271,7 +293,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const voteTimer = setInterval(closeVotes, 15 * 1000);
   voteTimer.unref();
 
-  let closed = false;
+  let closing: Promise<void> | undefined;
   return {
     httpServer,
     services,
@@ -284,21 +306,48 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
           resolve(typeof address === "object" && address ? address.port : port);
         });
       }),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      health.close();
-      unguard();
-      clearInterval(housekeeping);
-      clearInterval(statisticsTimer);
-      clearTimeout(firstAnalyze);
-      clearInterval(termTimer);
-      clearInterval(voteTimer);
-      // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
-      httpServer.closeIdleConnections?.();
-      await realtime.close();
-      await services.readMarks.flush();
-      await database.close();
-    },
+    close: (options = {}) =>
+      (closing ??= (async () => {
+        // 1. Out of the balancer's rotation: it is told "draining" before anything stops.
+        const drained = await drain.begin(options.drainWaitMs);
+        if (drained.told) {
+          logger.info(drained, "draining: the load balancer was told; stopping");
+          // A request the balancer sent just before it heard is on its way: let it arrive.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        clearInterval(housekeeping);
+        clearInterval(statisticsTimer);
+        clearTimeout(firstAnalyze);
+        clearInterval(termTimer);
+        clearInterval(voteTimer);
+        // 2. No new connections (the balancer retries a refused one elsewhere); idle keep-alive ones close.
+        const stopped = new Promise<void>((resolve) => {
+          if (!httpServer.listening) return resolve();
+          httpServer.close(() => resolve());
+        });
+        httpServer.closeIdleConnections?.();
+        // 3. Sockets are closed under their clients, which reconnect through the balancer to
+        //    another instance and catch up by number there; live events still flow meanwhile.
+        realtime.dropConnections();
+        // 4. Requests in flight finish; their events still reach other instances' readers.
+        let timer: NodeJS.Timeout | undefined;
+        const finished = await Promise.race([
+          stopped.then(() => true),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(false), options.inflightMs ?? 15_000);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (!finished) {
+          logger.warn("requests still running after the shutdown grace; closing their connections");
+          httpServer.closeAllConnections?.();
+        }
+        // 5. Live events, read marks, the database.
+        health.close();
+        unguard();
+        await realtime.close();
+        await services.readMarks.flush();
+        await database.close();
+      })()),
   };
 }

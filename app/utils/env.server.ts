@@ -17,6 +17,19 @@ const EnvSchema = z
         .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
         .optional(),
     ),
+    /**
+     * A direct connection to the same database, for what a transaction-mode pooler (PgBouncer)
+     * cannot carry: migrations and their advisory lock, and the socket.io adapter's LISTEN.
+     * Defaults to DATABASE_URL. When it differs, DATABASE_URL is taken to go through such a pooler
+     * and the app sends no prepared statements on it.
+     */
+    DATABASE_DIRECT_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+        .optional(),
+    ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** Page requests served at once; more wait in a short queue (see load-shedding.server.ts). */
     MAX_INFLIGHT: z.coerce.number().int().min(1).max(1000).default(10),
@@ -58,6 +71,9 @@ function crossProblems(source: Record<string, string | undefined>): string[] {
   const blank = (v: string | undefined) => !v || v.trim() === "";
   if (source.NODE_ENV === "production" && blank(source.SESSION_SECRET)) {
     problems.push("SESSION_SECRET: is required in production (32+ random characters)");
+  }
+  if (!blank(source.DATABASE_DIRECT_URL) && blank(source.DATABASE_URL)) {
+    problems.push("DATABASE_DIRECT_URL: is only used with DATABASE_URL (set both, or neither for the embedded database)");
   }
   if (source.SMS_PROVIDER === "http" && blank(source.SMS_HTTP_URL)) {
     problems.push("SMS_HTTP_URL: is required when SMS_PROVIDER=http");
