@@ -95,6 +95,7 @@ export async function createRealtime(
   const presenceTimers = new Map<string, NodeJS.Timeout>();
   // Set on shutdown: the sockets dropped then must not start recounts on a closed server.
   let closing = false;
+  let dropped = false;
   const countPresence = (threadId: string) => {
     if (closing || presenceTimers.has(threadId)) return;
     presenceTimers.set(
@@ -197,6 +198,7 @@ export async function createRealtime(
     // itself, through the balancer, to another instance, and its thread followers catch up there.
     dropConnections: () => {
       closing = true;
+      dropped = true;
       // (engine.io keeps them in a protected field; `engine.close()` would drop what is still buffered.)
       const clients = (io.engine as unknown as { clients: Record<string, { close(): void }> }).clients;
       for (const client of Object.values(clients)) client.close();
@@ -206,7 +208,9 @@ export async function createRealtime(
       closeLive(io);
       for (const timer of presenceTimers.values()) clearTimeout(timer);
       presenceTimers.clear();
-      io.disconnectSockets(true);
+      // After dropConnections, a long-polling client whose connection is still closing must not get
+      // a socket.io "disconnect" now (it would not reconnect); io.close() ends it without one.
+      if (!dropped) io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeAdapter();
     },

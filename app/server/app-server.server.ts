@@ -329,7 +329,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         // 3. Sockets are closed under their clients, which reconnect through the balancer to
         //    another instance and catch up by number there; live events still flow meanwhile.
         realtime.dropConnections();
-        // 4. Requests in flight finish; their events still reach other instances' readers.
+        // 4. Requests in flight finish; their events still reach other instances' readers. A
+        //    connection that goes idle meanwhile (socket.io's long-polling answers bypass the
+        //    `Connection: close` above) is closed instead of waiting out its keep-alive.
+        const idle = setInterval(() => httpServer.closeIdleConnections?.(), 100);
         let timer: NodeJS.Timeout | undefined;
         const finished = await Promise.race([
           stopped.then(() => true),
@@ -338,6 +341,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
           }),
         ]);
         clearTimeout(timer);
+        clearInterval(idle);
         if (!finished) {
           logger.warn("requests still running after the shutdown grace; closing their connections");
           httpServer.closeAllConnections?.();
