@@ -75,6 +75,8 @@ defaults
     timeout http-request 10s
     timeout http-keep-alive 10s
     timeout queue 10s
+    # A check answered late is a failed check: generous, so a busy instance is not taken out.
+    timeout check 3s
     # A WebSocket (live updates) is one long tunnel: socket.io pings every 20 s.
     timeout tunnel 1h
     timeout client-fin 5s
