@@ -136,7 +136,7 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
 
 /** Health checks and files (the build, the favicon) are never held; pages and their `.data` are. */
 function exempt(path: string) {
-  return path === "/healthz" || path.startsWith("/build/") || (/\.[A-Za-z0-9]+$/.test(path) && !path.endsWith(".data"));
+  return path === "/healthz" || path === "/readyz" || path.startsWith("/build/") || (/\.[A-Za-z0-9]+$/.test(path) && !path.endsWith(".data"));
 }
 
 /**
