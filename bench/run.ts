@@ -213,7 +213,7 @@ async function startApp(opts: { databaseUrl?: string; dataDir?: string; port?: n
     if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode} before it was healthy:\n${stderr}`);
     if (Date.now() > deadline) throw new Error(`the app was not healthy within 180 s:\n${stderr}`);
     try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) break;
     } catch {
       // not listening yet
@@ -319,7 +319,7 @@ async function settle(url: string) {
   while (quick < 2 && Date.now() < deadline) {
     const t0 = performance.now();
     try {
-      await (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) })).arrayBuffer();
+      await (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) })).arrayBuffer();
     } catch {
       // still busy
     }
@@ -569,7 +569,7 @@ async function main() {
 
   // --- pages at 100 connections -----------------------------------------------------------
   if (!skip.has("pages")) {
-    const all = [{ name: "healthz", label: "/healthz vs bare JSON", path: "/healthz", signedIn: false } as Case, ...cases];
+    const all = [{ name: "healthz", label: "/readyz vs bare JSON", path: "/readyz", signedIn: false } as Case, ...cases];
     const perCase: Record<string, { baseline: LoadResult[]; app: LoadResult[] }> = {};
     for (let round = 1; round <= rounds; round++) {
       for (const c of all) {
@@ -738,6 +738,6 @@ async function main() {
       rows.push({ start: `PostgreSQL (generated city, --scale ${scale})`, "to healthy ms": Math.round(app.startMs), "RSS MB": app.rssAtStart ?? "—", target: "≤ 5000" });
     }
     report.startTimes = rows;
-    tables.push({ title: "Start time (process spawn to /healthz answering 200)", rows });
+    tables.push({ title: "Start time (process spawn to /readyz answering 200)", rows });
   }
 }

@@ -12,6 +12,8 @@ export type DbDriver = "pglite" | "postgres";
 export interface Database {
   db: Db;
   driver: DbDriver;
+  /** Statements and transactions running now, and a hook that hears each one end (metrics). */
+  activity: DbActivity;
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -36,6 +38,75 @@ export interface OpenDatabaseOptions {
   /** Pool size for postgres.js. */
   maxConnections?: number;
   migrate?: boolean;
+  /**
+   * A handle for reads only (DATABASE_READ_URL): every transaction of its connections is read-only
+   * (`default_transaction_read_only`), so a write sent to it by mistake fails even when it points
+   * at the primary.
+   */
+  readOnly?: boolean;
+}
+
+export type DbOperation = "query" | "transaction";
+
+/**
+ * What the database handle is doing, for metrics: how many statements (outside transactions) and
+ * transactions are running now (each holds one connection of the pool while it runs; beyond the
+ * pool's size they wait for one), and a listener told how long each took.
+ */
+export class DbActivity {
+  inflight = 0;
+  /** The most connections the handle opens (1 for embedded PGlite). */
+  constructor(readonly poolSize: number) {}
+  onDone: ((operation: DbOperation, seconds: number, ok: boolean) => void) | null = null;
+
+  /** Counts a promise-like operation while it runs. */
+  track<T>(operation: DbOperation, run: () => T): T {
+    const started = process.hrtime.bigint();
+    this.inflight++;
+    let finished = false;
+    const done = (ok: boolean) => {
+      if (finished) return;
+      finished = true;
+      this.inflight--;
+      this.onDone?.(operation, Number(process.hrtime.bigint() - started) / 1e9, ok);
+    };
+    let result: T;
+    try {
+      result = run();
+    } catch (error) {
+      done(false);
+      throw error;
+    }
+    const thenable = result as unknown as { then?: (a: (v: unknown) => unknown, b: (e: unknown) => unknown) => unknown };
+    if (!thenable || typeof thenable.then !== "function") {
+      done(true);
+      return result;
+    }
+    if (result instanceof Promise && result.constructor === Promise) {
+      // A plain promise (PGlite) runs already: watch it on the side (`await` would bypass an own `then`).
+      result.then(
+        () => done(true),
+        () => done(false),
+      );
+      return result;
+    }
+    // postgres.js queries run when first awaited: observe the settling through the caller's own
+    // `then` rather than starting the query early with one of ours.
+    const originalThen = thenable.then.bind(thenable);
+    (thenable as { then: unknown }).then = (onOk?: (v: unknown) => unknown, onFail?: (e: unknown) => unknown) =>
+      originalThen(
+        (value: unknown) => {
+          done(true);
+          return onOk ? onOk(value) : value;
+        },
+        (error: unknown) => {
+          done(false);
+          if (onFail) return onFail(error);
+          throw error;
+        },
+      );
+    return result;
+  }
 }
 
 /**
@@ -64,13 +135,22 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         await migrationClient.end({ timeout: 5 });
       }
     }
-    const open = () => postgres(options.databaseUrl!, { max: options.maxConnections ?? 10, onnotice: () => {}, ...(pooled ? { prepare: false } : {}) });
-    const client = replaceableClient(open);
+    const poolSize = options.maxConnections ?? 10;
+    const open = () =>
+      postgres(options.databaseUrl!, {
+        max: poolSize,
+        onnotice: () => {},
+        ...(pooled ? { prepare: false } : {}),
+        ...(options.readOnly ? { connection: { default_transaction_read_only: true } } : {}),
+      });
+    const activity = new DbActivity(poolSize);
+    const client = replaceableClient(open, activity);
     const db = drizzle(client.sql, { schema }) as unknown as Db;
     const unregister = registerForRecycling(client.recycle);
     return {
       db,
       driver: "postgres",
+      activity,
       ping: async () => {
         await client.sql`select 1`;
       },
@@ -96,6 +176,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     client = new PGlite();
   }
   await client.waitReady;
+  const activity = new DbActivity(1);
+  instrumentPglite(client, activity);
   const db = drizzle(client, { schema }) as unknown as Db;
   if (shouldMigrate) {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
@@ -104,6 +186,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return {
     db,
     driver: "pglite",
+    activity,
     ping: async () => {
       await client.query("select 1");
     },
@@ -116,18 +199,31 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 type PostgresClient = Sql<{}>;
 
+/** Embedded PGlite: drizzle calls `query` for statements and `transaction` for transactions. */
+function instrumentPglite(client: { query: unknown; transaction: unknown }, activity: DbActivity) {
+  const query = (client.query as (...a: unknown[]) => Promise<unknown>).bind(client);
+  const transaction = (client.transaction as (...a: unknown[]) => Promise<unknown>).bind(client);
+  client.query = (...args: unknown[]) => activity.track("query", () => query(...args));
+  client.transaction = (...args: unknown[]) => activity.track("transaction", () => transaction(...args));
+}
+
 /**
  * A postgres.js client that can be swapped for a fresh one under the same handle (drizzle keeps
  * the handle). See `registerForRecycling`.
  */
-function replaceableClient(open: () => PostgresClient) {
+function replaceableClient(open: () => PostgresClient, activity: DbActivity) {
   const first = open();
   let current = first;
   const sql = new Proxy(function () {} as unknown as PostgresClient, {
     apply: (_target, _this, args) => (current as unknown as (...a: unknown[]) => unknown)(...args),
     get: (_target, prop) => {
       const value = Reflect.get(current, prop);
-      return typeof value === "function" ? value.bind(current) : value;
+      if (typeof value !== "function") return value;
+      const bound = value.bind(current);
+      // drizzle sends every statement through `unsafe` and every transaction through `begin`.
+      if (prop === "unsafe") return (...args: unknown[]) => activity.track("query", () => bound(...args));
+      if (prop === "begin") return (...args: unknown[]) => activity.track("transaction", () => bound(...args));
+      return bound;
     },
   });
   return {

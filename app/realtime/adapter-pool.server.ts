@@ -19,8 +19,11 @@ import type { Logger } from "../utils/logger.server";
  * and `onListen(reconnected)` is told each time the adapter is (again) receiving other instances'
  * events. After `stop()` nothing new is borrowed, so no reconnection outlives the server.
  */
-export function guardAdapterPool(pool: Pool, logger: Logger, onListen: (reconnected: boolean) => void) {
-  pool.on("error", (err) => logger.warn({ err }, "socket.io adapter: idle connection lost"));
+export function guardAdapterPool(pool: Pool, logger: Logger, onListen: (reconnected: boolean) => void, onConnectionError: () => void = () => {}) {
+  pool.on("error", (err) => {
+    onConnectionError();
+    logger.warn({ err }, "socket.io adapter: idle connection lost");
+  });
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   let listens = 0;
   let stopped = false;
@@ -44,7 +47,10 @@ export function guardAdapterPool(pool: Pool, logger: Logger, onListen: (reconnec
         if (current === client) current = null;
         release(err);
       };
-      client.on("error", (err) => logger.warn({ err }, "socket.io adapter: LISTEN connection lost; reconnecting"));
+      client.on("error", (err) => {
+        onConnectionError();
+        logger.warn({ err }, "socket.io adapter: LISTEN connection lost; reconnecting");
+      });
       client.on("end", () => client.release(new Error("LISTEN connection ended")));
       const query = client.query.bind(client) as (...a: unknown[]) => unknown;
       let listening = false;
@@ -71,6 +77,8 @@ export function guardAdapterPool(pool: Pool, logger: Logger, onListen: (reconnec
 
   return {
     pool,
+    /** A client is LISTENing now: events of other instances arrive. */
+    listening: () => current !== null && !stopped,
     stop() {
       stopped = true;
     },

@@ -11,6 +11,8 @@ import type { CurrentUser } from "../domain/users.server";
 import { guardAdapterPool } from "./adapter-pool.server";
 import { CLIENT_EVENTS, SERVER_EVENTS, type JoinAck, type SyncAck } from "./events";
 import { attachLive, closeLive } from "./live.server";
+import { attachRedisAdapter } from "./redis-adapter.server";
+import type { AdapterKind, Metrics } from "../server/metrics.server";
 
 export interface SocketData {
   user: CurrentUser | null;
@@ -29,11 +31,20 @@ function joinedRooms(socket: Socket) {
   return n;
 }
 
+export interface Realtime {
+  io: SocketServer;
+  /** Which adapter links the instances, and whether it is connected now (for /readyz). */
+  adapter: { kind: AdapterKind; ready(): boolean };
+  /** Closes every connection under its client, which reconnects elsewhere (draining, decision 018). */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
 export async function createRealtime(
   httpServer: http.Server,
-  deps: { db: Db; env: Env; logger: Logger },
-): Promise<{ io: SocketServer; dropConnections(): void; close(): Promise<void> }> {
-  const { db, env, logger } = deps;
+  deps: { db: Db; env: Env; logger: Logger; metrics?: Metrics },
+): Promise<Realtime> {
+  const { db, env, logger, metrics } = deps;
   const io = new SocketServer(httpServer, {
     serveClient: false,
     // Small messages only: a socket event is a signal, content goes through the database.
@@ -52,24 +63,56 @@ export async function createRealtime(
 
   attachLive(io, (err, room) => logger.warn({ err, room }, "live state not sent"));
 
+  /** Events other instances sent while this one was not linked never arrive: thread readers here catch up by number. */
+  const askThreadReadersToCatchUp = () => {
+    for (const room of io.of("/").adapter.rooms.keys()) {
+      if (room.startsWith("thread:")) io.local.to(room).emit(SERVER_EVENTS.threadResync, { threadId: room.slice("thread:".length) });
+    }
+  };
+
   let closeAdapter = async () => {};
-  if (env.DATABASE_URL) {
+  let adapter: Realtime["adapter"] = { kind: "memory", ready: () => true };
+  if (env.REDIS_URL) {
+    // Chosen by configuration: Redis streams between instances (decision 019).
+    const redis = await attachRedisAdapter(io, env.REDIS_URL, {
+      logger,
+      onError: (stage) => metrics?.adapterError("redis", stage),
+      onReconnected: () => {
+        logger.info("socket.io adapter: Redis is back; asking thread readers to catch up");
+        askThreadReadersToCatchUp();
+      },
+    });
+    adapter = { kind: "redis", ready: redis.ready };
+    closeAdapter = redis.close;
+  } else if (env.DATABASE_URL) {
     // Several instances behind a load balancer relay events through PostgreSQL NOTIFY. LISTEN needs
     // a session of its own: the direct connection, never a transaction-mode pooler (decision 018).
     const [{ createAdapter }, { default: pg }] = await Promise.all([
       import("@socket.io/postgres-adapter"),
       import("pg"),
     ]);
-    const { pool, stop } = guardAdapterPool(new pg.Pool({ connectionString: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL, max: 4 }), logger, (reconnected) => {
-      if (!reconnected) return;
-      // Events other instances sent while this one was not listening never arrive: readers of
-      // threads here are asked to catch up by number (each applies what it missed, once).
-      logger.info("socket.io adapter: listening again; asking thread readers to catch up");
-      for (const room of io.of("/").adapter.rooms.keys()) {
-        if (room.startsWith("thread:")) io.local.to(room).emit(SERVER_EVENTS.threadResync, { threadId: room.slice("thread:".length) });
-      }
-    });
-    io.adapter(createAdapter(pool, { errorHandler: (err) => logger.warn({ err }, "socket.io adapter error") }));
+    const guarded = guardAdapterPool(
+      new pg.Pool({ connectionString: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL, max: 4 }),
+      logger,
+      (reconnected) => {
+        if (!reconnected) return;
+        // Events other instances sent while this one was not listening never arrive: readers of
+        // threads here are asked to catch up by number (each applies what it missed, once).
+        logger.info("socket.io adapter: listening again; asking thread readers to catch up");
+        askThreadReadersToCatchUp();
+      },
+      () => metrics?.adapterError("postgres", "connection"),
+    );
+    const { pool, stop } = guarded;
+    io.adapter(
+      createAdapter(pool, {
+        errorHandler: (err) => {
+          metrics?.adapterError("postgres", "publish");
+          logger.warn({ err }, "socket.io adapter error");
+        },
+      }),
+    );
+    adapter = { kind: "postgres", ready: guarded.listening };
     closeAdapter = async () => {
       stop();
       await pool.end();
@@ -191,8 +234,11 @@ export async function createRealtime(
     });
   });
 
+  metrics?.watchSockets(io, adapter.kind);
+
   return {
     io,
+    adapter,
     // Shutting down behind a load balancer: each connection is closed under its client (not a
     // socket.io "disconnect", which tells a client not to come back), so the client reconnects by
     // itself, through the balancer, to another instance, and its thread followers catch up there.

@@ -15,8 +15,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     title: t("home.title", { city }),
     description: t("home.meta_description", { city }),
-    districts: await listDistricts(context.db),
-    discussions: await liveliestThreads(context.db),
+    // A visitor without a session may read a replica a moment behind (decision 019).
+    districts: await listDistricts(context.visitorDb),
+    discussions: await liveliestThreads(context.visitorDb),
   };
 }
 

@@ -8,7 +8,9 @@ import { useRoom } from "~/realtime/socket-provider";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
-  const district = invariantFound(isUuid(params.districtId) ? await getDistrict(context.db, params.districtId) : null);
+  // A visitor without a session may read a replica a moment behind (decision 019).
+  const db = context.visitorDb;
+  const district = invariantFound(isUuid(params.districtId) ? await getDistrict(db, params.districtId) : null);
   return {
     district: {
       id: district.id,
@@ -18,7 +20,7 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
       managerName: district.managerName,
     },
     // Each card says whether the neighborhood already has a council to join.
-    neighborhoods: await listNeighborhoodsWithCouncils(context.db, district.id),
+    neighborhoods: await listNeighborhoodsWithCouncils(db, district.id),
   };
 }
 

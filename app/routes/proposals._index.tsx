@@ -19,10 +19,17 @@ const ListQuery = {
   after: queryField.cursor(),
 };
 
+/** How far behind the primary a read replica is allowed to be for the list's live patches. */
+const REPLICA_LAG_ALLOWANCE_MS = 5000;
+
 /** Proposals of a council, neighborhood, district or the whole city, filterable, newest first. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  // A visitor without a session may read a replica a moment behind (decision 019).
+  const db = context.visitorDb;
   // Read before the items: a live state read later than this is newer than what the list shows.
-  const loadedAt = Date.now();
+  // From a replica the items may be older than the moment they were asked for: live states of the
+  // last seconds then still apply (each carries the whole state, so an older one is soon replaced).
+  const loadedAt = Date.now() - (db === context.db ? 0 : REPLICA_LAG_ALLOWANCE_MS);
   const { values: query, invalid } = readQuery(request, ListQuery);
   const group = query.status;
   const statuses = group ? [...STATUS_GROUPS[group]] : undefined;
@@ -33,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     categoryId: query.category,
     statuses,
   };
-  const page = await listProposals(context.db, { ...filter, after: query.after ?? null, limit: 20 });
+  const page = await listProposals(db, { ...filter, after: query.after ?? null, limit: 20 });
   const t = await getT(request);
   const keep = new URLSearchParams(
     Object.entries({ council: filter.councilId, neighborhood: filter.neighborhoodId, district: filter.districtId }).filter(
@@ -44,7 +51,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     title: t("proposal.list_title"),
     items: page.items,
     next: page.next,
-    categories: (await listCategories(context.db)).map((c) => ({ id: c.id, name: c.name })),
+    categories: (await listCategories(db)).map((c) => ({ id: c.id, name: c.name })),
     selected: { status: group ?? "", category: filter.categoryId ?? "" },
     keep,
     councilId: filter.councilId ?? null,

@@ -19,6 +19,9 @@ import { ReadMarks } from "../domain/read-marks.server";
 import { createDrain } from "./drain.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
+import { createMetrics, type Metrics } from "./metrics.server";
+import { smsOutbox } from "../../db/schema";
+import { count } from "drizzle-orm";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
 import type { Env } from "../utils/env.server";
 import { getTForLocale } from "../utils/i18n.server";
@@ -43,12 +46,40 @@ export interface AppServerOptions {
   readMarkDelayMs?: number;
 }
 
+/**
+ * A request whose reads may come from the read handle (a replica a moment behind): a page (its
+ * first rendering, not its `.data`) asked for by someone with no session (no cookie but the
+ * language, no Authorization). Such a visitor wrote nothing the page could miss, and the same pages
+ * are already kept for a second for them (decision 015). Anyone signed in reads the primary, so
+ * their own writes always show.
+ */
+export function readsMayLag(req: { method: string; path: string; headers: http.IncomingHttpHeaders }) {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  // Data requests are what a live event makes an open page ask again: they read the primary, so
+  // the page shows the change the event announced.
+  if (req.path.endsWith(".data")) return false;
+  if (req.headers.authorization) return false;
+  const cookie = req.headers.cookie;
+  if (!cookie) return true;
+  return cookie.split(";").every((pair) => {
+    const name = pair.trim().split("=")[0];
+    return !name || name === "lng";
+  });
+}
+
 /** No form of the app sends more than this; a discussion message of a megabyte still gets its own answer. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface AppServer {
   httpServer: http.Server;
   services: AppServices;
+  metrics: Metrics;
+  /**
+   * Draining: `/readyz` answers 503 (a load balancer stops sending new visitors) while requests
+   * already taken are finished. Called on SIGTERM before the server closes.
+   */
+  setDraining(draining: boolean): void;
+  readonly draining: boolean;
   listen(port?: number, host?: string): Promise<number>;
   /**
    * Leaves the load balancer's rotation, then stops: readiness answers "draining" until the
@@ -71,19 +102,52 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       maxConnections: env.DATABASE_POOL_SIZE,
     }));
 
-  const sms =
+  // Reads that may be a little behind go to DATABASE_READ_URL when it is set (decision 019).
+  const readDatabase = env.DATABASE_READ_URL
+    ? await openDatabase({ databaseUrl: env.DATABASE_READ_URL, maxConnections: env.DATABASE_POOL_SIZE, migrate: false, readOnly: true })
+    : null;
+
+  let currentBuild: ServerBuild | undefined;
+  const metrics = createMetrics({ token: env.METRICS_TOKEN, getBuild: () => currentBuild });
+  metrics.watchDatabase(database.activity, "primary");
+  if (readDatabase) metrics.watchDatabase(readDatabase.activity, "read");
+
+  const keepOutbox = !options.sms && env.SMS_PROVIDER === "local" && env.NODE_ENV !== "production";
+  const sender =
     options.sms ??
     (env.SMS_PROVIDER === "http"
       ? new HttpSmsSender(env.SMS_HTTP_URL!, env.SMS_HTTP_TOKEN, logger)
       : new LocalSmsSender(database.db, logger, env.NODE_ENV !== "production"));
+  const sms: SmsSender = {
+    name: sender.name,
+    send: async (to, text) => {
+      try {
+        await sender.send(to, text);
+        metrics.smsSent(sender.name, true);
+      } catch (error) {
+        metrics.smsSent(sender.name, false);
+        throw error;
+      }
+    },
+  };
+  if (keepOutbox) {
+    metrics.setDevOutboxSize(async () => {
+      const [row] = await database.db.select({ n: count() }).from(smsOutbox);
+      return Number(row?.n ?? 0);
+    });
+  }
 
   // Is PostgreSQL reachable? Flipped by connection errors, re-checked by ping until it answers.
   const health = new DatabaseHealth({ ping: () => database.ping(), logger });
   const unguard = guardUnhandledConnectionErrors(health, logger);
+  // The read handle's own state: while it cannot be reached, visitors' reads go to the primary.
+  const readHealth = readDatabase ? new DatabaseHealth({ ping: () => readDatabase.ping(), logger, recheckMs: 2000 }) : null;
+  const readCheckTimer = readHealth ? setInterval(() => void readHealth.check(), 2000) : undefined;
+  readCheckTimer?.unref();
 
   const app = express();
   const httpServer = http.createServer(app);
-  const realtime = await createRealtime(httpServer, { db: database.db, env, logger });
+  const realtime = await createRealtime(httpServer, { db: database.db, env, logger, metrics });
 
   const services: AppServices = {
     db: database.db,
@@ -91,6 +155,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     env,
     logger,
     sms,
+    readDb: readDatabase?.db ?? database.db,
     io: realtime.io,
     readMarks: new ReadMarks(database.db, options.readMarkDelayMs ?? 1000, (err) => logger.warn({ err }, "writing read marks failed")),
     pingDb: () => database.ping(),
@@ -98,6 +163,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
 
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY);
+
+  // First: every request is timed and counted, the ones turned away below included.
+  app.use(metrics.middleware);
 
   // Leaving the balancer's rotation on shutdown (decision 018): no keep-alive is reused meanwhile.
   const drain = createDrain();
@@ -109,6 +177,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     maxQueue: env.MAX_QUEUE,
     maxWaitMs: env.MAX_QUEUE_WAIT_MS,
     logger,
+    onShed: metrics.shed,
   });
   app.use(shedder.middleware);
 
@@ -121,7 +190,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         res.setHeader("X-Request-Id", id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url?.startsWith("/build/") === true },
+      autoLogging: {
+        ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics" || req.url?.startsWith("/build/") === true,
+      },
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res) => ({ statusCode: res.statusCode }),
@@ -170,28 +241,46 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const publicFiles = express.static(options.publicDir, { maxAge: "1h" });
   app.use((req, res, next) => (/\.[A-Za-z0-9]+$/.test(req.path) && !req.path.endsWith(".data") ? publicFiles(req, res, next) : next()));
 
-  app.get("/healthz", async (_req, res) => {
-    const check = await health.check();
-    const db = { status: check.ok ? "ok" : "unavailable", driver: database.driver, latencyMs: check.latencyMs };
-    if (check.ok) return res.json({ status: "ok", db });
-    res.status(503).set("Cache-Control", "no-store").json({ status: "error", db });
+  // Alive: the process answers. Nothing is asked of the database (a supervisor restarting the
+  // process would not bring PostgreSQL back).
+  app.get("/healthz", (_req, res) => {
+    res.set("Cache-Control", "no-store").json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
   });
 
-  // Readiness for a load balancer: 503 while draining for a shutdown, or while the database is
-  // unreachable; /healthz says whether the process is alive and sees its database.
-  // It answers from the health state (flipped by any connection error, re-checked by ping) rather
-  // than with a query of its own: a check queued behind busy pool connections would take a busy
-  // but healthy instance out of rotation.
-  app.get("/readyz", drain.readiness, (_req, res) => {
-    const ok = health.available;
-    res
-      .status(ok ? 200 : 503)
-      .set("Cache-Control", "no-store")
-      .json({ status: ok ? "ok" : "error", db: ok ? "ok" : "unavailable" });
+  // Ready: worth sending visitors to. The database answers, the socket adapter is linked, and the
+  // instance is not draining. A load balancer takes an instance that answers 503 out of rotation;
+  // while draining for a shutdown the instance waits until its balancers have been told (decision 018).
+  // The database ping is waited for at most a second, then the health state answers: a ping queued
+  // behind a busy pool must not take a busy but healthy instance out of rotation.
+  app.get("/readyz", async (req, res) => {
+    type Check = { ok: boolean; latencyMs: number | null };
+    const bounded = (check: Promise<Check>, fallback: Check) =>
+      Promise.race([check, new Promise<Check>((resolve) => setTimeout(() => resolve(fallback), 1000).unref())]);
+    const [check, readCheck]: [Check, Check | undefined] = drain.draining
+      ? [{ ok: health.available, latencyMs: null }, undefined]
+      : await Promise.all([
+          bounded(health.check(), { ok: health.available, latencyMs: null }),
+          readHealth ? bounded(readHealth.check(), { ok: readHealth.available, latencyMs: null }) : undefined,
+        ]);
+    const adapterUp = realtime.adapter.ready();
+    const draining = drain.draining;
+    const ready = check.ok && adapterUp && !draining;
+    const body = {
+      status: ready ? "ok" : "error",
+      draining,
+      db: { status: check.ok ? "ok" : "unavailable", driver: database.driver, latencyMs: check.latencyMs },
+      // Informational: while the read handle is down its reads go to the primary.
+      ...(readCheck ? { readDb: { status: readCheck.ok ? "ok" : "unavailable", latencyMs: readCheck.latencyMs } } : {}),
+      adapter: { kind: realtime.adapter.kind, status: adapterUp ? "ok" : "unavailable" },
+    };
+    res.status(ready ? 200 : 503).set("Cache-Control", "no-store").json(body);
+    drain.asked(req);
   });
 
-  // While the database is unreachable, pages answer a Persian 503 at once.
-  app.use(unavailableGate(health));
+  app.get("/metrics", metrics.handler);
+
+  // While the database is unreachable, pages answer a Persian 503 page at once.
+  app.use(unavailableGate(health, metrics.databaseUnavailableAnswer));
 
   // Visitors who are not signed in share one rendering of a page per second (decision 015).
   app.use(createPageCache({ ttlMs: env.PAGE_CACHE_MS ?? (env.NODE_ENV === "production" ? 1000 : 0) }));
@@ -231,12 +320,13 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   app.all("*", async (req, res, next) => {
     try {
       const build = await options.getBuild();
+      currentBuild = build;
       // One handler per build: a new build (development reload) gets a new handler.
       if (build !== handlerBuild || !handler) {
         handlerBuild = build;
         handler = createRequestHandler({
           // A loader or action cut off from the database answers 503, not 500.
-          build: guardBuild(build, health),
+          build: guardBuild(build, health, metrics.databaseUnavailableAnswer),
           mode,
           getLoadContext: (request, response) => {
             const context: RequestContext = {
@@ -245,6 +335,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
               clientIp: request.ip ?? request.socket.remoteAddress ?? "unknown",
               fromLoopback: isLoopbackClient({ socketAddress: request.socket.remoteAddress, clientIp: request.ip }),
               cspNonce: response.locals.cspNonce as string,
+              visitorDb: readDatabase && readHealth?.available && readsMayLag(request) ? readDatabase.db : database.db,
             };
             return context as unknown as AppLoadContext;
           },
@@ -300,6 +391,14 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   return {
     httpServer,
     services,
+    metrics,
+    setDraining: (value: boolean) => {
+      if (value) void drain.begin(0);
+      else drain.cancel();
+    },
+    get draining() {
+      return drain.draining;
+    },
     listen: (port = env.PORT, host = env.HOST) =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -352,9 +451,12 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         // 5. Live events, read marks, the database.
         health.close();
         unguard();
+        readHealth?.close();
+        clearInterval(readCheckTimer);
         await realtime.close();
         await services.readMarks.flush();
         await database.close();
+        await readDatabase?.close();
       })()),
   };
 }

@@ -211,9 +211,10 @@ export async function unavailableResponse(request: Request): Promise<Response> {
  * Express middleware: while the database is unavailable every request that would reach the app
  * (pages, data requests, forms) gets the 503 page at once. Static files and /healthz come before it.
  */
-export function unavailableGate(health: DatabaseHealth): express.RequestHandler {
+export function unavailableGate(health: DatabaseHealth, onAnswer: () => void = () => {}): express.RequestHandler {
   return (req, res, next) => {
     if (health.available) return next();
+    onAnswer();
     unavailablePage(localeOf(req.headers.cookie))
       .then((page) => {
         res.status(503).set({ "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" }).type("html").send(page);
@@ -228,7 +229,7 @@ export function unavailableGate(health: DatabaseHealth): express.RequestHandler 
  * the health state learns about it. Data requests keep their body (the client shows its error
  * view) but carry the 503 status.
  */
-export function guardBuild(build: ServerBuild, health: DatabaseHealth): ServerBuild {
+export function guardBuild(build: ServerBuild, health: DatabaseHealth, onAnswer: () => void = () => {}): ServerBuild {
   const entry = build.entry.module;
   const failed = new WeakSet<Request>();
   const handleError: NonNullable<typeof entry.handleError> = (error, args) => {
@@ -236,12 +237,16 @@ export function guardBuild(build: ServerBuild, health: DatabaseHealth): ServerBu
     entry.handleError?.(error, args);
   };
   const handleDocument: typeof entry.default = async (request, status, headers, context, loadContext) => {
-    if (status >= 500 && failed.has(request)) return unavailableResponse(request);
+    if (status >= 500 && failed.has(request)) {
+      onAnswer();
+      return unavailableResponse(request);
+    }
     return entry.default(request, status, headers, context, loadContext);
   };
   const handleDataRequest: NonNullable<typeof entry.handleDataRequest> = async (response, args) => {
     const answer = entry.handleDataRequest ? await entry.handleDataRequest(response, args) : response;
     if (!failed.has(args.request)) return answer;
+    onAnswer();
     // Single fetch answers 200 with the error inside the body; the status still has to say it.
     const headers = new Headers(answer.headers);
     headers.set("Retry-After", String(RETRY_AFTER_SECONDS));

@@ -2,18 +2,10 @@ import type express from "express";
 import { describe, expect, it } from "vitest";
 import { createDrain } from "./drain.server";
 
-/** A readiness request from a balancer at `address`; returns the status it was answered (200 when passed on). */
+/** A readiness check from a balancer at `address`: the handler answers 503 while draining, then tells the drain. */
 function ask(drain: ReturnType<typeof createDrain>, address: string) {
-  let status = 200;
-  const res = {
-    status(code: number) {
-      status = code;
-      return res;
-    },
-    set: () => res,
-    json: () => res,
-  };
-  drain.readiness({ socket: { remoteAddress: address } } as unknown as express.Request, res as unknown as express.Response, () => {});
+  const status = drain.draining ? 503 : 200;
+  drain.asked({ socket: { remoteAddress: address } } as unknown as express.Request);
   return status;
 }
 
@@ -38,6 +30,15 @@ describe("draining for a rolling restart", () => {
     expect(done).toBe(false);
     expect(ask(drain, "10.0.0.2")).toBe(503);
     expect((await begun).told).toBe(2);
+  });
+
+  it("goes back into rotation when draining is called off", async () => {
+    const drain = createDrain();
+    ask(drain, "10.0.0.1");
+    const begun = drain.begin(5_000);
+    drain.cancel();
+    expect(drain.draining).toBe(false);
+    expect((await begun).told).toBe(0);
   });
 
   it("stops waiting after the bound when a balancer never asks again", async () => {

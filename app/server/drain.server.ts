@@ -4,7 +4,7 @@ import type express from "express";
  * Leaving a load balancer's rotation without dropping anything (a rolling restart, decision 018).
  *
  * On SIGTERM the server first tells its balancers it is going: the readiness check (`/readyz`)
- * answers 503 "draining". A balancer that has been asking lately (HAProxy every second) is waited
+ * answers 503 with `draining: true`. A balancer that has been asking lately (HAProxy every second) is waited
  * for until it has been told once (at most `maxWaitMs`), so that it has stopped sending new work
  * here before the server stops listening; a server nobody checks (`npm start` on a laptop) waits
  * for nothing. While draining, every answer carries `Connection: close`, so no keep-alive
@@ -12,12 +12,17 @@ import type express from "express";
  */
 export interface Drain {
   readonly draining: boolean;
-  /** For the readiness path: 503 while draining (and notes who was told), otherwise next(). */
-  readiness: express.RequestHandler;
+  /**
+   * Called by the readiness handler for each check it answers (503 while draining): notes who
+   * checks, and that they have now been told.
+   */
+  asked(req: express.Request): void;
   /** For every request: `Connection: close` while draining. */
   closeConnections: express.RequestHandler;
   /** Starts draining; resolves once every balancer that asked lately has been told (or after maxWaitMs). */
   begin(maxWaitMs?: number): Promise<{ told: number; waitedMs: number }>;
+  /** Back in rotation (an operator's `setDraining(false)`, tests). */
+  cancel(): void;
 }
 
 /** A balancer that asked within this long is one that will ask again. */
@@ -35,12 +40,10 @@ export function createDrain(now: () => number = Date.now): Drain {
     get draining() {
       return draining;
     },
-    readiness: (req, res, next) => {
+    asked: (req) => {
       const who = peer(req);
       askers.set(who, now());
-      if (!draining) return next();
-      res.status(503).set("Cache-Control", "no-store").set("Connection", "close").json({ status: "draining" });
-      if (waiting) {
+      if (draining && waiting) {
         waiting.pending.delete(who);
         if (waiting.pending.size === 0) waiting.done();
       }
@@ -48,6 +51,10 @@ export function createDrain(now: () => number = Date.now): Drain {
     closeConnections: (_req, res, next) => {
       if (draining) res.set("Connection", "close");
       next();
+    },
+    cancel: () => {
+      draining = false;
+      waiting?.done();
     },
     begin: (maxWaitMs = 5_000) => {
       draining = true;

@@ -14,8 +14,8 @@ import type { Logger } from "../utils/logger.server";
  * until clients give up and the work is wasted.
  * Writes (form posts: a ballot, a support, a message) are never turned away here: they wait ahead
  * of page views, and the database's own limits (rate limits, row locks) bound them.
- * It runs first, before logging, security headers and compression: health checks, files and
- * sockets pass straight through; a refusal is a prepared page.
+ * It runs first (after the metrics' timer), before logging, security headers and compression:
+ * health and readiness checks, metrics, files and sockets pass straight through; a refusal is a prepared page.
  * See docs/decisions/012-request-cost-and-load-shedding.md.
  */
 export interface LoadSheddingOptions {
@@ -24,6 +24,8 @@ export interface LoadSheddingOptions {
   maxWaitMs: number;
   /** Told at most once a second, with how many were turned away since (not once per request). */
   logger?: Pick<Logger, "warn">;
+  /** Told of every request turned away (metrics). */
+  onShed?: (reason: ShedReason) => void;
 }
 
 export type ShedReason = "queue_full" | "waited_too_long";
@@ -63,6 +65,7 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
   const refuse = (req: express.Request, res: express.Response, reason: ShedReason) => {
     shed++;
     unlogged++;
+    options.onShed?.(reason);
     const now = Date.now();
     if (options.logger && now - lastLog >= 1000) {
       options.logger.warn({ reason, turnedAway: unlogged, inflight, queued: writes.length + reads.length }, "overloaded: requests turned away");
@@ -136,7 +139,7 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
 
 /** Health checks and files (the build, the favicon) are never held; pages and their `.data` are. */
 function exempt(path: string) {
-  return path === "/healthz" || path === "/readyz" || path.startsWith("/build/") || (/\.[A-Za-z0-9]+$/.test(path) && !path.endsWith(".data"));
+  return path === "/healthz" || path === "/readyz" || path === "/metrics" || path.startsWith("/build/") || (/\.[A-Za-z0-9]+$/.test(path) && !path.endsWith(".data"));
 }
 
 /**

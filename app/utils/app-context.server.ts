@@ -15,6 +15,11 @@ export interface AppServices {
   env: Env;
   logger: Logger;
   sms: SmsSender;
+  /**
+   * For reads that may be a moment behind (analytics, open data, search): the DATABASE_READ_URL
+   * handle (read-only transactions) when it is set, else the same handle as `db`.
+   */
+  readDb: Db;
   io: SocketServer;
   /** Readers' places in threads, written in batches off the page request. */
   readMarks: ReadMarks;
@@ -27,6 +32,11 @@ export interface RequestContext extends AppServices {
   /** The connection comes from this machine (its real peer and the proxy-aware client address). */
   fromLoopback: boolean;
   cspNonce: string;
+  /**
+   * The handle for public lists: `readDb` for a visitor with no session asking for a page (when the
+   * read handle answers), `db` for everyone else. See `readsMayLag` in app-server.server.ts.
+   */
+  visitorDb: Db;
 }
 
 declare module "@remix-run/node" {

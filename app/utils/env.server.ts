@@ -31,6 +31,27 @@ const EnvSchema = z
         .optional(),
     ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * Optional second PostgreSQL for reads that may be a little behind (a streaming replica):
+     * public lists for visitors without a session now; analytics, open data and search later.
+     */
+    DATABASE_READ_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+        .optional(),
+    ),
+    /** Redis for socket.io between instances (the Redis streams adapter); unset: PostgreSQL's NOTIFY. */
+    REDIS_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+        .optional(),
+    ),
+    /** Bearer token that lets other machines read /metrics (loopback always may). */
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
     /** Page requests served at once; more wait in a short queue (see load-shedding.server.ts). */
     MAX_INFLIGHT: z.coerce.number().int().min(1).max(1000).default(10),
     /** Page views that may wait for a free slot; beyond them a view is answered 503 at once. */
@@ -74,6 +95,9 @@ function crossProblems(source: Record<string, string | undefined>): string[] {
   }
   if (!blank(source.DATABASE_DIRECT_URL) && blank(source.DATABASE_URL)) {
     problems.push("DATABASE_DIRECT_URL: is only used with DATABASE_URL (set both, or neither for the embedded database)");
+  }
+  if (!blank(source.DATABASE_READ_URL) && blank(source.DATABASE_URL)) {
+    problems.push("DATABASE_READ_URL: needs DATABASE_URL (embedded PGlite has no replica)");
   }
   if (source.SMS_PROVIDER === "http" && blank(source.SMS_HTTP_URL)) {
     problems.push("SMS_HTTP_URL: is required when SMS_PROVIDER=http");

@@ -31,6 +31,20 @@ async function through(cluster: LocalCluster, member: Member | null, path: strin
   return { status: response.status, servedBy: response.headers.get("x-served-by") };
 }
 
+/** Sum of a Prometheus series over instances' /metrics texts, for the samples whose labels include `labels`. */
+function sample(texts: string[], name: string, labels: Record<string, string | RegExp> = {}) {
+  let total = 0;
+  for (const text of texts) {
+    for (const line of text.split("\n")) {
+      const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? ([\d.eE+-]+|NaN)$/.exec(line);
+      if (!m || m[1] !== name) continue;
+      const have = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+      if (Object.entries(labels).every(([k, v]) => (typeof v === "string" ? have[k] === v : v.test(have[k] ?? "")))) total += Number(m[3]);
+    }
+  }
+  return total;
+}
+
 /** An answer's label: a 503 from an instance (it sheds load; the client tries again) is told from HAProxy's own. */
 function label(answer: { status: number; servedBy: string | null }) {
   return answer.status === 503 && !answer.servedBy ? "503 from HAProxy" : String(answer.status);
@@ -176,6 +190,67 @@ const rollingRestart: Drill = {
       ctx.measure("readers moved to another instance / connected at the end", `${moved} / ${readers.filter((r) => r.socket.connected).length} of ${readers.length}`);
       ctx.check(moved === readers.length, `${readers.length - moved} readers were never moved (an instance did not close its sockets)`);
       await checkReaders(ctx, world, readers, "readers through HAProxy (WebSocket and long-polling)");
+
+      // 3. What the instances' /metrics count (loopback may read them): 10 more messages and 10
+      //    changed ballots through the balancer, each delivered live to every reader.
+      const scrape = () => Promise.all(cluster.instances.map(async (i) => (await fetch(`${i.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()));
+      const before = await scrape();
+      const more = voters.slice(0, 10).map((m) => new Poster(world.threadId, m));
+      await Promise.all(
+        more.map(async (poster, n) => {
+          for (let attempt = 0; !poster.acked.has(`metrics-${n}`) && attempt < 20; attempt++) {
+            await poster.post(cluster.url, `metrics-${n}`, `پیام شمارش ${n}`);
+            if (!poster.acked.has(`metrics-${n}`)) await sleep(1000);
+          }
+        }),
+      );
+      let changed = 0;
+      await Promise.all(
+        voters.slice(10, 20).map(async (member, n) => {
+          const choice = CHOICES[(n + 11) % 3]!;
+          for (let attempt = 0; attempt < 20; attempt++) {
+            const r = await through(cluster, member, `/proposals/${world.proposalId}`, { intent: "ballot", voteId: world.voteId, choice }).catch(() => null);
+            if (r && (r.status === 302 || r.status === 303)) {
+              ackedBallots.set(member.id, choice);
+              changed++;
+              return;
+            }
+            await sleep(1000);
+          }
+        }),
+      );
+      const acked = more.filter((p, n) => p.acked.has(`metrics-${n}`)).length;
+      const readersNow = readers.length;
+      await waitFor(async () => {
+        const now = await scrape();
+        return sample(now, "mahalleh_socket_events_delivered_total", { event: "thread:event" }) - sample(before, "mahalleh_socket_events_delivered_total", { event: "thread:event" }) >= acked * readersNow;
+      }, 15_000, "every message delivered to every reader, by /metrics").catch(() => {});
+      const after = await scrape();
+      const delta = (name: string, labels: Record<string, string | RegExp>) => sample(after, name, labels) - sample(before, name, labels);
+      const postsCounted = delta("mahalleh_http_requests_total", { route: "routes/threads.$threadId", method: "POST", code: /^30[23]$/ });
+      const ballotsCounted = delta("mahalleh_http_requests_total", { route: "routes/proposals.$proposalId", method: "POST", code: /^30[23]$/ });
+      const published = delta("mahalleh_socket_events_published_total", { event: "thread:event" });
+      const delivered = delta("mahalleh_socket_events_delivered_total", { event: "thread:event" });
+      const connected = sample(after, "mahalleh_sockets_connected");
+      ctx.measure("/metrics: messages acknowledged / counted (POST 3xx, both instances)", `${acked} / ${postsCounted}`);
+      ctx.measure("/metrics: ballot changes acknowledged / counted", `${changed} / ${ballotsCounted}`);
+      ctx.measure("/metrics: thread events published / delivered (readers × events)", `${published} / ${delivered} (${readersNow} × ${acked})`);
+      ctx.measure("/metrics: sockets connected (both instances) / readers", `${connected} / ${readersNow}`);
+      ctx.check(acked === 10 && postsCounted === acked, `/metrics counted ${postsCounted} acknowledged messages, ${acked} were acknowledged`);
+      ctx.check(changed === 10 && ballotsCounted === changed, `/metrics counted ${ballotsCounted} acknowledged ballots, ${changed} were acknowledged`);
+      ctx.check(published === acked && delivered === acked * readersNow, `/metrics: ${published} events published and ${delivered} delivered, ${acked} × ${readersNow} expected`);
+      ctx.check(connected === readersNow, `/metrics: ${connected} sockets connected, ${readersNow} readers`);
+      const stillStored = await world.database.db.select().from(ballots).where(eq(ballots.voteId, world.voteId));
+      const changedWrong = [...ackedBallots].filter(([id, choice]) => stillStored.find((s) => s.userId === id)?.choice !== choice);
+      ctx.check(stillStored.length === VOTERS && changedWrong.length === 0, `${changedWrong.length} changed ballots not stored as acknowledged`);
+      await checkMessages(ctx, world, [firstPoster, ...posters, ...more]);
+      await checkReaders(ctx, world, readers, "readers after the /metrics round");
+      const haproxyMetrics = await (await fetch(cluster.haproxyMetricsUrl, { signal: AbortSignal.timeout(10_000) })).text();
+      ctx.measure(
+        "HAProxy: answers by class through the whole drill (2xx/3xx/4xx/5xx), retries, redispatches",
+        `${[2, 3, 4, 5].map((c) => sample([haproxyMetrics], "haproxy_backend_http_responses_total", { proxy: "app", code: `${c}xx` })).join("/")}, ` +
+          `${sample([haproxyMetrics], "haproxy_backend_retry_warnings_total", { proxy: "app" })}, ${sample([haproxyMetrics], "haproxy_backend_redispatch_warnings_total", { proxy: "app" })}`,
+      );
     } finally {
       for (const r of readers) r.close();
       await cluster.stop();

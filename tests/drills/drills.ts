@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { closeDueVotes } from "../../app/domain/votes.server";
 import { ballots, threadMessages, threads, votes } from "../../db/schema";
 import { startBalancer } from "./balancer";
+import { backupRestore, redisRestart } from "./operate";
 import type { Drill, DrillContext } from "./run";
 import { buildWorld, exactlyOnce, follow, Poster, send, sleep, waitFor, type Member, type Reader, type World } from "./world";
 
@@ -64,7 +65,7 @@ async function listenPids(url: string) {
 
 async function healthy(url: string) {
   try {
-    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).status === 200;
+    return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200;
   } catch {
     return false;
   }
@@ -404,5 +405,5 @@ const randomDisconnects: Drill = {
   },
 };
 
-export const drills: Drill[] = [databaseRestart, voteStormKill, instanceDies, randomDisconnects];
+export const drills: Drill[] = [databaseRestart, voteStormKill, instanceDies, randomDisconnects, backupRestore, redisRestart];
 

@@ -18,6 +18,8 @@ export class Instance {
   exitCode: number | null | undefined = undefined;
   exitSignal: NodeJS.Signals | null = null;
   private readonly logPath: string;
+  /** More environment for the process (e.g. REDIS_URL), set before `start`. */
+  env: Record<string, string> = {};
 
   constructor(
     readonly name: string,
@@ -31,7 +33,7 @@ export class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Running and answering (set once /healthz answered after start). */
+  /** Running and answering (set once /readyz answered 200 after start). */
   get ready() {
     return this.alive && this.serving;
   }
@@ -64,6 +66,7 @@ export class Instance {
         SESSION_SECRET: DRILL_SECRET,
         TRUST_PROXY: "1",
         LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? "info",
+        ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -80,7 +83,7 @@ export class Instance {
     for (;;) {
       if (!this.alive) throw new Error(`${this.name} exited (${this.exitCode ?? this.exitSignal}) before serving:\n${this.logTail(20)}`);
       try {
-        const response = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(2000) });
+        const response = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(2000) });
         if (response.status === 200) {
           this.serving = true;
           return;

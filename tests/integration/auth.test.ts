@@ -289,7 +289,7 @@ describe.each(BACKENDS)("accounts over HTTP on %s", (backend) => {
   });
 
   it("reports database health", async () => {
-    const response = await fetch(`${app.baseUrl}/healthz`);
+    const response = await fetch(`${app.baseUrl}/readyz`);
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ status: "ok", db: { status: "ok", driver: backend } });

@@ -18,7 +18,7 @@ import { Browserless, visibleText } from "../support/http";
 
 /**
  * The database going away: the process lives, pages say so in Persian with a 503 (never a 500),
- * /healthz says so, and everything comes back by itself; on PostgreSQL, the socket.io adapter's
+ * /readyz says so (while /healthz, the process being alive, stays 200), and everything comes back by itself; on PostgreSQL, the socket.io adapter's
  * LISTEN connection is cut under two instances and events flow between them again.
  */
 
@@ -61,7 +61,7 @@ describe.each(BACKENDS)("the database going away (%s)", (backend) => {
     await app?.close();
   });
 
-  it("answers a Persian 503 page and an unhealthy /healthz while the database is unreachable, and recovers by itself", async () => {
+  it("answers a Persian 503 page and an unready /readyz while the database is unreachable, and recovers by itself", async () => {
     const client = new Browserless(app.baseUrl);
     expect((await client.get("/")).status).toBe(200);
 
@@ -70,9 +70,11 @@ describe.each(BACKENDS)("the database going away (%s)", (backend) => {
       throw connectionRefused();
     };
     try {
-      const health = await fetch(`${app.baseUrl}/healthz`);
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ status: "error", db: { status: "unavailable", driver: backend } });
+      const ready = await fetch(`${app.baseUrl}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: "error", db: { status: "unavailable", driver: backend } });
+      // Alive all the same: nothing for a supervisor to restart.
+      expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
 
       const page = await client.get("/proposals");
       expect(page.status).toBe(503);
@@ -91,8 +93,8 @@ describe.each(BACKENDS)("the database going away (%s)", (backend) => {
 
     // No restart: the server asks the database again by itself and serves as soon as it answers.
     await waitFor(async () => (await client.get("/")).status === 200, RECOVERY_MS, "pages served again");
-    const health = await fetch(`${app.baseUrl}/healthz`);
-    expect(health.status).toBe(200);
+    const ready = await fetch(`${app.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
   });
 
   it("answers 503 with the Persian page, not a 500, when a loader's query fails to reach the database", async () => {
@@ -119,7 +121,7 @@ describe.each(BACKENDS)("the database going away (%s)", (backend) => {
       services.db = db;
     }
     expect(data.status).toBe(503);
-    await waitFor(async () => (await fetch(`${app.baseUrl}/healthz`)).status === 200, RECOVERY_MS, "healthy again");
+    await waitFor(async () => (await fetch(`${app.baseUrl}/readyz`)).status === 200, RECOVERY_MS, "ready again");
   });
 });
 
@@ -232,8 +234,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the socket.io adapter's LISTEN 
     await waitFor(() => seen.length === 2, RECOVERY_MS, "the event sent during the cut reaches B's reader");
 
     for (const instance of [a, b]) {
-      const health = await fetch(`${instance.baseUrl}/healthz`);
-      expect(health.status).toBe(200);
+      const ready = await fetch(`${instance.baseUrl}/readyz`);
+      expect(ready.status).toBe(200);
     }
     // Live again, both ways: A to B, and B to a reader on A.
     await post("پس از وصل دوباره");
@@ -260,7 +262,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the socket.io adapter's LISTEN 
     }
     for (const instance of [a, b]) {
       await waitFor(async () => (await fetch(`${instance.baseUrl}/proposals`)).status === 200, RECOVERY_MS, "pages served again");
-      expect((await fetch(`${instance.baseUrl}/healthz`)).status).toBe(200);
+    }
+    // Ready again once the adapter listens again too.
+    for (const instance of [a, b]) {
+      await waitFor(async () => (await fetch(`${instance.baseUrl}/readyz`)).status === 200, RECOVERY_MS, "ready again");
     }
     await waitFor(async () => (await listenBackends(adminUrl, dbName)).length === 2, RECOVERY_MS, "both instances listening again");
   });
