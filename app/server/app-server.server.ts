@@ -335,7 +335,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
               clientIp: request.ip ?? request.socket.remoteAddress ?? "unknown",
               fromLoopback: isLoopbackClient({ socketAddress: request.socket.remoteAddress, clientIp: request.ip }),
               cspNonce: response.locals.cspNonce as string,
-              visitorDb: readDatabase && readHealth?.available && readsMayLag(request) ? readDatabase.db : database.db,
+              visitorDb: readDatabase && readHealth?.available && readsMayLag(request) ? readDatabase.db : services.db,
             };
             return context as unknown as AppLoadContext;
           },
