@@ -714,7 +714,7 @@ async function main() {
         part === "ballots"
           ? "Vote storm and supports (bench/ballots.ts)"
           : part === "cluster"
-            ? "Cluster: /proposals through HAProxy and PgBouncer, one instance vs two, 50 connections (bench/cluster.ts)"
+            ? "Cluster: /proposals through HAProxy and PgBouncer, one instance vs two, 20 connections (bench/cluster.ts)"
             : "Live fan-out (bench/fanout.ts)",
       rows: [typeof result === "object" && result ? Object.fromEntries(Object.entries(result).map(([k, v]) => [k, typeof v === "number" ? fixed(v) : String(v)])) : { result: String(result) }],
     });
