@@ -36,6 +36,7 @@ async function importBuild(): Promise<ServerBuild> {
 // app's code loads: the two overlap instead of adding up.
 const opening = openDatabase({
   databaseUrl: env.DATABASE_URL,
+      directUrl: env.DATABASE_DIRECT_URL,
   dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
   maxConnections: env.DATABASE_POOL_SIZE,
 });
@@ -77,13 +78,14 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
+  // Draining (decision 018): up to 5 s for the load balancer to hear, up to 15 s for requests in flight.
   const force = setTimeout(() => {
     logger.error("shutdown took too long; exiting");
     process.exit(1);
-  }, 10_000);
+  }, 25_000);
   force.unref();
   try {
-    await server.close();
+    await server.close({ drainWaitMs: 5_000, inflightMs: 15_000 });
     logger.info("stopped cleanly");
     process.exit(0);
   } catch (err) {

@@ -42,7 +42,7 @@ const HELP = `npm run bench -- [options]
   --port N                    app port (default BENCH_PORT, else a free one)
   --baseline-port N           baseline port (default BENCH_BASELINE_PORT, else a free one)
   --sockets N                 idle sockets to open (default 5000)
-  --skip LIST                 comma-separated parts to leave out: pages,rate,overload,growth,sockets,start,ballots,fanout
+  --skip LIST                 comma-separated parts to leave out: pages,rate,overload,growth,sockets,start,ballots,fanout,cluster
   --max-minutes N             stop everything after this long (default: quick 10, city 60, tehran 180)
   --keep                      keep the generated database (its name or folder is printed)
   --help`;
@@ -695,6 +695,7 @@ async function main() {
   for (const [part, file, fn] of [
     ["ballots", "./ballots.ts", "runBallotBench"],
     ["fanout", "./fanout.ts", "runFanoutBench"],
+    ["cluster", "./cluster.ts", "runClusterBench"],
   ] as const) {
     if (skip.has(part)) continue;
     let result: unknown = "not measured (bench/" + file.slice(2) + " is missing)";
@@ -709,7 +710,12 @@ async function main() {
     }
     report[part] = result;
     tables.push({
-      title: part === "ballots" ? "Vote storm and supports (bench/ballots.ts)" : "Live fan-out (bench/fanout.ts)",
+      title:
+        part === "ballots"
+          ? "Vote storm and supports (bench/ballots.ts)"
+          : part === "cluster"
+            ? "Cluster: /proposals through HAProxy and PgBouncer, one instance vs two, 20 connections (bench/cluster.ts)"
+            : "Live fan-out (bench/fanout.ts)",
       rows: [typeof result === "object" && result ? Object.fromEntries(Object.entries(result).map(([k, v]) => [k, typeof v === "number" ? fixed(v) : String(v)])) : { result: String(result) }],
     });
   }

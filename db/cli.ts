@@ -20,6 +20,7 @@ export async function openForCli(): Promise<{ env: Env; database: Database; t: A
   const t = await getTForLocale(isLocale(lang) ? lang : "fa");
   const database = await openDatabase({
     databaseUrl: env.DATABASE_URL,
+    directUrl: env.DATABASE_DIRECT_URL,
     dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
     maxConnections: 2,
   });

@@ -29,6 +29,12 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** Folder for embedded PGlite data; undefined means in-memory (tests). */
   dataDir?: string;
+  /**
+   * A direct connection to the same database for migrations and their advisory lock (which a
+   * transaction-mode pooler cannot hold across statements). Defaults to `databaseUrl`; when it
+   * differs, `databaseUrl` is taken to go through such a pooler and no statement is prepared on it.
+   */
+  directUrl?: string;
   /** Pool size for postgres.js. */
   maxConnections?: number;
   migrate?: boolean;
@@ -111,11 +117,15 @@ export class DbActivity {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const shouldMigrate = options.migrate ?? true;
   if (options.databaseUrl) {
+    const directUrl = options.directUrl || options.databaseUrl;
+    // PgBouncer in transaction mode hands each transaction to any server connection: a statement
+    // prepared on one is unknown on the next (decision 018).
+    const pooled = directUrl !== options.databaseUrl;
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     if (shouldMigrate) {
       const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-      const migrationClient = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+      const migrationClient = postgres(directUrl, { max: 1, onnotice: () => {} });
       try {
         // Several instances may start together; only one applies migrations at a time.
         await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
@@ -130,6 +140,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       postgres(options.databaseUrl!, {
         max: poolSize,
         onnotice: () => {},
+        ...(pooled ? { prepare: false } : {}),
         ...(options.readOnly ? { connection: { default_transaction_read_only: true } } : {}),
       });
     const activity = new DbActivity(poolSize);

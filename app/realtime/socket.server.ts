@@ -37,6 +37,8 @@ export interface Realtime {
   io: SocketServer;
   /** Which adapter links the instances, and whether it is connected now (for /readyz). */
   adapter: { kind: AdapterKind; ready(): boolean };
+  /** Closes every connection under its client, which reconnects elsewhere (draining, decision 018). */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -85,13 +87,14 @@ export async function createRealtime(
     adapter = { kind: "redis", ready: redis.ready };
     closeAdapter = redis.close;
   } else if (env.DATABASE_URL) {
-    // Several instances behind a load balancer relay events through PostgreSQL NOTIFY.
+    // Several instances behind a load balancer relay events through PostgreSQL NOTIFY. LISTEN needs
+    // a session of its own: the direct connection, never a transaction-mode pooler (decision 018).
     const [{ createAdapter }, { default: pg }] = await Promise.all([
       import("@socket.io/postgres-adapter"),
       import("pg"),
     ]);
     const guarded = guardAdapterPool(
-      new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 }),
+      new pg.Pool({ connectionString: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL, max: 4 }),
       logger,
       (reconnected) => {
         if (!reconnected) return;
@@ -137,6 +140,7 @@ export async function createRealtime(
   const presenceTimers = new Map<string, NodeJS.Timeout>();
   // Set on shutdown: the sockets dropped then must not start recounts on a closed server.
   let closing = false;
+  let dropped = false;
   const countPresence = (threadId: string) => {
     if (closing || presenceTimers.has(threadId)) return;
     presenceTimers.set(
@@ -237,12 +241,24 @@ export async function createRealtime(
   return {
     io,
     adapter,
+    // Shutting down behind a load balancer: each connection is closed under its client (not a
+    // socket.io "disconnect", which tells a client not to come back), so the client reconnects by
+    // itself, through the balancer, to another instance, and its thread followers catch up there.
+    dropConnections: () => {
+      closing = true;
+      dropped = true;
+      // (engine.io keeps them in a protected field; `engine.close()` would drop what is still buffered.)
+      const clients = (io.engine as unknown as { clients: Record<string, { close(): void }> }).clients;
+      for (const client of Object.values(clients)) client.close();
+    },
     close: async () => {
       closing = true;
       closeLive(io);
       for (const timer of presenceTimers.values()) clearTimeout(timer);
       presenceTimers.clear();
-      io.disconnectSockets(true);
+      // After dropConnections, a long-polling client whose connection is still closing must not get
+      // a socket.io "disconnect" now (it would not reconnect); io.close() ends it without one.
+      if (!dropped) io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeAdapter();
     },

@@ -16,6 +16,7 @@ import { createRealtime } from "../realtime/socket.server";
 import { isLoopbackClient, warnIfServedBeyondLoopback } from "./dev-outbox.server";
 import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
 import { ReadMarks } from "../domain/read-marks.server";
+import { createDrain } from "./drain.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
 import { createMetrics, type Metrics } from "./metrics.server";
@@ -80,7 +81,13 @@ export interface AppServer {
   setDraining(draining: boolean): void;
   readonly draining: boolean;
   listen(port?: number, host?: string): Promise<number>;
-  close(): Promise<void>;
+  /**
+   * Leaves the load balancer's rotation, then stops: readiness answers "draining" until the
+   * balancers that check it have been told; the server stops listening; sockets are closed so
+   * that their clients reconnect to another instance; requests in flight finish (at most
+   * `inflightMs`); then live events and the database close. Safe to call twice.
+   */
+  close(options?: { drainWaitMs?: number; inflightMs?: number }): Promise<void>;
 }
 
 export async function createAppServer(options: AppServerOptions): Promise<AppServer> {
@@ -90,6 +97,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     options.database ??
     (await openDatabase({
       databaseUrl: env.DATABASE_URL,
+      directUrl: env.DATABASE_DIRECT_URL,
       dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
       maxConnections: env.DATABASE_POOL_SIZE,
     }));
@@ -158,6 +166,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
 
   // First: every request is timed and counted, the ones turned away below included.
   app.use(metrics.middleware);
+
+  // Leaving the balancer's rotation on shutdown (decision 018): no keep-alive is reused meanwhile.
+  const drain = createDrain();
+  app.use(drain.closeConnections);
 
   // Bounded concurrency for pages, their data and forms: excess gets a Persian 503 at once.
   const shedder = createLoadShedder({
@@ -236,11 +248,22 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   });
 
   // Ready: worth sending visitors to. The database answers, the socket adapter is linked, and the
-  // instance is not draining. A load balancer takes an instance that answers 503 out of rotation.
-  let draining = false;
-  app.get("/readyz", async (_req, res) => {
-    const [check, readCheck] = await Promise.all([health.check(), readHealth?.check()]);
+  // instance is not draining. A load balancer takes an instance that answers 503 out of rotation;
+  // while draining for a shutdown the instance waits until its balancers have been told (decision 018).
+  // The database ping is waited for at most a second, then the health state answers: a ping queued
+  // behind a busy pool must not take a busy but healthy instance out of rotation.
+  app.get("/readyz", async (req, res) => {
+    type Check = { ok: boolean; latencyMs: number | null };
+    const bounded = (check: Promise<Check>, fallback: Check) =>
+      Promise.race([check, new Promise<Check>((resolve) => setTimeout(() => resolve(fallback), 1000).unref())]);
+    const [check, readCheck]: [Check, Check | undefined] = drain.draining
+      ? [{ ok: health.available, latencyMs: null }, undefined]
+      : await Promise.all([
+          bounded(health.check(), { ok: health.available, latencyMs: null }),
+          readHealth ? bounded(readHealth.check(), { ok: readHealth.available, latencyMs: null }) : undefined,
+        ]);
     const adapterUp = realtime.adapter.ready();
+    const draining = drain.draining;
     const ready = check.ok && adapterUp && !draining;
     const body = {
       status: ready ? "ok" : "error",
@@ -251,6 +274,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       adapter: { kind: realtime.adapter.kind, status: adapterUp ? "ok" : "unavailable" },
     };
     res.status(ready ? 200 : 503).set("Cache-Control", "no-store").json(body);
+    drain.asked(req);
   });
 
   app.get("/metrics", metrics.handler);
@@ -363,16 +387,17 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const voteTimer = setInterval(closeVotes, 15 * 1000);
   voteTimer.unref();
 
-  let closed = false;
+  let closing: Promise<void> | undefined;
   return {
     httpServer,
     services,
     metrics,
     setDraining: (value: boolean) => {
-      draining = value;
+      if (value) void drain.begin(0);
+      else drain.cancel();
     },
     get draining() {
-      return draining;
+      return drain.draining;
     },
     listen: (port = env.PORT, host = env.HOST) =>
       new Promise((resolve, reject) => {
@@ -383,24 +408,55 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
           resolve(typeof address === "object" && address ? address.port : port);
         });
       }),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      health.close();
-      unguard();
-      readHealth?.close();
-      clearInterval(readCheckTimer);
-      clearInterval(housekeeping);
-      clearInterval(statisticsTimer);
-      clearTimeout(firstAnalyze);
-      clearInterval(termTimer);
-      clearInterval(voteTimer);
-      // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
-      httpServer.closeIdleConnections?.();
-      await realtime.close();
-      await services.readMarks.flush();
-      await database.close();
-      await readDatabase?.close();
-    },
+    close: (options = {}) =>
+      (closing ??= (async () => {
+        // 1. Out of the balancer's rotation: it is told "draining" before anything stops.
+        const drained = await drain.begin(options.drainWaitMs);
+        if (drained.told) {
+          logger.info(drained, "draining: the load balancer was told; stopping");
+          // A request the balancer sent just before it heard is on its way: let it arrive.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        clearInterval(housekeeping);
+        clearInterval(statisticsTimer);
+        clearTimeout(firstAnalyze);
+        clearInterval(termTimer);
+        clearInterval(voteTimer);
+        // 2. No new connections (the balancer retries a refused one elsewhere); idle keep-alive ones close.
+        const stopped = new Promise<void>((resolve) => {
+          if (!httpServer.listening) return resolve();
+          httpServer.close(() => resolve());
+        });
+        httpServer.closeIdleConnections?.();
+        // 3. Sockets are closed under their clients, which reconnect through the balancer to
+        //    another instance and catch up by number there; live events still flow meanwhile.
+        realtime.dropConnections();
+        // 4. Requests in flight finish; their events still reach other instances' readers. A
+        //    connection that goes idle meanwhile (socket.io's long-polling answers bypass the
+        //    `Connection: close` above) is closed instead of waiting out its keep-alive.
+        const idle = setInterval(() => httpServer.closeIdleConnections?.(), 100);
+        let timer: NodeJS.Timeout | undefined;
+        const finished = await Promise.race([
+          stopped.then(() => true),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(false), options.inflightMs ?? 15_000);
+          }),
+        ]);
+        clearTimeout(timer);
+        clearInterval(idle);
+        if (!finished) {
+          logger.warn("requests still running after the shutdown grace; closing their connections");
+          httpServer.closeAllConnections?.();
+        }
+        // 5. Live events, read marks, the database.
+        health.close();
+        unguard();
+        readHealth?.close();
+        clearInterval(readCheckTimer);
+        await realtime.close();
+        await services.readMarks.flush();
+        await database.close();
+        await readDatabase?.close();
+      })()),
   };
 }

@@ -17,6 +17,19 @@ const EnvSchema = z
         .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
         .optional(),
     ),
+    /**
+     * A direct connection to the same database, for what a transaction-mode pooler (PgBouncer)
+     * cannot carry: migrations and their advisory lock, and the socket.io adapter's LISTEN.
+     * Defaults to DATABASE_URL. When it differs, DATABASE_URL is taken to go through such a pooler
+     * and the app sends no prepared statements on it.
+     */
+    DATABASE_DIRECT_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+        .optional(),
+    ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /**
      * Optional second PostgreSQL for reads that may be a little behind (a streaming replica):
@@ -79,6 +92,9 @@ function crossProblems(source: Record<string, string | undefined>): string[] {
   const blank = (v: string | undefined) => !v || v.trim() === "";
   if (source.NODE_ENV === "production" && blank(source.SESSION_SECRET)) {
     problems.push("SESSION_SECRET: is required in production (32+ random characters)");
+  }
+  if (!blank(source.DATABASE_DIRECT_URL) && blank(source.DATABASE_URL)) {
+    problems.push("DATABASE_DIRECT_URL: is only used with DATABASE_URL (set both, or neither for the embedded database)");
   }
   if (!blank(source.DATABASE_READ_URL) && blank(source.DATABASE_URL)) {
     problems.push("DATABASE_READ_URL: needs DATABASE_URL (embedded PGlite has no replica)");

@@ -22,13 +22,13 @@ function mulberry32(seed: number) {
   };
 }
 
-async function lastSeq(world: World) {
+export async function lastSeq(world: World) {
   const [row] = await world.database.db.select({ lastSeq: threads.lastSeq }).from(threads).where(eq(threads.id, world.threadId));
   return row!.lastSeq;
 }
 
 /** Every acknowledged message stored exactly once (by its key), and nothing stored twice. */
-async function checkMessages(ctx: DrillContext, world: World, posters: Poster[]) {
+export async function checkMessages(ctx: DrillContext, world: World, posters: Poster[]) {
   const rows = await world.database.db
     .select({ key: threadMessages.clientKey, n: count() })
     .from(threadMessages)
@@ -43,7 +43,7 @@ async function checkMessages(ctx: DrillContext, world: World, posters: Poster[])
   ctx.check(doubled.length === 0, `${doubled.length} messages stored more than once`);
 }
 
-async function checkReaders(ctx: DrillContext, world: World, readers: Reader[], label: string) {
+export async function checkReaders(ctx: DrillContext, world: World, readers: Reader[], label: string) {
   const last = await lastSeq(world);
   await waitFor(() => readers.every((r) => r.applied.length >= last), 20_000, `${label}: every reader at event ${last}`).catch(() => {});
   const wrong = readers.filter((r) => !exactlyOnce(r.applied, last));

@@ -41,7 +41,7 @@ export interface World {
  * A council of `size` members with a proposal on which a vote is open, and the proposal's
  * discussion; every member signed in (sessions made the way sign-in makes them).
  */
-export async function buildWorld(databaseUrl: string, size: number): Promise<World> {
+export async function buildWorld(databaseUrl: string, size: number, options: { secureCookie?: boolean } = {}): Promise<World> {
   // Migrates the fresh database (the instances start after it).
   const database = await openDatabase({ databaseUrl, maxConnections: 8 });
   const db = database.db;
@@ -72,7 +72,8 @@ export async function buildWorld(databaseUrl: string, size: number): Promise<Wor
   const opened = await openVote(db, { proposalId: filed.id, actorId: people[0]!.id, hours: 48 });
   if (!opened.ok) throw new Error(opened.error);
   const threadId = await ensureThread(db, { kind: "proposal", proposalId: filed.id });
-  const cookie = sessionCookie(DRILL_SECRET, false);
+  // Instances in production mode (the cluster) name their cookie for HTTPS (`__Host-`).
+  const cookie = sessionCookie(DRILL_SECRET, options.secureCookie ?? false);
   const members: Member[] = [];
   for (const [i, p] of people.entries()) {
     const [pair] = (await cookie.serialize(await createSession(db, p.id))).split(";");
@@ -101,10 +102,12 @@ export async function send(baseUrl: string, member: Member | null, path: string,
 }
 
 /** A reader's socket following the thread: every applied event number, in the order applied. */
-export function follow(url: string, threadId: string) {
+export function follow(url: string, threadId: string, options: { polling?: boolean; cookie?: string } = {}) {
   const socket: Socket = connect(url, {
-    transports: ["websocket"],
-    extraHeaders: { origin: url },
+    // Long-polling keeps the load balancer's stickiness cookie (a cookie jar, as a browser would).
+    transports: options.polling ? ["polling"] : ["websocket"],
+    withCredentials: options.polling ? true : undefined,
+    extraHeaders: { origin: url, ...(options.cookie ? { cookie: options.cookie } : {}) },
     forceNew: true,
     reconnection: true,
     reconnectionDelay: 100,
