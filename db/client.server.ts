@@ -109,13 +109,22 @@ type PostgresClient = Sql<{}>;
 /**
  * A postgres.js client that can be swapped for a fresh one under the same handle (drizzle keeps
  * the handle). See `registerForRecycling`.
+ *
+ * Every statement drizzle sends through it is a prepared statement (postgres.js keeps one per
+ * connection and query text): drizzle asks for an unnamed one unless a query is given a name, so
+ * PostgreSQL parsed and planned each page's statements again on every request. The app's query
+ * texts are a fixed set (values are always parameters; no `sql.raw` with data), so the per-connection
+ * cache stays small. Statements inside a transaction (`begin`) are not affected. Decision 020.
  */
 function replaceableClient(open: () => PostgresClient) {
   const first = open();
   let current = first;
+  const unsafe = (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
+    current.unsafe(query, params as never, options?.prepare === false ? { ...options, prepare: true } : options);
   const sql = new Proxy(function () {} as unknown as PostgresClient, {
     apply: (_target, _this, args) => (current as unknown as (...a: unknown[]) => unknown)(...args),
     get: (_target, prop) => {
+      if (prop === "unsafe") return unsafe;
       const value = Reflect.get(current, prop);
       return typeof value === "function" ? value.bind(current) : value;
     },

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.server";
 import { ensureThread } from "./threads.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
@@ -355,20 +355,42 @@ export interface ProposalListFilter {
 }
 
 /**
+ * The list of one council, neighborhood or district is read in the order of that scope's own index
+ * (scope, created_at, id), and only that index can give it. Written as `scope = $1`, PostgreSQL drops
+ * the fixed scope column from the order and may walk the whole city's newest-first index instead,
+ * skipping every newer row of other scopes: a council whose proposals are all older than the city's
+ * newest took 100+ ms (plans in docs/benchmarks.md). As a range on the scope column (`>= $1` and
+ * `<= $1`, the same rows) the column stays in the order, and the cursor is a row comparison over all
+ * three columns, so a deep page starts where it should in the index. Decision 020.
+ */
+function scopeOf(filter: ProposalListFilter) {
+  if (filter.councilId) return { column: proposals.councilId, id: filter.councilId };
+  if (filter.neighborhoodId) return { column: proposals.neighborhoodId, id: filter.neighborhoodId };
+  if (filter.districtId) return { column: proposals.districtId, id: filter.districtId };
+  return null;
+}
+
+/**
  * Newest first, by keyset (created_at, id): each page costs the same however deep the list, and
  * the indexes on (scope, created_at, id) serve every scope.
  */
 export async function listProposals(db: Db, filter: ProposalListFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 20, 1), 100);
   const cursor = typeof filter.after === "string" ? decodeCursor(filter.after) : (filter.after ?? null);
+  const scope = scopeOf(filter);
+  const at = cursor ? sql`${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid` : null;
   const conditions: (SQL | undefined)[] = [
-    filter.councilId ? eq(proposals.councilId, filter.councilId) : undefined,
-    filter.neighborhoodId ? eq(proposals.neighborhoodId, filter.neighborhoodId) : undefined,
-    filter.districtId ? eq(proposals.districtId, filter.districtId) : undefined,
+    // The scope in the order (see scopeOf); any other scope given as well is a plain filter.
+    scope ? gte(scope.column, scope.id) : undefined,
+    scope && !at ? lte(scope.column, scope.id) : undefined,
+    filter.councilId && scope?.column !== proposals.councilId ? eq(proposals.councilId, filter.councilId) : undefined,
+    filter.neighborhoodId && scope?.column !== proposals.neighborhoodId ? eq(proposals.neighborhoodId, filter.neighborhoodId) : undefined,
+    filter.districtId && scope?.column !== proposals.districtId ? eq(proposals.districtId, filter.districtId) : undefined,
     filter.statuses?.length ? inArray(proposals.status, filter.statuses) : undefined,
     filter.categoryId ? eq(proposals.categoryId, filter.categoryId) : undefined,
     // A row comparison, which the (scope, created_at, id) indexes answer directly.
-    cursor ? sql`(${proposals.createdAt}, ${proposals.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)` : undefined,
+    at && scope ? sql`(${scope.column}, ${proposals.createdAt}, ${proposals.id}) < (${scope.id}::uuid, ${at})` : undefined,
+    at && !scope ? sql`(${proposals.createdAt}, ${proposals.id}) < (${at})` : undefined,
   ];
   const rows = await db
     .select({
@@ -388,7 +410,7 @@ export async function listProposals(db: Db, filter: ProposalListFilter) {
     // The public discussion only (one per proposal; a commission's own is never counted here).
     .leftJoin(threads, and(eq(threads.proposalId, proposals.id), eq(threads.kind, "proposal")))
     .where(and(...conditions))
-    .orderBy(desc(proposals.createdAt), desc(proposals.id))
+    .orderBy(...(scope ? [desc(scope.column)] : []), desc(proposals.createdAt), desc(proposals.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   return { items: page, next: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
