@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db } from "../../db/client.server";
+import { prepared, queryRows, type Db } from "../../db/client.server";
 import { ensureThread } from "./threads.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import {
@@ -62,11 +62,16 @@ async function move(db: Db, proposalId: string, to: ProposalStatus) {
 // Categories (admin)
 
 export async function listCategories(db: Db, includeInactive = false) {
-  return db
-    .select()
-    .from(categories)
-    .where(includeInactive ? undefined : eq(categories.isActive, true))
-    .orderBy(asc(categories.sortOrder), asc(categories.name));
+  const name = includeInactive ? "categories_all" : "categories_active";
+  // Every list page reads the topics: built once.
+  return prepared(db, name, (db) =>
+    db
+      .select()
+      .from(categories)
+      .where(includeInactive ? undefined : eq(categories.isActive, true))
+      .orderBy(asc(categories.sortOrder), asc(categories.name))
+      .prepare(name),
+  ).execute();
 }
 
 export async function createCategory(db: Db, name: string, sortOrder = 0): Promise<{ ok: true; id: string } | Fail> {
@@ -364,9 +369,9 @@ export interface ProposalListFilter {
  * three columns, so a deep page starts where it should in the index. Decision 020.
  */
 function scopeOf(filter: ProposalListFilter) {
-  if (filter.councilId) return { column: proposals.councilId, id: filter.councilId };
-  if (filter.neighborhoodId) return { column: proposals.neighborhoodId, id: filter.neighborhoodId };
-  if (filter.districtId) return { column: proposals.districtId, id: filter.districtId };
+  if (filter.councilId) return { kind: "council", column: proposals.councilId, id: filter.councilId };
+  if (filter.neighborhoodId) return { kind: "neighborhood", column: proposals.neighborhoodId, id: filter.neighborhoodId };
+  if (filter.districtId) return { kind: "district", column: proposals.districtId, id: filter.districtId };
   return null;
 }
 
@@ -378,40 +383,71 @@ export async function listProposals(db: Db, filter: ProposalListFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 20, 1), 100);
   const cursor = typeof filter.after === "string" ? decodeCursor(filter.after) : (filter.after ?? null);
   const scope = scopeOf(filter);
-  const at = cursor ? sql`${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid` : null;
-  const conditions: (SQL | undefined)[] = [
-    // The scope in the order (see scopeOf); any other scope given as well is a plain filter.
-    scope ? gte(scope.column, scope.id) : undefined,
-    scope && !at ? lte(scope.column, scope.id) : undefined,
-    filter.councilId && scope?.column !== proposals.councilId ? eq(proposals.councilId, filter.councilId) : undefined,
-    filter.neighborhoodId && scope?.column !== proposals.neighborhoodId ? eq(proposals.neighborhoodId, filter.neighborhoodId) : undefined,
-    filter.districtId && scope?.column !== proposals.districtId ? eq(proposals.districtId, filter.districtId) : undefined,
-    filter.statuses?.length ? inArray(proposals.status, filter.statuses) : undefined,
-    filter.categoryId ? eq(proposals.categoryId, filter.categoryId) : undefined,
-    // A row comparison, which the (scope, created_at, id) indexes answer directly.
-    at && scope ? sql`(${scope.column}, ${proposals.createdAt}, ${proposals.id}) < (${scope.id}::uuid, ${at})` : undefined,
-    at && !scope ? sql`(${proposals.createdAt}, ${proposals.id}) < (${at})` : undefined,
-  ];
-  const rows = await db
-    .select({
-      id: proposals.id,
-      title: proposals.title,
-      status: proposals.status,
-      supportCount: proposals.supportCount,
-      createdAt: proposals.createdAt,
-      categoryId: proposals.categoryId,
-      councilId: proposals.councilId,
-      authorName: users.displayName,
-      onBehalf: sql<boolean>`${proposals.filedById} is not null`,
-      messageCount: threads.messageCount,
-    })
-    .from(proposals)
-    .leftJoin(users, eq(users.id, proposals.authorId))
-    // The public discussion only (one per proposal; a commission's own is never counted here).
-    .leftJoin(threads, and(eq(threads.proposalId, proposals.id), eq(threads.kind, "proposal")))
-    .where(and(...conditions))
-    .orderBy(...(scope ? [desc(scope.column)] : []), desc(proposals.createdAt), desc(proposals.id))
-    .limit(limit + 1);
+  const others = {
+    council: Boolean(filter.councilId && scope?.column !== proposals.councilId),
+    neighborhood: Boolean(filter.neighborhoodId && scope?.column !== proposals.neighborhoodId),
+    district: Boolean(filter.districtId && scope?.column !== proposals.districtId),
+  };
+  const shape = {
+    scope: scope?.kind ?? null,
+    ...others,
+    statuses: Boolean(filter.statuses?.length),
+    category: Boolean(filter.categoryId),
+    cursor: Boolean(cursor),
+  };
+  // One query per shape of filter, built once (values are placeholders).
+  const name = `proposal_list_${Object.entries(shape).map(([k, v]) => (v === true ? k : v ? `${k}_${v}` : "")).filter(Boolean).join("_")}`;
+  const query = prepared(db, name, (db) => {
+    const p = (key: string) => sql.placeholder(key);
+    const column = scope?.column;
+    const conditions: (SQL | undefined)[] = [
+      // The scope in the order (see scopeOf); any other scope given as well is a plain filter.
+      column ? gte(column, p("scope")) : undefined,
+      column && !shape.cursor ? lte(column, p("scope")) : undefined,
+      shape.council ? eq(proposals.councilId, p("council")) : undefined,
+      shape.neighborhood ? eq(proposals.neighborhoodId, p("neighborhood")) : undefined,
+      shape.district ? eq(proposals.districtId, p("district")) : undefined,
+      shape.statuses ? sql`${proposals.status} = any(${p("statuses")}::text[])` : undefined,
+      shape.category ? eq(proposals.categoryId, p("category")) : undefined,
+      // A row comparison, which the (scope, created_at, id) indexes answer directly.
+      shape.cursor && column
+        ? sql`(${column}, ${proposals.createdAt}, ${proposals.id}) < (${p("scope")}::uuid, ${p("afterAt")}::timestamptz, ${p("afterId")}::uuid)`
+        : undefined,
+      shape.cursor && !column ? sql`(${proposals.createdAt}, ${proposals.id}) < (${p("afterAt")}::timestamptz, ${p("afterId")}::uuid)` : undefined,
+    ];
+    return db
+      .select({
+        id: proposals.id,
+        title: proposals.title,
+        status: proposals.status,
+        supportCount: proposals.supportCount,
+        createdAt: proposals.createdAt,
+        categoryId: proposals.categoryId,
+        councilId: proposals.councilId,
+        authorName: users.displayName,
+        onBehalf: sql<boolean>`${proposals.filedById} is not null`,
+        messageCount: threads.messageCount,
+      })
+      .from(proposals)
+      .leftJoin(users, eq(users.id, proposals.authorId))
+      // The public discussion only (one per proposal; a commission's own is never counted here).
+      .leftJoin(threads, and(eq(threads.proposalId, proposals.id), eq(threads.kind, "proposal")))
+      .where(and(...conditions))
+      .orderBy(...(column ? [desc(column)] : []), desc(proposals.createdAt), desc(proposals.id))
+      .limit(p("limit"))
+      .prepare(name);
+  });
+  const rows = await query.execute({
+    scope: scope?.id,
+    council: filter.councilId,
+    neighborhood: filter.neighborhoodId,
+    district: filter.districtId,
+    statuses: filter.statuses?.length ? pgArray(filter.statuses) : undefined,
+    category: filter.categoryId,
+    afterAt: cursor?.createdAt.toISOString(),
+    afterId: cursor?.id,
+    limit: limit + 1,
+  });
   const page = rows.slice(0, limit);
   return { items: page, next: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
 }
