@@ -1,14 +1,19 @@
 /**
  * Live fan-out: how long a discussion message takes to reach 1,000 open sockets, against a bare
  * socket.io server broadcasting the same payload to the same number of sockets in the same run,
- * and, on PostgreSQL, across two app instances (sockets on the other instance get it through the
- * adapter). Loopback only, bounded in sockets, posts and time; asserts nothing.
+ * and, on PostgreSQL, across two app instances (sockets on the other instance, a process of its own,
+ * get it through the adapter). Loopback only, bounded in sockets, posts and time; asserts nothing.
  *
  * Latency of one socket = when its client received the event − when the server began publishing
  * it (for the app: the committed message is read and emitted by the app's own path,
  * publishThreadEvents; for the bare server: io.to(room).emit). Clients live in a worker thread.
  */
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { Server as SocketServer } from "socket.io";
@@ -167,6 +172,57 @@ async function bareServer() {
   };
 }
 
+/**
+ * The second instance as it runs in production: a process of its own (server.ts, the current build)
+ * on the same PostgreSQL. In the bench's own process it would share one event loop with the first
+ * instance, and its broadcast would wait behind the first one's, which no deployment does.
+ */
+async function otherInstance(databaseUrl: string) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const port = await new Promise<number>((resolve) => {
+    const probe = http.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      APP_ORIGIN: baseUrl,
+      SESSION_SECRET: crypto.randomBytes(32).toString("base64url"),
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the second instance exited with ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error("the second instance was not healthy within 120 s");
+    }
+    const ok = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    baseUrl,
+    close: async () => {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
 async function seedThread(app: TestApp) {
   const db = app.database.db;
   const [author] = await db.insert(users).values({ phone: "+989129990001", displayName: "نویسنده سنجش", passwordHash: "x" }).returning({ id: users.id });
@@ -274,7 +330,9 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
     const previous = process.env.TEST_DATABASE_URL;
     process.env.TEST_DATABASE_URL = postgresUrl;
     const a = await startTestApp("postgres");
-    const b = await startTestApp("postgres", {}, { sameDatabaseAs: a.database });
+    // FANOUT_SAME_PROCESS=1: both instances in this process, as this bench measured before.
+    const b: { baseUrl: string; close(): Promise<void> } =
+      process.env.FANOUT_SAME_PROCESS === "1" ? await startTestApp("postgres", {}, { sameDatabaseAs: a.database }) : await otherInstance(a.database.url!);
     const pair = new Clients();
     const local: number[] = [];
     const remote: number[] = [];

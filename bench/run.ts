@@ -43,6 +43,10 @@ const HELP = `npm run bench -- [options]
   --baseline-port N           baseline port (default BENCH_BASELINE_PORT, else a free one)
   --sockets N                 idle sockets to open (default 5000)
   --skip LIST                 comma-separated parts to leave out: pages,rate,overload,growth,sockets,start,ballots,fanout,cluster
+  --cases LIST                comma-separated page cases to keep (default all), e.g. proposals,proposals-signed-in;
+                              names: proposals, council-proposals, proposal-2000, thread, council, home, each also
+                              with -signed-in, proposals-data, proposal-2000-data (the fixed-rate run uses
+                              proposals and proposal-2000 when kept)
   --max-minutes N             stop everything after this long (default: quick 10, city 60, tehran 180)
   --keep                      keep the generated database (its name or folder is printed)
   --help`;
@@ -84,6 +88,7 @@ const maxMinutes = num(args["max-minutes"], scale === "quick" ? 10 : scale === "
 const appPortOption = num(args.port ?? process.env.BENCH_PORT, 0);
 const baselinePortOption = num(args["baseline-port"] ?? process.env.BENCH_BASELINE_PORT, 0);
 const skip = new Set(String(args.skip ?? "").split(",").filter(Boolean));
+const onlyCases = new Set(String(args.cases ?? "").split(",").filter(Boolean));
 const keep = Boolean(args.keep);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -351,7 +356,7 @@ function printTable(title: string, rows: Record<string, string | number>[]) {
 
 const report: Record<string, unknown> = {
   startedAt: new Date().toISOString(),
-  options: { scale, db: dbKind, rounds, duration, connections, offeredRate, sockets: socketCount, skip: [...skip] },
+  options: { scale, db: dbKind, rounds, duration, connections, offeredRate, sockets: socketCount, skip: [...skip], cases: [...onlyCases] },
   machine: {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
@@ -474,13 +479,16 @@ async function main() {
     { name: "council", label: "a council page", path: `/councils/${city.councilId}` },
     { name: "home", label: "home", path: "/" },
   ];
-  const cases: Case[] = [
+  const allCases: Case[] = [
     ...pages.map((p) => ({ ...p, signedIn: false })),
     ...pages.map((p) => ({ ...p, name: `${p.name}-signed-in`, label: `${p.label}, signed in`, signedIn: true })),
     // Loaders only, no render: what a client-side navigation asks (single fetch: /path.data).
     { name: "proposals-data", label: "/proposals.data (loaders only)", path: "/proposals.data", signedIn: false },
     { name: "proposal-2000-data", label: "proposal page .data (loaders only)", path: `/proposals/${city.bigProposalId}.data`, signedIn: false },
   ];
+  const unknown = [...onlyCases].filter((name) => name !== "healthz" && !allCases.some((c) => c.name === name));
+  if (unknown.length) throw new Error(`unknown --cases: ${unknown.join(", ")}\n${HELP}`);
+  const cases = onlyCases.size ? allCases.filter((c) => onlyCases.has(c.name)) : allCases;
 
   // --- capturing the app's SQL --------------------------------------------------------------
   log("capturing the statements each page runs");
@@ -569,7 +577,7 @@ async function main() {
 
   // --- pages at 100 connections -----------------------------------------------------------
   if (!skip.has("pages")) {
-    const all = [{ name: "healthz", label: "/readyz vs bare JSON", path: "/readyz", signedIn: false } as Case, ...cases];
+    const all = [...(onlyCases.size && !onlyCases.has("healthz") ? [] : [{ name: "healthz", label: "/readyz vs bare JSON", path: "/readyz", signedIn: false } as Case]), ...cases];
     const perCase: Record<string, { baseline: LoadResult[]; app: LoadResult[] }> = {};
     for (let round = 1; round <= rounds; round++) {
       for (const c of all) {

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db } from "../../db/client.server";
+import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { prepared, queryRows, type Db } from "../../db/client.server";
 import { ensureThread } from "./threads/lookup.server";
 import { Refusal, refusalOf as baseRefusalOf, refused, type Refused } from "./refusal.server";
 import {
@@ -62,11 +62,16 @@ async function move(db: Db, proposalId: string, to: ProposalStatus) {
 // Categories (admin)
 
 export async function listCategories(db: Db, includeInactive = false) {
-  return db
-    .select()
-    .from(categories)
-    .where(includeInactive ? undefined : eq(categories.isActive, true))
-    .orderBy(asc(categories.sortOrder), asc(categories.name));
+  const name = includeInactive ? "categories_all" : "categories_active";
+  // Every list page reads the topics: built once.
+  return prepared(db, name, (db) =>
+    db
+      .select()
+      .from(categories)
+      .where(includeInactive ? undefined : eq(categories.isActive, true))
+      .orderBy(asc(categories.sortOrder), asc(categories.name))
+      .prepare(name),
+  ).execute();
 }
 
 export async function createCategory(db: Db, name: string, sortOrder = 0): Promise<{ ok: true; id: string } | Fail> {
@@ -355,41 +360,94 @@ export interface ProposalListFilter {
 }
 
 /**
+ * The list of one council, neighborhood or district is read in the order of that scope's own index
+ * (scope, created_at, id), and only that index can give it. Written as `scope = $1`, PostgreSQL drops
+ * the fixed scope column from the order and may walk the whole city's newest-first index instead,
+ * skipping every newer row of other scopes: a council whose proposals are all older than the city's
+ * newest took 100+ ms (plans in docs/benchmarks.md). As a range on the scope column (`>= $1` and
+ * `<= $1`, the same rows) the column stays in the order, and the cursor is a row comparison over all
+ * three columns, so a deep page starts where it should in the index. Decision 020.
+ */
+function scopeOf(filter: ProposalListFilter) {
+  if (filter.councilId) return { kind: "council", column: proposals.councilId, id: filter.councilId };
+  if (filter.neighborhoodId) return { kind: "neighborhood", column: proposals.neighborhoodId, id: filter.neighborhoodId };
+  if (filter.districtId) return { kind: "district", column: proposals.districtId, id: filter.districtId };
+  return null;
+}
+
+/**
  * Newest first, by keyset (created_at, id): each page costs the same however deep the list, and
  * the indexes on (scope, created_at, id) serve every scope.
  */
 export async function listProposals(db: Db, filter: ProposalListFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 20, 1), 100);
   const cursor = typeof filter.after === "string" ? decodeCursor(filter.after) : (filter.after ?? null);
-  const conditions: (SQL | undefined)[] = [
-    filter.councilId ? eq(proposals.councilId, filter.councilId) : undefined,
-    filter.neighborhoodId ? eq(proposals.neighborhoodId, filter.neighborhoodId) : undefined,
-    filter.districtId ? eq(proposals.districtId, filter.districtId) : undefined,
-    filter.statuses?.length ? inArray(proposals.status, filter.statuses) : undefined,
-    filter.categoryId ? eq(proposals.categoryId, filter.categoryId) : undefined,
-    // A row comparison, which the (scope, created_at, id) indexes answer directly.
-    cursor ? sql`(${proposals.createdAt}, ${proposals.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)` : undefined,
-  ];
-  const rows = await db
-    .select({
-      id: proposals.id,
-      title: proposals.title,
-      status: proposals.status,
-      supportCount: proposals.supportCount,
-      createdAt: proposals.createdAt,
-      categoryId: proposals.categoryId,
-      councilId: proposals.councilId,
-      authorName: users.displayName,
-      onBehalf: sql<boolean>`${proposals.filedById} is not null`,
-      messageCount: threads.messageCount,
-    })
-    .from(proposals)
-    .leftJoin(users, eq(users.id, proposals.authorId))
-    // The public discussion only (one per proposal; a commission's own is never counted here).
-    .leftJoin(threads, and(eq(threads.proposalId, proposals.id), eq(threads.kind, "proposal")))
-    .where(and(...conditions))
-    .orderBy(desc(proposals.createdAt), desc(proposals.id))
-    .limit(limit + 1);
+  const scope = scopeOf(filter);
+  const others = {
+    council: Boolean(filter.councilId && scope?.column !== proposals.councilId),
+    neighborhood: Boolean(filter.neighborhoodId && scope?.column !== proposals.neighborhoodId),
+    district: Boolean(filter.districtId && scope?.column !== proposals.districtId),
+  };
+  const shape = {
+    scope: scope?.kind ?? null,
+    ...others,
+    statuses: Boolean(filter.statuses?.length),
+    category: Boolean(filter.categoryId),
+    cursor: Boolean(cursor),
+  };
+  // One query per shape of filter, built once (values are placeholders).
+  const name = `proposal_list_${Object.entries(shape).map(([k, v]) => (v === true ? k : v ? `${k}_${v}` : "")).filter(Boolean).join("_")}`;
+  const query = prepared(db, name, (db) => {
+    const p = (key: string) => sql.placeholder(key);
+    const column = scope?.column;
+    const conditions: (SQL | undefined)[] = [
+      // The scope in the order (see scopeOf); any other scope given as well is a plain filter.
+      column ? gte(column, p("scope")) : undefined,
+      column && !shape.cursor ? lte(column, p("scope")) : undefined,
+      shape.council ? eq(proposals.councilId, p("council")) : undefined,
+      shape.neighborhood ? eq(proposals.neighborhoodId, p("neighborhood")) : undefined,
+      shape.district ? eq(proposals.districtId, p("district")) : undefined,
+      shape.statuses ? sql`${proposals.status} = any(${p("statuses")}::text[])` : undefined,
+      shape.category ? eq(proposals.categoryId, p("category")) : undefined,
+      // A row comparison, which the (scope, created_at, id) indexes answer directly.
+      shape.cursor && column
+        ? sql`(${column}, ${proposals.createdAt}, ${proposals.id}) < (${p("scope")}::uuid, ${p("afterAt")}::timestamptz, ${p("afterId")}::uuid)`
+        : undefined,
+      shape.cursor && !column ? sql`(${proposals.createdAt}, ${proposals.id}) < (${p("afterAt")}::timestamptz, ${p("afterId")}::uuid)` : undefined,
+    ];
+    return db
+      .select({
+        id: proposals.id,
+        title: proposals.title,
+        status: proposals.status,
+        supportCount: proposals.supportCount,
+        createdAt: proposals.createdAt,
+        categoryId: proposals.categoryId,
+        councilId: proposals.councilId,
+        authorName: users.displayName,
+        onBehalf: sql<boolean>`${proposals.filedById} is not null`,
+        messageCount: threads.messageCount,
+      })
+      .from(proposals)
+      .leftJoin(users, eq(users.id, proposals.authorId))
+      // The public discussion only (one per proposal; a commission's own is never counted here).
+      .leftJoin(threads, and(eq(threads.proposalId, proposals.id), eq(threads.kind, "proposal")))
+      .where(and(...conditions))
+      .orderBy(...(column ? [desc(column)] : []), desc(proposals.createdAt), desc(proposals.id))
+      .limit(p("limit"))
+      .prepare(name);
+  });
+  const rows = await query.execute({
+    scope: scope?.id,
+    council: filter.councilId,
+    neighborhood: filter.neighborhoodId,
+    district: filter.districtId,
+    statuses: filter.statuses?.length ? pgArray(filter.statuses) : undefined,
+    category: filter.categoryId,
+    afterAt: cursor?.createdAt.toISOString(),
+    afterId: cursor?.id,
+    limit: limit + 1,
+  });
   const page = rows.slice(0, limit);
   return { items: page, next: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
 }

@@ -4,7 +4,7 @@ import { and, eq, gt, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { sessions } from "../../db/schema";
 import { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from "../utils/session-cookie.server";
-import { loadCurrentUser, type CurrentUser } from "./users.server";
+import { sessionHolder, type CurrentUser } from "./users.server";
 
 // Writing last_seen_at on every request would turn reads into writes.
 const TOUCH_EVERY_MS = 5 * 60 * 1000;
@@ -53,13 +53,15 @@ export async function lookupSession(
   if (typeof token !== "string" || token.length < 20) return { user: null, sessionHash: null, stale: true };
   const idHash = hashToken(token);
   const now = new Date();
-  const [row] = await db.select().from(sessions).where(eq(sessions.idHash, idHash));
+  // The session, its person, roles and seats: one statement.
+  const found = await sessionHolder(db, idHash);
+  const row = found?.session;
   const idleLimit = new Date(now.getTime() - SESSION_IDLE_SECONDS * 1000);
   if (!row || row.expiresAt <= now || row.lastSeenAt <= idleLimit) {
     if (row) await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return { user: null, sessionHash: null, stale: true };
   }
-  const user = await loadCurrentUser(db, row.userId);
+  const user = found.user;
   if (!user) return { user: null, sessionHash: null, stale: true };
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));

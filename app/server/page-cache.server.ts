@@ -11,12 +11,21 @@ import type express from "express";
  * nonce is different in every answer: the kept page is stored split around its nonce and joined
  * with the nonce of the request it answers, so the security headers and the page always agree.
  * While one request renders a page, others for the same page wait for it instead of rendering it
- * again.
+ * again; when the page is already kept but its time is up, they are answered at once with the
+ * copy being replaced (at most `staleMs` older than its time), so a popular page's visitors never
+ * wait in line behind its once-a-second render (decision 020).
  */
 export interface PageCacheOptions {
   ttlMs: number;
   /** The most pages kept at once (oldest dropped first). */
   maxEntries?: number;
+  /**
+   * How long past its time a kept page may still answer visitors while one request renders its
+   * replacement (default: the same as ttlMs). A failed render leaves the copy to expire.
+   */
+  staleMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 interface Entry {
@@ -52,25 +61,30 @@ function cacheKey(req: express.Request): string | null {
 export function createPageCache(options: PageCacheOptions): express.RequestHandler {
   const { ttlMs } = options;
   const maxEntries = options.maxEntries ?? 500;
+  const staleMs = options.staleMs ?? ttlMs;
+  const clock = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const rendering = new Map<string, Promise<Entry | null>>();
 
-  const serve = (res: express.Response, entry: Entry) => {
+  const serve = (res: express.Response, entry: Entry, label = "hit") => {
     const nonce = String(res.locals.cspNonce ?? "");
-    res.status(200).set("Content-Type", entry.contentType).set("X-Page-Cache", "hit").send(entry.parts.join(nonce));
+    res.status(200).set("Content-Type", entry.contentType).set("X-Page-Cache", label).send(entry.parts.join(nonce));
   };
 
   return (req, res, next) => {
     if (ttlMs <= 0) return next();
     const key = cacheKey(req);
     if (!key) return next();
-    const now = Date.now();
+    const now = clock();
     const kept = entries.get(key);
     if (kept && kept.expires > now) return serve(res, kept);
-    if (kept) entries.delete(key);
+    const stale = kept && kept.expires + staleMs > now ? kept : undefined;
+    if (kept && !stale) entries.delete(key);
 
     const pending = rendering.get(key);
     if (pending) {
+      // Its replacement is being rendered: the copy just past its time answers at once.
+      if (stale) return serve(res, stale, "stale");
       void pending.then((entry) => (entry && !res.headersSent ? serve(res, entry) : next()));
       return;
     }
@@ -108,7 +122,7 @@ export function createPageCache(options: PageCacheOptions): express.RequestHandl
       const nonce = String(res.locals.cspNonce ?? "");
       const cacheControl = String(res.getHeader("Cache-Control") ?? "");
       if (res.statusCode === 200 && !res.getHeader("Set-Cookie") && contentType.startsWith("text/html") && nonce && !/no-store|private/.test(cacheControl)) {
-        const entry = { parts: Buffer.concat(chunks).toString("utf8").split(nonce), contentType, expires: Date.now() + ttlMs };
+        const entry = { parts: Buffer.concat(chunks).toString("utf8").split(nonce), contentType, expires: clock() + ttlMs };
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
         entries.set(key, entry);
         done(entry);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { createInstance } from "i18next";
 import { getLocale, getT, i18nInstance, localeCookie, localeFromCookieHeader } from "./i18n.server";
+import { i18nConfig } from "./i18n";
 
 const request = (cookie?: string) => new Request("http://localhost/", { headers: cookie ? { cookie } : {} });
 
@@ -25,5 +27,32 @@ describe("server i18n", () => {
     expect(i18nInstance("en").language).toBe("en");
     // Numbers in sentences keep the language's own digits.
     expect((await getT(request()))("errors.password_too_short", { min: 12 })).toContain("۱۲");
+  });
+
+  it("remembers sentences, and every remembered answer is what i18next itself says", async () => {
+    for (const lng of ["fa", "en"] as const) {
+      const fresh = createInstance();
+      await fresh.init({ ...i18nConfig, lng, initImmediate: false });
+      const plain = fresh.getFixedT(lng, "common");
+      const t = i18nInstance(lng).getFixedT(lng, "common");
+      const calls: [string, Record<string, unknown>?][] = [
+        ["nav.home"],
+        ["proposal.support_count_short", { count: 0 }],
+        ["proposal.support_count_short", { count: 1 }],
+        ["proposal.support_count_short", { count: 27 }],
+        ["thread.count", { count: 3 }],
+        ["proposal.filed_by", { name: "مریم" }],
+        ["proposal.filed_by", { name: "Ali" }],
+        ["proposal.event.unknown_kind", { defaultValue: "fallback" }],
+        ["errors.password_too_short", { min: 12 }],
+        ["no.such.key"],
+      ];
+      for (let round = 0; round < 2; round++) {
+        for (const [key, options] of calls) expect(t(key, options as never), `${lng} ${key} ${JSON.stringify(options)}`).toBe(plain(key, options as never));
+      }
+      // Options that are not plain values are worked out every time, the same way.
+      const at = new Date(0);
+      expect(t("proposal.filed_by", { name: "x", at } as never)).toBe(plain("proposal.filed_by", { name: "x", at } as never));
+    }
   });
 });

@@ -17,13 +17,62 @@ export const localeCookie = createCookie("lng", {
  * render gets it through I18nextProvider, loaders get its fixed `t`).
  * See docs/decisions/012-request-cost-and-load-shedding.md.
  */
+/** Distinct translations kept per language before the memory starts over (a page uses a few hundred). */
+export const TRANSLATIONS_KEPT = 20_000;
+
 const instances = new Map<Locale, i18n>();
 const fixedTs = new Map<Locale, TFunction>();
 for (const lng of supportedLngs) {
   const instance = createInstance();
   void instance.use(initReactI18next).init({ ...i18nConfig, lng, initImmediate: false });
+  rememberTranslations(instance);
   instances.set(lng, instance);
   fixedTs.set(lng, instance.getFixedT(lng, "common"));
+}
+
+/**
+ * A server instance's translations never change (bundled resources, one language for good), so the
+ * same key with the same plain options always gives the same sentence. i18next takes 20–40 µs to
+ * work one out (key parsing, plural rules, interpolation): a list page asks for a hundred, several
+ * times the rest of its render. Each sentence is worked out once and remembered, keyed by the key
+ * and its options; a call with any option that is not a plain value (a Date, an object) or whose
+ * answer is not a string goes to i18next every time. Decision 020.
+ */
+function rememberTranslations(instance: i18n) {
+  const translate = instance.t.bind(instance) as (key: unknown, options?: unknown) => unknown;
+  const known = new Map<string, string>();
+  const keyOf = (key: unknown, options: unknown): string | null => {
+    if (typeof key !== "string") return null;
+    if (options === undefined) return key;
+    if (typeof options !== "object" || options === null) return null;
+    let out = key;
+    for (const name in options) {
+      const value = (options as Record<string, unknown>)[name];
+      if (value === undefined) continue;
+      const type = typeof value;
+      if (type === "string" || type === "number" || type === "boolean") {
+        out += `\u0000${name}\u0001${type[0]}${String(value)}`;
+      } else if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+        out += `\u0000${name}\u0002${value.join("\u0003")}`;
+      } else {
+        return null;
+      }
+    }
+    return out;
+  };
+  const t = (key: unknown, options?: unknown, ...rest: unknown[]) => {
+    const id = rest.length ? null : keyOf(key, options);
+    if (id === null) return translate(key, options, ...(rest as []));
+    const kept = known.get(id);
+    if (kept !== undefined) return kept;
+    const value = translate(key, options);
+    if (typeof value === "string") {
+      if (known.size >= TRANSLATIONS_KEPT) known.clear();
+      known.set(id, value);
+    }
+    return value;
+  };
+  (instance as unknown as { t: typeof t }).t = t;
 }
 
 /** The shared, initialized instance of a language (for the server render). */
