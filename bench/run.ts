@@ -424,7 +424,8 @@ async function main() {
     const database = await openDatabase({ dataDir: pgliteDir, migrate: true });
     const { PGlite } = await import("@electric-sql/pglite");
     await database.close();
-    const client = new PGlite(path.join(pgliteDir, "pglite"));
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+    const client = new PGlite(path.join(pgliteDir, "pglite"), { extensions: { pg_trgm } });
     await client.waitReady;
     exec = (text) => client.exec(text);
     closeGenerator = () => client.close();

@@ -16,6 +16,7 @@ import { createRealtime } from "../realtime/socket.server";
 import { isLoopbackClient, warnIfServedBeyondLoopback } from "./dev-outbox.server";
 import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
 import { ReadMarks } from "../domain/read-marks.server";
+import { startSearchIndexer } from "../domain/search/indexer.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
@@ -271,6 +272,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const voteTimer = setInterval(closeVotes, 15 * 1000);
   voteTimer.unref();
 
+  // The public search's entries follow what changed, a batch at a time, shared between instances.
+  const searchIndexer = startSearchIndexer(database.db, (err) => logger.warn({ err }, "search indexing failed"));
+
   let closed = false;
   return {
     httpServer,
@@ -294,6 +298,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       clearTimeout(firstAnalyze);
       clearInterval(termTimer);
       clearInterval(voteTimer);
+      await searchIndexer.stop();
       // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
       httpServer.closeIdleConnections?.();
       await realtime.close();
