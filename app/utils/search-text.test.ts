@@ -51,3 +51,15 @@ describe("search text", () => {
     expect(joined.endsWith(" …")).toBe(true);
   });
 });
+
+describe("search terms", () => {
+  it("asks for every word of two letters or more", () => {
+    expect(query("درخت اکباتان").terms).toEqual(["درخت", "اکباتان"]);
+    expect(query("می خواهیم").terms).toEqual(["می", "خواهیم"]);
+    expect(query("و پارک").terms).toEqual(["پارک"]);
+    expect(query("پارک پارک").terms).toEqual(["پارک"]);
+  });
+  it("marks each word when they are apart", () => {
+    expect(marked("کاشت درخت در خیابان اکباتان", "درخت اکباتان")).toEqual(["درخت", "اکباتان"]);
+  });
+});

@@ -46,6 +46,12 @@ export interface SearchQuery {
   text: string;
   words: string;
   compact: string;
+  /**
+   * What must all appear (each run together with nothing between its letters): the words of
+   * two letters or more, or the whole query when it has none. «می خواهیم» asks for «می» and
+   * «خواهیم», which «میخواهیم» and «می‌خواهیم» both contain.
+   */
+  terms: string[];
   /** Whether a typo is tolerated (some word is long enough). */
   fuzzy: boolean;
 }
@@ -57,8 +63,10 @@ export function parseSearchQuery(input: string): SearchQuery | { problem: Search
   const words = searchWords(text);
   const compact = words.replace(/ /g, "");
   if ([...compact].length < SEARCH_QUERY_MIN) return { problem: "empty" };
-  const fuzzy = words.split(" ").some((w) => [...w].length >= FUZZY_MIN_LENGTH);
-  return { text, words, compact, fuzzy };
+  const long = words.split(" ").filter((w) => [...w].length >= 2);
+  const terms = long.length ? [...new Set(long)] : [compact];
+  const fuzzy = long.some((w) => [...w].length >= FUZZY_MIN_LENGTH);
+  return { text, words, compact, terms, fuzzy };
 }
 
 /** Trigrams of a word, as pg_trgm makes them (two spaces before, one after). */
@@ -89,8 +97,9 @@ export interface Segment {
  * nothing matches exactly, words close to a long query word (a typo) are marked instead.
  */
 export function highlight(text: string, query: SearchQuery): Segment[] {
-  const ranges = exactRanges(text, query.compact);
-  if (!ranges.length && query.fuzzy) ranges.push(...fuzzyRanges(text, query.words));
+  let ranges = exactRanges(text, query.compact);
+  if (!ranges.length) ranges = query.terms.flatMap((term) => exactRanges(text, term));
+  if (!ranges.length && query.fuzzy) ranges = fuzzyRanges(text, query.words);
   return toSegments(text, ranges);
 }
 

@@ -83,8 +83,8 @@ export async function search(
   filters: SearchFilters,
   after: { createdAt: Date; id: string } | null = null,
 ): Promise<SearchPage> {
-  const pattern = `%${query.compact.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const parts = [sql`e.compact like ${pattern}`, ...where(filters)];
+  const like = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const parts = [...query.terms.map((term) => sql`e.compact like ${like(term)}`), ...where(filters)];
   if (after) parts.push(sql`(e.at, e.source_id) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
   const rows = await queryRows<Record<string, unknown>>(
     db,
