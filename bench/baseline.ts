@@ -29,7 +29,8 @@ if (process.env.DATABASE_URL) {
   close = () => sql.end({ timeout: 5 });
 } else {
   const { PGlite } = await import("@electric-sql/pglite");
-  const db = new PGlite(process.env.BASELINE_PGLITE_DIR!);
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const db = new PGlite(process.env.BASELINE_PGLITE_DIR!, { extensions: { pg_trgm } });
   await db.waitReady;
   run = async (text, params) => (await db.query(text, params)).rows;
   close = () => db.close();

@@ -163,6 +163,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
+  // Contrib modules the migrations create (PostgreSQL ships them; PGlite loads them here).
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const extensions = { pg_trgm };
   let client: InstanceType<typeof PGlite>;
   let releaseLock = () => {};
   if (options.dataDir) {
@@ -171,9 +174,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     fs.mkdirSync(dir, { recursive: true });
     releaseLock = lockDataDir(dir);
     if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await initializeDataDir(dir);
-    client = new PGlite(dir);
+    client = new PGlite(dir, { extensions });
   } else {
-    client = new PGlite();
+    client = new PGlite({ extensions });
   }
   await client.waitReady;
   const activity = new DbActivity(1);

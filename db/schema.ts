@@ -20,6 +20,7 @@ import {
   MESSAGE_MAX_LENGTH,
   URGENCIES,
   type EscalationState,
+  type SearchKind,
   type SurfacingSignal,
   type Urgency,
 } from "./vocabulary";
@@ -947,4 +948,49 @@ export const surfacingSettings = pgTable(
        and ${t.reportsWindowHours} between 1 and 720 and ${t.reportsMin} between 1 and 100000`,
     ),
   ],
+);
+
+
+/**
+ * What the public search finds: one row per public proposal, council, neighborhood, commission
+ * decision and visible message of a public discussion, its text normalized by the app
+ * (app/utils/search-text.ts) and matched with trigrams. Kept by app/domain/search; see
+ * docs/decisions/023-search-that-reads-persian.md.
+ */
+export const searchEntries = pgTable(
+  "search_entries",
+  {
+    kind: text("kind").$type<SearchKind>().notNull(),
+    sourceId: uuid("source_id").notNull(),
+    districtId: uuid("district_id"),
+    neighborhoodId: uuid("neighborhood_id"),
+    councilId: uuid("council_id"),
+    proposalId: uuid("proposal_id"),
+    threadId: uuid("thread_id"),
+    status: text("status"),
+    title: text("title").notNull(),
+    body: text("body").notNull().default(""),
+    /** searchWords(title + body): the words, one space apart. */
+    words: text("words").notNull(),
+    /** searchCompact(title + body): the same without spaces, for compounds typed either way. */
+    compact: text("compact").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date", precision: 3 }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.sourceId] }),
+    index("search_entries_compact_trgm").using("gin", t.compact.op("gin_trgm_ops")),
+    index("search_entries_words_trgm").using("gin", t.words.op("gin_trgm_ops")),
+    index("search_entries_at_idx").on(t.at, t.sourceId),
+    check("search_entries_kind_valid", sql`${t.kind} in ('proposal','council','neighborhood','decision','message')`),
+  ],
+);
+
+/** Rows whose search entry must be (re)written: filled by triggers, emptied by the indexer. */
+export const searchDirty = pgTable(
+  "search_dirty",
+  {
+    kind: text("kind").$type<SearchKind>().notNull(),
+    sourceId: uuid("source_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.sourceId] })],
 );

@@ -19,3 +19,9 @@ export type SurfacingSignal =
   | { kind: "burst"; recent: number; usualPerWindow: number; windowMinutes: number }
   | { kind: "participants"; count: number; windowHours: number }
   | { kind: "reports"; count: number; windowHours: number };
+
+// The public search
+
+/** What the public search covers (the order of the search page's filter). */
+export const SEARCH_KINDS = ["proposal", "decision", "council", "neighborhood", "message"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];

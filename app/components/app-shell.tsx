@@ -2,6 +2,7 @@ import { Form, Link, NavLink, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useRootData } from "./root-data";
+import { SEARCH_QUERY_MAX } from "~/utils/search-text";
 import { ConnectionIndicator } from "./connection-indicator";
 import { CouncilIcon, DeskIcon, HomeIcon, PersonIcon, SettingsIcon } from "./icons";
 
@@ -66,6 +67,15 @@ export function AppShell({ children }: { children: ReactNode }) {
             ) : null}
           </nav>
           <div className="topbar__end">
+            {/* The search page has its own, larger box. */}
+            {location.pathname === "/search" ? null : (
+            <Form method="get" action="/search" className="topsearch" role="search" noValidate>
+              <label htmlFor="topsearch-q" className="visually-hidden">
+                {t("search.box_label")}
+              </label>
+              <input id="topsearch-q" name="q" type="search" className="topsearch__input" dir="auto" maxLength={SEARCH_QUERY_MAX} placeholder={t("search.box_placeholder")} />
+            </Form>
+            )}
             <ConnectionIndicator />
             <Form method="post" action="/set-language" className="lang-switch" reloadDocument noValidate>
               <input type="hidden" name="redirectTo" value={here} />

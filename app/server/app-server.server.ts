@@ -17,6 +17,7 @@ import { isLoopbackClient, warnIfServedBeyondLoopback } from "./dev-outbox.serve
 import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
 import { ReadMarks } from "../domain/read-marks.server";
 import { createDrain } from "./drain.server";
+import { startSearchIndexer } from "../domain/search/indexer.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
 import { createMetrics, type Metrics } from "./metrics.server";
@@ -387,6 +388,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const voteTimer = setInterval(closeVotes, 15 * 1000);
   voteTimer.unref();
 
+  // The public search's entries follow what changed, a batch at a time, shared between instances.
+  const searchIndexer = startSearchIndexer(database.db, (err) => logger.warn({ err }, "search indexing failed"));
+
   let closing: Promise<void> | undefined;
   return {
     httpServer,
@@ -422,6 +426,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         clearTimeout(firstAnalyze);
         clearInterval(termTimer);
         clearInterval(voteTimer);
+        await searchIndexer.stop();
         // 2. No new connections (the balancer retries a refused one elsewhere); idle keep-alive ones close.
         const stopped = new Promise<void>((resolve) => {
           if (!httpServer.listening) return resolve();

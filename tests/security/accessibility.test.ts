@@ -19,6 +19,7 @@ const PAGES: { as: RoleKey; paths: (w: World) => string[] }[] = [
     paths: (w) => [
       "/",
       "/proposals",
+      "/search?q=%D9%BE%D8%A7%D8%B1%DA%A9",
       `/proposals/${w.ids.proposalId}`,
       `/councils/${w.ids.councilA}`,
       `/neighborhoods/${w.ids.hoodA}`,

@@ -57,6 +57,7 @@ function expectedTable(w: World): Table {
     "routes/neighborhoods.$neighborhoodId": [{ get: EVERYONE, post: SIGNED_IN }],
     "routes/councils.$councilId": [{ get: EVERYONE, post: SIGNED_IN }],
     "routes/proposals._index": [{ get: EVERYONE }],
+    "routes/search": [{ get: EVERYONE }],
     "routes/proposals.new": [{ get: SIGNED_IN, post: SIGNED_IN, query: `?council=${ids.councilA}` }],
     "routes/proposals.$proposalId": [{ get: EVERYONE, post: SIGNED_IN }],
     "routes/proposals.$proposalId_.edit": [{ get: only("resident"), post: only("resident"), note: "the author only" }],
