@@ -26,6 +26,7 @@ import {
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { AppShell } from "./components/app-shell";
+import { useRootData, type RootData } from "./components/root-data";
 import { SocketProvider } from "./realtime/socket-provider";
 import { liveShouldRevalidate } from "./realtime/live";
 import { directionOf, type Locale } from "./utils/i18n";
@@ -35,7 +36,7 @@ import { toPersianDigits } from "./utils/persian";
 import { can } from "./utils/permissions";
 import { mayReadOutbox } from "./server/dev-outbox.server";
 import { readFlash } from "./utils/flash.server";
-import { clearSessionCookie, getSession } from "./utils/session.server";
+import { clearSessionCookie, getSession } from "./server/session.server";
 
 export const links: LinksFunction = () => [
   ...(cssBundleHref ? [{ rel: "stylesheet", href: cssBundleHref }] : []),
@@ -75,15 +76,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         : null,
       showDevOutbox: mayReadOutbox(env, context.fromLoopback),
       flash,
-    },
+    } satisfies RootData,
     { headers },
   );
-}
-
-export type RootLoaderData = Awaited<ReturnType<typeof loader>>["data"];
-
-export function useRootData() {
-  return useRouteLoaderData<typeof loader>("root");
 }
 
 function Document({ locale, children }: { locale: Locale; children: React.ReactNode }) {

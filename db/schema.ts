@@ -22,7 +22,7 @@ import {
   type EscalationState,
   type SurfacingSignal,
   type Urgency,
-} from "../app/domain/thread-view";
+} from "./vocabulary";
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 

@@ -1,7 +1,7 @@
 import { Form, Link, NavLink, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { useRootData } from "~/root";
+import { useRootData } from "./root-data";
 import { ConnectionIndicator } from "./connection-indicator";
 import { CouncilIcon, DeskIcon, HomeIcon, PersonIcon, SettingsIcon } from "./icons";
 

@@ -7,9 +7,10 @@ import type { Locale } from "../utils/i18n";
 import { isUuid } from "../utils/uuid";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../utils/password.server";
 import { hitRateLimit, RATE_RULES, resetRateLimit } from "../utils/rate-limit.server";
-import { createSession, destroyAllSessions, hashToken } from "../utils/session.server";
+import { createSession, destroyAllSessions, hashToken } from "./sessions.server";
 import { recordAudit } from "./audit.server";
 import { findUserByPhone } from "./users.server";
+import { refused, type Refused } from "./refusal.server";
 
 export const CODE_TTL_SECONDS = 5 * 60;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -25,7 +26,7 @@ export type AuthError =
   | "sms_failed"
   | "account_exists";
 
-export type AuthResult<T> = ({ ok: true } & T) | { ok: false; error: AuthError; retryAfterSeconds?: number; attemptsLeft?: number };
+export type AuthResult<T> = ({ ok: true } & T) | (Refused<AuthError> & { retryAfterSeconds?: number; attemptsLeft?: number });
 
 type Purpose = "signup" | "reset";
 
@@ -86,7 +87,7 @@ async function issueCode(
       await ctx.sms.send(args.phone, text);
     } catch (error) {
       ctx.logger.error({ err: error, requestId: ctx.requestId }, "sending a verification code failed");
-      return { ok: false as const, error: "sms_failed" as const };
+      return refused("sms_failed");
     }
   }
   return { ok: true as const, flowId: id };
@@ -97,7 +98,7 @@ export async function startSignup(
   input: { phone: string; displayName: string; password: string; locale: Locale; ip: string },
 ): Promise<AuthResult<{ flowId: string }>> {
   const retry = await checkSendLimits(ctx, input.phone, input.ip);
-  if (retry) return { ok: false, error: "rate_limited", retryAfterSeconds: retry };
+  if (retry) return refused("rate_limited", { retryAfterSeconds: retry });
   const existing = await findUserByPhone(ctx.db, input.phone);
   const passwordHash = await hashPassword(input.password);
   // A registered number gets a notice instead of a code, and the page looks the same either way.
@@ -115,7 +116,7 @@ export async function startPasswordReset(
   input: { phone: string; locale: Locale; ip: string },
 ): Promise<AuthResult<{ flowId: string }>> {
   const retry = await checkSendLimits(ctx, input.phone, input.ip);
-  if (retry) return { ok: false, error: "rate_limited", retryAfterSeconds: retry };
+  if (retry) return refused("rate_limited", { retryAfterSeconds: retry });
   const existing = await findUserByPhone(ctx.db, input.phone);
   return issueCode(ctx, {
     purpose: "reset",
@@ -134,9 +135,9 @@ export async function resendCode(
     .select()
     .from(verificationCodes)
     .where(and(eq(verificationCodes.id, input.flowId), eq(verificationCodes.purpose, input.purpose)));
-  if (!flow) return { ok: false, error: "flow_unknown" };
+  if (!flow) return refused("flow_unknown");
   const retry = await checkSendLimits(ctx, flow.phone, input.ip);
-  if (retry) return { ok: false, error: "rate_limited", retryAfterSeconds: retry };
+  if (retry) return refused("rate_limited", { retryAfterSeconds: retry });
   await ctx.db
     .update(verificationCodes)
     .set({ consumedAt: new Date() })
@@ -170,17 +171,17 @@ async function consumeCode(
   ctx: Ctx,
   input: { flowId: string; purpose: Purpose; code: string },
 ): Promise<AuthResult<{ phone: string; payload: Record<string, string> }>> {
-  if (!isUuid(input.flowId)) return { ok: false, error: "flow_unknown" };
+  if (!isUuid(input.flowId)) return refused("flow_unknown");
   const [flow] = await ctx.db
     .select()
     .from(verificationCodes)
     .where(and(eq(verificationCodes.id, input.flowId), eq(verificationCodes.purpose, input.purpose)));
-  if (!flow) return { ok: false, error: "flow_unknown" };
+  if (!flow) return refused("flow_unknown");
   const limit = await hitRateLimit(ctx.db, `code-check:phone:${flow.phone}`, RATE_RULES.checkCodePerPhone);
-  if (!limit.allowed) return { ok: false, error: "code_locked", retryAfterSeconds: limit.retryAfterSeconds };
-  if (flow.consumedAt) return { ok: false, error: "code_used" };
-  if (flow.attempts >= CODE_MAX_ATTEMPTS) return { ok: false, error: "code_locked", retryAfterSeconds: limit.retryAfterSeconds };
-  if (flow.expiresAt <= new Date()) return { ok: false, error: "code_expired" };
+  if (!limit.allowed) return refused("code_locked", { retryAfterSeconds: limit.retryAfterSeconds });
+  if (flow.consumedAt) return refused("code_used");
+  if (flow.attempts >= CODE_MAX_ATTEMPTS) return refused("code_locked", { retryAfterSeconds: limit.retryAfterSeconds });
+  if (flow.expiresAt <= new Date()) return refused("code_expired");
   if (!sameHash(flow.codeHash, codeHash(ctx.env.SESSION_SECRET, flow.id, input.code))) {
     const [row] = await ctx.db
       .update(verificationCodes)
@@ -188,7 +189,7 @@ async function consumeCode(
       .where(and(eq(verificationCodes.id, flow.id), lt(verificationCodes.attempts, CODE_MAX_ATTEMPTS)))
       .returning({ attempts: verificationCodes.attempts });
     const attemptsLeft = Math.max(0, CODE_MAX_ATTEMPTS - (row?.attempts ?? CODE_MAX_ATTEMPTS));
-    return { ok: false, error: "code_wrong", attemptsLeft };
+    return refused("code_wrong", { attemptsLeft });
   }
   // Only one request can flip consumed_at: a double submit gets "already used", not two accounts.
   const [consumed] = await ctx.db
@@ -196,7 +197,7 @@ async function consumeCode(
     .set({ consumedAt: new Date() })
     .where(and(eq(verificationCodes.id, flow.id), isNull(verificationCodes.consumedAt)))
     .returning({ id: verificationCodes.id });
-  if (!consumed) return { ok: false, error: "code_used" };
+  if (!consumed) return refused("code_used");
   await resetRateLimit(ctx.db, `code-check:phone:${flow.phone}`);
   return { ok: true, phone: flow.phone, payload: (flow.payload ?? {}) as Record<string, string> };
 }
@@ -208,7 +209,7 @@ export async function completeSignup(
   const checked = await consumeCode(ctx, { ...input, purpose: "signup" });
   if (!checked.ok) return checked;
   const { displayName, passwordHash, locale } = checked.payload;
-  if (!displayName || !passwordHash) return { ok: false, error: "account_exists" };
+  if (!displayName || !passwordHash) return refused("account_exists");
   const result = await ctx.db.transaction(async (tx) => {
     const [user] = await tx
       .insert(users)
@@ -226,7 +227,7 @@ export async function completeSignup(
     const sessionToken = await createSession(tx, user.id, { ip: input.ip, userAgent: input.userAgent });
     return { userId: user.id, sessionToken };
   });
-  if (!result) return { ok: false, error: "account_exists" };
+  if (!result) return refused("account_exists");
   return { ok: true, ...result };
 }
 
@@ -239,11 +240,11 @@ export async function signIn(
     [`sign-in:ip:${input.ip}`, RATE_RULES.signInPerIp],
   ] as const) {
     const limit = await hitRateLimit(ctx.db, key, rule);
-    if (!limit.allowed) return { ok: false, error: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
+    if (!limit.allowed) return refused("rate_limited", { retryAfterSeconds: limit.retryAfterSeconds });
   }
   const user = await findUserByPhone(ctx.db, input.phone);
   const valid = user && user.isActive ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
-  if (!user || !valid) return { ok: false, error: "credentials_invalid" };
+  if (!user || !valid) return refused("credentials_invalid");
   await resetRateLimit(ctx.db, `sign-in:phone:${input.phone}`);
   const sessionToken = await createSession(ctx.db, user.id, { ip: input.ip, userAgent: input.userAgent });
   return { ok: true, userId: user.id, sessionToken };
@@ -256,7 +257,7 @@ export async function completePasswordReset(
   const checked = await consumeCode(ctx, { flowId: input.flowId, code: input.code, purpose: "reset" });
   if (!checked.ok) return checked;
   const user = await findUserByPhone(ctx.db, checked.phone);
-  if (!user) return { ok: false, error: "code_wrong", attemptsLeft: 0 };
+  if (!user) return refused("code_wrong", { attemptsLeft: 0 });
   const passwordHash = await hashPassword(input.password);
   const sessionToken = await ctx.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, passwordChangedAt: new Date() }).where(eq(users.id, user.id));

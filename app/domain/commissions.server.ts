@@ -4,6 +4,7 @@ import { commissions, roleAssignments } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { searchKey } from "../utils/persian";
 import { recordAudit } from "./audit.server";
+import { refused, type Refused } from "./refusal.server";
 
 export interface CommissionInput {
   name: string;
@@ -38,9 +39,9 @@ export async function createCommission(
   actorId: string,
   input: CommissionInput,
   requestId?: string,
-): Promise<{ ok: true; id: string } | { ok: false; error: "commission_name_taken" }> {
+): Promise<{ ok: true; id: string } | Refused<"commission_name_taken">> {
   const [dup] = await db.select({ id: commissions.id }).from(commissions).where(eq(commissions.nameKey, searchKey(input.name)));
-  if (dup) return { ok: false, error: "commission_name_taken" };
+  if (dup) return refused("commission_name_taken");
   try {
     const id = await db.transaction(async (tx) => {
       const [row] = await tx
@@ -60,7 +61,7 @@ export async function createCommission(
     });
     return { ok: true, id };
   } catch (error) {
-    if (isUniqueViolation(error, "commissions_name_key_key")) return { ok: false, error: "commission_name_taken" };
+    if (isUniqueViolation(error, "commissions_name_key_key")) return refused("commission_name_taken");
     throw error;
   }
 }
@@ -71,12 +72,12 @@ export async function updateCommission(
   id: string,
   input: CommissionInput,
   requestId?: string,
-): Promise<{ ok: true } | { ok: false; error: "commission_name_taken" }> {
+): Promise<{ ok: true } | Refused<"commission_name_taken">> {
   const [dup] = await db
     .select({ id: commissions.id })
     .from(commissions)
     .where(and(eq(commissions.nameKey, searchKey(input.name)), ne(commissions.id, id)));
-  if (dup) return { ok: false, error: "commission_name_taken" };
+  if (dup) return refused("commission_name_taken");
   try {
     await db.transaction(async (tx) => {
       await tx.update(commissions).set({ ...input, nameKey: searchKey(input.name) }).where(eq(commissions.id, id));
@@ -92,7 +93,7 @@ export async function updateCommission(
     });
     return { ok: true };
   } catch (error) {
-    if (isUniqueViolation(error, "commissions_name_key_key")) return { ok: false, error: "commission_name_taken" };
+    if (isUniqueViolation(error, "commissions_name_key_key")) return refused("commission_name_taken");
     throw error;
   }
 }

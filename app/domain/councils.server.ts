@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
-import { ensureThread } from "./threads.server";
+import { ensureThread } from "./threads/lookup.server";
 import {
   applications,
   auditLog,
@@ -20,6 +20,7 @@ import type { Boundary } from "../utils/geojson";
 import { searchKey } from "../utils/persian";
 import { recordAudit } from "./audit.server";
 import { tehranToday } from "./charter";
+import { refused, type Refused } from "./refusal.server";
 
 export interface CharterInput {
   termStart: string;
@@ -111,15 +112,15 @@ export async function updateNeighborhood(
   id: string,
   input: { name: string; description: string; boundary: Boundary | null },
   requestId?: string,
-): Promise<{ ok: true } | { ok: false; error: "neighborhood_name_taken" | "not_found" }> {
+): Promise<{ ok: true } | Refused<"neighborhood_name_taken" | "not_found">> {
   const current = await getNeighborhood(db, id);
-  if (!current) return { ok: false, error: "not_found" };
+  if (!current) return refused("not_found");
   const nameKey = searchKey(input.name);
   const [dup] = await db
     .select({ id: neighborhoods.id })
     .from(neighborhoods)
     .where(and(eq(neighborhoods.districtId, current.districtId), eq(neighborhoods.nameKey, nameKey), ne(neighborhoods.id, id)));
-  if (dup) return { ok: false, error: "neighborhood_name_taken" };
+  if (dup) return refused("neighborhood_name_taken");
   try {
     await db.transaction(async (tx) => {
       await tx
@@ -138,7 +139,7 @@ export async function updateNeighborhood(
     });
     return { ok: true };
   } catch (error) {
-    if (isUniqueViolation(error, "neighborhoods_district_name_key")) return { ok: false, error: "neighborhood_name_taken" };
+    if (isUniqueViolation(error, "neighborhoods_district_name_key")) return refused("neighborhood_name_taken");
     throw error;
   }
 }
@@ -182,10 +183,10 @@ export async function createCouncil(
   neighborhoodId: string,
   charter: CharterInput,
   requestId?: string,
-): Promise<{ ok: true; id: string } | { ok: false; error: "council_exists" | "not_found" }> {
+): Promise<{ ok: true; id: string } | Refused<"council_exists" | "not_found">> {
   const neighborhood = await getNeighborhood(db, neighborhoodId);
-  if (!neighborhood) return { ok: false, error: "not_found" };
-  if (await councilOfNeighborhood(db, neighborhoodId)) return { ok: false, error: "council_exists" };
+  if (!neighborhood) return refused("not_found");
+  if (await councilOfNeighborhood(db, neighborhoodId)) return refused("council_exists");
   try {
     const id = await db.transaction(async (tx) => {
       const [row] = await tx
@@ -210,7 +211,7 @@ export async function createCouncil(
     });
     return { ok: true, id };
   } catch (error) {
-    if (isUniqueViolation(error, "councils_one_per_neighborhood")) return { ok: false, error: "council_exists" };
+    if (isUniqueViolation(error, "councils_one_per_neighborhood")) return refused("council_exists");
     throw error;
   }
 }
@@ -221,11 +222,11 @@ export async function updateCharter(
   councilId: string,
   charter: CharterInput,
   requestId?: string,
-): Promise<{ ok: true } | { ok: false; error: "not_found" | "council_dissolved" }> {
+): Promise<{ ok: true } | Refused<"not_found" | "council_dissolved">> {
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(councils).where(eq(councils.id, councilId)).for("update");
-    if (!before) return { ok: false as const, error: "not_found" as const };
-    if (before.status === "dissolved") return { ok: false as const, error: "council_dissolved" as const };
+    if (!before) return refused("not_found");
+    if (before.status === "dissolved") return refused("council_dissolved");
     const next = charterColumns(charter);
     await tx.update(councils).set({ ...next, updatedAt: new Date() }).where(eq(councils.id, councilId));
     await tx
@@ -268,7 +269,7 @@ export async function changeCouncilStatus(
   change: keyof typeof STATUS_CHANGES,
   reason: string,
   requestId?: string,
-): Promise<{ ok: true; status: CouncilStatus } | { ok: false; error: "status_conflict" }> {
+): Promise<{ ok: true; status: CouncilStatus } | Refused<"status_conflict">> {
   const rule = STATUS_CHANGES[change];
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -276,7 +277,7 @@ export async function changeCouncilStatus(
       .set({ status: rule.to, statusReason: reason, updatedAt: new Date() })
       .where(and(eq(councils.id, councilId), inArray(councils.status, [...rule.from])))
       .returning({ districtId: councils.districtId, termNumber: councils.termNumber });
-    if (!row) return { ok: false as const, error: "status_conflict" as const };
+    if (!row) return refused("status_conflict");
     if (rule.to === "dissolved") {
       const now = new Date();
       await tx
@@ -321,13 +322,13 @@ export async function startNewTerm(
   councilId: string,
   term: { termStart: string; termEnd: string },
   requestId?: string,
-): Promise<{ ok: true; termNumber: number } | { ok: false; error: "not_found" | "council_dissolved" | "term_overlaps" }> {
+): Promise<{ ok: true; termNumber: number } | Refused<"not_found" | "council_dissolved" | "term_overlaps">> {
   return db.transaction(async (tx) => {
     const [council] = await tx.select().from(councils).where(eq(councils.id, councilId)).for("update");
-    if (!council) return { ok: false as const, error: "not_found" as const };
-    if (council.status === "dissolved") return { ok: false as const, error: "council_dissolved" as const };
+    if (!council) return refused("not_found");
+    if (council.status === "dissolved") return refused("council_dissolved");
     // Terms follow one another: the next one starts after the current one's last day.
-    if (term.termStart <= council.termEnd) return { ok: false as const, error: "term_overlaps" as const };
+    if (term.termStart <= council.termEnd) return refused("term_overlaps");
     const next = council.termNumber + 1;
     const now = new Date();
     await endSeats(tx, councilId, council.termNumber, "term_ended", now);

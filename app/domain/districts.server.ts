@@ -4,6 +4,7 @@ import { districts, neighborhoods, roleAssignments, users } from "../../db/schem
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { searchKey } from "../utils/persian";
 import { recordAudit } from "./audit.server";
+import { refused, type Refused } from "./refusal.server";
 
 export interface DistrictInput {
   number: number;
@@ -71,9 +72,9 @@ export async function createDistrict(
   actorId: string,
   input: DistrictInput,
   requestId?: string,
-): Promise<{ ok: true; id: string } | { ok: false; error: DistrictError }> {
+): Promise<{ ok: true; id: string } | Refused<DistrictError>> {
   const duplicate = await duplicateOf(db, input);
-  if (duplicate) return { ok: false, error: duplicate };
+  if (duplicate) return refused(duplicate);
   try {
     const id = await db.transaction(async (tx) => {
       const [row] = await tx
@@ -95,7 +96,7 @@ export async function createDistrict(
   } catch (error) {
     // The app check above is polite; the unique index is what holds under concurrency.
     const known = errorFromConstraint(error);
-    if (known) return { ok: false, error: known };
+    if (known) return refused(known);
     throw error;
   }
 }
@@ -106,9 +107,9 @@ export async function updateDistrict(
   id: string,
   input: DistrictInput,
   requestId?: string,
-): Promise<{ ok: true } | { ok: false; error: DistrictError }> {
+): Promise<{ ok: true } | Refused<DistrictError>> {
   const duplicate = await duplicateOf(db, input, id);
-  if (duplicate) return { ok: false, error: duplicate };
+  if (duplicate) return refused(duplicate);
   try {
     await db.transaction(async (tx) => {
       const [before] = await tx.select().from(districts).where(eq(districts.id, id));
@@ -126,7 +127,7 @@ export async function updateDistrict(
     return { ok: true };
   } catch (error) {
     const known = errorFromConstraint(error);
-    if (known) return { ok: false, error: known };
+    if (known) return refused(known);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
-import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
+import { Refusal, refusalOf as baseRefusalOf, refused, type Refused } from "./refusal.server";
 import { applications, councils, invitations, memberships, neighborhoods, users, follows } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { recordAudit } from "./audit.server";
@@ -15,7 +15,7 @@ export type MembershipError =
   | "not_a_member"
   | "council_dissolved";
 
-type Fail = { ok: false; error: MembershipError };
+type Fail = Refused<MembershipError>;
 
 function refusalOf<T>(work: () => Promise<T>) {
   return baseRefusalOf<T, MembershipError>(work, translateMembership);
@@ -154,7 +154,7 @@ export async function withdrawApplication(
       .set({ status: "withdrawn", decidedAt: new Date() })
       .where(and(eq(applications.id, applicationId), eq(applications.userId, userId), eq(applications.status, "pending")))
       .returning({ councilId: applications.councilId });
-    if (!row) return { ok: false as const, error: "already_decided" as const };
+    if (!row) return refused("already_decided");
     const [council] = await tx.select({ districtId: councils.districtId }).from(councils).where(eq(councils.id, row.councilId));
     await recordAudit(tx, {
       actorId: userId,
@@ -181,7 +181,7 @@ export async function leaveCouncil(
       .set({ status: "left", endedAt: new Date(), endReason: "left" })
       .where(and(eq(memberships.councilId, councilId), eq(memberships.userId, userId), eq(memberships.status, "active")))
       .returning({ id: memberships.id, role: memberships.role });
-    if (!row) return { ok: false as const, error: "not_a_member" as const };
+    if (!row) return refused("not_a_member");
     const [council] = await tx.select({ districtId: councils.districtId }).from(councils).where(eq(councils.id, councilId));
     const [person] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, userId));
     await recordAudit(tx, {
@@ -205,7 +205,7 @@ export async function respondToInvitation(
   requestId?: string,
 ): Promise<{ ok: true } | Fail> {
   const [target] = await db.select({ councilId: invitations.councilId }).from(invitations).where(eq(invitations.id, input.invitationId));
-  if (!target) return { ok: false, error: "already_decided" };
+  if (!target) return refused("already_decided");
   return refusalOf(() =>
     db.transaction(async (tx) => {
       await lockCouncil(tx, target.councilId);
@@ -247,7 +247,7 @@ export async function decideApplication(
   requestId?: string,
 ): Promise<{ ok: true; userId: string; councilId: string } | Fail> {
   const [target] = await db.select({ councilId: applications.councilId }).from(applications).where(eq(applications.id, input.applicationId));
-  if (!target) return { ok: false, error: "not_found" };
+  if (!target) return refused("not_found");
   return refusalOf(() =>
     db.transaction(async (tx) => {
       await lockCouncil(tx, target.councilId);
@@ -357,7 +357,7 @@ export async function removeMember(
       .set({ status: "removed", endedAt: new Date(), endReason: input.reason, decidedBy: input.actorId })
       .where(and(eq(memberships.id, input.membershipId), eq(memberships.councilId, input.councilId), eq(memberships.status, "active")))
       .returning({ userId: memberships.userId, role: memberships.role });
-    if (!row) return { ok: false as const, error: "not_a_member" as const };
+    if (!row) return refused("not_a_member");
     const [council] = await tx.select({ districtId: councils.districtId }).from(councils).where(eq(councils.id, input.councilId));
     const [person] = await tx.select({ name: users.displayName }).from(users).where(eq(users.id, row.userId));
     await recordAudit(tx, {

@@ -5,6 +5,7 @@ import { isUniqueViolation } from "../utils/db-errors.server";
 import type { Boundary } from "../utils/geojson";
 import { searchKey } from "../utils/persian";
 import { recordAudit } from "./audit.server";
+import { refused, type Refused } from "./refusal.server";
 
 export interface NeighborhoodInput {
   districtId: string;
@@ -20,13 +21,13 @@ export async function createNeighborhood(
   actorId: string | null,
   input: NeighborhoodInput,
   requestId?: string,
-): Promise<{ ok: true; id: string } | { ok: false; error: "neighborhood_name_taken" }> {
+): Promise<{ ok: true; id: string } | Refused<"neighborhood_name_taken">> {
   const nameKey = searchKey(input.name);
   const [dup] = await db
     .select({ id: neighborhoods.id })
     .from(neighborhoods)
     .where(and(eq(neighborhoods.districtId, input.districtId), eq(neighborhoods.nameKey, nameKey)));
-  if (dup) return { ok: false, error: "neighborhood_name_taken" };
+  if (dup) return refused("neighborhood_name_taken");
   try {
     const id = await db.transaction(async (tx) => {
       const [row] = await tx.insert(neighborhoods).values({ ...input, boundary: input.boundary ?? null, nameKey }).returning({ id: neighborhoods.id });
@@ -43,7 +44,7 @@ export async function createNeighborhood(
     });
     return { ok: true, id };
   } catch (error) {
-    if (isUniqueViolation(error, "neighborhoods_district_name_key")) return { ok: false, error: "neighborhood_name_taken" };
+    if (isUniqueViolation(error, "neighborhoods_district_name_key")) return refused("neighborhood_name_taken");
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.server";
-import { ensureThread } from "./threads.server";
-import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
+import { ensureThread } from "./threads/lookup.server";
+import { Refusal, refusalOf as baseRefusalOf, refused, type Refused } from "./refusal.server";
 import {
   categories,
   commissions,
@@ -36,7 +36,7 @@ export type ProposalError =
   | "category_name_taken"
   | "commission_unknown";
 
-type Fail = { ok: false; error: ProposalError };
+type Fail = Refused<ProposalError>;
 
 function refusalOf<T>(work: () => Promise<T>) {
   return baseRefusalOf<T, ProposalError>(work);
@@ -74,7 +74,7 @@ export async function createCategory(db: Db, name: string, sortOrder = 0): Promi
     const [row] = await db.insert(categories).values({ name, nameKey: searchKey(name), sortOrder }).returning({ id: categories.id });
     return { ok: true, id: row!.id };
   } catch (error) {
-    if (isUniqueViolation(error, "categories_name_key_key")) return { ok: false, error: "category_name_taken" };
+    if (isUniqueViolation(error, "categories_name_key_key")) return refused("category_name_taken");
     throw error;
   }
 }
@@ -225,10 +225,10 @@ async function supportBatch(db: Db, proposalId: string, userIds: string[]): Prom
           where p.id = ${proposalId}
           for no key update of p`,
     );
-    if (!target) return userIds.map(() => ({ ok: false as const, error: "not_found" as const }));
-    if (target.status !== "open") return userIds.map(() => ({ ok: false as const, error: "not_open" as const }));
+    if (!target) return userIds.map(() => (refused("not_found")));
+    if (target.status !== "open") return userIds.map(() => (refused("not_open")));
     const results: (SupportResult | null)[] = userIds.map((userId) =>
-      !target.author_may_support && target.author_id === userId ? { ok: false, error: "own_proposal" } : null,
+      !target.author_may_support && target.author_id === userId ? refused("own_proposal") : null,
     );
     // One person's second click in the same batch is answered as their second click would be.
     const candidates = [...new Set(userIds.filter((_, i) => results[i] === null))];
@@ -280,9 +280,9 @@ async function supportBatch(db: Db, proposalId: string, userIds: string[]): Prom
         answered.add(userId);
         return { ok: true, supportCount: at, reachedAgenda: reachedAgenda && at === after };
       }
-      if (at !== undefined || existing.has(userId)) return { ok: false, error: "already_supported" };
+      if (at !== undefined || existing.has(userId)) return refused("already_supported");
       // Not written because the threshold was reached by those before them: no longer open.
-      return { ok: false, error: "not_open" };
+      return refused("not_open");
     });
   });
 }
@@ -310,9 +310,9 @@ export async function withdrawSupport(db: Db, proposalId: string, userId: string
   );
   if (row) return { ok: true, supportCount: Number(row.support_count) };
   const [state] = await db.select({ status: proposals.status }).from(proposals).where(eq(proposals.id, proposalId));
-  if (!state) return { ok: false, error: "not_found" };
-  if (state.status !== "open") return { ok: false, error: "not_open" };
-  return { ok: false, error: "not_supported" };
+  if (!state) return refused("not_found");
+  if (state.status !== "open") return refused("not_open");
+  return refused("not_supported");
 }
 
 /** The chair puts any open proposal on the agenda. */

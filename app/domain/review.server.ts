@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
-import { ensureThread } from "./threads.server";
-import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
+import { ensureThread } from "./threads/lookup.server";
+import { Refusal, refusalOf as baseRefusalOf, type Refused } from "./refusal.server";
 import {
   categories,
   commissions,
@@ -29,7 +29,7 @@ export type ReviewError =
   | "already_decided"
   | "not_decided";
 
-type Fail = { ok: false; error: ReviewError };
+type Fail = Refused<ReviewError>;
 
 function refusalOf<T>(work: () => Promise<T>) {
   return baseRefusalOf<T, ReviewError>(work, (error) => (isUniqueViolation(error, "referrals_one_pending_per_proposal") ? "already_referred" : null));

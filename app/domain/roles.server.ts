@@ -5,6 +5,7 @@ import { commissions, districts, roleAssignments, users, type Role } from "../..
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { recordAudit } from "./audit.server";
 import { findUserByPhone } from "./users.server";
+import { refused, type Refused } from "./refusal.server";
 
 /** Roles the admin hands out, and the scope each one needs. */
 export const ASSIGNABLE_ROLES = {
@@ -37,19 +38,19 @@ export async function assignRole(
   actorId: string,
   input: AssignInput,
   requestId?: string,
-): Promise<{ ok: true; assignmentId: string; userId: string; replaced: string | null } | { ok: false; error: AssignError }> {
+): Promise<{ ok: true; assignmentId: string; userId: string; replaced: string | null } | Refused<AssignError>> {
   const user = await findUserByPhone(db, input.phone);
-  if (!user) return { ok: false, error: "user_not_found" };
+  if (!user) return refused("user_not_found");
   const scope = ASSIGNABLE_ROLES[input.role];
   const districtId = scope === "district" ? (input.districtId ?? null) : null;
   const commissionId = scope === "commission" ? (input.commissionId ?? null) : null;
   if (scope === "district") {
     const [d] = districtId ? await db.select({ id: districts.id }).from(districts).where(eq(districts.id, districtId)) : [];
-    if (!d) return { ok: false, error: "scope_not_found" };
+    if (!d) return refused("scope_not_found");
   }
   if (scope === "commission") {
     const [c] = commissionId ? await db.select({ id: commissions.id }).from(commissions).where(eq(commissions.id, commissionId)) : [];
-    if (!c) return { ok: false, error: "scope_not_found" };
+    if (!c) return refused("scope_not_found");
   }
   try {
     return await db.transaction(async (tx) => {
@@ -65,7 +66,7 @@ export async function assignRole(
             isNull(roleAssignments.revokedAt),
           ),
         );
-      if (same) return { ok: false as const, error: "role_exists" as const };
+      if (same) return refused("role_exists");
       let replaced: string | null = null;
       if (input.role === "district_manager") {
         const previous = await tx
@@ -113,8 +114,8 @@ export async function assignRole(
     });
   } catch (error) {
     // Someone else named a different manager for this district at the same moment.
-    if (isUniqueViolation(error, "role_assignments_one_manager_per_district")) return { ok: false, error: "concurrent_change" };
-    if (isUniqueViolation(error)) return { ok: false, error: "role_exists" };
+    if (isUniqueViolation(error, "role_assignments_one_manager_per_district")) return refused("concurrent_change");
+    if (isUniqueViolation(error)) return refused("role_exists");
     throw error;
   }
 }
@@ -127,12 +128,12 @@ export async function revokeRole(
   requestId?: string,
   /** When given, only a role in this district or commission may be ended (the page's own scope). */
   within?: { districtId?: string; commissionId?: string },
-): Promise<{ ok: true; userId: string } | { ok: false; error: "not_found" | "last_admin" }> {
+): Promise<{ ok: true; userId: string } | Refused<"not_found" | "last_admin">> {
   return db.transaction(async (tx) => {
     const [target] = await tx.select().from(roleAssignments).where(eq(roleAssignments.id, assignmentId));
-    if (!target || target.revokedAt) return { ok: false as const, error: "not_found" as const };
-    if (within?.districtId && target.districtId !== within.districtId) return { ok: false as const, error: "not_found" as const };
-    if (within?.commissionId && target.commissionId !== within.commissionId) return { ok: false as const, error: "not_found" as const };
+    if (!target || target.revokedAt) return refused("not_found");
+    if (within?.districtId && target.districtId !== within.districtId) return refused("not_found");
+    if (within?.commissionId && target.commissionId !== within.commissionId) return refused("not_found");
     if (target.role === "admin") {
       // Locking the active admin rows makes two simultaneous revocations take turns: the second
       // one sees the first's result and refuses, instead of both counting two admins.
@@ -142,14 +143,14 @@ export async function revokeRole(
         .where(and(eq(roleAssignments.role, "admin"), isNull(roleAssignments.revokedAt)))
         .for("update");
       // Nobody could ever fix the deployment again from its own screens.
-      if (admins.length <= 1) return { ok: false as const, error: "last_admin" as const };
+      if (admins.length <= 1) return refused("last_admin");
     }
     const [row] = await tx
       .update(roleAssignments)
       .set({ revokedAt: new Date(), revokedBy: actorId })
       .where(and(eq(roleAssignments.id, assignmentId), isNull(roleAssignments.revokedAt)))
       .returning({ id: roleAssignments.id });
-    if (!row) return { ok: false as const, error: "not_found" as const };
+    if (!row) return refused("not_found");
     await recordAudit(tx, {
       actorId,
       action: "role.revoked",
@@ -170,7 +171,7 @@ export async function setStaffPowers(
   actorId: string,
   input: { assignmentId: string; districtId: string; powers: string[] },
   requestId?: string,
-): Promise<{ ok: true; userId: string } | { ok: false; error: "not_found" }> {
+): Promise<{ ok: true; userId: string } | Refused<"not_found">> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(roleAssignments)
@@ -184,7 +185,7 @@ export async function setStaffPowers(
         ),
       )
       .returning({ userId: roleAssignments.userId });
-    if (!row) return { ok: false as const, error: "not_found" as const };
+    if (!row) return refused("not_found");
     await recordAudit(tx, {
       actorId,
       action: "role.powers_changed",

@@ -5,8 +5,8 @@
 
 /** How long an author may still correct a message. */
 export const EDIT_WINDOW_MINUTES = 15;
-/** The longest message, in characters (the database holds the same limit). */
-export const MESSAGE_MAX_LENGTH = 2000;
+/** The longest message, in characters (the database holds the same limit, so it lives with the schema). */
+export { MESSAGE_MAX_LENGTH } from "../../db/vocabulary";
 export const REPORT_REASON_MAX = 500;
 
 export type MessageState = "visible" | "deleted" | "hidden_reports" | "hidden_moderator";
@@ -48,14 +48,7 @@ export function withinEditWindow(createdAt: string, now = Date.now()) {
   return now - Date.parse(createdAt) < EDIT_WINDOW_MINUTES * 60_000;
 }
 
-// The deputy's desk
+// The deputy's desk: its words are the database's (db/vocabulary.ts).
 
-export const URGENCIES = ["normal", "high", "urgent"] as const;
-export type Urgency = (typeof URGENCIES)[number];
-export const ESCALATION_STATES = ["new", "seen", "following", "resolved"] as const;
-export type EscalationState = (typeof ESCALATION_STATES)[number];
-
-export type SurfacingSignal =
-  | { kind: "burst"; recent: number; usualPerWindow: number; windowMinutes: number }
-  | { kind: "participants"; count: number; windowHours: number }
-  | { kind: "reports"; count: number; windowHours: number };
+export { ESCALATION_STATES, URGENCIES } from "../../db/vocabulary";
+export type { EscalationState, SurfacingSignal, Urgency } from "../../db/vocabulary";

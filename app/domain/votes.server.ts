@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.server";
-import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
+import { Refusal, refusalOf as baseRefusalOf, refused, type Refused } from "./refusal.server";
 import { ballots, councils, memberships, proposalEvents, proposals, users, votes } from "../../db/schema";
 import { outcomeOf, type Tally } from "./charter";
 import { sourcesOf } from "./proposal-state";
@@ -8,7 +8,7 @@ import { batched, lane, pgArray } from "./write-batch.server";
 import { ballotDisclosure, type ShownVoter } from "./ballot-rule";
 
 export type VoteError = "not_found" | "not_on_agenda" | "vote_not_open" | "vote_closed" | "not_a_member" | "period_invalid";
-type Fail = { ok: false; error: VoteError };
+type Fail = Refused<VoteError>;
 
 function refusalOf<T>(work: () => Promise<T>) {
   return baseRefusalOf<T, VoteError>(work);
@@ -116,7 +116,7 @@ const ballotLane = lane<{ proposalId: string; userId: string; choice: Choice; no
       continue;
     }
     if (!refusals.has(item.userId)) refusals.set(item.userId, await whyNoBallot(db, proposalId, item.userId, now));
-    answers.push({ ok: false, error: refusals.get(item.userId)! });
+    answers.push(refused(refusals.get(item.userId)!));
   }
   return answers;
 });

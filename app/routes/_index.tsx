@@ -2,12 +2,12 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listDistricts } from "~/domain/districts.server";
-import { liveliestThreads } from "~/domain/threads.server";
+import { liveliestThreads } from "~/domain/threads/home.server";
 import { RelativeTime } from "~/components/relative-time";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
 import { getLocale, getT } from "~/utils/i18n.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [t, locale] = await Promise.all([getT(request), getLocale(request)]);

@@ -7,7 +7,8 @@ import { RouteErrorBoundary } from "~/components/route-error";
 import { getT } from "~/utils/i18n.server";
 import { describeDevice } from "~/utils/device";
 import { formatPhone } from "~/utils/persian";
-import { destroyAllSessions, getSession, listSessions, requireUser } from "~/utils/session.server";
+import { destroyAllSessions, listSessions } from "~/domain/sessions.server";
+import { getSession, requireUser } from "~/server/session.server";
 import { setFlash } from "~/utils/flash.server";
 import { can } from "~/utils/permissions";
 

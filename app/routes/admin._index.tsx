@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { listCommissions } from "~/domain/commissions.server";
 import { listDistricts } from "~/domain/districts.server";
 import { listRoleHolders } from "~/domain/roles.server";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

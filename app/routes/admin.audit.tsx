@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listAudit } from "~/domain/audit.server";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { queryField, readQuery } from "~/utils/query";
 import { Notice } from "~/components/form-field";

@@ -9,7 +9,7 @@ import { FormErrors, Notice, TextField } from "~/components/form-field";
 import { listCommissions } from "~/domain/commissions.server";
 import { createCategory, listCategories, setCategoryActive, setCategoryCommission } from "~/domain/proposals.server";
 import { textField, uuidField } from "~/forms/fields";
-import { isUuid, requireUserWith } from "~/utils/guards.server";
+import { isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 const CategorySchema = z.object({

@@ -10,7 +10,7 @@ import { getCommission, updateCommission } from "~/domain/commissions.server";
 import { assignRole, listRoleHolders, revokeRole } from "~/domain/roles.server";
 import { AssignMemberSchema, CommissionSchema, RevokeSchema } from "~/forms/admin";
 import { notifyAuthChanged } from "~/realtime/notify.server";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 async function loadCommission(context: LoaderFunctionArgs["context"], id: string | undefined) {

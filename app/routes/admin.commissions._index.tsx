@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
 import { createCommission, listCommissions } from "~/domain/commissions.server";
 import { CommissionSchema } from "~/forms/admin";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -10,7 +10,7 @@ import { getDistrict, updateDistrict } from "~/domain/districts.server";
 import { assignRole, listRoleHolders, revokeRole } from "~/domain/roles.server";
 import { AssignManagerSchema, DistrictSchema, RevokeSchema } from "~/forms/admin";
 import { notifyAuthChanged, notifyCityChanged } from "~/realtime/notify.server";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 async function loadDistrict(context: LoaderFunctionArgs["context"], id: string | undefined) {

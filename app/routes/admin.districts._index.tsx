@@ -8,7 +8,7 @@ import { FormErrors, Notice, TextAreaField, TextField } from "~/components/form-
 import { createDistrict, listDistricts } from "~/domain/districts.server";
 import { DistrictSchema } from "~/forms/admin";
 import { notifyCityChanged } from "~/realtime/notify.server";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

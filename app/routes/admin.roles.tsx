@@ -9,7 +9,7 @@ import { RoleHolderList } from "~/components/role-holder-list";
 import { assignRole, listRoleHolders, revokeRole } from "~/domain/roles.server";
 import { AssignCityRoleSchema, CITY_ROLES, RevokeSchema } from "~/forms/admin";
 import { notifyAuthChanged } from "~/realtime/notify.server";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/server/guards.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWith(request, context, "admin.access");

@@ -3,7 +3,7 @@ import { Link, NavLink, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getCommission } from "~/domain/commissions.server";
 import { commissionQueue } from "~/domain/review.server";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { commissionsWhere } from "~/utils/permissions";
 import { formatDate } from "~/utils/persian";
 

@@ -17,13 +17,13 @@ import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { liveShouldRevalidate } from "~/realtime/live";
-import { invariantFound, isUuid } from "~/utils/guards.server";
+import { invariantFound, isUuid } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
-import { getUser, requireUser } from "~/utils/session.server";
+import { getUser, requireUser } from "~/server/session.server";
 import { Thread } from "~/components/thread";
-import { threadIdFor } from "~/domain/threads.server";
-import { threadBundle } from "~/utils/thread.server";
+import { threadIdFor } from "~/domain/threads/lookup.server";
+import { threadBundle } from "~/server/thread.server";
 
 const DONE = ["applied", "withdrawn", "left"] as const;
 type Done = (typeof DONE)[number];

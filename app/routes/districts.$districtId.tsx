@@ -5,7 +5,7 @@ import { listNeighborhoodsWithCouncils } from "~/domain/councils.server";
 import { getDistrict } from "~/domain/districts.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
-import { invariantFound, isUuid } from "~/utils/guards.server";
+import { invariantFound, isUuid } from "~/server/guards.server";
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
   // A visitor without a session may read a replica a moment behind (decision 019).

@@ -11,7 +11,7 @@ import { safeRedirect } from "~/utils/safe-redirect";
 import { setFlash } from "~/utils/flash.server";
 import { getT } from "~/utils/i18n.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
-import { commitSession, requireAnonymous } from "~/utils/session.server";
+import { commitSession, requireAnonymous } from "~/server/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAnonymous(request, context);

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { setFlash } from "~/utils/flash.server";
-import { clearSessionCookie, destroySession, getSession } from "~/utils/session.server";
+import { clearSessionCookie, getSession } from "~/server/session.server";
+import { destroySession } from "~/domain/sessions.server";
 
 /** Sign-out kills the session row (and its sockets), not just the cookie. */
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -2,14 +2,15 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run
 import { Link, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getT } from "~/utils/i18n.server";
-import { districtsWhere } from "~/utils/permissions";
-import { requireUser } from "~/utils/session.server";
+import { requireAllowed } from "~/server/guards.server";
+import { districtsWhere, mayOpenDistrictDesk } from "~/utils/permissions";
+import { requireUser } from "~/server/session.server";
 import type { loader as layoutLoader } from "./manage";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const mine = [...new Set(districtsWhere(user, ["district_manager", "district_staff"]))];
-  if (!mine.length) throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+  requireAllowed(mayOpenDistrictDesk(user));
   // Most people run one district: take them straight to it.
   if (mine.length === 1) throw redirect(`/manage/districts/${mine[0]}`);
   const t = await getT(request);

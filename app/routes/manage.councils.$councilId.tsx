@@ -13,7 +13,7 @@ import { AppointSchema, CharterSchema, CouncilStatusSchema, InviteSchema, NewTer
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyAuthChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { textInvitation } from "~/utils/notify-sms.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { can, type Action } from "~/utils/permissions";

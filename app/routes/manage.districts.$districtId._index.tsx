@@ -5,7 +5,7 @@ import { listDistrictCouncils, listNeighborhoodsWithCouncils } from "~/domain/co
 import { getDistrict } from "~/domain/districts.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { can } from "~/utils/permissions";
 import { formatDate } from "~/utils/persian";

@@ -12,7 +12,7 @@ import { DecideSchema } from "~/forms/councils";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyAuthChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 async function guard({ request, context, params }: LoaderFunctionArgs) {

@@ -3,12 +3,12 @@ import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RelativeTime } from "~/components/relative-time";
 import { deskItems } from "~/domain/escalations.server";
-import { moderationQueue } from "~/domain/threads.server";
+import { moderationQueue } from "~/domain/threads/queue.server";
 import { getDistrict } from "~/domain/districts.server";
 import { REPORT_REASON_MAX } from "~/domain/thread-view";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 /**

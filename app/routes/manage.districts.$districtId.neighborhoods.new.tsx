@@ -11,7 +11,7 @@ import { NeighborhoodSchema } from "~/forms/councils";
 import { notifyCityChanged } from "~/realtime/notify.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { setFlash } from "~/utils/flash.server";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 
 async function guard({ request, context, params }: LoaderFunctionArgs) {

@@ -11,7 +11,7 @@ import { RevokeSchema } from "~/forms/admin";
 import { StaffSchema } from "~/forms/councils";
 import { uuidField } from "~/forms/fields";
 import { notifyAuthChanged } from "~/realtime/notify.server";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { STAFF_POWERS } from "~/utils/permissions";
 import { formatDate } from "~/utils/persian";

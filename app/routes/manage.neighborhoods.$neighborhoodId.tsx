@@ -12,7 +12,7 @@ import { CharterSchema, NeighborhoodSchema } from "~/forms/councils";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyCityChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { setFlash } from "~/utils/flash.server";
-import { invariantFound, isUuid, requireUserWith } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { parseJalaliDate, toJalaliInput, toPersianDigits } from "~/utils/persian";
 

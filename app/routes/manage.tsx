@@ -3,13 +3,14 @@ import { NavLink, Outlet, useLoaderData, useMatches, useParams } from "@remix-ru
 import { useTranslation } from "react-i18next";
 import { listDistricts } from "~/domain/districts.server";
 import { getT } from "~/utils/i18n.server";
-import { can, districtsWhere } from "~/utils/permissions";
-import { requireUser } from "~/utils/session.server";
+import { requireAllowed } from "~/server/guards.server";
+import { can, districtsWhere, mayOpenDistrictDesk } from "~/utils/permissions";
+import { requireUser } from "~/server/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const mine = districtsWhere(user, ["district_manager", "district_staff"]);
-  if (!mine.length) throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+  requireAllowed(mayOpenDistrictDesk(user));
   const [all, t] = await Promise.all([listDistricts(context.db), getT(request)]);
   return {
     title: t("manage.title"),

@@ -6,10 +6,10 @@ import { RelativeTime } from "~/components/relative-time";
 import { getCouncil } from "~/domain/councils.server";
 import { myCouncils, respondToInvitation } from "~/domain/membership.server";
 import { notifyCouncilChanged } from "~/realtime/notify.server";
-import { isUuid } from "~/utils/guards.server";
+import { isUuid } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/server/session.server";
 
 const DONE = ["accepted", "declined"] as const;
 

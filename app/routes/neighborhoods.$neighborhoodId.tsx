@@ -15,10 +15,10 @@ import {
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
 import { boundaryPath, type Boundary } from "~/utils/geojson";
-import { invariantFound, isUuid } from "~/utils/guards.server";
+import { invariantFound, isUuid } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
-import { getUser, requireUser } from "~/utils/session.server";
+import { getUser, requireUser } from "~/server/session.server";
 
 const OUTLINE = { width: 320, height: 220 };
 const RECENT = 5;

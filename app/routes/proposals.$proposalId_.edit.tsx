@@ -9,15 +9,16 @@ import { FormErrors, Notice } from "~/components/form-field";
 import { editProposal, getProposal, listCategories } from "~/domain/proposals.server";
 import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
 import { publishProposalState } from "~/realtime/live.server";
-import { invariantFound, isUuid } from "~/utils/guards.server";
+import { invariantFound, isUuid, requireAllowed } from "~/server/guards.server";
+import { mayEditProposal } from "~/utils/permissions";
 import { getT } from "~/utils/i18n.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/server/session.server";
 
 /** The author's own proposal, editable until its first support. */
 async function loadOwn(request: Request, context: LoaderFunctionArgs["context"], id: string | undefined) {
   const user = await requireUser(request, context);
   const proposal = invariantFound(isUuid(id) ? await getProposal(context.db, id) : null);
-  if (proposal.authorId !== user.id) throw new Response("Forbidden", { status: 403 });
+  requireAllowed(mayEditProposal(user, proposal));
   return { user, proposal };
 }
 

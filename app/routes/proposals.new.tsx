@@ -11,10 +11,10 @@ import { getCouncil, getNeighborhood } from "~/domain/councils.server";
 import { fileProposal, listCategories } from "~/domain/proposals.server";
 import { OnBehalfSchema, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
 import { can } from "~/utils/permissions";
-import { invariantFound } from "~/utils/guards.server";
+import { invariantFound } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { queryField, readQuery } from "~/utils/query";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/server/session.server";
 
 /** The council the proposal goes to (required: without it there is no page) and the on-behalf switch. */
 const NewProposalQuery = { council: queryField.uuid(), onBehalf: queryField.flag() };

@@ -12,9 +12,9 @@ import { setFlash } from "~/utils/flash.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { PASSWORD_MAX, PASSWORD_MIN } from "~/utils/password-policy";
 import { formatPhone } from "~/utils/persian";
-import { handleResend } from "~/utils/code-flow.server";
+import { handleResend } from "~/server/code-flow.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
-import { commitSession } from "~/utils/session.server";
+import { commitSession } from "~/server/session.server";
 import { queryField, readQuery } from "~/utils/query";
 
 /** The code flow this page continues (an unknown or malformed one shows the "not found" notice). */

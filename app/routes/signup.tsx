@@ -10,7 +10,7 @@ import { SignupSchema } from "~/forms/auth";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { PASSWORD_MAX, PASSWORD_MIN } from "~/utils/password-policy";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
-import { requireAnonymous } from "~/utils/session.server";
+import { requireAnonymous } from "~/server/session.server";
 import { DISPLAY_NAME_MAX } from "~/forms/fields";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Thread, type ThreadActionResult } from "~/components/thread";
-import { invariantFound, isUuid } from "~/utils/guards.server";
-import { getUser, requireUser } from "~/utils/session.server";
-import { threadAction, threadBundle } from "~/utils/thread.server";
+import { Thread } from "~/components/thread";
+import type { FormReply } from "~/forms/reply";
+import { invariantFound, isUuid } from "~/server/guards.server";
+import { getUser, requireUser } from "~/server/session.server";
+import { threadAction, threadBundle } from "~/server/thread.server";
 import { liveShouldRevalidate } from "~/realtime/live";
 
 /**
@@ -30,7 +31,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export default function ThreadPage() {
   const { thread } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ThreadActionResult | undefined;
+  const result = useActionData<typeof action>() as FormReply | undefined;
   const { t } = useTranslation();
   return (
     <main className="page page--narrow">

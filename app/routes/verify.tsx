@@ -11,9 +11,9 @@ import { VerifyCodeSchema } from "~/forms/auth";
 import { setFlash } from "~/utils/flash.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { formatPhone } from "~/utils/persian";
-import { handleResend } from "~/utils/code-flow.server";
+import { handleResend } from "~/server/code-flow.server";
 import { clientMeta, minutesFrom } from "~/utils/request.server";
-import { commitSession, requireAnonymous } from "~/utils/session.server";
+import { commitSession, requireAnonymous } from "~/server/session.server";
 import { queryField, readQuery } from "~/utils/query";
 
 /** The code flow this page continues (an unknown or malformed one shows the "not found" notice). */

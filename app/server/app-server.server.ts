@@ -21,13 +21,13 @@ import { createPageCache } from "./page-cache.server";
 import { createMetrics, type Metrics } from "./metrics.server";
 import { smsOutbox } from "../../db/schema";
 import { count } from "drizzle-orm";
-import type { AppServices, RequestContext } from "../utils/app-context.server";
+import type { AppServices, RequestContext } from "./app-context.server";
 import type { Env } from "../utils/env.server";
 import { getTForLocale } from "../utils/i18n.server";
 import { createLogger, type Logger } from "../utils/logger.server";
 import { isCrossSiteWrite } from "../utils/origin.server";
 import { pruneRateLimits } from "../utils/rate-limit.server";
-import { pruneSessions } from "../utils/session.server";
+import { pruneSessions } from "../domain/sessions.server";
 import { HttpSmsSender, LocalSmsSender, type SmsSender } from "../utils/sms.server";
 
 export interface AppServerOptions {

@@ -172,6 +172,16 @@ export function districtsWhere(actor: Actor | null | undefined, roles: RoleName[
   return actor.roles.filter((g) => roles.includes(g.role) && g.districtId).map((g) => g.districtId!);
 }
 
+/** The district desk (/manage): for whoever manages or staffs at least one district. */
+export function mayOpenDistrictDesk(actor: Actor | null | undefined): boolean {
+  return districtsWhere(actor, ["district_manager", "district_staff"]).length > 0;
+}
+
+/** A proposal's text is its author's alone to edit (the domain also refuses once it has supports). */
+export function mayEditProposal(actor: Actor | null | undefined, proposal: { authorId: string | null }): boolean {
+  return Boolean(actor) && proposal.authorId !== null && proposal.authorId === actor!.id;
+}
+
 export function commissionsWhere(actor: Actor | null | undefined): string[] {
   if (!actor) return [];
   return actor.roles.filter((g) => g.role === "commission_member" && g.commissionId).map((g) => g.commissionId!);

@@ -1,11 +1,12 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
 import type { ThreadEventView } from "../../app/domain/thread-view";
 import { openVote } from "../../app/domain/votes.server";
 import { ThreadFollower } from "../../app/realtime/thread-sync";
-import { createSession, sessionCookie } from "../../app/utils/session.server";
+import { createSession } from "../../app/domain/sessions.server";
+import { sessionCookie } from "../../app/utils/session-cookie.server";
 import { openDatabase, type Database } from "../../db/client.server";
 import { districts, memberships, neighborhoods, users } from "../../db/schema";
 import { testCharter } from "../support/fixtures";

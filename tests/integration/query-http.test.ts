@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads.server";
-import { createSession, sessionCookie } from "../../app/utils/session.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
+import { createSession } from "../../app/domain/sessions.server";
+import { sessionCookie } from "../../app/utils/session-cookie.server";
 import { districts, neighborhoods, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";

@@ -1,36 +1,13 @@
 import crypto from "node:crypto";
-import { createCookie, redirect, type AppLoadContext, type Cookie } from "@remix-run/node";
+import type { AppLoadContext, Cookie } from "@remix-run/node";
 import { and, eq, gt, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { sessions } from "../../db/schema";
-import { loadCurrentUser, type CurrentUser } from "../domain/users.server";
+import { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from "../utils/session-cookie.server";
+import { loadCurrentUser, type CurrentUser } from "./users.server";
 
-export const SESSION_IDLE_SECONDS = 14 * 24 * 60 * 60;
-export const SESSION_ABSOLUTE_SECONDS = 60 * 24 * 60 * 60;
 // Writing last_seen_at on every request would turn reads into writes.
 const TOUCH_EVERY_MS = 5 * 60 * 1000;
-
-const cookies = new Map<string, Cookie>();
-export function sessionCookie(secret: string, secure: boolean): Cookie {
-  const key = `${secure}:${secret}`;
-  let cookie = cookies.get(key);
-  if (!cookie) {
-    cookie = createCookie(secure ? "__Host-mahalleh_session" : "mahalleh_session", {
-      httpOnly: true,
-      sameSite: "lax",
-      secure,
-      path: "/",
-      secrets: [secret],
-      maxAge: SESSION_ABSOLUTE_SECONDS,
-    });
-    cookies.set(key, cookie);
-  }
-  return cookie;
-}
-
-function cookieFor(context: AppLoadContext) {
-  return sessionCookie(context.env.SESSION_SECRET, context.env.NODE_ENV === "production");
-}
 
 export function hashToken(token: string) {
   return crypto.createHash("sha256").update(token).digest("hex");
@@ -51,14 +28,6 @@ export async function createSession(
     userAgent: meta.userAgent?.slice(0, 300) ?? null,
   });
   return token;
-}
-
-export async function commitSession(context: AppLoadContext, token: string) {
-  return cookieFor(context).serialize(token);
-}
-
-export async function clearSessionCookie(context: AppLoadContext) {
-  return cookieFor(context).serialize("", { maxAge: 0, expires: new Date(0) });
 }
 
 export interface SessionLookup {
@@ -96,40 +65,6 @@ export async function lookupSession(
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
   }
   return { user, sessionHash: idHash, stale: false };
-}
-
-// A page's loaders (root and route) run for the same request and all ask who is signed in: one
-// lookup per request answers them all. The load context is made per request. Writes (actions)
-// always look again, since an action may sign someone in or out before the loaders run.
-const lookups = new WeakMap<AppLoadContext, Promise<SessionLookup>>();
-
-export function getSession(request: Request, context: AppLoadContext) {
-  const read = request.method === "GET" || request.method === "HEAD";
-  const cached = read ? lookups.get(context) : undefined;
-  if (cached) return cached;
-  const lookup = lookupSession(context.db, cookieFor(context), request.headers.get("Cookie"));
-  if (read) lookups.set(context, lookup);
-  return lookup;
-}
-
-export async function getUser(request: Request, context: AppLoadContext) {
-  return (await getSession(request, context)).user;
-}
-
-/** Guards throw: a page that needs a signed-in person sends everyone else to sign in and back. */
-export async function requireUser(request: Request, context: AppLoadContext): Promise<CurrentUser> {
-  const user = await getUser(request, context);
-  if (!user) {
-    const url = new URL(request.url);
-    const back = url.pathname + url.search;
-    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
-  }
-  return user;
-}
-
-export async function requireAnonymous(request: Request, context: AppLoadContext) {
-  const user = await getUser(request, context);
-  if (user) throw redirect("/");
 }
 
 /** Ends a session on the server and on every socket opened with it. */

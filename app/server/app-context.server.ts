@@ -1,9 +1,9 @@
 import type { Server as SocketServer } from "socket.io";
 import type { Db, DbDriver } from "../../db/client.server";
 import type { ReadMarks } from "../domain/read-marks.server";
-import type { Env } from "./env.server";
-import type { Logger } from "./logger.server";
-import type { SmsSender } from "./sms.server";
+import type { Env } from "../utils/env.server";
+import type { Logger } from "../utils/logger.server";
+import type { SmsSender } from "../utils/sms.server";
 
 /**
  * What server.ts hands every loader and action. The database and socket server live in the

@@ -1,7 +1,7 @@
 import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import { resendCode } from "~/domain/auth.server";
-import { getLocale } from "./i18n.server";
-import { minutesFrom } from "./request.server";
+import { getLocale } from "~/utils/i18n.server";
+import { minutesFrom } from "~/utils/request.server";
 
 /** The "resend" button of both code pages: a new code, then back to the same page for the new flow. */
 export async function handleResend(request: Request, context: AppLoadContext, flowId: string, purpose: "signup" | "reset") {
