@@ -14,7 +14,6 @@ import { guardAdapterPool } from "./adapter-pool.server";
 import { CLIENT_EVENTS, SERVER_EVENTS, type JoinAck, type SyncAck } from "./events";
 import { attachLive, closeLive } from "./live.server";
 import { attachRedisAdapter } from "./redis-adapter.server";
-import type { AdapterKind, Metrics } from "../server/metrics.server";
 
 export interface SocketData {
   user: CurrentUser | null;
@@ -33,6 +32,15 @@ function joinedRooms(socket: Socket) {
   return n;
 }
 
+/** Which socket.io adapter links the instances ("memory": one process, no link). */
+export type AdapterKind = "postgres" | "redis" | "memory";
+
+/** What the server's metrics want to hear from the realtime layer (app/server/metrics.server.ts). */
+export interface RealtimeObserver {
+  watchSockets(io: SocketServer, adapter: AdapterKind): void;
+  adapterError(adapter: AdapterKind, stage: "publish" | "connection"): void;
+}
+
 export interface Realtime {
   io: SocketServer;
   /** Which adapter links the instances, and whether it is connected now (for /readyz). */
@@ -44,7 +52,7 @@ export interface Realtime {
 
 export async function createRealtime(
   httpServer: http.Server,
-  deps: { db: Db; env: Env; logger: Logger; metrics?: Metrics },
+  deps: { db: Db; env: Env; logger: Logger; metrics?: RealtimeObserver },
 ): Promise<Realtime> {
   const { db, env, logger, metrics } = deps;
   const io = new SocketServer(httpServer, {

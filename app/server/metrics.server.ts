@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { Server as SocketServer, Socket } from "socket.io";
 import type { DbActivity, DbOperation } from "../../db/client.server";
 import { SERVER_EVENTS } from "../realtime/events";
+import type { AdapterKind } from "../realtime/socket.server";
 import { isLoopbackClient } from "./dev-outbox.server";
 import type { ShedReason } from "./load-shedding.server";
 
@@ -28,7 +29,6 @@ const KNOWN_EVENTS: Set<string> = new Set(Object.values(SERVER_EVENTS));
 /** Room kinds (app/utils/permissions.ts `mayJoinRoom`, plus each session's and person's own rooms). */
 const ROOM_KINDS = new Set(["city", "deputy", "admin", "district", "council", "proposal", "thread", "district-staff", "commission", "user", "session"]);
 
-export type AdapterKind = "postgres" | "redis" | "memory";
 
 /**
  * Maps a request to the Remix route that answers it, from the build's own route table

@@ -42,7 +42,7 @@ describe.each(BACKENDS)("metrics, health and readiness (%s)", (backend) => {
 
   beforeAll(async () => {
     app = await startTestApp(backend, { METRICS_TOKEN: TOKEN });
-  }, 60_000);
+  }, 180_000);
   afterEach(() => {
     for (const s of sockets.splice(0)) s.disconnect();
   });
@@ -177,7 +177,7 @@ describe.each(BACKENDS)("load shedding in the metrics (%s)", (backend) => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp(backend, { MAX_INFLIGHT: "1", MAX_QUEUE: "0" });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await app?.close();
   });
@@ -228,7 +228,7 @@ describe("the read handle (DATABASE_READ_URL)", () => {
       // A fresh database, and an instance on it whose read handle is the same server and database.
       owner = await startTestApp("postgres");
       app = await startTestApp("postgres", { DATABASE_READ_URL: owner.database.url! }, { sameDatabaseAs: owner.database });
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await app?.close();
       await owner?.close();
