@@ -21,6 +21,7 @@ import type { ThreadAccess } from "../utils/permissions";
 import { recordAudit } from "./audit.server";
 import type { AuditAction } from "./audit-actions";
 import { Refusal, refusalOf } from "./refusal.server";
+import { noticeThreadPost, recordNotice, threadSubject } from "./notifications.server";
 import { EDIT_WINDOW_MINUTES, type MessageState, type MessageView, type ThreadEventView } from "./thread-view";
 
 export { EDIT_WINDOW_MINUTES };
@@ -378,12 +379,14 @@ export async function postMessage(db: Db, input: PostInput): Promise<Posted | Fa
         .from(threadMutes)
         .where(and(eq(threadMutes.threadId, input.threadId), eq(threadMutes.userId, input.authorId), sql`${threadMutes.until} > now()`));
       if (mute) throw new Refusal<ThreadError>("muted");
+      let replyToAuthorId: string | null = null;
       if (input.replyToId) {
         const [target] = await tx
-          .select({ id: threadMessages.id })
+          .select({ id: threadMessages.id, authorId: threadMessages.authorId })
           .from(threadMessages)
           .where(and(eq(threadMessages.id, input.replyToId), eq(threadMessages.threadId, input.threadId)));
         if (!target) throw new Refusal<ThreadError>("reply_not_found");
+        replyToAuthorId = target.authorId;
       }
       const seq = thread.lastSeq + 1;
       const [message] = await tx
@@ -404,6 +407,7 @@ export async function postMessage(db: Db, input: PostInput): Promise<Posted | Fa
         .set({ lastSeq: seq, messageCount: sql`${threads.messageCount} + 1`, lastMessageAt: sql`now()` })
         .where(eq(threads.id, input.threadId));
       await tx.insert(threadEvents).values({ threadId: input.threadId, seq, kind: "posted", messageId: message!.id, actorId: input.authorId });
+      await noticeThreadPost(tx, { threadId: input.threadId, messageId: message!.id, authorId: input.authorId, replyToAuthorId, official: input.official ?? false });
       return { ok: true as const, messageId: message!.id, seqs: [seq], duplicate: false };
     }),
   );
@@ -558,6 +562,17 @@ export async function hideMessage(db: Db, input: ModerationBase & { messageId: s
         .where(eq(threadMessages.id, input.messageId));
       await settleReports(tx, input.messageId, input.actorId, "hidden");
       await auditThread(tx, thread, input, "message.hide", input.messageId, input.reason);
+      if (message.authorId) {
+        const subject = await threadSubject(tx, threadId);
+        await recordNotice(tx, {
+          kind: "message_hidden",
+          itemKey: `message:${input.messageId}`,
+          link: `/threads/${threadId}#m-${input.messageId}`,
+          params: { title: subject?.title ?? "", reason: input.reason.slice(0, 200) },
+          audience: { users: [message.authorId] },
+          actorId: input.actorId,
+        });
+      }
       const seqs = [seq];
       if (thread.pinnedMessageId === input.messageId) seqs.push(await unpinInside(tx, threadId, input.actorId));
       return { ok: true as const, threadId, seqs };

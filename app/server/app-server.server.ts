@@ -16,6 +16,7 @@ import { createRealtime } from "../realtime/socket.server";
 import { isLoopbackClient, warnIfServedBeyondLoopback } from "./dev-outbox.server";
 import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailableGate } from "./database-health.server";
 import { ReadMarks } from "../domain/read-marks.server";
+import { startInboxWorker } from "./inbox-worker.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
 import type { AppServices, RequestContext } from "../utils/app-context.server";
@@ -77,7 +78,11 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const httpServer = http.createServer(app);
   const realtime = await createRealtime(httpServer, { db: database.db, env, logger });
 
+  // Notices fan out and text messages leave off the request path, on every instance (decision 022).
+  const inbox = startInboxWorker({ db: database.db, io: realtime.io, sms, logger, origin: env.APP_ORIGIN?.[0]?.replace(/\/$/, "") ?? null });
+
   const services: AppServices = {
+    inbox,
     db: database.db,
     dbDriver: database.driver,
     env,
@@ -296,6 +301,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       clearInterval(voteTimer);
       // socket.io closes the HTTP server too: stop taking requests, drop sockets, then the database.
       httpServer.closeIdleConnections?.();
+      await inbox.stop();
       await realtime.close();
       await services.readMarks.flush();
       await database.close();
