@@ -17,7 +17,9 @@ import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/prop
 import { decideReferral, referToCommission } from "../../app/domain/review.server";
 import { receiveSms } from "../../app/domain/sms-inbound.server";
 import { backoffMs, sendDueSms, type SmsGateway } from "../../app/domain/sms-outbox.server";
-import { ensureThread, hideMessage, postMessage } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
+import { hideMessage } from "../../app/domain/threads/moderate.server";
+import { postMessage } from "../../app/domain/threads/write.server";
 import { closeDueVotes, openVote } from "../../app/domain/votes.server";
 import { loadCurrentUser } from "../../app/domain/users.server";
 import { smsTextFor } from "../../app/server/inbox-worker.server";
