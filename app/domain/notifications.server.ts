@@ -225,6 +225,8 @@ export interface FannedOut {
   link: string;
   params: Record<string, string | number>;
   userIds: string[];
+  /** Each recipient's inbox row, in the order of `userIds`. */
+  itemIds: string[];
 }
 
 /** What the SMS text of a notice says, per language; null when the notice never goes by SMS. */
@@ -253,7 +255,7 @@ export async function processNotices(db: Db, options: { limit?: number; smsText?
       const kind = notice.kind as NoticeKind;
       const audience = audienceSql(notice.audience as Audience);
       const actor = notice.actorId;
-      const rows = await queryRows<{ user_id: string }>(
+      const rows = await queryRows<{ user_id: string; id: string }>(
         tx as unknown as Db,
         sql`insert into notifications (user_id, kind, item_key, link, params, count, notice_id, created_at, updated_at)
             select distinct r.user_id, ${kind}::text, ${notice.itemKey}::text, ${notice.link}::text, ${JSON.stringify(notice.params)}::jsonb, 1, ${notice.id}::bigint, now(), now()
@@ -263,7 +265,7 @@ export async function processNotices(db: Db, options: { limit?: number; smsText?
               kind = excluded.kind, link = excluded.link, params = excluded.params, notice_id = excluded.notice_id,
               count = case when notifications.read_at is null then notifications.count + 1 else 1 end,
               updated_at = excluded.updated_at, read_at = null
-            returning user_id::text as user_id`,
+            returning user_id::text as user_id, id::text as id`,
       );
       const text = options.smsText ? await options.smsText({ kind, params: notice.params, link: notice.link }) : null;
       if (text && rows.length) {
@@ -282,7 +284,7 @@ export async function processNotices(db: Db, options: { limit?: number; smsText?
           on conflict (dedupe_key) do nothing`);
       }
       await tx.update(notices).set({ processedAt: sql`now()`, recipients: rows.length, attempts: sql`${notices.attempts} + 1` }).where(eq(notices.id, notice.id));
-      return { noticeId: notice.id, kind, itemKey: notice.itemKey, link: notice.link, params: notice.params, userIds: rows.map((r) => r.user_id) };
+      return { noticeId: notice.id, kind, itemKey: notice.itemKey, link: notice.link, params: notice.params, userIds: rows.map((r) => r.user_id), itemIds: rows.map((r) => r.id) };
     }).catch(async (err: unknown) => {
       // A notice that cannot fan out must not hold up the ones after it: counted, kept with its
       // error, tried again on a later run, and left after a few tries.

@@ -463,3 +463,10 @@ export async function setCategoryCommission(db: Db, categoryId: string, commissi
     return { ok: true as const };
   });
 }
+
+/** The proposal people name by its short number (an SMS reply, a short link), or null. */
+export async function proposalByNumber(db: Db, number: number) {
+  if (!Number.isInteger(number) || number < 1 || number > 2_147_483_647) return null;
+  const [row] = await db.select({ id: proposals.id, title: proposals.title, status: proposals.status }).from(proposals).where(eq(proposals.number, number));
+  return row ?? null;
+}

@@ -36,7 +36,8 @@ export const SERVER_EVENTS = {
 /** Sent to a person's own room: what is new in their inbox and how many items they have unread. */
 export interface InboxNotice {
   unread: number;
-  notice: { kind: string; itemKey: string; link: string; params: Record<string, string | number> };
+  /** `id` is the person's own inbox row (opening it marks it read). */
+  notice: { id: string; kind: string; itemKey: string; link: string; params: Record<string, string | number>; count?: number };
 }
 
 export interface InboxCount {

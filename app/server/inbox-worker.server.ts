@@ -39,6 +39,7 @@ export function smsTextFor(origin: string | null): SmsTextOf {
  */
 export async function deliverLive(io: SocketServer, db: Db, fanned: FannedOut[]) {
   for (const notice of fanned) {
+    const itemOf = new Map(notice.userIds.map((userId, i) => [userId, notice.itemIds[i]!]));
     for (let i = 0; i < notice.userIds.length; i += ROOM_CHUNK) {
       const chunk = notice.userIds.slice(i, i + ROOM_CHUNK);
       const sockets = await io.in(chunk.map((id) => `user:${id}`)).fetchSockets();
@@ -48,7 +49,7 @@ export async function deliverLive(io: SocketServer, db: Db, fanned: FannedOut[])
       for (const userId of online) {
         const payload: InboxNotice = {
           unread: counts.get(userId) ?? 0,
-          notice: { kind: notice.kind, itemKey: notice.itemKey, link: notice.link, params: notice.params },
+          notice: { id: itemOf.get(userId)!, kind: notice.kind, itemKey: notice.itemKey, link: notice.link, params: notice.params },
         };
         io.in(`user:${userId}`).emit(SERVER_EVENTS.inboxNotice, payload);
       }
