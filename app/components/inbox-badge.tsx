@@ -53,7 +53,7 @@ export function LiveNotice({ notice, onDismiss }: { notice: InboxNotice["notice"
   const text = noticeText(t, notice.kind, notice.params, notice.count ?? 1);
   return (
     <div className="live-notice" role="status" aria-live="polite">
-      <Form method="post" action={`/inbox/${notice.id}`} className="live-notice__open" onSubmit={onDismiss}>
+      <Form method="post" action={`/inbox/${notice.id}`} className="live-notice__open" onSubmit={onDismiss} noValidate>
         <input type="hidden" name="intent" value="open" />
         <button type="submit" className="live-notice__text" dir="auto">
           {t("inbox.live_new", { text })}

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { markRead } from "~/domain/notifications.server";
 import { InboxItemSchema } from "~/forms/inbox";
 import { publishUnreadCount } from "~/server/inbox-worker.server";
@@ -7,7 +7,8 @@ import { safeRedirectWithAnchor } from "~/utils/safe-redirect";
 import { requireUser } from "~/utils/session.server";
 
 /** Reading an item is a change: only by POST. A visit goes to the inbox. */
-export async function loader() {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser(request, context);
   return redirect("/inbox");
 }
 
