@@ -6,7 +6,7 @@ import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/prop
 import { openVote } from "../../app/domain/votes.server";
 import type { InboxNotice } from "../../app/realtime/events";
 import { createSession, sessionCookie } from "../../app/utils/session.server";
-import { districts, memberships, neighborhoods, notifications, proposals, supports, users } from "../../db/schema";
+import { districts, memberships, neighborhoods, notifications, proposals, smsMessages, supports, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { testCharter } from "../support/fixtures";
@@ -14,6 +14,7 @@ import { Browserless, visibleText } from "../support/http";
 import { scaled, waitFor } from "../support/wait";
 
 const WAIT = scaled(10_000);
+const TOKEN = "gateway-token-0123456789";
 
 describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
   let app: TestApp;
@@ -71,7 +72,7 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp(backend, { SMS_WEBHOOK_TOKEN: TOKEN });
     const db = app.database.db;
     const [district] = await db.insert(districts).values({ number: 17, name: "منطقه ۱۷", nameKey: "district-17" }).returning();
     districtId = district!.id;
@@ -158,6 +159,30 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
     const long = await local.post("/dev/outbox", { from: resident.phone, body: "۱".repeat(10_000) }, machine);
     expect(visibleText(await long.text())).toContain("too_long");
     await waitFor(() => app.sms.messages.length === before + 1, WAIT, "one answer, to the known number");
+  });
+
+  it("a gateway posts inbound texts and delivery reports with its token; a redelivery is answered, not acted on twice", async () => {
+    const author = await person("نویسنده");
+    const resident = await person("ساکن");
+    const councilId = await councilOf([author]);
+    const proposalId = await file(councilId, author.id);
+    const [{ number }] = (await app.database.db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, proposalId))) as [{ number: number }];
+    const post = (path: string, body: unknown, token = TOKEN) =>
+      fetch(app.baseUrl + path, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    expect((await post("/sms/inbound", { id: "g-1", from: resident.phone, text: String(number) }, "wrong-token-0123456789")).status).toBe(401);
+    expect((await post("/sms/inbound", { id: "g-1", from: resident.phone })).status).toBe(400);
+    const first = await post("/sms/inbound", { id: "g-1", from: resident.phone, text: String(number) });
+    expect(await first.json()).toMatchObject({ ok: true, outcome: "supported", duplicate: false });
+    const again = await post("/sms/inbound", { id: "g-1", from: resident.phone, text: String(number) });
+    expect(await again.json()).toMatchObject({ ok: true, outcome: "supported", duplicate: true });
+    expect(await app.database.db.select().from(supports).where(eq(supports.proposalId, proposalId))).toHaveLength(1);
+
+    await app.database.db.insert(smsMessages).values({ toPhone: resident.phone, purpose: "notice", dedupeKey: "report-test", body: "آزمایش", status: "sent", providerMessageId: "gw-77" });
+    expect(await (await post("/sms/report", { id: "gw-77", status: "delivered" })).json()).toEqual({ ok: true, known: true });
+    const [row] = await app.database.db.select().from(smsMessages).where(eq(smsMessages.dedupeKey, "report-test"));
+    expect(row).toMatchObject({ deliveryStatus: "delivered" });
+    expect(row!.deliveredAt).not.toBeNull();
+    expect(await (await post("/sms/report", { id: "nobody-knows", status: "delivered" })).json()).toEqual({ ok: true, known: false });
   });
 
   it("the tracking-code page answers without signing in, and a wrong code beside the field", async () => {

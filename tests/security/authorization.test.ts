@@ -64,6 +64,8 @@ function expectedTable(w: World): Table {
         note: "an item that is not the person's own is not found, for everyone",
       },
     ],
+    "routes/sms.inbound": [{ post: NOBODY, note: "the SMS gateway only, with its token (none is set in tests: the address does not exist)" }],
+    "routes/sms.report": [{ post: NOBODY, note: "the SMS gateway only, with its token" }],
     "routes/track": [{ get: EVERYONE, query: "?code=1234567890", note: "a tracking code is looked up without signing in" }],
     "routes/p.$number": [{ get: NOBODY, params: { number: "99999999" }, note: "a short link to no proposal is a 404" }],
     "routes/districts.$districtId": [{ get: EVERYONE }],
