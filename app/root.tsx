@@ -3,6 +3,7 @@ import "@fontsource/vazirmatn/500.css";
 import "@fontsource/vazirmatn/700.css";
 import "./styles/app.css";
 import "./styles/councils.css";
+import "./styles/inbox.css";
 import "./styles/manage.css";
 import "./styles/threads.css";
 import { cssBundleHref } from "@remix-run/css-bundle";
@@ -37,6 +38,7 @@ import { can } from "./utils/permissions";
 import { mayReadOutbox } from "./server/dev-outbox.server";
 import { readFlash } from "./utils/flash.server";
 import { clearSessionCookie, getSession } from "./server/session.server";
+import { unreadCount } from "./domain/notifications.server";
 
 export const links: LinksFunction = () => [
   ...(cssBundleHref ? [{ rel: "stylesheet", href: cssBundleHref }] : []),
@@ -54,6 +56,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ]);
   const { user } = session;
   const env = context.env;
+  const unread = user ? await unreadCount(context.db, user.id) : 0;
   const headers = new Headers();
   // A forged, expired or revoked cookie is removed instead of being sent again and again.
   if (session.stale) headers.append("Set-Cookie", await clearSessionCookie(context));
@@ -75,6 +78,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           }
         : null,
       showDevOutbox: mayReadOutbox(env, context.fromLoopback),
+      /** Unread inbox items; the header's badge keeps it live. */
+      unread,
       flash,
     } satisfies RootData,
     { headers },

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -484,6 +485,8 @@ export const proposals = pgTable(
     onBehalfPhone: text("on_behalf_phone"),
     title: text("title").notNull(),
     body: text("body").notNull(),
+    /** A short number people can type: «طرح ۱۲۳»; replying it by SMS supports the proposal. */
+    number: integer("number").notNull().generatedByDefaultAsIdentity(),
     categoryId: uuid("category_id")
       .notNull()
       .references(() => categories.id, { onDelete: "restrict" }),
@@ -502,6 +505,7 @@ export const proposals = pgTable(
     index("proposals_district_idx").on(t.districtId, t.createdAt, t.id),
     index("proposals_city_idx").on(t.createdAt, t.id),
     index("proposals_status_idx").on(t.status, t.createdAt, t.id),
+    uniqueIndex("proposals_number_key").on(t.number),
     check(
       "proposals_status_valid",
       sql`${t.status} in ('open','on_agenda','voting','adopted','not_adopted','in_review','accepted','declined','returned','referred_unit','in_progress','done','withdrawn')`,
@@ -993,4 +997,220 @@ export const searchDirty = pgTable(
     sourceId: uuid("source_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.kind, t.sourceId] })],
+);
+
+// ---------------------------------------------------------------------------
+// Inbox (کارتابل), notifications and text messages
+
+/**
+ * Something happened that people should hear about, written in the same transaction as the change
+ * itself (so a notice is never lost and never sent for a change that rolled back). A worker on any
+ * instance turns it into inbox rows for its audience in one statement (INSERT … SELECT), off the
+ * request that caused it; `processed_at` marks it done, `FOR UPDATE SKIP LOCKED` gives each notice
+ * to one worker.
+ */
+export const notices = pgTable(
+  "notices",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind").notNull(),
+    /** What the inbox groups by: one row per person and item («۱۲ پیام تازه در …»). */
+    itemKey: text("item_key").notNull(),
+    link: text("link").notNull(),
+    params: jsonb("params").$type<Record<string, string | number>>().notNull().default({}),
+    /** Who hears about it; see app/domain/notifications.server.ts. */
+    audience: jsonb("audience").$type<Record<string, unknown>>().notNull(),
+    /** The person who caused it never hears about their own act. */
+    actorId: uuid("actor_id"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    processedAt: tstz("processed_at"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    recipients: integer("recipients"),
+  },
+  (t) => [index("notices_pending_idx").on(t.id).where(sql`${t.processedAt} is null`)],
+);
+
+/** A person's inbox: one row per item, updated (count, time, unread) when the item has news again. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    itemKey: text("item_key").notNull(),
+    link: text("link").notNull(),
+    params: jsonb("params").$type<Record<string, string | number>>().notNull().default({}),
+    /** How many notices this item gathered since it was last read. */
+    count: integer("count").notNull().default(1),
+    noticeId: bigint("notice_id", { mode: "number" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date", precision: 3 }).notNull().defaultNow(),
+    readAt: tstz("read_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_user_item_key").on(t.userId, t.itemKey),
+    index("notifications_user_recent_idx").on(t.userId, t.updatedAt, t.id),
+    index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
+    check("notifications_count_positive", sql`${t.count} >= 1`),
+  ],
+);
+
+/** A person's choices for the whole inbox: SMS-only, stopped by «لغو», and the hours SMS may arrive (Tehran time). */
+export const notificationSettings = pgTable(
+  "notification_settings",
+  {
+    userId: uuid("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Uses the platform by SMS (no smartphone): important notices go by SMS unless turned off. */
+    smsOnly: boolean("sms_only").notNull().default(false),
+    /** Set by replying «لغو»: no notice goes by SMS until the person turns SMS on again. */
+    smsStoppedAt: tstz("sms_stopped_at"),
+    /** SMS may arrive only between these minutes of the Tehran day; null: at any time. */
+    smsFromMinute: integer("sms_from_minute"),
+    smsUntilMinute: integer("sms_until_minute"),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      "notification_settings_window",
+      sql`(${t.smsFromMinute} is null and ${t.smsUntilMinute} is null)
+       or (${t.smsFromMinute} between 0 and 1439 and ${t.smsUntilMinute} between 1 and 1440 and ${t.smsUntilMinute} > ${t.smsFromMinute})`,
+    ),
+  ],
+);
+
+/** Per kind: in the app only (sms = false) or also by SMS. No row: the kind's default. */
+export const notificationPreferences = pgTable(
+  "notification_preferences",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    sms: boolean("sms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+export const SMS_STATUSES = ["pending", "sending", "sent", "failed"] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+/**
+ * The durable SMS outbox: a message is written here (with the change that caused it) and a worker
+ * sends it. A gateway that is down only delays it (retries with backoff); the unique key gives one
+ * message per notice however many instances run; a claimed message carries a lease so one that a
+ * crashed instance held is sent again later.
+ */
+export const smsMessages = pgTable(
+  "sms_messages",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    toPhone: text("to_phone").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    purpose: text("purpose").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    body: text("body").notNull(),
+    status: text("status").$type<SmsStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    leaseUntil: tstz("lease_until"),
+    lastError: text("last_error"),
+    providerMessageId: text("provider_message_id"),
+    sentAt: tstz("sent_at"),
+    deliveryStatus: text("delivery_status"),
+    deliveredAt: tstz("delivered_at"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("sms_messages_dedupe_key").on(t.dedupeKey),
+    index("sms_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('pending','sending')`),
+    index("sms_messages_provider_idx").on(t.providerMessageId),
+    check("sms_messages_status_valid", sql`${t.status} in ('pending','sending','sent','failed')`),
+    check("sms_messages_body_length", sql`char_length(${t.body}) between 1 and 480`),
+    check("sms_messages_phone_format", sql`${t.toPhone} ~ '^\\+989[0-9]{9}$'`),
+  ],
+);
+
+/** Every text message received, kept with what was done with it. The provider's id makes a redelivery a no-op. */
+export const smsInbound = pgTable(
+  "sms_inbound",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    provider: text("provider").notNull(),
+    providerMessageId: text("provider_message_id").notNull(),
+    fromRaw: text("from_raw").notNull(),
+    phone: text("phone"),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The first 1,000 characters; `body_length` says how long it really was. */
+    body: text("body").notNull(),
+    bodyLength: integer("body_length").notNull(),
+    outcome: text("outcome").notNull(),
+    proposalId: uuid("proposal_id").references(() => proposals.id, { onDelete: "set null" }),
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("sms_inbound_provider_message_key").on(t.provider, t.providerMessageId),
+    index("sms_inbound_user_idx").on(t.userId, t.id),
+    check("sms_inbound_body_length", sql`char_length(${t.body}) <= 1000 and char_length(${t.fromRaw}) <= 40`),
+  ],
+);
+
+/** A government counter office (دفتر پیشخوان) whose staff act for residents who come in person. */
+export const counterOffices = pgTable(
+  "counter_offices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    name: text("name").notNull(),
+    /** The office's licence number, as written on its sign. */
+    code: text("code").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("counter_offices_code_key").on(t.code),
+    check("counter_offices_name_length", sql`char_length(${t.name}) between 2 and 100`),
+  ],
+);
+
+/**
+ * An act an office operator does for a resident: it waits for the code the resident got by SMS,
+ * then is done as the resident and gets a tracking code (کد رهگیری) anyone may look up.
+ */
+export const counterRequests = pgTable(
+  "counter_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    officeId: uuid("office_id")
+      .notNull()
+      .references(() => counterOffices.id, { onDelete: "restrict" }),
+    operatorId: uuid("operator_id").references(() => users.id, { onDelete: "set null" }),
+    residentId: uuid("resident_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    action: text("action").$type<"support">().notNull(),
+    proposalId: uuid("proposal_id")
+      .notNull()
+      .references(() => proposals.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    expiresAt: tstz("expires_at").notNull(),
+    status: text("status").$type<"pending" | "done" | "refused" | "expired">().notNull().default("pending"),
+    outcome: text("outcome"),
+    trackingCode: text("tracking_code"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    confirmedAt: tstz("confirmed_at"),
+  },
+  (t) => [
+    uniqueIndex("counter_requests_tracking_key").on(t.trackingCode),
+    index("counter_requests_office_idx").on(t.officeId, t.createdAt),
+    check("counter_requests_action_valid", sql`${t.action} in ('support')`),
+    check("counter_requests_status_valid", sql`${t.status} in ('pending','done','refused','expired')`),
+    check("counter_requests_tracking_when_done", sql`(${t.status} in ('done','refused')) = (${t.trackingCode} is not null)`),
+  ],
 );

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useRootData } from "./root-data";
 import { SEARCH_QUERY_MAX } from "~/utils/search-text";
 import { ConnectionIndicator } from "./connection-indicator";
+import { InboxBadge, LiveNotice, useUnread } from "./inbox-badge";
 import { CouncilIcon, DeskIcon, HomeIcon, PersonIcon, SettingsIcon } from "./icons";
 
 /** The frame of every page: who is signed in, where to go, which language, whether live updates work. */
@@ -13,6 +14,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const location = useLocation();
   const here = location.pathname + location.search;
   const user = data?.user ?? null;
+  const inbox = useUnread(data?.unread ?? 0);
 
   return (
     <>
@@ -77,6 +79,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             </Form>
             )}
             <ConnectionIndicator />
+            {user ? <InboxBadge unread={inbox.unread} /> : null}
             <Form method="post" action="/set-language" className="lang-switch" reloadDocument noValidate>
               <input type="hidden" name="redirectTo" value={here} />
               <input type="hidden" name="lng" value={data?.locale === "fa" ? "en" : "fa"} />
@@ -114,6 +117,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             {t(`flash.${data.flash}`, { name: user?.displayName ?? "" })}
           </div>
         ) : null}
+        {user ? <LiveNotice notice={inbox.latest} onDismiss={inbox.dismiss} /> : null}
         {children}
       </div>
       <nav className="bottomnav" aria-label={t("nav.main_menu")}>

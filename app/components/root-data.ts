@@ -22,6 +22,8 @@ export interface RootData {
   } | null;
   showDevOutbox: boolean;
   flash: FlashKey | null;
+  /** Unread items in the signed-in person's inbox (0 for visitors). */
+  unread: number;
 }
 
 export function useRootData() {

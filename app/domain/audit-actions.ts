@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   "thread.escalate",
   "escalation.state",
   "surfacing.settings",
+  "counter.support",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { recordNotice, threadSubject } from "./notifications.server";
 import { queryRows, type Db } from "../../db/client.server";
 import {
   categories,
@@ -231,6 +232,17 @@ export async function setEscalationState(
         data: { from: row.state, to: input.state },
         requestId: input.requestId ?? null,
       });
+      if (row.escalatedBy) {
+        const subject = await threadSubject(tx, row.threadId);
+        await recordNotice(tx, {
+          kind: "escalation_state",
+          itemKey: `escalation:${row.id}`,
+          link: `/threads/${row.threadId}`,
+          params: { title: subject?.title ?? "", state: input.state },
+          audience: { users: [row.escalatedBy] },
+          actorId: input.actorId,
+        });
+      }
       return { ok: true as const, threadId: row.threadId, escalatedBy: row.escalatedBy };
     }),
   );

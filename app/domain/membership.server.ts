@@ -4,6 +4,7 @@ import { Refusal, refusalOf as baseRefusalOf, refused, type Refused } from "./re
 import { applications, councils, invitations, memberships, neighborhoods, users, follows } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { recordAudit } from "./audit.server";
+import { recordNotice } from "./notifications.server";
 import { applyBlocker, tehranToday, termState, type ApplyBlocker } from "./charter";
 
 export type MembershipError =
@@ -265,7 +266,19 @@ export async function decideApplication(
       if (input.decision === "approve") {
         await seat(tx, { councilId: application.councilId, userId: application.userId, decidedBy: input.actorId, seatLimit: input.seatLimit, via: "application" }, requestId);
       }
-      const [council] = await tx.select({ districtId: councils.districtId }).from(councils).where(eq(councils.id, application.councilId));
+      const [council] = await tx
+        .select({ districtId: councils.districtId, name: neighborhoods.name })
+        .from(councils)
+        .innerJoin(neighborhoods, eq(neighborhoods.id, councils.neighborhoodId))
+        .where(eq(councils.id, application.councilId));
+      await recordNotice(tx, {
+        kind: "application_decided",
+        itemKey: `application:${input.applicationId}`,
+        link: `/councils/${application.councilId}`,
+        params: { council: council?.name ?? "", decision: input.decision === "approve" ? "approved" : "rejected" },
+        audience: { users: [application.userId] },
+        actorId: input.actorId,
+      });
       await recordAudit(tx, {
         actorId: input.actorId,
         action: input.decision === "approve" ? "application.approved" : "application.rejected",
@@ -332,6 +345,15 @@ export async function inviteToCouncil(
         .insert(invitations)
         .values({ councilId: council.id, phone: input.phone, termNumber: council.termNumber, invitedBy: input.actorId })
         .returning({ id: invitations.id });
+      const [hood] = await tx.select({ name: neighborhoods.name }).from(neighborhoods).where(eq(neighborhoods.id, council.neighborhoodId));
+      await recordNotice(tx, {
+        kind: "invitation",
+        itemKey: `invitation:${row!.id}`,
+        link: "/me/councils",
+        params: { council: hood?.name ?? "" },
+        audience: { phone: input.phone },
+        actorId: input.actorId,
+      });
       await recordAudit(tx, {
         actorId: input.actorId,
         action: "invitation.sent",

@@ -21,6 +21,7 @@ import { decodeCursor, encodeCursor } from "../utils/query";
 export { encodeCursor };
 import { sourcesOf } from "./proposal-state";
 import { batched, lane, pgArray } from "./write-batch.server";
+import { milestoneCrossed, noticeToAuthor } from "./notifications.server";
 
 export type ProposalError =
   | "not_found"
@@ -276,6 +277,9 @@ async function supportBatch(db: Db, proposalId: string, userIds: string[]): Prom
     }
     const reachedAgenda = accepted.length > 0 && after >= Number(target.support_threshold);
     if (reachedAgenda) await event(tx, proposalId, null, "agenda_by_supports", { supportCount: after });
+    const milestone = milestoneCrossed(before, after);
+    if (reachedAgenda) await noticeToAuthor(tx, { proposalId, kind: "on_agenda" });
+    else if (milestone) await noticeToAuthor(tx, { proposalId, kind: "support_milestone", params: { supports: milestone } });
     const position = new Map(accepted.map((id, i) => [id, before + i + 1]));
     const answered = new Set<string>();
     return userIds.map((userId, i) => {
@@ -326,6 +330,7 @@ export async function putOnAgenda(db: Db, proposalId: string, actorId: string): 
     db.transaction(async (tx) => {
       if (!(await move(tx, proposalId, "on_agenda"))) throw new Refusal<ProposalError>("not_open");
       await event(tx, proposalId, actorId, "agenda_by_chair");
+      await noticeToAuthor(tx, { proposalId, kind: "on_agenda", actorId });
       return { ok: true as const };
     }),
   );
@@ -515,4 +520,11 @@ export async function setCategoryCommission(db: Db, categoryId: string, commissi
     if (!updated.length) throw new Refusal<ProposalError>("category_unknown");
     return { ok: true as const };
   });
+}
+
+/** The proposal people name by its short number (an SMS reply, a short link), or null. */
+export async function proposalByNumber(db: Db, number: number) {
+  if (!Number.isInteger(number) || number < 1 || number > 2_147_483_647) return null;
+  const [row] = await db.select({ id: proposals.id, title: proposals.title, status: proposals.status }).from(proposals).where(eq(proposals.number, number));
+  return row ?? null;
 }

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { noticeToAuthor } from "./notifications.server";
 import type { Db } from "../../db/client.server";
 import { ensureThread } from "./threads/lookup.server";
 import { Refusal, refusalOf as baseRefusalOf, type Refused } from "./refusal.server";
@@ -80,6 +81,7 @@ export async function referToCommission(
         kind: "referred",
         data: { commission: commission.name, dueAt: dueAt.toISOString() },
       });
+      await noticeToAuthor(tx, { proposalId: input.proposalId, kind: "commission_referred", params: { commission: commission.name }, actorId: input.actorId });
       return { ok: true as const, referralId: row!.id, dueAt };
     }),
   );
@@ -126,6 +128,7 @@ export async function decideReferral(
         kind: `decision_${input.decision}`,
         data: { rationale: input.rationale, unitName: input.unitName ?? null },
       });
+      await noticeToAuthor(tx, { proposalId: referral.proposalId, kind: "commission_decision", params: { decision: input.decision }, actorId: input.actorId });
       return { ok: true as const, proposalId: referral.proposalId };
     }),
   );
@@ -146,6 +149,7 @@ export async function postProgress(
       if (!moved.length) throw new Refusal<ReviewError>("not_decided");
       await tx.insert(progressUpdates).values({ proposalId: input.proposalId, status: input.status, note: input.note, postedBy: input.actorId });
       await tx.insert(proposalEvents).values({ proposalId: input.proposalId, actorId: input.actorId, kind: `progress_${input.status}`, data: { note: input.note } });
+      await noticeToAuthor(tx, { proposalId: input.proposalId, kind: "progress", params: { progress: input.status }, actorId: input.actorId });
       return { ok: true as const };
     }),
   );

@@ -6,6 +6,7 @@ import { outcomeOf, type Tally } from "./charter";
 import { sourcesOf } from "./proposal-state";
 import { batched, lane, pgArray } from "./write-batch.server";
 import { ballotDisclosure, type ShownVoter } from "./ballot-rule";
+import { noticeToAuthor, noticeVoteOpened } from "./notifications.server";
 
 export type VoteError = "not_found" | "not_on_agenda" | "vote_not_open" | "vote_closed" | "not_a_member" | "period_invalid";
 type Fail = Refused<VoteError>;
@@ -49,6 +50,7 @@ export async function openVote(
         .values({ proposalId: proposal.id, councilId: proposal.councilId, round: Number(rounds) + 1, openedBy: input.actorId, opensAt: now, closesAt })
         .returning({ id: votes.id });
       await tx.insert(proposalEvents).values({ proposalId: proposal.id, actorId: input.actorId, kind: "vote_opened", data: { closesAt: closesAt.toISOString() } });
+      await noticeVoteOpened(tx, { proposalId: proposal.id, voteId: vote!.id, closesAt, actorId: input.actorId });
       return { ok: true as const, voteId: vote!.id, closesAt };
     }),
   );
@@ -205,6 +207,7 @@ export async function closeDueVotes(db: Db, now = new Date()): Promise<{ voteId:
         kind: "vote_closed",
         data: { ...tally, activeMembers, quorumNeeded: outcome.needed, quorumMet: outcome.quorumMet, result: outcome.result },
       });
+      await noticeToAuthor(tx, { proposalId: vote.proposalId, kind: "vote_result", params: { result: outcome.result } });
       return { voteId: vote.id, proposalId: vote.proposalId, result: outcome.result };
     });
     if (done) closed.push(done);

@@ -27,7 +27,22 @@ export const SERVER_EVENTS = {
   deskChanged: "desk:changed",
   /** An item this person escalated changed state. */
   escalationChanged: "escalation:changed",
+  /** Something new in the person's inbox (InboxNotice), with their unread count after it. */
+  inboxNotice: "inbox:notice",
+  /** The person's unread count changed (read in another tab or device). */
+  inboxCount: "inbox:count",
 } as const;
+
+/** Sent to a person's own room: what is new in their inbox and how many items they have unread. */
+export interface InboxNotice {
+  unread: number;
+  /** `id` is the person's own inbox row (opening it marks it read). */
+  notice: { id: string; kind: string; itemKey: string; link: string; params: Record<string, string | number>; count?: number };
+}
+
+export interface InboxCount {
+  unread: number;
+}
 
 export type JoinAck =
   | { ok: true; room: string }

@@ -18,11 +18,12 @@ import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailable
 import { ReadMarks } from "../domain/read-marks.server";
 import { createDrain } from "./drain.server";
 import { startSearchIndexer } from "../domain/search/indexer.server";
+import { startInboxWorker } from "./inbox-worker.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
 import { createMetrics, type Metrics } from "./metrics.server";
-import { smsOutbox } from "../../db/schema";
-import { count } from "drizzle-orm";
+import { smsMessages, smsOutbox } from "../../db/schema";
+import { count, inArray } from "drizzle-orm";
 import type { AppServices, RequestContext } from "./app-context.server";
 import type { Env } from "../utils/env.server";
 import { getTForLocale } from "../utils/i18n.server";
@@ -131,6 +132,11 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       }
     },
   };
+  // Text messages waiting in the durable outbox (pending or being sent): what the gateway owes.
+  metrics.setSmsOutboxDepth(async () => {
+    const [row] = await database.db.select({ n: count() }).from(smsMessages).where(inArray(smsMessages.status, ["pending", "sending"]));
+    return Number(row?.n ?? 0);
+  });
   if (keepOutbox) {
     metrics.setDevOutboxSize(async () => {
       const [row] = await database.db.select({ n: count() }).from(smsOutbox);
@@ -150,7 +156,11 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const httpServer = http.createServer(app);
   const realtime = await createRealtime(httpServer, { db: database.db, env, logger, metrics });
 
+  // Notices fan out and text messages leave off the request path, on every instance (decision 022).
+  const inbox = startInboxWorker({ db: database.db, io: realtime.io, sms, logger, origin: env.APP_ORIGIN?.[0]?.replace(/\/$/, "") ?? null });
+
   const services: AppServices = {
+    inbox,
     db: database.db,
     dbDriver: database.driver,
     env,
@@ -427,6 +437,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         clearInterval(termTimer);
         clearInterval(voteTimer);
         await searchIndexer.stop();
+        await inbox.stop();
         // 2. No new connections (the balancer retries a refused one elsewhere); idle keep-alive ones close.
         const stopped = new Promise<void>((resolve) => {
           if (!httpServer.listening) return resolve();

@@ -79,6 +79,8 @@ const EnvSchema = z
     SMS_PROVIDER: z.enum(["local", "http"]).default("local"),
     SMS_HTTP_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
     SMS_HTTP_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
+    /** The bearer token a gateway sends with inbound texts and delivery reports; unset: those addresses do not exist. */
+    SMS_WEBHOOK_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** How many councils one person may sit on at a time, city-wide. */
     COUNCIL_SEATS_PER_PERSON: z.coerce.number().int().min(1).max(10).default(1),

@@ -6,7 +6,12 @@ import { smsOutbox } from "../../db/schema";
 /** The only way the platform sends a text message. A gateway that dies must not take the platform with it. */
 export interface SmsSender {
   readonly name: string;
-  send(toPhone: string, text: string): Promise<void>;
+  /**
+   * Sends one message; throws when the gateway refuses or cannot be reached. `reference` is the
+   * platform's own id of the message (a gateway that keeps it can drop a repeat); the answer may
+   * carry the gateway's message id, which its delivery reports name.
+   */
+  send(toPhone: string, text: string, options?: { reference?: string }): Promise<{ providerMessageId?: string; delivered?: boolean } | void>;
 }
 
 /**
@@ -24,8 +29,11 @@ export class LocalSmsSender implements SmsSender {
   async send(toPhone: string, text: string) {
     this.logger.info({ sms: { to: toPhone, text } }, "sms (local provider)");
     if (this.keepOutbox) {
-      await this.db.insert(smsOutbox).values({ toPhone, body: text });
+      const [row] = await this.db.insert(smsOutbox).values({ toPhone, body: text }).returning({ id: smsOutbox.id });
+      // The local provider "delivers" at once: its delivery report is the send itself.
+      return { providerMessageId: `local-${row!.id}`, delivered: true };
     }
+    return { delivered: true };
   }
 }
 
@@ -39,20 +47,22 @@ export class HttpSmsSender implements SmsSender {
     private readonly timeoutMs = 5000,
   ) {}
 
-  async send(toPhone: string, text: string) {
+  async send(toPhone: string, text: string, options: { reference?: string } = {}) {
     const response = await fetch(this.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
       },
-      body: JSON.stringify({ to: toPhone, text }),
+      body: JSON.stringify({ to: toPhone, text, reference: options.reference }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (!response.ok) {
       this.logger.error({ status: response.status }, "sms gateway refused the message");
       throw new Error(`SMS gateway answered ${response.status}`);
     }
+    const answer = (await response.json().catch(() => null)) as { id?: unknown } | null;
+    return { providerMessageId: typeof answer?.id === "string" || typeof answer?.id === "number" ? String(answer.id) : undefined };
   }
 }
 

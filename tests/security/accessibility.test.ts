@@ -28,9 +28,10 @@ const PAGES: { as: RoleKey; paths: (w: World) => string[] }[] = [
       "/login",
       "/signup",
       "/forgot-password",
+      "/track?code=1234567890",
     ],
   },
-  { as: "resident", paths: (w) => ["/me/councils", "/account", `/proposals/new?council=${w.ids.councilA}`, `/threads/${w.ids.publicThread}`] },
+  { as: "resident", paths: (w) => ["/inbox", "/inbox/settings", "/me/councils", "/account", `/proposals/new?council=${w.ids.councilA}`, `/threads/${w.ids.publicThread}`] },
   { as: "chair", paths: (w) => [`/councils/${w.ids.councilA}`, `/proposals/${w.ids.proposalId}`] },
   {
     as: "managerOwn",

@@ -7,6 +7,7 @@ import type { Db } from "../../../db/client.server";
 import { messageReports, threadMessages, threadMutes, threads, users } from "../../../db/schema";
 import { recordAudit } from "../audit.server";
 import type { AuditAction } from "../audit-actions";
+import { recordNotice, threadSubject } from "../notifications.server";
 import { Refusal, refusalOf } from "../refusal.server";
 import { lockMessage, lockThread, nextEvent, threadOfMessage, unpinInside, type ThreadError, type Tx } from "./sequence.server";
 
@@ -45,6 +46,17 @@ export async function hideMessage(db: Db, input: ModerationBase & { messageId: s
         .where(eq(threadMessages.id, input.messageId));
       await settleReports(tx, input.messageId, input.actorId, "hidden");
       await auditThread(tx, thread, input, "message.hide", input.messageId, input.reason);
+      if (message.authorId) {
+        const subject = await threadSubject(tx, threadId);
+        await recordNotice(tx, {
+          kind: "message_hidden",
+          itemKey: `message:${input.messageId}`,
+          link: `/threads/${threadId}#m-${input.messageId}`,
+          params: { title: subject?.title ?? "", reason: input.reason.slice(0, 200) },
+          audience: { users: [message.authorId] },
+          actorId: input.actorId,
+        });
+      }
       const seqs = [seq];
       if (thread.pinnedMessageId === input.messageId) seqs.push(await unpinInside(tx, threadId, input.actorId));
       return { ok: true as const, threadId, seqs };

@@ -6,6 +6,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { messageEdits, messageReports, threadEvents, threadMessages, threadMutes, threads } from "../../../db/schema";
 import { recordAudit } from "../audit.server";
+import { noticeThreadPost } from "../notifications.server";
 import { Refusal, refusalOf } from "../refusal.server";
 import { lockMessage, lockThread, nextEvent, threadOfMessage, unpinInside, type Fail, type ThreadError } from "./sequence.server";
 
@@ -45,12 +46,14 @@ export async function postMessage(db: Db, input: PostInput): Promise<Posted | Fa
         .from(threadMutes)
         .where(and(eq(threadMutes.threadId, input.threadId), eq(threadMutes.userId, input.authorId), sql`${threadMutes.until} > now()`));
       if (mute) throw new Refusal<ThreadError>("muted");
+      let replyToAuthorId: string | null = null;
       if (input.replyToId) {
         const [target] = await tx
-          .select({ id: threadMessages.id })
+          .select({ id: threadMessages.id, authorId: threadMessages.authorId })
           .from(threadMessages)
           .where(and(eq(threadMessages.id, input.replyToId), eq(threadMessages.threadId, input.threadId)));
         if (!target) throw new Refusal<ThreadError>("reply_not_found");
+        replyToAuthorId = target.authorId;
       }
       const seq = thread.lastSeq + 1;
       const [message] = await tx
@@ -71,6 +74,7 @@ export async function postMessage(db: Db, input: PostInput): Promise<Posted | Fa
         .set({ lastSeq: seq, messageCount: sql`${threads.messageCount} + 1`, lastMessageAt: sql`now()` })
         .where(eq(threads.id, input.threadId));
       await tx.insert(threadEvents).values({ threadId: input.threadId, seq, kind: "posted", messageId: message!.id, actorId: input.authorId });
+      await noticeThreadPost(tx, { threadId: input.threadId, messageId: message!.id, authorId: input.authorId, replyToAuthorId, official: input.official ?? false });
       return { ok: true as const, messageId: message!.id, seqs: [seq], duplicate: false };
     }),
   );
