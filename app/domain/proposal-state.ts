@@ -2,8 +2,9 @@ import type { ProposalStatus } from "../../db/schema";
 
 /**
  * The life of a proposal, in one place. Every status change in the app goes through
- * `canMove`; the database refuses unknown statuses, and each change is a guarded update from the
- * statuses listed here, so two simultaneous changes cannot both apply.
+ * `canMove`: each is a guarded update `where status in sourcesOf(to)` (the statuses `canMove`
+ * allows a move from), so two simultaneous changes cannot both apply; the database refuses
+ * unknown statuses.
  */
 export const TRANSITIONS: Record<ProposalStatus, readonly ProposalStatus[]> = {
   open: ["on_agenda", "withdrawn"],
@@ -28,7 +29,7 @@ export function canMove(from: ProposalStatus, to: ProposalStatus) {
 
 /** The statuses a proposal may be in for a move to `to`: the guard of the update. */
 export function sourcesOf(to: ProposalStatus): ProposalStatus[] {
-  return (Object.keys(TRANSITIONS) as ProposalStatus[]).filter((from) => TRANSITIONS[from].includes(to));
+  return (Object.keys(TRANSITIONS) as ProposalStatus[]).filter((from) => canMove(from, to));
 }
 
 /** Still gathering supports (and so editable until the first one, supportable, withdrawable). */

@@ -115,12 +115,15 @@ export async function decideReferral(
       const moved = await tx
         .update(proposals)
         .set({ status: next, statusChangedAt: new Date() })
-        .where(and(eq(proposals.id, referral.proposalId), eq(proposals.status, "in_review")))
+        .where(and(eq(proposals.id, referral.proposalId), inArray(proposals.status, sourcesOf(next))))
         .returning({ id: proposals.id });
       if (!moved.length) throw new Refusal<ReviewError>("not_in_review");
       if (next === "returned") {
         // Back on the council's agenda for a revised vote.
-        await tx.update(proposals).set({ status: "on_agenda" }).where(eq(proposals.id, referral.proposalId));
+        await tx
+          .update(proposals)
+          .set({ status: "on_agenda" })
+          .where(and(eq(proposals.id, referral.proposalId), inArray(proposals.status, sourcesOf("on_agenda"))));
       }
       await tx.insert(proposalEvents).values({
         proposalId: referral.proposalId,

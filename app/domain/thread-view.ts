@@ -27,7 +27,11 @@ export interface MessageView {
   replyTo: { id: string; authorName: string | null; excerpt: string | null } | null;
 }
 
-export type ThreadEventKind = "posted" | "edited" | "deleted" | "hidden" | "restored" | "pinned" | "unpinned" | "locked" | "unlocked";
+/** The kinds of a thread's numbered events: the database's list (a type only, erased for the browser). */
+export type { ThreadEventKind } from "../../db/schema";
+import type { ThreadEventKind } from "../../db/schema";
+import type { EscalationState, Urgency } from "../../db/vocabulary";
+import type { PostBlocker } from "../utils/permissions";
 
 export interface ThreadState {
   locked: boolean;
@@ -52,3 +56,54 @@ export function withinEditWindow(createdAt: string, now = Date.now()) {
 
 export { ESCALATION_STATES, URGENCIES } from "../../db/vocabulary";
 export type { EscalationState, SurfacingSignal, Urgency } from "../../db/vocabulary";
+
+/**
+ * Everything a page needs to show a thread to one person (app/server/thread.server.ts builds it;
+ * the thread's components read it). Dates of the desk's item may arrive as strings.
+ */
+export interface ThreadBundle {
+  id: string;
+  kind: "council" | "proposal" | "commission";
+  title: string;
+  commissionName: string | null;
+  homePath: string;
+  lastSeq: number;
+  messageCount: number;
+  locked: boolean;
+  lockReason: string | null;
+  pinnedMessageId: string | null;
+  pinned: MessageView | null;
+  messages: MessageView[];
+  hasEarlier: boolean;
+  earliestSeq: number | null;
+  before: number | null;
+  lastReadSeq: number | null;
+  replyToId: string | null;
+  /** A parameter of the address did not fit and was left out: the thread says so. */
+  queryInvalid: boolean;
+  /** A fresh key for the composer: sending the same form twice posts once. */
+  clientKey: string;
+  me: {
+    id: string;
+    postBlocker: PostBlocker | null;
+    mutedUntil: string | null;
+    mayModerate: boolean;
+    mayEscalate: boolean;
+    mayReport: boolean;
+    mayAnswer: boolean;
+  } | null;
+  mutes: { userId: string; name: string; until: string; reason: string }[];
+  /** Earlier versions of edited messages on this page: for moderators only. */
+  edits: Record<string, { previousBody: string; editedAt: string }[]>;
+  escalation: {
+    id: string;
+    state: EscalationState;
+    urgency: Urgency;
+    note: string | null;
+    stateNote: string | null;
+    stateChangedAt: Date | string;
+    escalatedAt: Date | string | null;
+    escalatedBy: string | null;
+    signals: unknown;
+  } | null;
+}

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.server";
 import { Refusal, refusalOf as baseRefusalOf, refused, type Refused } from "./refusal.server";
 import { ballots, councils, memberships, proposalEvents, proposals, users, votes } from "../../db/schema";
-import { outcomeOf, type Tally } from "./charter";
+import { CHARTER_LIMITS, outcomeOf, type Tally } from "./charter";
 import { sourcesOf } from "./proposal-state";
 import { batched, lane, pgArray } from "./write-batch.server";
 import { ballotDisclosure, type ShownVoter } from "./ballot-rule";
@@ -35,7 +35,8 @@ export async function openVote(
       if (!proposal) throw new Refusal<VoteError>("not_found");
       const [council] = await tx.select().from(councils).where(eq(councils.id, proposal.councilId));
       const hours = input.hours ?? council!.votingPeriodHours;
-      if (!Number.isInteger(hours) || hours < 1 || hours > 1440) throw new Refusal<VoteError>("period_invalid");
+      // The charter's limit, in hours: a custom period may be shorter than a day, never longer than the charter allows.
+      if (!Number.isInteger(hours) || hours < 1 || hours > CHARTER_LIMITS.votingPeriodDays.max * 24) throw new Refusal<VoteError>("period_invalid");
       const moved = await tx
         .update(proposals)
         .set({ status: "voting", statusChangedAt: new Date() })
@@ -200,7 +201,7 @@ export async function closeDueVotes(db: Db, now = new Date()): Promise<{ voteId:
       await tx
         .update(proposals)
         .set({ status: outcome.result, statusChangedAt: now })
-        .where(and(eq(proposals.id, vote.proposalId), eq(proposals.status, "voting")));
+        .where(and(eq(proposals.id, vote.proposalId), inArray(proposals.status, sourcesOf(outcome.result))));
       await tx.insert(proposalEvents).values({
         proposalId: vote.proposalId,
         actorId: null,

@@ -133,3 +133,6 @@ export const StaffSchema = z.object({
     .optional()
     .default([]),
 });
+
+/** Accepting or declining an invitation to a council (the invitation is one of the person's own). */
+export const InvitationAnswerSchema = z.object({ invitationId: uuidField("invitation_decided") });

@@ -14,6 +14,7 @@ import { guardAdapterPool } from "./adapter-pool.server";
 import { CLIENT_EVENTS, SERVER_EVENTS, type JoinAck, type SyncAck } from "./events";
 import { attachLive, closeLive } from "./live.server";
 import { attachRedisAdapter } from "./redis-adapter.server";
+import { isUuid } from "~/utils/uuid";
 
 export interface SocketData {
   user: CurrentUser | null;
@@ -21,7 +22,6 @@ export interface SocketData {
 }
 
 const MAX_ROOMS_PER_SOCKET = 50;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Presence is recounted at most this often per thread, however many people come and go. */
 const PRESENCE_DELAY_MS = 400;
 
@@ -191,7 +191,7 @@ export async function createRealtime(
       let thread = null;
       if (room.startsWith("thread:")) {
         const id = room.slice("thread:".length);
-        if (!UUID.test(id)) return answer({ ok: false, error: "bad_request" });
+        if (!isUuid(id)) return answer({ ok: false, error: "bad_request" });
         try {
           thread = await getThread(db, id);
         } catch (err) {
@@ -223,7 +223,7 @@ export async function createRealtime(
       const answer = reply as (r: SyncAck) => void;
       const threadId = payload?.threadId;
       const after = payload?.after;
-      if (typeof threadId !== "string" || !UUID.test(threadId) || typeof after !== "number" || !Number.isInteger(after) || after < 0 || after >= 2 ** 31) {
+      if (typeof threadId !== "string" || !isUuid(threadId) || typeof after !== "number" || !Number.isInteger(after) || after < 0 || after >= 2 ** 31) {
         return answer({ ok: false, error: "bad_request" });
       }
       if (!socket.rooms.has(`thread:${threadId}`)) return answer({ ok: false, error: "not_joined" });

@@ -14,6 +14,9 @@ import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyAuthChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
+import { intent, runIntent } from "~/server/intent.server";
+import { requireUser } from "~/server/session.server";
+import type { FormReply } from "~/forms/reply";
 import { textInvitation } from "~/utils/notify-sms.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { can, type Action } from "~/utils/permissions";
@@ -110,89 +113,91 @@ type Done =
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { council, scope } = await councilScope(context, params.councilId);
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const guard = (action: Action) => requireUserWith(request, context, action, scope);
-  // `key` tells which of several same-kind forms (one per member, per office, per status change) answered.
-  const reply = (result: SubmissionResult<string[]>, status: 200 | 400 | 409, done: Done | null = null, key: string | null = null) =>
-    data({ intent, key, result, done }, { status });
+  const user = await requireUser(request, context);
+  const db = context.db;
+  const may = (action: Action) => () => can(user, action, scope);
   const changed = () => notifyCouncilChanged(context.io, { id: council.id, districtId: council.districtId });
-  const seatedNow = async () => (await getCouncilPublic(context.db, council.id))?.active.map((s) => s.userId) ?? [];
-
-  switch (intent) {
-    case "charter": {
-      const user = await guard("council.manage");
-      const submission = parseWithZod(form, { schema: CharterSchema });
-      if (submission.status !== "success") return reply(submission.reply(), 400);
-      const outcome = await updateCharter(context.db, user.id, council.id, submission.value, context.requestId);
-      if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
-      changed();
-      return reply(submission.reply(), 200, "charter_saved");
-    }
-    case "status": {
-      const user = await guard("council.manage");
-      const submission = parseWithZod(form, { schema: CouncilStatusSchema });
-      const key = String(form.get("change") ?? "");
-      if (submission.status !== "success") return reply(submission.reply(), 400, null, key);
-      // Dissolving ends every seat: those people's sessions must learn it.
-      const seated = submission.value.change === "dissolve" ? await seatedNow() : [];
-      const outcome = await changeCouncilStatus(context.db, user.id, council.id, submission.value.change, submission.value.reason, context.requestId);
-      if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409, null, key);
-      for (const userId of seated) notifyAuthChanged(context.io, userId);
-      changed();
-      return reply(submission.reply({ resetForm: true }), 200, `status_${outcome.status}`, key);
-    }
-    case "new-term": {
-      const user = await guard("council.manage");
-      const submission = parseWithZod(form, { schema: NewTermSchema });
-      if (submission.status !== "success") return reply(submission.reply(), 400);
-      const seated = await seatedNow();
-      const outcome = await startNewTerm(context.db, user.id, council.id, submission.value, context.requestId);
-      if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
-      for (const userId of seated) notifyAuthChanged(context.io, userId);
-      changed();
-      return reply(submission.reply({ resetForm: true }), 200, "term_started");
-    }
-    case "appoint": {
-      const user = await guard("council.officers.appoint");
-      const submission = parseWithZod(form, { schema: AppointSchema });
-      const key = String(form.get("office") ?? "");
-      if (submission.status !== "success") return reply(submission.reply(), 400, null, key);
-      const outcome = await appointOfficer(context.db, { actorId: user.id, councilId: council.id, ...submission.value }, context.requestId);
-      if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409, null, key);
-      notifyAuthChanged(context.io, outcome.userId);
-      if (outcome.previousUserId) notifyAuthChanged(context.io, outcome.previousUserId);
-      changed();
-      return reply(submission.reply({ resetForm: true }), 200, `appointed_${submission.value.office}`, key);
-    }
-    case "remove": {
-      const user = await guard("council.manage");
-      const submission = parseWithZod(form, { schema: RemoveMemberSchema });
-      const key = String(form.get("membershipId") ?? "");
-      if (submission.status !== "success") return reply(submission.reply(), 400, null, key);
-      const outcome = await removeMember(context.db, { actorId: user.id, councilId: council.id, ...submission.value }, context.requestId);
-      if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409, null, key);
-      notifyAuthChanged(context.io, outcome.userId);
-      changed();
-      return reply(submission.reply({ resetForm: true }), 200, "member_removed", key);
-    }
-    case "invite": {
-      const user = await guard("membership.decide");
-      const submission = parseWithZod(form, { schema: InviteSchema });
-      if (submission.status !== "success") return reply(submission.reply(), 400);
-      const outcome = await inviteToCouncil(context.db, { actorId: user.id, councilId: council.id, phone: submission.value.phone }, context.requestId);
-      if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
-      const neighborhood = await getNeighborhood(context.db, council.neighborhoodId);
-      await textInvitation(context, submission.value.phone, neighborhood?.name ?? "", Boolean(outcome.userId));
-      return reply(submission.reply({ resetForm: true }), 200, outcome.userId ? "invited" : "invited_waiting");
-    }
-  }
-  throw new Response("Bad Request", { status: 400 });
+  const seatedNow = async () => (await getCouncilPublic(db, council.id))?.active.map((s) => s.userId) ?? [];
+  // `key` tells which of several same-kind forms (one per member, per office, per status change) answered.
+  return runIntent<Done>(await request.formData(), {
+    charter: intent({
+      schema: CharterSchema,
+      guard: may("council.manage"),
+      run: async (value) => {
+        const outcome = await updateCharter(db, user.id, council.id, value, context.requestId);
+        if (!outcome.ok) return outcome;
+        changed();
+        return { ok: true, done: "charter_saved" as const };
+      },
+    }),
+    status: intent({
+      schema: CouncilStatusSchema,
+      key: "change",
+      guard: may("council.manage"),
+      run: async ({ change, reason }) => {
+        // Dissolving ends every seat: those people's sessions must learn it.
+        const seated = change === "dissolve" ? await seatedNow() : [];
+        const outcome = await changeCouncilStatus(db, user.id, council.id, change, reason, context.requestId);
+        if (!outcome.ok) return outcome;
+        for (const userId of seated) notifyAuthChanged(context.io, userId);
+        changed();
+        return { ok: true, done: `status_${outcome.status}` as Done, resetForm: true };
+      },
+    }),
+    "new-term": intent({
+      schema: NewTermSchema,
+      guard: may("council.manage"),
+      run: async (value) => {
+        const seated = await seatedNow();
+        const outcome = await startNewTerm(db, user.id, council.id, value, context.requestId);
+        if (!outcome.ok) return outcome;
+        for (const userId of seated) notifyAuthChanged(context.io, userId);
+        changed();
+        return { ok: true, done: "term_started" as const, resetForm: true };
+      },
+    }),
+    appoint: intent({
+      schema: AppointSchema,
+      key: "office",
+      guard: may("council.officers.appoint"),
+      run: async (value) => {
+        const outcome = await appointOfficer(db, { actorId: user.id, councilId: council.id, ...value }, context.requestId);
+        if (!outcome.ok) return outcome;
+        notifyAuthChanged(context.io, outcome.userId);
+        if (outcome.previousUserId) notifyAuthChanged(context.io, outcome.previousUserId);
+        changed();
+        return { ok: true, done: `appointed_${value.office}` as Done, resetForm: true };
+      },
+    }),
+    remove: intent({
+      schema: RemoveMemberSchema,
+      key: "membershipId",
+      guard: may("council.manage"),
+      run: async (value) => {
+        const outcome = await removeMember(db, { actorId: user.id, councilId: council.id, ...value }, context.requestId);
+        if (!outcome.ok) return outcome;
+        notifyAuthChanged(context.io, outcome.userId);
+        changed();
+        return { ok: true, done: "member_removed" as const, resetForm: true };
+      },
+    }),
+    invite: intent({
+      schema: InviteSchema,
+      guard: may("membership.decide"),
+      run: async ({ phone }) => {
+        const outcome = await inviteToCouncil(db, { actorId: user.id, councilId: council.id, phone }, context.requestId);
+        if (!outcome.ok) return outcome;
+        const neighborhood = await getNeighborhood(db, council.neighborhoodId);
+        await textInvitation(context, phone, neighborhood?.name ?? "", Boolean(outcome.userId));
+        return { ok: true, done: outcome.userId ? "invited" : "invited_waiting", resetForm: true };
+      },
+    }),
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
-type ActionData = { intent: string; key: string | null; result: SubmissionResult<string[]>; done: Done | null };
+type ActionData = FormReply<Done>;
 
 /** The action's answer, only for the form that sent it. */
 function useReplyFor(intent: string, key: string | null = null) {

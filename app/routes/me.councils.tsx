@@ -1,3 +1,6 @@
+import { allErrorsOf, type FormReply } from "~/forms/reply";
+import { InvitationAnswerSchema } from "~/forms/councils";
+import { intent, runIntent } from "~/server/intent.server";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -52,35 +55,36 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = await request.formData();
-  const intent = form.get("intent");
-  const invitationId = form.get("invitationId");
-  if ((intent !== "accept" && intent !== "decline") || !isUuid(invitationId)) {
-    throw new Response("Bad Request", { status: 400 });
-  }
-  // Only the person's own pending invitations can be answered; anything else was already answered.
-  const { invitations } = await myCouncils(context.db, user.id, user.phone);
-  const invitation = invitations.find((i) => i.id === invitationId);
-  if (!invitation) return data({ invitationId, error: "invitation_decided" }, { status: 409 });
-  const outcome = await respondToInvitation(
-    context.db,
-    { userId: user.id, phone: user.phone, invitationId, accept: intent === "accept", seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
-    context.requestId,
-  );
-  if (!outcome.ok) {
-    const error = outcome.error === "already_decided" ? "invitation_decided" : outcome.error;
-    return data({ invitationId, error }, { status: 409 });
-  }
-  const council = await getCouncil(context.db, invitation.councilId);
-  if (council) notifyCouncilChanged(context.io, council);
-  return redirect(`/me/councils?done=${intent === "accept" ? "accepted" : "declined"}`);
+  const answer = (accept: boolean) =>
+    intent({
+      schema: InvitationAnswerSchema,
+      key: "invitationId",
+      run: async ({ invitationId }) => {
+        // Only the person's own pending invitations can be answered; anything else was already answered.
+        const { invitations } = await myCouncils(context.db, user.id, user.phone);
+        const invitation = invitations.find((i) => i.id === invitationId);
+        if (!invitation) return { ok: false, error: "invitation_decided" };
+        const outcome = await respondToInvitation(
+          context.db,
+          { userId: user.id, phone: user.phone, invitationId, accept, seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
+          context.requestId,
+        );
+        if (!outcome.ok) return { ok: false, error: outcome.error === "already_decided" ? "invitation_decided" : outcome.error };
+        const council = await getCouncil(context.db, invitation.councilId);
+        if (council) notifyCouncilChanged(context.io, council);
+        return redirect(`/me/councils?done=${accept ? "accepted" : "declined"}`);
+      },
+    });
+  return runIntent(await request.formData(), { accept: answer(true), decline: answer(false) });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function MyCouncilsPage() {
   const { seats, past, applications, invitations, followed } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useActionData<typeof action>() as FormReply | undefined;
+  // The refusal of one invitation's answer, shown on that invitation (or at the top once it is gone).
+  const actionData = reply ? { invitationId: reply.key, error: allErrorsOf(reply)[0] ?? "" } : undefined;
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const [searchParams] = useSearchParams();

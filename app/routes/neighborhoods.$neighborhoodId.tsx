@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { intent, runIntent } from "~/server/intent.server";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -66,10 +68,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const hood = await loadNeighborhood(context, params.neighborhoodId);
   const user = await requireUser(request, context);
-  const intent = (await request.formData()).get("intent");
-  if (intent !== "follow" && intent !== "unfollow") throw new Response("Bad Request", { status: 400 });
-  await setFollow(context.db, user.id, hood.id, intent === "follow");
-  return redirect(`/neighborhoods/${hood.id}?done=${intent === "follow" ? "followed" : "unfollowed"}`);
+  const follow = (on: boolean) =>
+    intent({
+      schema: z.object({}),
+      run: async () => {
+        await setFollow(context.db, user.id, hood.id, on);
+        return redirect(`/neighborhoods/${hood.id}?done=${on ? "followed" : "unfollowed"}`);
+      },
+    });
+  return runIntent(await request.formData(), { follow: follow(true), unfollow: follow(false) });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];

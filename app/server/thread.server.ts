@@ -8,6 +8,7 @@ import { getMessageView, mutedUntil, threadPage } from "~/domain/threads/read.se
 import { deleteMessage, editMessage, postMessage, reportMessage } from "~/domain/threads/write.server";
 import { escalateThread, escalationOfThread, surfaceIfSignalled } from "~/domain/escalations.server";
 import { ThreadSchemas } from "~/forms/thread";
+import type { ThreadBundle } from "~/domain/thread-view";
 import { notifyDeskChanged, notifyThreadStanding, publishThreadEvents } from "~/realtime/notify.server";
 import { publishProposalState } from "~/realtime/live.server";
 import { can, mayAnswerThread, mayEscalateThread, mayModerateThread, mayReadThread, mayReportInThread, postBlocker } from "~/utils/permissions";
@@ -21,7 +22,7 @@ import { intent, runIntent, type Refused, type Verdict } from "./intent.server";
 const ThreadQuery = { before: queryField.positiveInt(PG_INT_MAX), replyTo: queryField.uuid() };
 
 /** Everything a page needs to show a thread to this person. */
-export async function threadBundle(context: AppLoadContext, request: Request, user: CurrentUser | null, threadId: string) {
+export async function threadBundle(context: AppLoadContext, request: Request, user: CurrentUser | null, threadId: string): Promise<ThreadBundle> {
   const thread = await getThread(context.db, threadId);
   if (!thread || !mayReadThread(user, thread)) throw new Response("Not Found", { status: 404 });
   const { values: query, invalid } = readQuery(request, ThreadQuery);
@@ -85,7 +86,7 @@ async function editsOf(db: AppLoadContext["db"], messageIds: string[]) {
   return out;
 }
 
-export type ThreadBundle = Awaited<ReturnType<typeof threadBundle>>;
+export type { ThreadBundle };
 
 async function surfaceQuietly(context: AppLoadContext, threadId: string) {
   try {

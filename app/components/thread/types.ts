@@ -1,6 +1,6 @@
 import { THREAD_ERROR_LIMITS } from "~/forms/thread";
 import { allErrorsOf, type FormReply } from "~/forms/reply";
-import type { ThreadBundle } from "~/server/thread.server";
+import type { ThreadBundle } from "~/domain/thread-view";
 
 /** A thread as its page's loader sends it (dates arrive as strings). */
 export type Bundle = Omit<ThreadBundle, "mutes" | "escalation"> & {

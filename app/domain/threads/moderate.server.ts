@@ -10,6 +10,7 @@ import type { AuditAction } from "../audit-actions";
 import { recordNotice, threadSubject } from "../notifications.server";
 import { Refusal, refusalOf } from "../refusal.server";
 import { lockMessage, lockThread, nextEvent, threadOfMessage, unpinInside, type ThreadError, type Tx } from "./sequence.server";
+import { muteInForce } from "./mute-rule.server";
 
 interface ModerationBase {
   actorId: string;
@@ -166,7 +167,7 @@ export async function unmuteInThread(db: Db, input: ModerationBase & { threadId:
       const thread = await lockThread(tx, input.threadId);
       const removed = await tx
         .delete(threadMutes)
-        .where(and(eq(threadMutes.threadId, input.threadId), eq(threadMutes.userId, input.userId), sql`${threadMutes.until} > now()`))
+        .where(muteInForce(input.threadId, input.userId))
         .returning({ userId: threadMutes.userId });
       if (!removed.length) throw new Refusal<ThreadError>("not_muted");
       await auditThread(tx, thread, input, "thread.unmute", input.threadId, null, { userId: input.userId });
@@ -181,6 +182,6 @@ export async function activeMutes(db: Db, threadId: string) {
     .select({ userId: threadMutes.userId, name: users.displayName, until: threadMutes.until, reason: threadMutes.reason })
     .from(threadMutes)
     .innerJoin(users, eq(users.id, threadMutes.userId))
-    .where(and(eq(threadMutes.threadId, threadId), sql`${threadMutes.until} > now()`))
+    .where(muteInForce(threadId))
     .orderBy(asc(threadMutes.until));
 }

@@ -7,6 +7,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../../db/client.server";
 import { threadEvents, threadMessages, threadMutes, threads, users } from "../../../db/schema";
 import type { MessageState, MessageView, ThreadEventView } from "../thread-view";
+import { muteInForce } from "./mute-rule.server";
 
 /** Messages per page: the latest page opens the thread, earlier ones come by cursor. */
 export const THREAD_PAGE_SIZE = 40;
@@ -152,6 +153,6 @@ export async function mutedUntil(db: Db, threadId: string, userId: string): Prom
   const [row] = await db
     .select({ until: threadMutes.until })
     .from(threadMutes)
-    .where(and(eq(threadMutes.threadId, threadId), eq(threadMutes.userId, userId), sql`${threadMutes.until} > now()`));
+    .where(muteInForce(threadId, userId));
   return row?.until ?? null;
 }

@@ -9,6 +9,7 @@ import { recordAudit } from "../audit.server";
 import { noticeThreadPost } from "../notifications.server";
 import { Refusal, refusalOf } from "../refusal.server";
 import { lockMessage, lockThread, nextEvent, threadOfMessage, unpinInside, type Fail, type ThreadError } from "./sequence.server";
+import { muteInForce } from "./mute-rule.server";
 
 export interface PostInput {
   threadId: string;
@@ -44,7 +45,7 @@ export async function postMessage(db: Db, input: PostInput): Promise<Posted | Fa
       const [mute] = await tx
         .select({ until: threadMutes.until })
         .from(threadMutes)
-        .where(and(eq(threadMutes.threadId, input.threadId), eq(threadMutes.userId, input.authorId), sql`${threadMutes.until} > now()`));
+        .where(muteInForce(input.threadId, input.authorId));
       if (mute) throw new Refusal<ThreadError>("muted");
       let replyToAuthorId: string | null = null;
       if (input.replyToId) {
