@@ -104,7 +104,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   };
 }
 
-type PostgresClient = Sql<{}>;
+type PostgresClient = Sql;
 
 /**
  * A postgres.js client that can be swapped for a fresh one under the same handle (drizzle keeps

@@ -5,7 +5,6 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Notice, TextAreaField } from "~/components/form-field";
-import { RelativeTime } from "~/components/relative-time";
 import { applyBlocker, tehranToday, termState } from "~/domain/charter";
 import { HistoryList, isolate, publicEntry } from "~/components/council-history";
 import { ProposalList } from "~/components/proposal-list";

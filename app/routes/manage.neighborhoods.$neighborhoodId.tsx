@@ -1,11 +1,11 @@
-import { getCollectionProps, getFormProps, type FieldMetadata } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CharterFields } from "~/components/charter-fields";
-import { FieldErrors, FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
+import { FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
 import { CHARTER_DEFAULTS, tehranToday } from "~/domain/charter";
 import { councilOfNeighborhood, createCouncil, getNeighborhood, updateNeighborhood } from "~/domain/councils.server";
 import { CharterSchema, NeighborhoodSchema } from "~/forms/councils";
