@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Notice } from "~/components/form-field";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { getSurfacingSettings, SETTING_LIMITS, updateSurfacingSettings, type SurfacingSettings } from "~/domain/escalations.server";
 import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
@@ -44,9 +45,7 @@ export default function SurfacingSettingsPage() {
   const busy = useNavigation().state !== "idle";
   return (
     <main className="page page--narrow">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to="/deputy">{t("desk.title")}</Link>
-      </nav>
+      <Breadcrumbs trail={[{ to: "/deputy", label: t("desk.title") }]} />
       <section className="card stack">
         <h1>{t("desk.settings")}</h1>
         <p className="muted">{t("desk.settings_intro")}</p>
