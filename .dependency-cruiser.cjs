@@ -53,8 +53,7 @@ module.exports = {
     {
       name: "browser-code-imports-no-server-module",
       severity: "error",
-      comment:
-        "Components and forms run in the browser: no *.server module at run time (a type, erased by the compiler, may be read).",
+      comment: "Components and forms run in the browser: no *.server module at run time (a type, erased by the compiler, may be read).",
       from: { path: "^app/(components|forms)/" },
       to: { path: "\\.server\\.tsx?$", dependencyTypesNot: ["type-only"] },
     },

@@ -249,7 +249,7 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
   const writeSamples: number[] = [];
   const bareSamples: number[] = [];
   let payloadBytes = 0;
-  let storm: FanoutResult["storm"] = null;
+  let storm: FanoutResult["storm"];
   const SUPPORTS = 100;
   const clients = new Clients();
   const bare = await bareServer();

@@ -200,7 +200,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   };
 }
 
-type PostgresClient = Sql<{}>;
+type PostgresClient = Sql;
 
 /** Embedded PGlite: drizzle calls `query` for statements and `transaction` for transactions. */
 function instrumentPglite(client: { query: unknown; transaction: unknown }, activity: DbActivity) {

@@ -1,5 +1,3 @@
-import type { Tally } from "./charter";
-
 export type BallotKind = "open" | "secret";
 export type VoteStatus = "open" | "closed";
 

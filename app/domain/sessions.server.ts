@@ -14,11 +14,7 @@ export function hashToken(token: string) {
 }
 
 /** A new random id at every sign-in; the old one, if any, is not reused. */
-export async function createSession(
-  db: Db,
-  userId: string,
-  meta: { ip?: string; userAgent?: string | null } = {},
-): Promise<string> {
+export async function createSession(db: Db, userId: string, meta: { ip?: string; userAgent?: string | null } = {}): Promise<string> {
   const token = crypto.randomBytes(32).toString("base64url");
   await db.insert(sessions).values({
     idHash: hashToken(token),
@@ -38,11 +34,7 @@ export interface SessionLookup {
 }
 
 /** Resolves a raw Cookie header to the signed-in person. Used by HTTP and the socket handshake alike. */
-export async function lookupSession(
-  db: Db,
-  cookie: Cookie,
-  cookieHeader: string | null | undefined,
-): Promise<SessionLookup> {
+export async function lookupSession(db: Db, cookie: Cookie, cookieHeader: string | null | undefined): Promise<SessionLookup> {
   if (!cookieHeader || !cookieHeader.includes(cookie.name)) return { user: null, sessionHash: null, stale: false };
   let token: unknown;
   try {

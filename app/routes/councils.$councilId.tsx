@@ -5,7 +5,6 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Notice, TextAreaField } from "~/components/form-field";
-import { RelativeTime } from "~/components/relative-time";
 import { applyBlocker, tehranToday, termState } from "~/domain/charter";
 import { HistoryList, isolate, publicEntry } from "~/components/council-history";
 import { ProposalList } from "~/components/proposal-list";
@@ -22,6 +21,7 @@ import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
 import { getUser, requireUser } from "~/server/session.server";
 import { Thread } from "~/components/thread";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { threadIdFor } from "~/domain/threads/lookup.server";
 import { threadBundle } from "~/server/thread.server";
 
@@ -186,17 +186,13 @@ export default function CouncilPage() {
 
   return (
     <main className="page council-page">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to="/">{t("nav.home")}</Link>
-        <span aria-hidden="true"> / </span>
-        <Link to={`/districts/${neighborhood.districtId}`} dir="auto">
-          {neighborhood.districtName}
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <Link to={`/neighborhoods/${neighborhood.id}`} dir="auto">
-          {neighborhood.name}
-        </Link>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { to: "/", label: t("nav.home") },
+          { to: `/districts/${neighborhood.districtId}`, label: neighborhood.districtName, dir: "auto" },
+          { to: `/neighborhoods/${neighborhood.id}`, label: neighborhood.name, dir: "auto" },
+        ]}
+      />
 
       <header className="stack council-head">
         <h1>{t("council.title", { name: isolate(neighborhood.name) })}</h1>

@@ -9,6 +9,7 @@ import { SURFACING_SETTINGS } from "~/domain/surfacing-rules";
 import { SurfacingSettingsSchema } from "~/forms/desk";
 import { formReply } from "~/server/intent.server";
 import { getSurfacingSettings, SETTING_LIMITS, updateSurfacingSettings } from "~/domain/escalations.server";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { toPersianDigits } from "~/utils/persian";
@@ -43,9 +44,7 @@ export default function SurfacingSettingsPage() {
   const busy = useNavigation().state !== "idle";
   return (
     <main className="page page--narrow">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to="/deputy">{t("desk.title")}</Link>
-      </nav>
+      <Breadcrumbs trail={[{ to: "/deputy", label: t("desk.title") }]} />
       <section className="card stack">
         <h1>{t("desk.settings")}</h1>
         <p className="muted">{t("desk.settings_intro")}</p>

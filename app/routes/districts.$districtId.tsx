@@ -6,6 +6,7 @@ import { getDistrict } from "~/domain/districts.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
 import { invariantFound, isUuid } from "~/server/guards.server";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
   // A visitor without a session may read a replica a moment behind (decision 019).
@@ -33,11 +34,7 @@ export default function DistrictPage() {
   useRoom("city", { [SERVER_EVENTS.cityChanged]: () => revalidator.revalidate() });
   return (
     <main className="page">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to="/">{t("nav.home")}</Link>
-        <span aria-hidden="true"> / </span>
-        <span>{district.name}</span>
-      </nav>
+      <Breadcrumbs trail={[{ to: "/", label: t("nav.home") }, { label: district.name }]} />
       <header className="stack">
         <p className="muted">{t("home.district_number", { number: district.number })}</p>
         <h1 dir="auto">{district.name}</h1>

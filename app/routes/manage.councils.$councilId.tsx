@@ -1,4 +1,4 @@
-import { getCollectionProps, getFormProps, getSelectProps, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getSelectProps, type SubmissionResult } from "@conform-to/react";
 import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useTranslation } from "react-i18next";
 import { CharterFields } from "~/components/charter-fields";
 import { FieldErrors, FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { daysBetween, tehranToday } from "~/domain/charter";
 import { changeCouncilStatus, getCouncil, getCouncilPublic, getNeighborhood, startNewTerm, updateCharter } from "~/domain/councils.server";
 import { appointOfficer, inviteToCouncil, removeMember } from "~/domain/membership.server";
@@ -227,11 +228,12 @@ export default function ManageCouncil() {
 
   return (
     <div className="stack">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to={`/manage/districts/${districtId}`}>{t("manage.tab_overview")}</Link>
-        <span aria-hidden="true"> / </span>
-        <span>{t("manage.council_of", { name: neighborhood.name })}</span>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { to: `/manage/districts/${districtId}`, label: t("manage.tab_overview") },
+          { label: t("manage.council_of", { name: neighborhood.name }) },
+        ]}
+      />
       <header className="council-head">
         <h2>
           {t("manage.council_of", { name: neighborhood.name })}{" "}

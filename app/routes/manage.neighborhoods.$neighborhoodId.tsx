@@ -1,11 +1,12 @@
-import { getCollectionProps, getFormProps, type FieldMetadata } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CharterFields } from "~/components/charter-fields";
-import { FieldErrors, FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
+import { FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { CHARTER_DEFAULTS, tehranToday } from "~/domain/charter";
 import { councilOfNeighborhood, createCouncil, getNeighborhood, updateNeighborhood } from "~/domain/councils.server";
 import { CharterSchema, NeighborhoodSchema } from "~/forms/councils";
@@ -114,11 +115,12 @@ export default function ManageNeighborhood() {
 
   return (
     <div className="stack">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to={`/manage/districts/${districtId}`}>{t("manage.tab_overview")}</Link>
-        <span aria-hidden="true"> / </span>
-        <span dir="auto">{neighborhood.name}</span>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { to: `/manage/districts/${districtId}`, label: t("manage.tab_overview") },
+          { label: neighborhood.name, dir: "auto" },
+        ]}
+      />
       <h2>{t("manage.neighborhood_heading", { name: neighborhood.name })}</h2>
       {actionData?.done ? <Notice tone="success">{t(`manage.done_${actionData.done}`)}</Notice> : null}
 

@@ -5,6 +5,7 @@ import { Form, Link, useLoaderData, useNavigation, useRevalidator, useSearchPara
 import { useTranslation } from "react-i18next";
 import { HistoryList, publicEntry } from "~/components/council-history";
 import { Notice } from "~/components/form-field";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { tehranToday, termState } from "~/domain/charter";
 import {
   councilHistory,
@@ -95,15 +96,13 @@ export default function NeighborhoodPage() {
 
   return (
     <main className="page hood-page">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to="/">{t("nav.home")}</Link>
-        <span aria-hidden="true"> / </span>
-        <Link to={`/districts/${neighborhood.districtId}`} dir="auto">
-          {neighborhood.districtName}
-        </Link>
-        <span aria-hidden="true"> / </span>
-        <span dir="auto">{neighborhood.name}</span>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { to: "/", label: t("nav.home") },
+          { to: `/districts/${neighborhood.districtId}`, label: neighborhood.districtName, dir: "auto" },
+          { label: neighborhood.name, dir: "auto" },
+        ]}
+      />
 
       <header className={`hood-intro${outline ? " hood-intro--with-outline" : ""}`}>
         <div className="stack">

@@ -42,6 +42,7 @@ import { intent, runIntent } from "~/server/intent.server";
 import { formatDate, toPersianDigits } from "~/utils/persian";
 import { getUser, requireUser } from "~/server/session.server";
 import { Thread } from "~/components/thread";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { threadIdFor } from "~/domain/threads/lookup.server";
 import { threadBundle } from "~/server/thread.server";
 
@@ -237,9 +238,7 @@ export default function ProposalPage() {
   const open = proposal.status === "open";
   return (
     <main className="page page--narrow">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to={`/councils/${council.id}`}>{t("proposal.council_of", { name: neighborhoodName })}</Link>
-      </nav>
+      <Breadcrumbs trail={[{ to: `/councils/${council.id}`, label: t("proposal.council_of", { name: neighborhoodName }) }]} />
       <article className="card stack">
         <div>
           <span className={`chip proposal-status proposal-status--${proposal.status}`}>{t(`proposal.status.${proposal.status}`)}</span>

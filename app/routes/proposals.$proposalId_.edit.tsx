@@ -2,10 +2,11 @@ import { getFormProps } from "@conform-to/react";
 import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ProposalFields } from "~/components/proposal-fields";
 import { FormErrors, Notice } from "~/components/form-field";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { editProposal, getProposal, listCategories } from "~/domain/proposals.server";
 import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
 import { publishProposalState } from "~/realtime/live.server";
@@ -59,9 +60,7 @@ export default function EditProposal() {
   const limits = { titleMax: PROPOSAL_TITLE_MAX, bodyMax: PROPOSAL_BODY_MAX };
   return (
     <main className="page page--narrow">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to={`/proposals/${proposal.id}`}>{t("proposal.back_to_proposal")}</Link>
-      </nav>
+      <Breadcrumbs trail={[{ to: `/proposals/${proposal.id}`, label: t("proposal.back_to_proposal") }]} />
       <div className="card stack">
         <h1>{t("proposal.edit_title")}</h1>
         {!editable ? <Notice tone="info">{t("errors.has_supports")}</Notice> : null}

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import type { z } from "zod";
 import { ProposalFields } from "~/components/proposal-fields";
 import { FormErrors, TextField } from "~/components/form-field";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { getCouncil, getNeighborhood } from "~/domain/councils.server";
 import { fileProposal, listCategories } from "~/domain/proposals.server";
 import { OnBehalfSchema, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
@@ -91,9 +92,7 @@ export default function NewProposal() {
   const limits = { titleMax: PROPOSAL_TITLE_MAX, bodyMax: PROPOSAL_BODY_MAX };
   return (
     <main className="page page--narrow">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to={`/councils/${council.id}`}>{t("proposal.council_of", { name: neighborhoodName })}</Link>
-      </nav>
+      <Breadcrumbs trail={[{ to: `/councils/${council.id}`, label: t("proposal.council_of", { name: neighborhoodName }) }]} />
       <div className="card stack">
         <h1>{t("proposal.new_title")}</h1>
         <p className="muted">{t("proposal.new_intro", { name: neighborhoodName })}</p>

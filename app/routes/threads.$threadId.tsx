@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Thread } from "~/components/thread";
 import type { FormReply } from "~/forms/reply";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { invariantFound, isUuid } from "~/server/guards.server";
 import { getUser, requireUser } from "~/server/session.server";
 import { threadAction, threadBundle } from "~/server/thread.server";
@@ -35,9 +36,7 @@ export default function ThreadPage() {
   const { t } = useTranslation();
   return (
     <main className="page page--narrow">
-      <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
-        <Link to={thread.homePath}>{t(`thread.back.${thread.kind}`, { title: thread.title })}</Link>
-      </nav>
+      <Breadcrumbs trail={[{ to: thread.homePath, label: t(`thread.back.${thread.kind}`, { title: thread.title }) }]} />
       <Thread bundle={thread} returnTo={`/threads/${thread.id}`} plainResult={result ?? null} heading={t(`thread.heading.${thread.kind}`, { title: thread.kind === "commission" ? (thread.commissionName ?? "") : thread.title })} />
     </main>
   );

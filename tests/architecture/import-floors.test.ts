@@ -26,7 +26,11 @@ async function cruise(cwd: string, targets: string[]): Promise<Violation[]> {
   const result = await run(bin, ["--config", config, "--output-type", "json", ...targets], { cwd, maxBuffer: 64 * 1024 * 1024 }).catch(
     (error: { stdout?: string }) => ({ stdout: error.stdout ?? "" }),
   );
-  return (JSON.parse(result.stdout).summary.violations as Violation[]).map((v) => ({ rule: { name: v.rule.name }, from: v.from, to: v.to }));
+  return (JSON.parse(result.stdout).summary.violations as Violation[]).map((v) => ({
+    rule: { name: v.rule.name },
+    from: v.from,
+    to: v.to,
+  }));
 }
 
 const scratch: string[] = [];
@@ -46,10 +50,12 @@ describe("the import floors", () => {
       "tsconfig.json": JSON.stringify({ compilerOptions: { module: "ESNext", moduleResolution: "Bundler", jsx: "react-jsx" } }),
       "db/schema.ts": 'import { rule } from "../app/domain/rule";\nexport const table = rule;\n',
       "app/utils/leaf.ts": 'import { rule } from "../domain/rule";\nexport const leaf = rule;\n',
-      "app/domain/rule.ts": 'import { leaf } from "../utils/leaf";\nimport { live } from "../realtime/live.server";\nexport const rule = [leaf, live];\n',
+      "app/domain/rule.ts":
+        'import { leaf } from "../utils/leaf";\nimport { live } from "../realtime/live.server";\nexport const rule = [leaf, live];\n',
       "app/realtime/live.server.ts": "export const live = 1;\n",
       "app/domain/query.server.ts": "export const query = 1;\n",
-      "app/components/card.tsx": 'import { query } from "../domain/query.server";\nimport { page } from "../routes/page";\nexport const card = [query, page];\n',
+      "app/components/card.tsx":
+        'import { query } from "../domain/query.server";\nimport { page } from "../routes/page";\nexport const card = [query, page];\n',
       "app/routes/page.tsx": "export const page = 1;\n",
     };
     for (const [file, text] of Object.entries(files)) {

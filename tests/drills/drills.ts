@@ -97,7 +97,7 @@ const databaseRestart: Drill = {
           pages.set(page.status, (pages.get(page.status) ?? 0) + 1);
           if (page.status === 503 && page.text.includes(UNAVAILABLE_FA)) persian503++;
           else if (page.status >= 500) bad.push(`GET ${page.status}`);
-        } catch (error) {
+        } catch {
           pages.set("network", (pages.get("network") ?? 0) + 1);
         }
         await sleep(40);

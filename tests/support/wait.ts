@@ -24,7 +24,7 @@ export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function waitFor<T>(check: () => T | Promise<T>, ms: number, label: string): Promise<Exclude<T, false | null | undefined>> {
   const limit = scaled(ms);
   const deadline = Date.now() + limit;
-  let lastError: unknown = null;
+  let lastError: unknown;
   let interval = 10;
   for (;;) {
     try {
