@@ -3,17 +3,13 @@ import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureThread } from "../../app/domain/threads/lookup.server";
 import type { ThreadEventView } from "../../app/domain/thread-view";
 import { ThreadFollower } from "../../app/realtime/thread-sync";
-import { hashPassword } from "../../app/utils/password.server";
 import type { Db } from "../../db/client.server";
-import { districts, neighborhoods, proposals, users } from "../../db/schema";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory } from "../../app/domain/proposals.server";
+import { proposals } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS, createTestDatabase } from "../support/database";
-import { testCharter } from "../support/fixtures";
+import { factories, loginClient } from "../support/factories";
 import { Browserless, visibleText } from "../support/http";
 
 /**
@@ -181,32 +177,21 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the socket.io adapter's LISTEN 
     return socket;
   }
 
+  /** A council with a proposal and its discussion, and its founder signed in on the first instance. */
   async function aThread() {
-    const [district] = await db.insert(districts).values({ number: 41, name: "منطقه چهل‌ویک", nameKey: "منطقه چهل‌ویک" }).returning({ id: districts.id });
-    const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "محله شهران", nameKey: "محله شهران" }).returning({ id: neighborhoods.id });
-    const [founder] = await db
-      .insert(users)
-      .values({ phone: "+989120041000", displayName: "بنیان‌گذار شهران", passwordHash: await hashPassword("کوچه-باغ-های-شهران") })
-      .returning({ id: users.id });
-    const council = await createCouncil(db, founder!.id, hood!.id, testCharter({ supportThreshold: 2 }));
-    if (!council.ok) throw new Error(council.error);
-    const category = await createCategory(db, "گفت‌وگوی شهران");
-    if (!category.ok) throw new Error(category.error);
-    const [proposal] = await db
-      .insert(proposals)
-      .values({
-        councilId: council.id,
-        districtId: district!.id,
-        neighborhoodId: hood!.id,
-        authorId: founder!.id,
-        title: "پیشنهادی برای آزمودن قطع اتصال",
-        body: "شرح کوتاهی برای گفت‌وگوی اهالی درباره این پیشنهاد.",
-        categoryId: category.id,
-      })
-      .returning({ id: proposals.id });
-    const threadId = await ensureThread(db, { kind: "proposal", proposalId: proposal!.id });
-    const writer = new Browserless(a.baseUrl);
-    expect((await writer.post("/login", { phone: "+989120041000", password: "کوچه-باغ-های-شهران" })).status).toBe(302);
+    const make = factories(db);
+    const founder = await make.user({ phone: "+989120041000", name: "بنیان‌گذار شهران", password: "کوچه-باغ-های-شهران" });
+    const districtId = await make.district({ number: 41, name: "منطقه چهل‌ویک" });
+    const council = await make.council({ founderId: founder.id, districtId, neighborhood: "محله شهران", charter: { supportThreshold: 2 } });
+    const proposalId = await make.proposalRow({
+      councilId: council.id,
+      authorId: founder.id,
+      categoryId: await make.category("گفت‌وگوی شهران"),
+      title: "پیشنهادی برای آزمودن قطع اتصال",
+      body: "شرح کوتاهی برای گفت‌وگوی اهالی درباره این پیشنهاد.",
+    });
+    const threadId = await make.thread({ kind: "proposal", proposalId });
+    const writer = await loginClient(a, founder.phone, "کوچه-باغ-های-شهران");
     return { threadId, writer };
   }
 

@@ -1,14 +1,11 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { ensureThread } from "../../app/domain/threads/lookup.server";
 import { postMessage } from "../../app/domain/threads/write.server";
-import { hashPassword } from "../../app/utils/password.server";
-import { districts, escalationEvents, escalations, neighborhoods, roleAssignments, surfacingSettings, users } from "../../db/schema";
+import { districts, escalationEvents, escalations, surfacingSettings } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
-import { testCharter } from "../support/fixtures";
+import { appFactories, type AppFactories, type Grant } from "../support/factories";
 import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
@@ -18,48 +15,34 @@ const latin = (s: string) => s.replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶
 
 describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
   let app: TestApp;
+  let make: AppFactories;
   const ids: Record<string, string> = {};
   const threads: Record<string, string> = {};
   const client: Record<string, Browserless> = {};
 
-  async function person(key: string, phone: string, name: string) {
-    const [row] = await app.database.db
-      .insert(users)
-      .values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) })
-      .returning({ id: users.id });
-    ids[key] = row!.id;
-    const browser = new Browserless(app.baseUrl);
-    expect((await browser.post("/login", { phone, password: PASSWORD })).status).toBe(302);
-    client[key] = browser;
+  /** Someone with a password and their roles, signed in through the login form, known here by `key`. */
+  async function person(key: string, phone: string, name: string, grants: Grant[] = []) {
+    const someone = await make.signedIn({ phone, name, password: PASSWORD, grants });
+    ids[key] = someone.id;
+    client[key] = someone.client;
   }
 
   beforeAll(async () => {
     app = await startTestApp(backend);
-    const db = app.database.db;
+    make = appFactories(app);
     await person("manager", "+989120000401", "مدیر منطقه یک");
-    await person("otherManager", "+989120000402", "مدیر منطقه دو");
-    await person("deputy", "+989120000403", "معاون فرهنگی");
-    await person("deputyStaff", "+989120000404", "کارشناس معاونت");
-    await person("resident", "+989120000405", "ساکن محله");
     for (const n of [1, 2]) {
-      const [district] = await db.insert(districts).values({ number: n, name: `منطقه ${n}`, nameKey: `منطقه ${n}` }).returning({ id: districts.id });
-      const [hood] = await db
-        .insert(neighborhoods)
-        .values({ districtId: district!.id, name: `محله ${n}`, nameKey: `محله ${n}` })
-        .returning({ id: neighborhoods.id });
-      const council = await createCouncil(db, ids.manager!, hood!.id, testCharter({ supportThreshold: 5 }));
-      if (!council.ok) throw new Error(council.error);
-      ids[`district${n}`] = district!.id;
+      const districtId = await make.district({ number: n });
+      const council = await make.council({ founderId: ids.manager, districtId, neighborhood: `محله ${n}`, charter: { supportThreshold: 5 } });
+      ids[`district${n}`] = districtId;
       ids[`council${n}`] = council.id;
-      threads[`council${n}`] = await ensureThread(db, { kind: "council", councilId: council.id });
+      threads[`council${n}`] = await make.thread({ kind: "council", councilId: council.id });
     }
-    await db.insert(roleAssignments).values([
-      { userId: ids.manager!, role: "district_manager", districtId: ids.district1! },
-      { userId: ids.otherManager!, role: "district_manager", districtId: ids.district2! },
-      { userId: ids.deputy!, role: "deputy" },
-      { userId: ids.deputyStaff!, role: "deputy_staff" },
-    ]);
-    // Roles are read per request; sign in again is not needed.
+    await make.grant(ids.manager!, { role: "district_manager", districtId: ids.district1 });
+    await person("otherManager", "+989120000402", "مدیر منطقه دو", [{ role: "district_manager", districtId: ids.district2 }]);
+    await person("deputy", "+989120000403", "معاون فرهنگی", [{ role: "deputy" }]);
+    await person("deputyStaff", "+989120000404", "کارشناس معاونت", [{ role: "deputy_staff" }]);
+    await person("resident", "+989120000405", "ساکن محله");
   }, scaled(120_000));
   afterAll(async () => {
     await app?.close();
@@ -198,10 +181,8 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
 
     // A third council thread with three different writers: the third post brings it to the desk.
     const db = app.database.db;
-    const [hood] = await db.insert(neighborhoods).values({ districtId: ids.district1!, name: "محله سه", nameKey: "محله سه" }).returning({ id: neighborhoods.id });
-    const council = await createCouncil(db, ids.manager!, hood!.id, testCharter({ supportThreshold: 5 }));
-    if (!council.ok) throw new Error(council.error);
-    const thread = await ensureThread(db, { kind: "council", councilId: council.id });
+    const council = await make.council({ founderId: ids.manager, districtId: ids.district1, neighborhood: "محله سه", charter: { supportThreshold: 5 } });
+    const thread = await make.thread({ kind: "council", councilId: council.id });
     await postMessage(db, { threadId: thread, authorId: ids.manager!, body: "پیام نخست" });
     await postMessage(db, { threadId: thread, authorId: ids.otherManager!, body: "پیام دوم" });
     expect((await db.select().from(escalations).where(eq(escalations.threadId, thread))).length).toBe(0);

@@ -1,16 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads/lookup.server";
-import { postMessage } from "../../app/domain/threads/write.server";
-import { hashPassword } from "../../app/utils/password.server";
-import { commissions, districts, messageReports, neighborhoods, proposals, referrals, roleAssignments, users } from "../../db/schema";
+import { commissions, messageReports, proposals, referrals } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";
-import { testCharter } from "../support/fixtures";
+import { DAY, fromNow } from "../support/dates";
+import { factories, loginClient, type Factories, type Grant } from "../support/factories";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
 const faThreads = (await import("../../locales/fa/threads.json", { with: { type: "json" } })).default;
@@ -40,7 +36,7 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
   let proposalId: string;
   let reviewMessage: string;
   let councilMessage: string;
-  let seq = 0;
+  let make: Factories;
   let commissionIds: string[] = [];
   const statuses: { path: string; status: number }[] = [];
 
@@ -60,61 +56,43 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
 
   const phones: Record<string, string> = {};
   const ids: Record<string, string> = {};
-  async function person(key: string, name: string, grant?: { role: "commission_member" | "district_manager"; commissionId?: string; districtId?: string }) {
-    const phone = `+98912${String(6_000_000 + seq++).padStart(7, "0")}`;
-    const [row] = await db.insert(users).values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) }).returning({ id: users.id });
-    if (grant) await db.insert(roleAssignments).values({ userId: row!.id, role: grant.role, commissionId: grant.commissionId ?? null, districtId: grant.districtId ?? null });
-    phones[key] = phone;
-    ids[key] = row!.id;
+  /** Someone with a password and their roles, known here by `key` (signed in later, per test). */
+  async function person(key: string, name: string, ...grants: Grant[]) {
+    const someone = await make.user({ name, password: PASSWORD, grants });
+    phones[key] = someone.phone;
+    ids[key] = someone.id;
   }
-  async function signedIn(key: string) {
-    const client = new Tracked(app.baseUrl);
-    expect((await client.post("/login", { phone: phones[key]!, password: PASSWORD })).status).toBe(302);
-    return client;
-  }
+  /** A fresh device of `key`'s, signed in through the login form. */
+  const signedIn = (key: string) => loginClient(app, phones[key]!, PASSWORD, Tracked);
 
   beforeAll(async () => {
     app = await startTestApp(backend);
     db = app.database.db;
-    const [district] = await db.insert(districts).values({ number: 4, name: "منطقه چهار", nameKey: "منطقه چهار" }).returning({ id: districts.id });
-    const [commission, second] = await db
-      .insert(commissions)
-      .values([
-        { name: "کمیسیون خدمات شهری", nameKey: "کمیسیون خدمات شهری" },
-        { name: "کمیسیون فرهنگی", nameKey: "کمیسیون فرهنگی" },
-      ])
-      .returning({ id: commissions.id });
-    commissionIds = [commission!.id, second!.id];
-    await person("manager", "مدیر منطقه چهار", { role: "district_manager", districtId: district!.id });
-    await person("reviewer", "عضو کمیسیون خدمات", { role: "commission_member", commissionId: commission!.id });
-    await person("colleague", "همکار کمیسیون", { role: "commission_member", commissionId: commission!.id });
+    make = factories(db, { firstPhone: "+989126000000" });
+    const districtId = await make.district({ number: 4, name: "منطقه چهار" });
+    const commission = await make.commission("کمیسیون خدمات شهری");
+    const second = await make.commission("کمیسیون فرهنگی");
+    commissionIds = [commission, second];
+    await person("manager", "مدیر منطقه چهار", { role: "district_manager", districtId });
+    await person("reviewer", "عضو کمیسیون خدمات", { role: "commission_member", commissionId: commission });
+    await person("colleague", "همکار کمیسیون", { role: "commission_member", commissionId: commission });
     await person("resident", "نرگس احمدی");
-    await person("twoCommissions", "عضو دو کمیسیون", { role: "commission_member", commissionId: commission!.id });
-    await db.insert(roleAssignments).values({ userId: ids.twoCommissions!, role: "commission_member", commissionId: second!.id });
+    await person("twoCommissions", "عضو دو کمیسیون", { role: "commission_member", commissionId: commission }, { role: "commission_member", commissionId: second });
     await person("neighbor", "علی رضایی");
-    const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "کوی بهار", nameKey: "forms-http-hood" }).returning({ id: neighborhoods.id });
-    const council = await createCouncil(db, ids.manager!, hood!.id, testCharter());
-    if (!council.ok) throw new Error(council.error);
-    const category = await createCategory(db, "فضای سبز");
-    if (!category.ok) throw new Error(category.error);
-    const filed = await fileProposal(db, {
+    const council = await make.council({ founderId: ids.manager, districtId, neighborhood: "کوی بهار", neighborhoodKey: "forms-http-hood" });
+    const filed = await make.proposal({
       title: "درختکاری بوستان بهار",
       body: "بوستان محله درخت کم دارد و تابستان‌ها بی‌سایه است.",
-      categoryId: category.id,
-      place: "",
+      categoryId: await make.category("فضای سبز"),
       councilId: council.id,
-      authorId: ids.resident!,
+      authorId: ids.resident,
     });
-    if (!filed.ok) throw new Error(filed.error);
     proposalId = filed.id;
-    await db.insert(referrals).values({ proposalId, commissionId: commission!.id, referredBy: ids.manager!, dueAt: new Date(Date.now() + 14 * 86_400_000) });
-    councilThread = await ensureThread(db, { kind: "council", councilId: council.id });
-    reviewThread = await ensureThread(db, { kind: "commission", proposalId, commissionId: commission!.id });
-    const inReview = await postMessage(db, { threadId: reviewThread, authorId: ids.colleague!, body: "به نظرم بودجه فضای سبز کافی است.", replyToId: null, official: false, clientKey: null });
-    const inCouncil = await postMessage(db, { threadId: councilThread, authorId: ids.neighbor!, body: "جلسه بعدی کی است؟", replyToId: null, official: false, clientKey: null });
-    if (!inReview.ok || !inCouncil.ok) throw new Error("seed messages");
-    reviewMessage = inReview.messageId;
-    councilMessage = inCouncil.messageId;
+    await db.insert(referrals).values({ proposalId, commissionId: commission, referredBy: ids.manager!, dueAt: fromNow(14 * DAY) });
+    councilThread = await make.thread({ kind: "council", councilId: council.id });
+    reviewThread = await make.thread({ kind: "commission", proposalId, commissionId: commission });
+    reviewMessage = (await make.message(reviewThread, ids.colleague!, "به نظرم بودجه فضای سبز کافی است.")).messageId;
+    councilMessage = (await make.message(councilThread, ids.neighbor!, "جلسه بعدی کی است؟")).messageId;
   }, 120_000);
   afterAll(async () => {
     await app?.close();

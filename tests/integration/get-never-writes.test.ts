@@ -2,16 +2,14 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppServer, type AppServer } from "../../app/server/app-server.server";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory, fileProposal } from "../../app/domain/proposals.server";
 import { findThreadId } from "../../app/domain/threads/lookup.server";
 import { postMessage } from "../../app/domain/threads/write.server";
-import { hashPassword } from "../../app/utils/password.server";
 import { loadEnv } from "../../app/utils/env.server";
 import type { Db } from "../../db/client.server";
 import * as schema from "../../db/schema";
-import { districts, neighborhoods, threadReads, users } from "../../db/schema";
+import { threadReads } from "../../db/schema";
 import { loadBuild } from "../support/app";
+import { factories } from "../support/factories";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { Browserless } from "../support/http";
 
@@ -65,42 +63,18 @@ describe.each(BACKENDS)("reading pages never writes, on %s", (backend) => {
     });
     baseUrl = `http://127.0.0.1:${await server.listen(0, "127.0.0.1")}`;
 
-    const db = database.db;
-    const [reader_, writer] = await db
-      .insert(users)
-      .values([
-        { phone: "+989121110001", displayName: "خواننده", passwordHash: await hashPassword(PASSWORD) },
-        { phone: "+989121110002", displayName: "نویسنده", passwordHash: await hashPassword(PASSWORD) },
-      ])
-      .returning({ id: users.id });
-    readerId = reader_!.id;
-    writerId = writer!.id;
-    const [district] = await db.insert(districts).values({ number: 7, name: "منطقه هفت", nameKey: "منطقه هفت" }).returning({ id: districts.id });
-    const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "کوی نو", nameKey: "کوی نو" }).returning({ id: neighborhoods.id });
-    const council = await createCouncil(db, writerId, hood!.id, {
-      termStart: "2026-01-01",
-      termEnd: "2028-01-01",
-      quorumPercent: 50,
-      votingPeriodDays: 7,
-      majorityRule: "simple",
-      proposers: "residents",
-      supportThreshold: 20,
-      ballot: "open",
-      reportsToHide: 3,
-    });
-    if (!council.ok) throw new Error(council.error);
-    councilId = council.id;
-    const category = await createCategory(db, "فضای سبز");
-    if (!category.ok) throw new Error(category.error);
-    const filed = await fileProposal(db, {
+    const make = factories(database.db);
+    readerId = (await make.user({ phone: "+989121110001", name: "خواننده", password: PASSWORD })).id;
+    writerId = (await make.user({ phone: "+989121110002", name: "نویسنده", password: PASSWORD })).id;
+    const districtId = await make.district({ number: 7, name: "منطقه هفت" });
+    councilId = (await make.council({ founderId: writerId, districtId, neighborhood: "کوی نو" })).id;
+    const filed = await make.proposal({
       title: "کاشت درخت در کوچه",
       body: "کوچه درخت ندارد و تابستان‌ها بسیار گرم است.",
-      categoryId: category.id,
-      place: "",
+      categoryId: await make.category("فضای سبز"),
       councilId,
       authorId: writerId,
     });
-    if (!filed.ok) throw new Error(filed.error);
     proposalId = filed.id;
     reader = new Browserless(baseUrl);
     expect((await reader.post("/login", { phone: "09121110001", password: PASSWORD })).status).toBe(302);

@@ -2,34 +2,14 @@ import { randomUUID } from "node:crypto";
 import { and, count, eq, sql } from "drizzle-orm";
 import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCouncil, type CharterInput } from "../../app/domain/councils.server";
-import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads/lookup.server";
 import { moderationQueue } from "../../app/domain/threads/queue.server";
-import { hashPassword } from "../../app/utils/password.server";
 import { formatNumber } from "../../app/utils/persian";
-import {
-  auditLog,
-  commissions,
-  councils,
-  districts,
-  escalationEvents,
-  escalations,
-  memberships,
-  messageEdits,
-  messageReports,
-  neighborhoods,
-  referrals,
-  roleAssignments,
-  threadMessages,
-  threadMutes,
-  threads,
-  users,
-} from "../../db/schema";
+import { auditLog, councils, escalationEvents, escalations, messageEdits, messageReports, referrals, threadMessages, threadMutes, threads } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, visibleText } from "../support/http";
-import { testCharter } from "../support/fixtures";
+import { DAY, fromNow } from "../support/dates";
+import { appFactories, type AppFactories, type Grant } from "../support/factories";
 import { scaled } from "../support/wait";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
@@ -88,8 +68,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
   let membersThread: string;
   let proposalThread: string;
   let reviewThread: string;
-  let phoneSeq = 0;
-  let hoodSeq = 0;
+  let make: AppFactories;
   const people: Record<string, { id: string; name: string; client: Tracked }> = {};
   const answered: { method: string; path: string; status: number }[] = [];
 
@@ -107,31 +86,13 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     }
   }
 
-  type Grant = { role: "district_manager" | "district_staff" | "deputy" | "commission_member"; districtId?: string; commissionId?: string; powers?: string[] };
+  /** Someone with a password and their roles, signed in through the login form on a tracked device, known here by `key`. */
   async function person(key: string, name: string, grants: Grant[] = []) {
-    const phone = `+98912${String(5_000_000 + phoneSeq++).padStart(7, "0")}`;
-    const [user] = await db.insert(users).values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) }).returning({ id: users.id });
-    for (const grant of grants) {
-      await db.insert(roleAssignments).values({ userId: user!.id, role: grant.role, districtId: grant.districtId ?? null, commissionId: grant.commissionId ?? null, powers: grant.powers ?? [] });
-    }
-    const client = new Tracked(app.baseUrl);
-    expect((await client.post("/login", { phone, password: PASSWORD })).status).toBe(302);
-    people[key] = { id: user!.id, name, client };
+    people[key] = await make.signedIn({ name, password: PASSWORD, grants, Client: Tracked });
     return people[key]!;
   }
   const as = (key: string) => people[key]!.client;
   const idOf = (key: string) => people[key]!.id;
-
-  async function newCouncil(districtId: string, overrides: Partial<CharterInput> = {}) {
-    const n = hoodSeq++;
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId, name: `کوی شماره ${n}`, nameKey: `http-thread-hood-${n}` })
-      .returning({ id: neighborhoods.id });
-    const result = await createCouncil(db, idOf("manager1"), hood!.id, testCharter({ ...overrides }));
-    if (!result.ok) throw new Error(result.error);
-    return { councilId: result.id, threadId: await ensureThread(db, { kind: "council", councilId: result.id }) };
-  }
 
   const form = (intent: string, fields: Record<string, string> = {}) => ({ intent, clientKey: randomUUID(), ...fields });
   /** A message posted the way the page's composer does, expected to go through. */
@@ -167,31 +128,19 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
   beforeAll(async () => {
     app = await startTestApp(backend);
     db = app.database.db;
-    const rows = await db
-      .insert(districts)
-      .values([
-        { number: 1, name: "منطقه یک", nameKey: "منطقه یک" },
-        { number: 2, name: "منطقه دو", nameKey: "منطقه دو" },
-      ])
-      .returning({ id: districts.id, number: districts.number });
-    district1 = rows.find((r) => r.number === 1)!.id;
-    district2 = rows.find((r) => r.number === 2)!.id;
-    const [c1, c2] = await db
-      .insert(commissions)
-      .values([
-        { name: "کمیسیون خدمات شهری", nameKey: "کمیسیون خدمات شهری" },
-        { name: "کمیسیون فرهنگی", nameKey: "کمیسیون فرهنگی" },
-      ])
-      .returning({ id: commissions.id });
-    commission1 = c1!.id;
+    make = appFactories(app, { firstPhone: "+989125000000" });
+    district1 = await make.district({ number: 1, name: "منطقه یک" });
+    district2 = await make.district({ number: 2, name: "منطقه دو" });
+    commission1 = await make.commission("کمیسیون خدمات شهری");
+    const commission2 = await make.commission("کمیسیون فرهنگی");
 
     await person("manager1", "مدیر منطقه یک", [{ role: "district_manager", districtId: district1 }]);
     await person("manager2", "مدیر منطقه دو", [{ role: "district_manager", districtId: district2 }]);
     await person("staffMod", "کارشناس ناظر گفت‌وگو", [{ role: "district_staff", districtId: district1, powers: ["moderate"] }]);
     await person("staffPlain", "کارشناس پیشخوان", [{ role: "district_staff", districtId: district1, powers: ["applications"] }]);
     await person("deputy", "معاون فرهنگی اجتماعی", [{ role: "deputy" }]);
-    await person("reviewer", "عضو کمیسیون خدمات", [{ role: "commission_member", commissionId: c1!.id }]);
-    await person("otherReviewer", "عضو کمیسیون فرهنگی", [{ role: "commission_member", commissionId: c2!.id }]);
+    await person("reviewer", "عضو کمیسیون خدمات", [{ role: "commission_member", commissionId: commission1 }]);
+    await person("otherReviewer", "عضو کمیسیون فرهنگی", [{ role: "commission_member", commissionId: commission2 }]);
     await person("chair", "رئیس شورای فرهنگیان");
     await person("resident", "نرگس احمدی");
     await person("neighbor", "علی رضایی");
@@ -199,16 +148,13 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     await person("member2", "عضو شورای بهار");
     await person("hostile", "<img src=x onerror=alert('name')>");
 
-    ({ councilId: council1, threadId: councilThread } = await newCouncil(district1));
-    ({ councilId: council2, threadId: membersThread } = await newCouncil(district1, { threadPosters: "members" }));
-    await db.insert(memberships).values([
-      { councilId: council1, userId: idOf("chair"), termNumber: 1, role: "chair" },
-      { councilId: council2, userId: idOf("member2"), termNumber: 1 },
-    ]);
-    const category = await createCategory(db, "روشنایی معابر");
-    if (!category.ok) throw new Error(category.error);
-    categoryId = category.id;
-    const filed = await fileProposal(db, {
+    make.defaults.founderId = idOf("manager1");
+    ({ councilId: council1, threadId: councilThread } = await make.councilThread({ districtId: district1 }));
+    ({ councilId: council2, threadId: membersThread } = await make.councilThread({ districtId: district1, charter: { threadPosters: "members" } }));
+    await make.seat(council1, [idOf("chair")], { role: "chair" });
+    await make.seat(council2, [idOf("member2")]);
+    categoryId = await make.category("روشنایی معابر");
+    const filed = await make.proposal({
       title: "روشنایی کوچه شهید رجایی",
       body: "چراغ‌های کوچه از یک ماه پیش خاموش است و شب‌ها رفت‌وآمد سخت شده.",
       categoryId,
@@ -216,12 +162,11 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       councilId: council1,
       authorId: idOf("resident"),
     });
-    if (!filed.ok) throw new Error(filed.error);
     proposalId = filed.id;
     // The proposal went to the first commission for review.
-    await db.insert(referrals).values({ proposalId, commissionId: commission1, referredBy: idOf("chair"), dueAt: new Date(Date.now() + 14 * 86_400_000) });
-    proposalThread = await ensureThread(db, { kind: "proposal", proposalId });
-    reviewThread = await ensureThread(db, { kind: "commission", proposalId, commissionId: commission1 });
+    await db.insert(referrals).values({ proposalId, commissionId: commission1, referredBy: idOf("chair"), dueAt: fromNow(14 * DAY) });
+    proposalThread = await make.thread({ kind: "proposal", proposalId });
+    reviewThread = await make.thread({ kind: "commission", proposalId, commissionId: commission1 });
   }, scaled(120_000));
   afterAll(async () => {
     await app?.close();
@@ -437,7 +382,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     });
 
     it("escapes a moderator's hide and lock reasons in the traces every reader sees", async () => {
-      const { councilId, threadId } = await newCouncil(district1);
+      const { councilId, threadId } = await make.councilThread({ districtId: district1 });
       const message = await posted("neighbor", threadId, "پیامی برای پنهان شدن");
       const hideReason = `<b onmouseover=alert(3)>دلیل</b>`;
       expect((await as("manager1").post(`/threads/${threadId}`, form("hide", { messageId: message, reason: hideReason }))).status).toBe(302);
@@ -497,7 +442,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     });
 
     it("writes at most the burst limit of 50 posts sent in about a second, refusing the rest in Persian", async () => {
-      const { threadId } = await newCouncil(district1);
+      const { threadId } = await make.councilThread({ districtId: district1 });
       const sender = await person(`burst-${backend}`, "فرستنده پرشتاب");
       const started = Date.now();
       const responses = await Promise.all(
@@ -615,7 +560,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     it("refuses acting on a message through another thread's address (404, nothing changed)", async () => {
       // The other district's manager moderates their own council's thread, naming a message of district one.
-      const { threadId: foreignThread } = await newCouncil(district2);
+      const { threadId: foreignThread } = await make.councilThread({ districtId: district2 });
       const before = await snapshot();
       for (const fields of [
         form("hide", { messageId: target, reason: "از راه گفت‌وگوی دیگر" }),
@@ -670,7 +615,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     });
 
     it("mutes a person from the thread until a moderator lifts it", async () => {
-      const { threadId } = await newCouncil(district1);
+      const { threadId } = await make.councilThread({ districtId: district1 });
       expect((await as("manager1").post(`/threads/${threadId}`, form("mute", { userId: idOf("third"), days: "۳", reason: "توهین مکرر" }))).status).toBe(302);
       const [mute] = await db.select().from(threadMutes).where(eq(threadMutes.threadId, threadId));
       expect(mute!.until.getTime()).toBeGreaterThan(Date.now() + 2.9 * 86_400_000);
@@ -684,7 +629,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
   describe("escalation", () => {
     it("keeps one desk item when a thread is escalated twice, with the latest note and urgency", async () => {
-      const { threadId } = await newCouncil(district1);
+      const { threadId } = await make.councilThread({ districtId: district1 });
       const first = await as("manager1").post(`/threads/${threadId}`, form("escalate", { note: "درگیری لفظی میان ساکنان بالا گرفته است", urgency: "normal" }));
       expect(first.status).toBe(302);
       const second = await as("manager1").post(`/threads/${threadId}`, form("escalate", { note: "وضع بدتر شده و حضور معاونت لازم است", urgency: "urgent" }));
@@ -709,7 +654,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
   describe("who may write", () => {
     it("refuses a post to a locked thread and changes nothing; the deputy's official answer still goes in", async () => {
-      const { councilId, threadId } = await newCouncil(district1);
+      const { councilId, threadId } = await make.councilThread({ districtId: district1 });
       expect((await as("manager1").post(`/threads/${threadId}`, form("lock", { reason: "بحث از موضوع خارج شد" }))).status).toBe(302);
       const before = await snapshot();
       const refused = await as("resident").post(`/threads/${threadId}`, form("post", { body: "هنوز حرف دارم", returnTo: `/councils/${councilId}` }));
@@ -730,7 +675,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     // while it was being typed comes back with the lock notice only: the refusal's own message and
     // the typed text are lost.
     it("explains a refused post to a locked thread with errors.thread_locked and keeps the text", async () => {
-      const { councilId, threadId } = await newCouncil(district1);
+      const { councilId, threadId } = await make.councilThread({ districtId: district1 });
       expect((await as("manager1").post(`/threads/${threadId}`, form("lock", { reason: "آرامش" }))).status).toBe(302);
       const refused = await as("resident").post(`/threads/${threadId}`, form("post", { body: "متنی که نوشته بودم", returnTo: `/councils/${councilId}` }));
       expect(refused.status).toBe(409);
@@ -742,7 +687,7 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     // Known gap, as with the lock: a muted person gets the mute notice instead of a composer, so the
     // refused text is lost.
     it("keeps the typed text when a post is refused because its author was muted meanwhile", async () => {
-      const { councilId, threadId } = await newCouncil(district1);
+      const { councilId, threadId } = await make.councilThread({ districtId: district1 });
       expect((await as("manager1").post(`/threads/${threadId}`, form("mute", { userId: idOf("third"), days: "1", reason: "تند نوشتن" }))).status).toBe(302);
       const refused = await as("third").post(`/threads/${threadId}`, form("post", { body: "متن بلندی که نوشته بودم", returnTo: `/councils/${councilId}` }));
       expect(refused.status).toBe(409);

@@ -2,32 +2,18 @@ import crypto from "node:crypto";
 import { and, asc, count, eq } from "drizzle-orm";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory } from "../../app/domain/proposals.server";
 import type { ThreadEventView } from "../../app/domain/thread-view";
 import { ensureThread } from "../../app/domain/threads/lookup.server";
 import { hideMessage } from "../../app/domain/threads/moderate.server";
 import { editMessage, postMessage } from "../../app/domain/threads/write.server";
 import { publishThreadEvents } from "../../app/realtime/notify.server";
 import { ThreadFollower } from "../../app/realtime/thread-sync";
-import { hashPassword } from "../../app/utils/password.server";
 import type { Db } from "../../db/client.server";
-import {
-  commissions,
-  districts,
-  neighborhoods,
-  proposals,
-  roleAssignments,
-  socketIoAttachments,
-  threadEvents,
-  threadMessages,
-  threads,
-  users,
-} from "../../db/schema";
+import { commissions, proposals, socketIoAttachments, threadEvents, threadMessages, threads } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless } from "../support/http";
-import { testCharter } from "../support/fixtures";
+import { factories, loginClient, type Grant } from "../support/factories";
 import { holdsFor, nextEvent, pause, scaled, waitFor } from "../support/wait";
 
 /**
@@ -101,49 +87,34 @@ function record(socket: Socket) {
 type Recorder = ReturnType<typeof record>;
 
 
-/** A district with one neighborhood and its council, a category and two commissions. */
+/** A district with one neighborhood and its council, a category and two commissions; and the builders that made them. */
 async function buildPlace(db: Db) {
-  const [district] = await db.insert(districts).values({ number: 3, name: "منطقه سه", nameKey: "منطقه سه" }).returning({ id: districts.id });
-  const [hood] = await db
-    .insert(neighborhoods)
-    .values({ districtId: district!.id, name: "محله ونک", nameKey: "محله ونک" })
-    .returning({ id: neighborhoods.id });
-  const [founder] = await db.insert(users).values({ phone: "+989120009000", displayName: "بنیان‌گذار", passwordHash: "x" }).returning({ id: users.id });
-  const council = await createCouncil(db, founder!.id, hood!.id, testCharter({ supportThreshold: 2 }));
-  if (!council.ok) throw new Error(council.error);
-  const category = await createCategory(db, "گفت‌وگوی محله");
-  if (!category.ok) throw new Error(category.error);
-  const [review, other] = await db
-    .insert(commissions)
-    .values([
-      { name: "کمیسیون عمران", nameKey: "کمیسیون عمران" },
-      { name: "کمیسیون سلامت", nameKey: "کمیسیون سلامت" },
-    ])
-    .returning({ id: commissions.id });
+  const make = factories(db, { firstPhone: "+989123000000" });
+  const founder = await make.user({ phone: "+989120009000", name: "بنیان‌گذار" });
+  const districtId = await make.district({ number: 3, name: "منطقه سه" });
+  const council = await make.council({ founderId: founder.id, districtId, neighborhood: "محله ونک", charter: { supportThreshold: 2 } });
+  const categoryId = await make.category("گفت‌وگوی محله");
+  const reviewCommissionId = await make.commission("کمیسیون عمران");
+  const otherCommissionId = await make.commission("کمیسیون سلامت");
   let proposalSeq = 0;
   return {
-    districtId: district!.id,
-    neighborhoodId: hood!.id,
+    make,
+    districtId,
+    neighborhoodId: council.neighborhoodId,
     councilId: council.id,
-    categoryId: category.id,
-    reviewCommissionId: review!.id,
-    otherCommissionId: other!.id,
+    categoryId,
+    reviewCommissionId,
+    otherCommissionId,
     /** A new proposal with its own public thread (every test gets a thread of its own). */
     async proposalThread(authorId: string) {
-      const [proposal] = await db
-        .insert(proposals)
-        .values({
-          councilId: council.id,
-          districtId: district!.id,
-          neighborhoodId: hood!.id,
-          authorId,
-          title: `پیشنهاد شماره ${++proposalSeq} برای محله`,
-          body: "شرح کوتاهی برای گفت‌وگوی اهالی درباره این پیشنهاد.",
-          categoryId: category.id,
-        })
-        .returning({ id: proposals.id });
-      const threadId = await ensureThread(db, { kind: "proposal", proposalId: proposal!.id });
-      return { proposalId: proposal!.id, threadId };
+      const proposalId = await make.proposalRow({
+        councilId: council.id,
+        authorId,
+        categoryId,
+        title: `پیشنهاد شماره ${++proposalSeq} برای محله`,
+        body: "شرح کوتاهی برای گفت‌وگوی اهالی درباره این پیشنهاد.",
+      });
+      return { proposalId, threadId: await make.thread({ kind: "proposal", proposalId }) };
     },
   };
 }
@@ -157,18 +128,12 @@ interface Person {
   cookie: string;
 }
 
-let phoneSeq = 0;
-
 /** A person with a password, signed in through the login form of `baseUrl`. */
-async function signedInPerson(db: Db, baseUrl: string, name: string, role?: { role: "district_manager" | "commission_member"; districtId?: string; commissionId?: string }): Promise<Person> {
-  const phone = `+98912${3_000_000 + phoneSeq++}`;
-  const [row] = await db.insert(users).values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) }).returning({ id: users.id });
-  if (role) await db.insert(roleAssignments).values({ userId: row!.id, role: role.role, districtId: role.districtId ?? null, commissionId: role.commissionId ?? null });
-  const client = new Browserless(baseUrl);
-  const response = await client.post("/login", { phone, password: PASSWORD });
-  expect(response.status).toBe(302);
+async function signedInPerson(place: Place, baseUrl: string, name: string, grant?: Grant): Promise<Person> {
+  const someone = await place.make.user({ name, password: PASSWORD, grants: grant ? [grant] : [] });
+  const client = await loginClient({ baseUrl }, someone.phone, PASSWORD);
   expect(client.cookies.has("mahalleh_session")).toBe(true);
-  return { id: row!.id, name, client, cookie: client.cookieHeader() };
+  return { id: someone.id, name, client, cookie: client.cookieHeader() };
 }
 
 async function lastSeqOf(db: Db, threadId: string) {
@@ -231,15 +196,15 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
   let commissionThreadId: string;
   const pool = socketPool(() => app.baseUrl);
 
-  const resident = (name: string) => signedInPerson(db, app.baseUrl, name);
+  const resident = (name: string) => signedInPerson(place, app.baseUrl, name);
 
   beforeAll(async () => {
     app = await startTestApp(backend);
     db = app.database.db;
     place = await buildPlace(db);
-    manager = await signedInPerson(db, app.baseUrl, "مدیر منطقه سه", { role: "district_manager", districtId: place.districtId });
-    reviewer = await signedInPerson(db, app.baseUrl, "عضو کمیسیون عمران", { role: "commission_member", commissionId: place.reviewCommissionId });
-    otherReviewer = await signedInPerson(db, app.baseUrl, "عضو کمیسیون سلامت", { role: "commission_member", commissionId: place.otherCommissionId });
+    manager = await signedInPerson(place, app.baseUrl, "مدیر منطقه سه", { role: "district_manager", districtId: place.districtId });
+    reviewer = await signedInPerson(place, app.baseUrl, "عضو کمیسیون عمران", { role: "commission_member", commissionId: place.reviewCommissionId });
+    otherReviewer = await signedInPerson(place, app.baseUrl, "عضو کمیسیون سلامت", { role: "commission_member", commissionId: place.otherCommissionId });
     const { proposalId } = await place.proposalThread(manager.id);
     commissionThreadId = await ensureThread(db, { kind: "commission", proposalId, commissionId: place.reviewCommissionId });
   }, scaled(120_000));
@@ -597,7 +562,7 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
   }, scaled(90_000));
 
   it("closes a reader's sockets when that session signs out; the reconnected socket is anonymous", async () => {
-    const laptop = await signedInPerson(db, app.baseUrl, "عضو کمیسیون عمران دوم", { role: "commission_member", commissionId: place.reviewCommissionId });
+    const laptop = await signedInPerson(place, app.baseUrl, "عضو کمیسیون عمران دوم", { role: "commission_member", commissionId: place.reviewCommissionId });
     const room = `thread:${commissionThreadId}`;
     const socket = await pool.openConnected({ cookie: laptop.cookie });
     const seen = record(socket);
@@ -704,8 +669,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
   });
 
   it("relays events between instances, large ones included, and counts people on both", async () => {
-    const writer = await signedInPerson(db, a.baseUrl, "نویسنده روی الف");
-    const viewer = await signedInPerson(db, a.baseUrl, "خواننده دو دستگاه");
+    const writer = await signedInPerson(place, a.baseUrl, "نویسنده روی الف");
+    const viewer = await signedInPerson(place, a.baseUrl, "خواننده دو دستگاه");
     const { threadId } = await place.proposalThread(writer.id);
     const room = `thread:${threadId}`;
     /** The same browser session, its requests sent to instance B. */
@@ -752,7 +717,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
     await waitFor(() => [viewerB, anonB].every((r) => r.lastPresence(threadId) === 2), 8000, "presence 2 after two sockets left");
 
     // Signing out through A closes that session's socket on B.
-    const phoneSession = await signedInPerson(db, a.baseUrl, "خواننده سوم");
+    const phoneSession = await signedInPerson(place, a.baseUrl, "خواننده سوم");
     const sessionOnB = await pool.openConnected({ url: b.baseUrl, cookie: phoneSession.cookie });
     expect(await join(sessionOnB, { room })).toMatchObject({ ok: true });
     const gone = nextEvent(sessionOnB, "disconnect", 5000);
@@ -761,7 +726,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
   });
 
   it("lets an instance shut down with readers in a thread without work left behind", async () => {
-    const author = await signedInPerson(db, a.baseUrl, "نویسنده پیش از خاموشی");
+    const author = await signedInPerson(place, a.baseUrl, "نویسنده پیش از خاموشی");
     const { threadId } = await place.proposalThread(author.id);
     const c = await startTestApp("postgres", {}, { sameDatabaseAs: a.database });
     try {
@@ -786,7 +751,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
   }, scaled(60_000));
 
   it("keeps exactly-once order for followers on both instances when both publish", async () => {
-    const author = await signedInPerson(db, a.baseUrl, "نویسنده پرکار");
+    const author = await signedInPerson(place, a.baseUrl, "نویسنده پرکار");
     const { threadId } = await place.proposalThread(author.id);
     const followers = [a, b, a, b].map((app) => {
       const socket = pool.open({ url: app.baseUrl, reconnect: true });

@@ -1,15 +1,11 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
 import { openVote, tallyOf } from "../../app/domain/votes.server";
-import { createSession } from "../../app/domain/sessions.server";
-import { sessionCookie } from "../../app/utils/session-cookie.server";
-import { ballots, districts, memberships, neighborhoods, users } from "../../db/schema";
+import { ballots, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless } from "../support/http";
-import { testCharter } from "../support/fixtures";
+import { appFactories, sessionClient, type Person } from "../support/factories";
 import { scaled } from "../support/wait";
 
 const MEMBERS = 200;
@@ -26,44 +22,25 @@ describe.each(BACKENDS)("council votes over HTTP under load on %s", (backend) =>
 
   beforeAll(async () => {
     app = await startTestApp(backend);
-    const db = app.database.db;
-    const [district] = await db.insert(districts).values({ number: 1, name: "منطقه یک", nameKey: "منطقه یک" }).returning({ id: districts.id });
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId: district!.id, name: "کوی بهار", nameKey: "کوی بهار" })
-      .returning({ id: neighborhoods.id });
-    const people = await db
-      .insert(users)
-      .values(Array.from({ length: MEMBERS }, (_, i) => ({ phone: `+98912${String(3_000_000 + i).padStart(7, "0")}`, displayName: `عضو ${i + 1}`, passwordHash: "x" })))
-      .returning({ id: users.id });
-    const council = await createCouncil(db, people[0]!.id, hood!.id, testCharter({ supportThreshold: 1000 }));
-    if (!council.ok) throw new Error(council.error);
-    await db.insert(memberships).values(people.map((p, i) => ({ councilId: council.id, userId: p.id, termNumber: 1, role: i === 0 ? ("chair" as const) : ("member" as const) })));
-    const category = await createCategory(db, "فضای سبز");
-    if (!category.ok) throw new Error(category.error);
-    const filed = await fileProposal(db, {
+    const make = appFactories(app, { firstPhone: "+989123000000", charter: { supportThreshold: 1000 } });
+    const districtId = await make.district({ number: 1, name: "منطقه یک" });
+    const people = await make.users(MEMBERS, { name: "عضو" });
+    const [chair, author] = people as [Person, Person];
+    const council = await make.council({ founderId: chair.id, districtId, neighborhood: "کوی بهار" });
+    await make.seat(council.id, people, { chairFirst: true });
+    const vote = await make.openVote({
       councilId: council.id,
-      authorId: people[1]!.id,
+      authorId: author.id,
+      by: chair.id,
+      categoryId: await make.category("فضای سبز"),
       title: "بازسازی بوستان محله",
       body: "وسایل بازی بوستان فرسوده است و باید تعویض شود.",
-      categoryId: category.id,
-      place: "",
+      hours: 48,
     });
-    if (!filed.ok) throw new Error(filed.error);
-    await putOnAgenda(db, filed.id, people[0]!.id);
-    const opened = await openVote(db, { proposalId: filed.id, actorId: people[0]!.id, hours: 48 });
-    if (!opened.ok) throw new Error(opened.error);
-    voteId = opened.voteId;
-    proposalPath = `/proposals/${filed.id}`;
+    voteId = vote.voteId;
+    proposalPath = `/proposals/${vote.proposalId}`;
     // Signed in the way the sign-in page does it, without spending 200 password checks on set-up.
-    const cookie = sessionCookie(app.env.SESSION_SECRET, false);
-    for (const p of people) {
-      const client = new Browserless(app.baseUrl);
-      const [pair] = (await cookie.serialize(await createSession(db, p.id))).split(";");
-      const eq = pair!.indexOf("=");
-      client.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-      members.push({ id: p.id, client });
-    }
+    for (const p of people) members.push({ id: p.id, client: await sessionClient(app, p.id) });
   }, scaled(180_000));
   afterAll(async () => {
     await app?.close();

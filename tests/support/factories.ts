@@ -120,6 +120,18 @@ export interface FactoryDefaults {
   categoryId?: string;
 }
 
+export interface CouncilOptions {
+  /** The file's `founderId` default stands in for this. */
+  founderId?: string;
+  /** On top of the file's charter. */
+  charter?: Partial<CharterInput>;
+  /** An existing neighborhood; otherwise a new one (named `neighborhood`) in `districtId` or the file's district. */
+  neighborhoodId?: string;
+  districtId?: string;
+  neighborhood?: string;
+  neighborhoodKey?: string;
+}
+
 export interface ProposalOptions {
   councilId: string;
   /** The file's `authorId` and `categoryId` defaults stand in for these. */
@@ -224,14 +236,7 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
      * A council founded by `founderId` under this file's charter (plus `charter`), on a
      * neighborhood of its own: the one named, or a new one in `districtId` (or a new district).
      */
-    async council(options: {
-      founderId?: string;
-      charter?: Partial<CharterInput>;
-      neighborhoodId?: string;
-      districtId?: string;
-      neighborhood?: string;
-      neighborhoodKey?: string;
-    } = {}): Promise<Council> {
+    async council(options: CouncilOptions = {}): Promise<Council> {
       const founderId = options.founderId ?? defaults.founderId;
       if (!founderId) throw new Error("a council needs a founder: pass founderId or set defaults.founderId");
       const neighborhoodId =
@@ -368,7 +373,7 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
     },
 
     /** A council of its own (see `council`) and its thread, so a test never sees another's messages. */
-    async councilThread(options: { charter?: Partial<CharterInput> } = {}) {
+    async councilThread(options: CouncilOptions = {}) {
       const council = await make.council(options);
       return { councilId: council.id, threadId: await make.thread({ kind: "council", councilId: council.id }) };
     },
