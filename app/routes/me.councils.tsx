@@ -1,7 +1,7 @@
 import { allErrorsOf, type FormReply } from "~/forms/reply";
 import { InvitationAnswerSchema } from "~/forms/councils";
 import { intent, runIntent } from "~/server/intent.server";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Notice } from "~/components/form-field";
@@ -9,7 +9,6 @@ import { RelativeTime } from "~/components/relative-time";
 import { getCouncil } from "~/domain/councils.server";
 import { myCouncils, respondToInvitation } from "~/domain/membership.server";
 import { notifyCouncilChanged } from "~/realtime/notify.server";
-import { isUuid } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
 import { requireUser } from "~/server/session.server";

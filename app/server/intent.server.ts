@@ -53,7 +53,7 @@ export function intent<Schema extends z.ZodTypeAny, Done extends string = string
   return spec;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type IntentTable<Done extends string = string> = Record<string, IntentSpec<any, Done>>;
 
 export interface RunIntentOptions<Done extends string> {

@@ -435,6 +435,6 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   } catch (error) {
     const tails = instances.map((i) => `${i.name}:\n${i.logTail(15)}`).join("\n");
     await stop().catch(() => {});
-    throw new Error(`${(error as Error).message}${tails ? `\n${tails}` : ""}`);
+    throw new Error(`${(error as Error).message}${tails ? `\n${tails}` : ""}`, { cause: error });
   }
 }

@@ -77,7 +77,6 @@ const rollingRestart: Drill = {
     });
     const readers: Reader[] = [];
     try {
-      const [app1, app2] = cluster.instances;
       // 1. A socket through the balancer, kept on app1 by the stickiness cookie; a message posted
       //    through the balancer and served by app2 reaches it.
       const pinned = follow(cluster.url, world.threadId, { cookie: "mahalleh_instance=app1" });

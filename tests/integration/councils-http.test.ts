@@ -1,7 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toJalaliInput } from "../../app/utils/persian";
-import { applications, councils, districts, memberships, neighborhoods } from "../../db/schema";
+import { applications, councils, memberships, neighborhoods } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { addDays, today } from "../support/dates";

@@ -6,7 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ThreadEventView } from "../../app/domain/thread-view";
 import { ThreadFollower } from "../../app/realtime/thread-sync";
 import type { Db } from "../../db/client.server";
-import { proposals } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS, createTestDatabase } from "../support/database";
 import { factories, loginClient } from "../support/factories";

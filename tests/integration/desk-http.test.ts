@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postMessage } from "../../app/domain/threads/write.server";
-import { districts, escalationEvents, escalations, surfacingSettings } from "../../db/schema";
+import { escalationEvents, escalations, surfacingSettings } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, inputValue, visibleText } from "../support/http";

@@ -16,7 +16,7 @@ import {
   withdrawSupport,
   type ProposalInput,
 } from "../../app/domain/proposals.server";
-import { categories, councils, memberships, proposalEvents, proposals, supports, users } from "../../db/schema";
+import { categories, councils, memberships, proposalEvents, proposals, supports } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { factories, idsOf, type Factories } from "../support/factories";
 

@@ -9,7 +9,7 @@ import { editMessage, postMessage } from "../../app/domain/threads/write.server"
 import { publishThreadEvents } from "../../app/realtime/notify.server";
 import { ThreadFollower } from "../../app/realtime/thread-sync";
 import type { Db } from "../../db/client.server";
-import { commissions, proposals, socketIoAttachments, threadEvents, threadMessages, threads } from "../../db/schema";
+import { socketIoAttachments, threadEvents, threadMessages, threads } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless } from "../support/http";

@@ -15,7 +15,7 @@ import { editHistory, moderationQueue } from "../../app/domain/threads/queue.ser
 import { eventsSince, getMessageView, threadPage } from "../../app/domain/threads/read.server";
 import { deleteMessage, editMessage, postMessage, reportMessage } from "../../app/domain/threads/write.server";
 import { queryRows, refreshStatistics } from "../../db/client.server";
-import { auditLog, commissions, councils, escalationEvents, escalations, messageEdits, messageReports, threadEvents, threadMessages, threadMutes, threads, users } from "../../db/schema";
+import { auditLog, commissions, councils, escalationEvents, escalations, messageEdits, messageReports, threadEvents, threadMessages, threadMutes, threads } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { factories, idsOf, ok, type Factories } from "../support/factories";
 

@@ -1,10 +1,10 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openVote, tallyOf } from "../../app/domain/votes.server";
-import { ballots, users } from "../../db/schema";
+import { tallyOf } from "../../app/domain/votes.server";
+import { ballots } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
-import { Browserless } from "../support/http";
+import { type Browserless } from "../support/http";
 import { appFactories, sessionClient, type Person } from "../support/factories";
 import { scaled } from "../support/wait";
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outcomeOf } from "../../app/domain/charter";
 import { castBallot, closeDueVotes, openVote, tallyOf, voteView, type Choice } from "../../app/domain/votes.server";
-import { ballots, memberships, proposalEvents, proposals, users, votes } from "../../db/schema";
+import { ballots, memberships, proposalEvents, proposals, votes } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { HOUR } from "../support/dates";
 import { factories, idsOf, type Factories } from "../support/factories";
