@@ -46,6 +46,17 @@ export const AUDIT_ACTIONS = [
   "thread.escalate",
   "escalation.state",
   "surfacing.settings",
+  "meeting.scheduled",
+  "meeting.cancelled",
+  "meeting.opened",
+  "meeting.closed",
+  "minutes.circulated",
+  "minutes.approved",
+  "minutes.objected",
+  "minutes.correction_started",
+  "absence.kept",
+  "policy.published",
+  "policy.acknowledged",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
