@@ -6,7 +6,8 @@ import { recordAudit } from "../app/domain/audit.server";
 import { tehranToday } from "../app/domain/charter";
 import { createCouncil } from "../app/domain/councils.server";
 import { fileProposal } from "../app/domain/proposals.server";
-import { ensureThread, postMessage } from "../app/domain/threads.server";
+import { ensureThread } from "../app/domain/threads/lookup.server";
+import { postMessage } from "../app/domain/threads/write.server";
 import { hashPassword } from "../app/utils/password.server";
 import { searchKey } from "../app/utils/persian";
 

@@ -1,4 +1,8 @@
 import { useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { useActionData } from "@remix-run/react";
+import type { z, ZodTypeAny } from "zod";
+import type { FormReply } from "~/forms/reply";
 
 type FormHookOptions<Schema extends Record<string, any>, FormValue, FormError> = Parameters<typeof useForm<Schema, FormValue, FormError>>[0];
 
@@ -24,4 +28,34 @@ export function useAppForm<Schema extends Record<string, any>, FormValue = Schem
   void form.allErrors;
   void form.status;
   return [form, fields] as const;
+}
+
+/**
+ * The reply of the action to the form of one intent (and one key, where a page has several forms of
+ * the same intent): undefined when another form sent the last request.
+ */
+export function useIntentReply<Done extends string = string>(intent: string, key: string | null = null): FormReply<Done> | undefined {
+  const reply = useActionData() as FormReply<Done> | undefined;
+  if (!reply || typeof reply !== "object" || reply.intent !== intent) return undefined;
+  if (key !== null && reply.key !== key) return undefined;
+  return reply;
+}
+
+/**
+ * The form of one intent on a page of several: checked in the browser with the same schema the
+ * server's intent runner uses (app/server/intent.server.ts), showing the server's reply when it
+ * answers this form. Send the intent with the form (`<IntentField>` or a submit button's name/value).
+ */
+export function useIntentForm<Schema extends ZodTypeAny>(
+  intent: string,
+  schema: Schema,
+  opts: { key?: string | null; id?: string; defaultValue?: Partial<z.input<Schema>> } = {},
+) {
+  const reply = useIntentReply(intent, opts.key ?? null);
+  return useAppForm<z.input<Schema>>({
+    id: opts.id ?? (opts.key ? `${intent}-${opts.key}` : intent),
+    lastResult: reply?.result,
+    defaultValue: opts.defaultValue as never,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+  });
 }

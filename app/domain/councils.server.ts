@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
-import { ensureThread } from "./threads.server";
+import { ensureThread } from "./threads/lookup.server";
 import {
   applications,
   auditLog,

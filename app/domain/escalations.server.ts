@@ -23,15 +23,7 @@ type Fail = { ok: false; error: EscalationError };
 
 export type SurfacingSettings = Omit<typeof surfacingSettings.$inferSelect, "id" | "updatedBy" | "updatedAt">;
 
-export const SETTING_LIMITS: Record<keyof SurfacingSettings, { min: number; max: number }> = {
-  burstWindowMinutes: { min: 5, max: 1440 },
-  burstMinMessages: { min: 2, max: 10_000 },
-  burstFactor: { min: 2, max: 100 },
-  participantsWindowHours: { min: 1, max: 720 },
-  participantsMin: { min: 2, max: 100_000 },
-  reportsWindowHours: { min: 1, max: 720 },
-  reportsMin: { min: 1, max: 100_000 },
-};
+export { SETTING_LIMITS } from "./surfacing-rules";
 
 export async function getSurfacingSettings(db: Db): Promise<SurfacingSettings> {
   const [row] = await db.select().from(surfacingSettings).where(eq(surfacingSettings.id, 1));

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.server";
-import { ensureThread } from "./threads.server";
+import { ensureThread } from "./threads/lookup.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 import {
   categories,

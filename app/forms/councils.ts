@@ -2,19 +2,8 @@ import { z } from "zod";
 import { CHARTER_LIMITS, checkTerm } from "~/domain/charter";
 import { parseBoundary } from "~/utils/geojson";
 import { STAFF_POWERS } from "~/utils/permissions";
-import { foldDigits, parseJalaliDate } from "~/utils/persian";
-import { multilineField, phoneField, textField, uuidField } from "./fields";
-
-/** A whole number typed in any digits, within a range. */
-function intField(min: number, max: number, messages: { required: string; invalid: string }) {
-  return z
-    .string({ required_error: messages.required })
-    .max(12, messages.invalid)
-    .transform((v) => foldDigits(v).replace(/[\s,٬]/g, ""))
-    .pipe(z.string().regex(/^\d+$/, messages.invalid))
-    .transform(Number)
-    .pipe(z.number().int().min(min, messages.invalid).max(max, messages.invalid));
-}
+import { parseJalaliDate } from "~/utils/persian";
+import { intField, multilineField, phoneField, textField, uuidField } from "./fields";
 
 /** A Jalali date as people type it («۱۴۰۵/۰۹/۰۱»), stored as an ISO date. */
 function jalaliDateField(required: string) {

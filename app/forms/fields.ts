@@ -53,6 +53,39 @@ export function optionalTextField(opts: { max: number; tooLong: string }) {
     .default("");
 }
 
+/**
+ * Several lines a person must write (a reason, a rationale, a note): normalized, then measured in
+ * characters as a person counts them. One message for missing, too short and too long unless told.
+ */
+export function requiredMultilineField(opts: { min: number; max: number; required: string; tooLong?: string }) {
+  return z
+    .string({ required_error: opts.required })
+    .max(RAW_LIMIT * 10, opts.tooLong ?? opts.required)
+    .transform((v) => normalizeText(v, { multiline: true }))
+    .pipe(
+      z
+        .string()
+        .refine((v) => [...v].length >= opts.min, opts.required)
+        .refine((v) => [...v].length <= opts.max, opts.tooLong ?? opts.required),
+    );
+}
+
+/** A whole number typed in any digits (Persian, Arabic-Indic or Latin), within a range. */
+export function intField(min: number, max: number, messages: { required: string; invalid: string }) {
+  return z
+    .string({ required_error: messages.required })
+    .max(12, messages.invalid)
+    .transform((v) => foldDigits(v).replace(/[\s,٬]/g, ""))
+    .pipe(z.string().regex(/^\d+$/, messages.invalid))
+    .transform(Number)
+    .pipe(z.number().int().min(min, messages.invalid).max(max, messages.invalid));
+}
+
+/** One of a fixed list of choices; anything else is "choose one of the options". */
+export function choiceField<const T extends readonly [string, ...string[]]>(choices: T, message = "choice_invalid") {
+  return z.enum(choices, { errorMap: () => ({ message }) });
+}
+
 export function multilineField(opts: { max: number; tooLong: string }) {
   return z
     .string()

@@ -1,6 +1,6 @@
 import type { Server as SocketServer } from "socket.io";
 import type { Db } from "../../db/client.server";
-import { eventsSince } from "../domain/threads.server";
+import { eventsSince } from "../domain/threads/read.server";
 import { SERVER_EVENTS } from "./events";
 import { publishCoalesced } from "./live.server";
 

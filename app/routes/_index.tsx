@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listDistricts } from "~/domain/districts.server";
-import { liveliestThreads } from "~/domain/threads.server";
+import { liveliestThreads } from "~/domain/threads/home.server";
 import { RelativeTime } from "~/components/relative-time";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";

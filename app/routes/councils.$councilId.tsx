@@ -22,7 +22,7 @@ import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
-import { threadIdFor } from "~/domain/threads.server";
+import { threadIdFor } from "~/domain/threads/lookup.server";
 import { threadBundle } from "~/utils/thread.server";
 
 const DONE = ["applied", "withdrawn", "left"] as const;

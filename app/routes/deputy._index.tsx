@@ -1,8 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FormErrors, Notice } from "~/components/form-field";
+import { useIntentForm } from "~/components/app-form";
+import { SelectField } from "~/components/choice-fields";
+import { FormErrors, Notice, TextAreaField } from "~/components/form-field";
+import { DeskStateSchema } from "~/forms/desk";
+import { intent, runIntent } from "~/server/intent.server";
 import { RelativeTime } from "~/components/relative-time";
 import {
   deskCounts,
@@ -16,11 +21,10 @@ import { ESCALATION_STATES, MESSAGE_MAX_LENGTH, URGENCIES, type EscalationState,
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyDeskChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
-import { isUuid, requireUserWith } from "~/utils/guards.server";
+import { requireUserWith } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { queryField, readQuery } from "~/utils/query";
 import { can } from "~/utils/permissions";
-import { normalizeText } from "~/utils/persian";
 
 /** The desk's filters as its address carries them, by one schema. */
 const DeskQuery = {
@@ -83,28 +87,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, "deputy.dashboard");
-  const form = await request.formData();
-  const escalationId = String(form.get("escalationId") ?? "");
-  const state = String(form.get("state") ?? "");
-  const rawNote = String(form.get("note") ?? "");
-  const kept = { escalationId, state, note: rawNote.slice(0, 4000) };
-  const fail = (error: string, status = 400) => data({ error, kept }, { status });
-  if (form.get("intent") !== "state") throw new Response("Bad Request", { status: 400 });
-  if (!isUuid(escalationId)) return fail("desk_not_found", 404);
-  if (!(ESCALATION_STATES as readonly string[]).includes(state)) return fail("choice_invalid");
-  const note = rawNote.length > 8000 ? rawNote : normalizeText(rawNote, { multiline: true });
-  if ([...note].length > 2000) return fail("desk_note_too_long");
-  const result = await setEscalationState(context.db, {
-    escalationId,
-    actorId: user.id,
-    state: state as EscalationState,
-    note: note || null,
-    requestId: context.requestId,
+  return runIntent(await request.formData(), {
+    state: intent({
+      schema: DeskStateSchema,
+      key: "escalationId",
+      run: async ({ escalationId, state, note }) => {
+        const result = await setEscalationState(context.db, { escalationId, actorId: user.id, state, note: note || null, requestId: context.requestId });
+        if (!result.ok) return { ok: false, error: `desk_${result.error}`, status: result.error === "not_found" ? 404 : 409 };
+        notifyDeskChanged(context.io, { escalatedBy: result.escalatedBy, threadId: result.threadId });
+        const back = new URL(request.url);
+        return redirect(`/deputy${back.search}#item-${escalationId}`);
+      },
+    }),
   });
-  if (!result.ok) return fail(`desk_${result.error}`, result.error === "not_found" ? 404 : 409);
-  notifyDeskChanged(context.io, { escalatedBy: result.escalatedBy, threadId: result.threadId });
-  const back = new URL(request.url);
-  return redirect(`/deputy${back.search}#item-${escalationId}`);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
@@ -141,7 +136,6 @@ function FilterSelect({ name, label, value, options }: { name: string; label: st
 
 export default function DeputyDesk() {
   const { items, counts, options, filters, queryInvalid, mayAnswer, maySetPolicy } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state !== "idle";
   const revalidator = useRevalidator();
@@ -266,38 +260,7 @@ export default function DeputyDesk() {
                 </ol>
               </details>
               <div className="desk-item__tools">
-                <Form method="post" className="thread-form" noValidate>
-                  {result?.error && result.kept.escalationId === item.id ? <FormErrors errors={[result.error]} /> : null}
-                  <input type="hidden" name="intent" value="state" />
-                  <input type="hidden" name="escalationId" value={item.id} />
-                  <label className="field">
-                    <span className="field__label">{t("desk.move_to")}</span>
-                    <select
-                      name="state"
-                      className="field__input"
-                      defaultValue={result?.kept.escalationId === item.id ? result.kept.state : ESCALATION_STATES[Math.min(ESCALATION_STATES.indexOf(item.state) + 1, 3)]}
-                    >
-                      {ESCALATION_STATES.map((s) => (
-                        <option key={s} value={s}>
-                          {t(`desk.state.${s}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label className="field">
-                    <span className="field__label">{t("desk.state_note")}</span>
-                    <textarea
-                      name="note"
-                      className="field__input field__input--area"
-                      dir="auto"
-                      rows={2}
-                      defaultValue={result?.kept.escalationId === item.id ? result.kept.note : ""}
-                    />
-                  </label>
-                  <button type="submit" className="button button--small" disabled={busy}>
-                    {t("desk.save_state")}
-                  </button>
-                </Form>
+                <DeskStateForm itemId={item.id} current={item.state} busy={busy} />
                 {mayAnswer ? (
                   <Form method="post" action={`/threads/${item.threadId}`} className="thread-form" noValidate>
                     <input type="hidden" name="intent" value="post" />
@@ -321,6 +284,25 @@ export default function DeputyDesk() {
         <p className="empty">{t("desk.empty")}</p>
       )}
     </main>
+  );
+}
+
+/** Moving one item to another state; its refusal shows here, what was typed kept. */
+function DeskStateForm({ itemId, current, busy }: { itemId: string; current: EscalationState; busy: boolean }) {
+  const { t } = useTranslation();
+  const next = ESCALATION_STATES[Math.min(ESCALATION_STATES.indexOf(current) + 1, 3)];
+  const [form, fields] = useIntentForm("state", DeskStateSchema, { key: itemId, defaultValue: { escalationId: itemId, state: next, note: "" } });
+  return (
+    <Form method="post" {...getFormProps(form)} className="thread-form">
+      <FormErrors errors={form.errors} />
+      <input type="hidden" name="intent" value="state" />
+      <input type="hidden" name="escalationId" value={itemId} />
+      <SelectField field={fields.state} label={t("desk.move_to")} options={ESCALATION_STATES.map((s) => ({ value: s, label: t(`desk.state.${s}`) }))} />
+      <TextAreaField field={fields.note} label={t("desk.state_note")} rows={2} />
+      <button type="submit" className="button button--small" disabled={busy}>
+        {t("desk.save_state")}
+      </button>
+    </Form>
   );
 }
 

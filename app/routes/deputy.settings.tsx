@@ -1,13 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Notice } from "~/components/form-field";
-import { getSurfacingSettings, SETTING_LIMITS, updateSurfacingSettings, type SurfacingSettings } from "~/domain/escalations.server";
+import { useIntentForm } from "~/components/app-form";
+import { Notice, TextField } from "~/components/form-field";
+import { SURFACING_SETTINGS } from "~/domain/surfacing-rules";
+import { SurfacingSettingsSchema } from "~/forms/desk";
+import { formReply } from "~/server/intent.server";
+import { getSurfacingSettings, SETTING_LIMITS, updateSurfacingSettings } from "~/domain/escalations.server";
 import { requireUserWith } from "~/utils/guards.server";
 import { getT } from "~/utils/i18n.server";
-import { foldDigits, toPersianDigits } from "~/utils/persian";
-
-const FIELDS = Object.keys(SETTING_LIMITS) as (keyof SurfacingSettings)[];
+import { toPersianDigits } from "~/utils/persian";
 
 /** The thresholds at which threads come to the deputy's desk by themselves; the deputy keeps them. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -18,18 +22,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, "deputy.publish_policy");
-  const form = await request.formData();
-  const kept = Object.fromEntries(FIELDS.map((f) => [f, String(form.get(f) ?? "").slice(0, 20)]));
-  const errors: Record<string, string> = {};
-  const values = {} as SurfacingSettings;
-  for (const field of FIELDS) {
-    const n = Number(foldDigits(kept[field]!.trim()));
-    const { min, max } = SETTING_LIMITS[field];
-    if (!kept[field]!.trim() || !Number.isInteger(n) || n < min || n > max) errors[field] = "desk_setting_invalid";
-    else values[field] = n;
-  }
-  if (Object.keys(errors).length) return data({ errors, kept }, { status: 400 });
-  await updateSurfacingSettings(context.db, { ...values, actorId: user.id });
+  const submission = parseWithZod(await request.formData(), { schema: SurfacingSettingsSchema });
+  if (submission.status !== "success") return formReply("settings", submission.reply(), 400);
+  await updateSurfacingSettings(context.db, { ...submission.value, actorId: user.id });
   return redirect("/deputy/settings?saved=1");
 }
 
@@ -38,9 +33,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export default function SurfacingSettingsPage() {
   const { settings, limits } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const { t, i18n } = useTranslation();
-  const shown = (n: number) => (i18n.language === "fa" ? toPersianDigits(n) : String(n));
+  const shownValue = (n: number) => (i18n.language === "fa" ? toPersianDigits(n) : String(n));
+  const [form, fields] = useIntentForm("settings", SurfacingSettingsSchema, {
+    defaultValue: Object.fromEntries(SURFACING_SETTINGS.map((name) => [name, shownValue(settings[name])])),
+  });
+  const [params] = useSearchParams();
+
   const busy = useNavigation().state !== "idle";
   return (
     <main className="page page--narrow">
@@ -51,32 +50,10 @@ export default function SurfacingSettingsPage() {
         <h1>{t("desk.settings")}</h1>
         <p className="muted">{t("desk.settings_intro")}</p>
         {params.get("saved") && !result ? <Notice tone="success">{t("desk.settings_saved")}</Notice> : null}
-        <Form method="post" className="form" noValidate>
-          {FIELDS.map((field) => {
-            const error = result?.errors[field];
-            return (
-              <div key={field} className={`field${error ? " field--invalid" : ""}`}>
-                <label className="field__label" htmlFor={`s-${field}`}>
-                  {t(`desk.field.${field}`)}
-                </label>
-                <input
-                  id={`s-${field}`}
-                  name={field}
-                  className="field__input"
-                  inputMode="numeric"
-                  dir="ltr"
-                  defaultValue={result?.kept[field] ?? shown(settings[field])}
-                  aria-invalid={error ? true : undefined}
-                  aria-describedby={error ? `s-${field}-error` : undefined}
-                />
-                {error ? (
-                  <ul className="field__errors" id={`s-${field}-error`} role="alert">
-                    <li>{t(`errors.${error}`, { min: limits[field].min, max: limits[field].max })}</li>
-                  </ul>
-                ) : null}
-              </div>
-            );
-          })}
+        <Form method="post" {...getFormProps(form)} className="form">
+          {SURFACING_SETTINGS.map((name) => (
+            <TextField key={name} field={fields[name]} label={t(`desk.field.${name}`)} ltr inputProps={{ inputMode: "numeric" }} errorParams={limits[name]} />
+          ))}
           <button type="submit" className="button" disabled={busy}>
             {t("desk.save_settings")}
           </button>

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RelativeTime } from "~/components/relative-time";
 import { deskItems } from "~/domain/escalations.server";
-import { moderationQueue } from "~/domain/threads.server";
+import { moderationQueue } from "~/domain/threads/queue.server";
 import { getDistrict } from "~/domain/districts.server";
 import { REPORT_REASON_MAX } from "~/domain/thread-view";
 import { SERVER_EVENTS } from "~/realtime/events";

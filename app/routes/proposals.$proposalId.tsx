@@ -1,7 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getFormProps } from "@conform-to/react";
+import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FieldErrors, FormErrors } from "~/components/form-field";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { RadioGroupField, SelectField } from "~/components/choice-fields";
+import { FormErrors, TextAreaField, TextField } from "~/components/form-field";
 import { LinkedText } from "~/components/linked-text";
 import { RelativeTime } from "~/components/relative-time";
 import { getCouncil, getNeighborhood } from "~/domain/councils.server";
@@ -15,7 +18,7 @@ import {
   withdrawProposal,
   withdrawSupport,
 } from "~/domain/proposals.server";
-import { castBallot, openVote, openVoteOf, voteView, type Choice } from "~/domain/votes.server";
+import { castBallot, openVote, openVoteOf, voteView } from "~/domain/votes.server";
 import { decideReferral, defaultCommissionFor, pendingReferral, postProgress, referToCommission, reviewOf } from "~/domain/review.server";
 import { listCommissions } from "~/domain/commissions.server";
 import { publishProposalState } from "~/realtime/live.server";
@@ -23,10 +26,23 @@ import { ballotDisclosure } from "~/domain/ballot-rule";
 import { liveShouldRevalidate, useProposalLive, useReloadWhen } from "~/realtime/live";
 import { invariantFound, isUuid } from "~/utils/guards.server";
 import { ballotBlocker, can } from "~/utils/permissions";
-import { formatDate, normalizeText, toPersianDigits } from "~/utils/persian";
+import {
+  BallotSchema,
+  DecideSchema,
+  NoFieldsSchema,
+  OpenVoteSchema,
+  PROGRESS_STATUSES,
+  ProgressSchema,
+  REFERRAL_DECISIONS,
+  ReferSchema,
+  UNIT_NAME,
+} from "~/forms/proposal-page";
+import { formErrorsOf } from "~/forms/reply";
+import { intent, runIntent } from "~/server/intent.server";
+import { formatDate, toPersianDigits } from "~/utils/persian";
 import { getUser, requireUser } from "~/utils/session.server";
 import { Thread } from "~/components/thread";
-import { threadIdFor } from "~/domain/threads.server";
+import { threadIdFor } from "~/domain/threads/lookup.server";
 import { threadBundle } from "~/utils/thread.server";
 
 async function load(context: LoaderFunctionArgs["context"], id: string | undefined) {
@@ -99,104 +115,72 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   // The proposal in the address and where it lives: all an action needs (the page is loaded after).
   const proposal = invariantFound(isUuid(params.proposalId) ? await getProposalScope(context.db, params.proposalId) : null);
-  const council = { id: proposal.councilId, districtId: proposal.districtId, ballot: proposal.ballot };
-  const form = await request.formData();
-  const intent = form.get("intent");
-  // What the person typed comes back with a refusal, so the form that sent it keeps it.
-  const kept = Object.fromEntries(
-    ["days", "decision", "rationale", "unitName", "status", "note", "commissionId"].map((k) => [k, String(form.get(k) ?? "")]),
+  const scope = { kind: "council" as const, councilId: proposal.councilId, districtId: proposal.districtId };
+  const db = context.db;
+  return runIntent(
+    await request.formData(),
+    {
+      support: intent({ schema: NoFieldsSchema, run: () => supportProposal(db, proposal.id, user.id) }),
+      unsupport: intent({ schema: NoFieldsSchema, run: () => withdrawSupport(db, proposal.id, user.id) }),
+      withdraw: intent({ schema: NoFieldsSchema, run: () => withdrawProposal(db, proposal.id, user.id) }),
+      agenda: intent({
+        schema: NoFieldsSchema,
+        guard: () => can(user, "council.agenda", scope),
+        run: () => putOnAgenda(db, proposal.id, user.id),
+      }),
+      "open-vote": intent({
+        schema: OpenVoteSchema,
+        guard: () => can(user, "council.vote.open", scope),
+        run: ({ days }) => openVote(db, { proposalId: proposal.id, actorId: user.id, hours: days * 24 }),
+      }),
+      ballot: intent({
+        schema: BallotSchema,
+        // The vote is the open vote of the proposal in the address; a vote id in the form means nothing.
+        guard: async () => {
+          const vote = await openVoteOf(db, proposal.id);
+          const blocker = ballotBlocker(user, vote && { ...vote, districtId: proposal.districtId });
+          return blocker ? { error: ballotRefusal(blocker), status: 409 } : true;
+        },
+        run: async ({ choice }) => {
+          const cast = await castBallot(db, { proposalId: proposal.id, userId: user.id, choice });
+          return cast.ok ? cast : { ok: false, error: ballotRefusal(cast.error) };
+        },
+      }),
+      refer: intent({
+        schema: ReferSchema,
+        guard: () => can(user, "council.agenda", scope),
+        run: ({ commissionId }) => referToCommission(db, { proposalId: proposal.id, commissionId, actorId: user.id }),
+      }),
+      decide: intent({
+        schema: DecideSchema,
+        guard: async () => {
+          const pending = await pendingReferral(db, proposal.id);
+          if (!pending) return { error: "already_decided", status: 409 };
+          return can(user, "commission.decide", { kind: "commission", commissionId: pending.commissionId });
+        },
+        run: async (value) => {
+          const pending = await pendingReferral(db, proposal.id);
+          if (!pending) return { ok: false, error: "already_decided" };
+          return decideReferral(db, { referralId: pending.id, commissionId: pending.commissionId, actorId: user.id, ...value });
+        },
+      }),
+      progress: intent({
+        schema: ProgressSchema,
+        guard: () => can(user, "district.overview", { kind: "district", districtId: proposal.districtId }),
+        run: (value) => postProgress(db, { proposalId: proposal.id, actorId: user.id, ...value }),
+      }),
+    },
+    {
+      after: (done) => {
+        // Everyone on the page (and on lists showing it) gets the new state. A ballot is announced only
+        // where the ballot is open: under a secret ballot even "someone just voted" tells too much.
+        if (done !== "ballot" || ballotDisclosure(proposal.ballot, "open").liveBallots) {
+          publishProposalState(context.io, db, proposal.id);
+        }
+        return redirect(`/proposals/${proposal.id}`);
+      },
+    },
   );
-  const fail = (error: string, status: number) => data({ error, intent: String(intent ?? ""), kept }, { status });
-  const back = () => redirect(`/proposals/${proposal.id}`);
-  let outcome: { ok: true } | { ok: false; error: string };
-  switch (intent) {
-    case "support":
-      outcome = await supportProposal(context.db, proposal.id, user.id);
-      break;
-    case "unsupport":
-      outcome = await withdrawSupport(context.db, proposal.id, user.id);
-      break;
-    case "withdraw":
-      outcome = await withdrawProposal(context.db, proposal.id, user.id);
-      break;
-    case "agenda":
-      if (!can(user, "council.agenda", { kind: "council", councilId: council.id, districtId: council.districtId })) {
-        return fail("action_forbidden", 403);
-      }
-      outcome = await putOnAgenda(context.db, proposal.id, user.id);
-      break;
-    case "open-vote": {
-      if (!can(user, "council.vote.open", { kind: "council", councilId: council.id, districtId: council.districtId })) {
-        return fail("action_forbidden", 403);
-      }
-      const days = Number(String(form.get("days") ?? "").replace(/[۰-۹]/g, (d) => String("۰۱۲۳۴۵۶۷۸۹".indexOf(d))));
-      if (!Number.isInteger(days) || days < 1 || days > 60) return fail("voting_period_invalid", 400);
-      outcome = await openVote(context.db, { proposalId: proposal.id, actorId: user.id, hours: days * 24 });
-      break;
-    }
-    case "ballot": {
-      const choice = form.get("choice");
-      if (choice !== "for" && choice !== "against" && choice !== "abstain") return fail("choice_invalid", 400);
-      // The vote is the open vote of the proposal in the address; a vote id in the form means nothing.
-      const vote = await openVoteOf(context.db, proposal.id);
-      const blocker = ballotBlocker(user, vote && { ...vote, districtId: council.districtId });
-      if (blocker) return fail(ballotRefusal(blocker), 409);
-      const cast = await castBallot(context.db, { proposalId: proposal.id, userId: user.id, choice: choice as Choice });
-      outcome = cast.ok ? cast : { ok: false, error: ballotRefusal(cast.error) };
-      break;
-    }
-    case "refer": {
-      if (!can(user, "council.agenda", { kind: "council", councilId: council.id, districtId: council.districtId })) {
-        return fail("action_forbidden", 403);
-      }
-      const commissionId = form.get("commissionId");
-      if (!isUuid(commissionId)) return fail("commission_unknown", 400);
-      outcome = await referToCommission(context.db, { proposalId: proposal.id, commissionId, actorId: user.id });
-      break;
-    }
-    case "decide": {
-      const pending = await pendingReferral(context.db, proposal.id);
-      if (!pending) return fail("already_decided", 409);
-      if (!can(user, "commission.decide", { kind: "commission", commissionId: pending.commissionId })) {
-        return fail("action_forbidden", 403);
-      }
-      const decision = String(form.get("decision") ?? "");
-      const rationale = normalizeText(String(form.get("rationale") ?? ""), { multiline: true });
-      const unitName = normalizeText(String(form.get("unitName") ?? ""));
-      if (!["accepted", "declined", "returned", "referred_unit"].includes(decision)) return fail("choice_invalid", 400);
-      if (rationale.length < 10 || rationale.length > 4000) return fail("rationale_required", 400);
-      if (decision === "referred_unit" && (unitName.length < 2 || unitName.length > 200)) return fail("unit_required", 400);
-      outcome = await decideReferral(context.db, {
-        referralId: pending.id,
-        commissionId: pending.commissionId,
-        actorId: user.id,
-        decision: decision as "accepted",
-        rationale,
-        unitName,
-      });
-      break;
-    }
-    case "progress": {
-      if (!can(user, "district.overview", { kind: "district", districtId: council.districtId })) {
-        return fail("action_forbidden", 403);
-      }
-      const status = form.get("status");
-      const note = normalizeText(String(form.get("note") ?? ""), { multiline: true });
-      if (status !== "in_progress" && status !== "done") return fail("choice_invalid", 400);
-      if (note.length < 5 || note.length > 2000) return fail("progress_note_required", 400);
-      outcome = await postProgress(context.db, { proposalId: proposal.id, actorId: user.id, status, note });
-      break;
-    }
-    default:
-      throw new Response("Bad Request", { status: 400 });
-  }
-  if (!outcome.ok) return fail(outcome.error, 409);
-  // Everyone on the page (and on lists showing it) gets the new state. A ballot is announced only
-  // where the ballot is open: under a secret ballot even "someone just voted" tells too much.
-  if (intent !== "ballot" || ballotDisclosure(council.ballot, "open").liveBallots) {
-    publishProposalState(context.io, context.db, proposal.id);
-  }
-  return back();
 }
 
 /** A refused ballot in the words a member reads beside the vote. */
@@ -224,17 +208,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.p
 export default function ProposalPage() {
   const loaded = useLoaderData<typeof loader>();
   const { council, neighborhoodName, timeline, me, review, referForm, mayDecide, mayPostProgress, thread, reviewThreads } = loaded;
-  const actionData = useActionData<typeof action>();
-  // A refusal is shown on the form that caused it, with what was typed.
-  const errorFor = (...intents: string[]) =>
-    actionData?.error && intents.includes(actionData.intent) ? <FormErrors errors={[actionData.error]} /> : null;
-  const kept = (field: string) => (actionData?.kept as Record<string, string> | undefined)?.[field] || undefined;
-  // A refusal about one field is shown beside that field; any other above its form.
-  const refusedField = (intent: string, error: string) => actionData?.intent === intent && actionData.error === error;
-  const fieldError = (intent: string, error: string) => (refusedField(intent, error) ? <FieldErrors errors={[error]} /> : null);
-  const formError = (intent: string, ...fieldErrors: string[]) =>
-    actionData?.intent === intent && !fieldErrors.includes(actionData.error) ? errorFor(intent) : null;
+  // Every form answers its own refusals (app/server/intent.server.ts): field messages beside the
+  // field, the rest above the form, what was typed kept.
+  const buttonsReply = [useIntentReply("support"), useIntentReply("unsupport"), useIntentReply("withdraw"), useIntentReply("agenda")].find(Boolean);
+  const ballotReply = useIntentReply("ballot");
   const { t, i18n } = useTranslation();
+  const [voteForm, voteFields] = useIntentForm("open-vote", OpenVoteSchema, {
+    defaultValue: { days: i18n.language === "fa" ? toPersianDigits(council.votingDays) : String(council.votingDays) },
+  });
+  const [referFormState, referFields] = useIntentForm("refer", ReferSchema, { defaultValue: { commissionId: referForm?.defaultId ?? "" } });
+  const [decideForm, decideFields] = useIntentForm("decide", DecideSchema);
+  const [progressForm, progressFields] = useIntentForm("progress", ProgressSchema, { defaultValue: { status: "in_progress" } });
   const busy = useNavigation().state === "submitting";
   const revalidator = useRevalidator();
   // Supports, an open ballot's tally and message counts arrive live and are laid over the loader's
@@ -286,7 +270,7 @@ export default function ProposalPage() {
             ? t("proposal.supports_count", { count: proposal.supportCount, threshold: council.supportThreshold })
             : t("proposal.supports_received", { count: proposal.supportCount })}
         </p>
-        {errorFor("support", "unsupport", "withdraw", "agenda")}
+        <FormErrors errors={formErrorsOf(buttonsReply)} />
         {!me ? (
           <Link className="button button--ghost" to={`/login?redirectTo=${encodeURIComponent(`/proposals/${proposal.id}`)}`}>
             {t("proposal.sign_in_to_support")}
@@ -321,7 +305,7 @@ export default function ProposalPage() {
         ) : null}
       </section>
 
-      {vote || (me?.mayOpenVote && proposal.status === "on_agenda") || actionData?.intent === "ballot" ? (
+      {vote || (me?.mayOpenVote && proposal.status === "on_agenda") || ballotReply ? (
         <section className="card stack" aria-labelledby="vote-title">
           <h2 id="vote-title">{t("vote.title")}</h2>
           {vote ? (
@@ -340,7 +324,7 @@ export default function ProposalPage() {
               {vote.status === "closed" && vote.activeMembers !== null ? (
                 <p className="small muted">{t("vote.quorum", { members: vote.activeMembers, needed: vote.quorumNeeded ?? 0 })}</p>
               ) : null}
-              {errorFor("ballot")}
+              <FormErrors errors={formErrorsOf(ballotReply)} />
               {me?.mayVote ? (
                 <Form method="post" className="vote-buttons">
                   <input type="hidden" name="intent" value="ballot" />
@@ -376,14 +360,11 @@ export default function ProposalPage() {
             </>
           ) : !(me?.mayOpenVote && proposal.status === "on_agenda") ? (
             // A ballot refused where no vote is open: said here, where the vote would be.
-            errorFor("ballot")
+            <FormErrors errors={formErrorsOf(ballotReply)} />
           ) : (
-            <Form method="post" className="form" noValidate>
-              {errorFor("open-vote")}
-              <label className="field">
-                <span className="field__label">{t("vote.days_label")}</span>
-                <input name="days" defaultValue={kept("days") ?? (i18n.language === "fa" ? toPersianDigits(council.votingDays) : String(council.votingDays))} inputMode="numeric" dir="ltr" className="field__input" />
-              </label>
+            <Form method="post" {...getFormProps(voteForm)} className="form">
+              <FormErrors errors={voteForm.errors} />
+              <TextField field={voteFields.days} label={t("vote.days_label")} ltr inputProps={{ inputMode: "numeric" }} />
               <button type="submit" name="intent" value="open-vote" className="button" disabled={busy}>
                 {t("vote.open")}
               </button>
@@ -440,65 +421,42 @@ export default function ProposalPage() {
             </>
           ) : null}
           {referForm ? (
-            <Form method="post" className="form" noValidate>
-              {errorFor("refer")}
-              <label className="field">
-                <span className="field__label">{t("review.refer_to")}</span>
-                <select name="commissionId" defaultValue={kept("commissionId") ?? referForm.defaultId ?? ""} className="field__input">
-                  {referForm.commissions.map((c) => (
-                    <option key={c.id} value={c.id}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+            <Form method="post" {...getFormProps(referFormState)} className="form">
+              <FormErrors errors={referFormState.errors} />
+              <SelectField
+                field={referFields.commissionId}
+                label={t("review.refer_to")}
+                options={referForm.commissions.map((c) => ({ value: c.id, label: c.name }))}
+              />
               <button type="submit" name="intent" value="refer" className="button" disabled={busy}>
                 {t("review.refer")}
               </button>
             </Form>
           ) : null}
           {mayDecide ? (
-            <Form method="post" className="form" noValidate>
-              {formError("decide", "choice_invalid", "unit_required", "rationale_required")}
-              <fieldset className="field">
-                <legend className="field__label">{t("review.decision")}</legend>
-                {(["accepted", "declined", "returned", "referred_unit"] as const).map((d) => (
-                  <label key={d} className="decision-option">
-                    <input type="radio" name="decision" value={d} defaultChecked={kept("decision") === d} /> {t(`proposal.status.${d}`)}
-                  </label>
-                ))}
-                {fieldError("decide", "choice_invalid")}
-              </fieldset>
-              <label className="field">
-                <span className="field__label">{t("review.unit_label")}</span>
-                <input name="unitName" className="field__input" dir="auto" maxLength={200} defaultValue={kept("unitName")} aria-invalid={refusedField("decide", "unit_required") || undefined} />
-                {fieldError("decide", "unit_required")}
-              </label>
-              <label className="field">
-                <span className="field__label">{t("review.rationale")}</span>
-                <textarea name="rationale" className="field__input field__input--area" dir="auto" rows={5} defaultValue={kept("rationale")} aria-invalid={refusedField("decide", "rationale_required") || undefined} />
-                {fieldError("decide", "rationale_required")}
-              </label>
+            <Form method="post" {...getFormProps(decideForm)} className="form">
+              <FormErrors errors={decideForm.errors} />
+              <RadioGroupField
+                field={decideFields.decision}
+                legend={t("review.decision")}
+                options={REFERRAL_DECISIONS.map((d) => ({ value: d, label: t(`proposal.status.${d}`) }))}
+              />
+              <TextField field={decideFields.unitName} label={t("review.unit_label")} inputProps={{ maxLength: UNIT_NAME.max }} />
+              <TextAreaField field={decideFields.rationale} label={t("review.rationale")} rows={5} />
               <button type="submit" name="intent" value="decide" className="button" disabled={busy}>
                 {t("review.publish")}
               </button>
             </Form>
           ) : null}
           {mayPostProgress ? (
-            <Form method="post" className="form" noValidate>
-              {formError("progress", "progress_note_required")}
-              <label className="field">
-                <span className="field__label">{t("review.progress_status")}</span>
-                <select name="status" className="field__input" defaultValue={kept("status") ?? "in_progress"}>
-                  <option value="in_progress">{t("proposal.status.in_progress")}</option>
-                  <option value="done">{t("proposal.status.done")}</option>
-                </select>
-              </label>
-              <label className="field">
-                <span className="field__label">{t("review.progress_note")}</span>
-                <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} defaultValue={kept("note")} aria-invalid={refusedField("progress", "progress_note_required") || undefined} />
-                {fieldError("progress", "progress_note_required")}
-              </label>
+            <Form method="post" {...getFormProps(progressForm)} className="form">
+              <FormErrors errors={progressForm.errors} />
+              <SelectField
+                field={progressFields.status}
+                label={t("review.progress_status")}
+                options={PROGRESS_STATUSES.map((status) => ({ value: status, label: t(`proposal.status.${status}`) }))}
+              />
+              <TextAreaField field={progressFields.note} label={t("review.progress_note")} rows={3} />
               <button type="submit" name="intent" value="progress" className="button button--ghost" disabled={busy}>
                 {t("review.progress_post")}
               </button>

@@ -1,25 +1,11 @@
 import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
 import type { CurrentUser } from "~/domain/users.server";
-import {
-  activeMutes,
-  deleteMessage,
-  editHistory,
-  editMessage,
-  getMessageView,
-  getThread,
-  hideMessage,
-  messageThreadId,
-  muteInThread,
-  mutedUntil,
-  pinMessage,
-  postMessage,
-  reportMessage,
-  restoreMessage,
-  setThreadLock,
-  threadPage,
-  unmuteInThread,
-} from "~/domain/threads.server";
+import { getThread, messageThreadId } from "~/domain/threads/lookup.server";
+import { activeMutes, hideMessage, muteInThread, pinMessage, restoreMessage, setThreadLock, unmuteInThread } from "~/domain/threads/moderate.server";
+import { editHistory } from "~/domain/threads/queue.server";
+import { getMessageView, mutedUntil, threadPage } from "~/domain/threads/read.server";
+import { deleteMessage, editMessage, postMessage, reportMessage } from "~/domain/threads/write.server";
 import { escalateThread, escalationOfThread, surfaceIfSignalled } from "~/domain/escalations.server";
 import { MESSAGE_MAX_LENGTH, REPORT_REASON_MAX } from "~/domain/thread-view";
 import { notifyDeskChanged, notifyThreadStanding, publishThreadEvents } from "~/realtime/notify.server";

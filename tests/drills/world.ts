@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
 import type { ThreadEventView } from "../../app/domain/thread-view";
 import { openVote } from "../../app/domain/votes.server";
 import { ThreadFollower } from "../../app/realtime/thread-sync";

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { searchKey } from "../../app/utils/persian";
 import { districts, neighborhoods, roleAssignments, users } from "../../db/schema";

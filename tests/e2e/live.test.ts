@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
 import { createSession, sessionCookie } from "../../app/utils/session.server";
 import { searchKey } from "../../app/utils/persian";
 import { districts, memberships, neighborhoods, users } from "../../db/schema";

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listProposals } from "../../app/domain/proposals.server";
-import { getThread } from "../../app/domain/threads.server";
+import { getThread } from "../../app/domain/threads/lookup.server";
 import { hashPassword, verifyPassword } from "../../app/utils/password.server";
 import { isLoaderStatement, startCaptureProxy } from "../../bench/capture";
 import { cityLandmarks, cityStatements, type ScaleSpec } from "../../bench/generate";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensureThread } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
 import type { ThreadEventView } from "../../app/domain/thread-view";
 import { ThreadFollower } from "../../app/realtime/thread-sync";
 import { hashPassword } from "../../app/utils/password.server";

@@ -1,7 +1,8 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
-import { ensureThread, postMessage } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
+import { postMessage } from "../../app/domain/threads/write.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { districts, escalationEvents, escalations, neighborhoods, roleAssignments, surfacingSettings, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";

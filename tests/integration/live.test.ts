@@ -3,7 +3,7 @@ import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
 import { closeDueVotes, openVote } from "../../app/domain/votes.server";
 import { LIVE_WINDOW_MS, publishProposalState } from "../../app/realtime/live.server";
 import type { ProposalLive } from "../../app/realtime/events";

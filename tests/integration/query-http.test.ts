@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import { ensureThread } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
 import { createSession, sessionCookie } from "../../app/utils/session.server";
 import { districts, neighborhoods, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";

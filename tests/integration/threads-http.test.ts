@@ -4,7 +4,8 @@ import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCouncil, type CharterInput } from "../../app/domain/councils.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import { ensureThread, moderationQueue } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
+import { moderationQueue } from "../../app/domain/threads/queue.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { formatNumber } from "../../app/utils/persian";
 import {

@@ -5,7 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory } from "../../app/domain/proposals.server";
 import type { ThreadEventView } from "../../app/domain/thread-view";
-import { editMessage, ensureThread, hideMessage, postMessage } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
+import { hideMessage } from "../../app/domain/threads/moderate.server";
+import { editMessage, postMessage } from "../../app/domain/threads/write.server";
 import { publishThreadEvents } from "../../app/realtime/notify.server";
 import { ThreadFollower } from "../../app/realtime/thread-sync";
 import { hashPassword } from "../../app/utils/password.server";

@@ -10,26 +10,12 @@ import {
   updateSurfacingSettings,
 } from "../../app/domain/escalations.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import {
-  deleteMessage,
-  editHistory,
-  editMessage,
-  ensureThread,
-  liveliestThreads,
-  eventsSince,
-  getMessageView,
-  getThread,
-  hideMessage,
-  moderationQueue,
-  muteInThread,
-  pinMessage,
-  postMessage,
-  reportMessage,
-  restoreMessage,
-  setThreadLock,
-  threadPage,
-  unmuteInThread,
-} from "../../app/domain/threads.server";
+import { liveliestThreads } from "../../app/domain/threads/home.server";
+import { ensureThread, getThread } from "../../app/domain/threads/lookup.server";
+import { hideMessage, muteInThread, pinMessage, restoreMessage, setThreadLock, unmuteInThread } from "../../app/domain/threads/moderate.server";
+import { editHistory, moderationQueue } from "../../app/domain/threads/queue.server";
+import { eventsSince, getMessageView, threadPage } from "../../app/domain/threads/read.server";
+import { deleteMessage, editMessage, postMessage, reportMessage } from "../../app/domain/threads/write.server";
 import { queryRows, refreshStatistics } from "../../db/client.server";
 import {
   auditLog,

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, setCategoryCommission } from "../../app/domain/proposals.server";
-import { ensureThread, postMessage } from "../../app/domain/threads.server";
+import { ensureThread } from "../../app/domain/threads/lookup.server";
+import { postMessage } from "../../app/domain/threads/write.server";
 import { openVote } from "../../app/domain/votes.server";
 import { hashPassword } from "../../app/utils/password.server";
 import { queryRows } from "../../db/client.server";

@@ -1,0 +1,118 @@
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { data } from "@remix-run/node";
+import type { z } from "zod";
+import type { FormReply } from "~/forms/reply";
+
+/**
+ * The request floor's one way to run a form's action.
+ *
+ * A page with several forms names each form's `intent`. For every intent the route gives:
+ * - `schema`: the zod schema of its fields, the same one the browser checks with (conform);
+ * - `guard`: the permission question, asked of app/utils/permissions.ts (`can`, `ballotBlocker`, …);
+ * - `run`: the domain call (and what follows it: live notices, texts).
+ *
+ * Every refusal comes back in ONE shape, `FormReply` (app/forms/reply.ts), answered on the form
+ * that sent it, with what was typed kept:
+ * - an intent nobody knows: 400, thrown (no form sent it);
+ * - not allowed: 403, "action_forbidden" (or the guard's own reason) above the form;
+ * - bad input: 400, each message beside its field;
+ * - the domain said no: 409 (or the refusal's status), beside the field named in `fields`, else above.
+ * A `run` that succeeds returns a Response (usually a redirect) or `{ done }`, answered as 200.
+ */
+
+/**
+ * The domain's "no": what every domain function returns when it refuses (see app/domain/refusal.server.ts).
+ * A route may give it a status of its own (a missing row: 404); 409 otherwise.
+ */
+export type Refused = { ok: false; error: string; status?: number };
+
+/** What a guard answers: allowed (true), not allowed (false: "action_forbidden", 403), or a reason of its own. */
+export type Verdict = boolean | { error: string; status?: number };
+
+/** What `run` answers: the domain's refusal, a Response (a redirect), or success with an optional notice key. */
+export type RunOutcome<Done extends string = string> =
+  | Refused
+  | Response
+  | { ok: true; done?: Done | null; resetForm?: boolean }
+  | void;
+
+export interface IntentSpec<Schema extends z.ZodTypeAny, Done extends string = string> {
+  schema: Schema;
+  /** Asked before the input is read: ids come from the URL, so no answer depends on the form. */
+  guard?: () => Verdict | Promise<Verdict>;
+  run: (value: z.output<Schema>) => Promise<RunOutcome<Done>> | RunOutcome<Done>;
+  /** Domain refusals that belong beside a field: error key → field name. */
+  fields?: Record<string, string>;
+  /** Which of several forms of the same intent sent it (one per member, per message): a form field's name. */
+  key?: string;
+}
+
+/** Declares one intent with its types checked (the value `run` gets is the schema's output). */
+export function intent<Schema extends z.ZodTypeAny, Done extends string = string>(spec: IntentSpec<Schema, Done>) {
+  return spec;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type IntentTable<Done extends string = string> = Record<string, IntentSpec<any, Done>>;
+
+export interface RunIntentOptions<Done extends string> {
+  /** Called after any intent succeeded without answering itself (live notices, a redirect). */
+  after?: (intent: string) => Response | void | Promise<Response | void>;
+  /** The form field that names the intent. */
+  field?: string;
+  /** A refusal's statuses (for the few places that answer differently). */
+  statuses?: Partial<Record<"forbidden" | "invalid" | "refused", number>>;
+  _done?: Done;
+}
+
+export const FORBIDDEN = "action_forbidden";
+
+/** Builds the reply for a form: the one shape every refusal (and every 200 answer) takes. */
+export function formReply<Done extends string = string>(
+  intentName: string,
+  result: SubmissionResult<string[]>,
+  status: number,
+  extra: { key?: string | null; done?: Done | null } = {},
+) {
+  const reply: FormReply<Done> = { intent: intentName, key: extra.key ?? null, result, done: extra.done ?? null };
+  return data(reply, { status });
+}
+
+/**
+ * Runs the intent the form names. `form` is the request's FormData (read once by the route).
+ * Throws 400 for an intent the table does not have.
+ */
+export async function runIntent<Done extends string = string>(
+  form: FormData,
+  table: IntentTable<Done>,
+  options: RunIntentOptions<Done> = {},
+) {
+  const name = String(form.get(options.field ?? "intent") ?? "");
+  const spec = Object.hasOwn(table, name) ? table[name] : undefined;
+  if (!spec) throw new Response("Bad Request", { status: 400, statusText: "Bad Request" });
+  const statuses = { forbidden: 403, invalid: 400, refused: 409, ...options.statuses };
+  const key = spec.key ? String(form.get(spec.key) ?? "") : null;
+  const submission = parseWithZod(form, { schema: spec.schema });
+  const answer = (result: SubmissionResult<string[]>, status: number, done: Done | null = null) =>
+    formReply<Done>(name, result, status, { key, done });
+
+  const verdict = spec.guard ? await spec.guard() : true;
+  if (verdict !== true) {
+    const refusal = verdict === false ? { error: FORBIDDEN, status: statuses.forbidden } : verdict;
+    // Only the refusal shows: what the form would have said about its fields does not matter yet.
+    return answer({ ...submission.reply(), error: { "": [refusal.error] } }, refusal.status ?? statuses.forbidden);
+  }
+  if (submission.status !== "success") return answer(submission.reply(), statuses.invalid);
+
+  const outcome = await spec.run(submission.value);
+  if (outcome instanceof Response) return outcome;
+  if (outcome && outcome.ok === false) {
+    const field = spec.fields?.[outcome.error];
+    const result = field ? submission.reply({ fieldErrors: { [field]: [outcome.error] } }) : submission.reply({ formErrors: [outcome.error] });
+    return answer(result, outcome.status ?? statuses.refused);
+  }
+  const after = await options.after?.(name);
+  if (after) return after;
+  return answer(submission.reply({ resetForm: outcome?.resetForm ?? false }), 200, outcome?.done ?? null);
+}
