@@ -4,6 +4,7 @@ import "@fontsource/vazirmatn/700.css";
 import "./styles/app.css";
 import "./styles/councils.css";
 import "./styles/manage.css";
+import "./styles/meetings.css";
 import "./styles/threads.css";
 import { cssBundleHref } from "@remix-run/css-bundle";
 import {

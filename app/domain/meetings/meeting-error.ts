@@ -5,7 +5,7 @@
 export const MEETING_ERRORS = [
   "not_found",
   "forbidden",
-  "council_not_active",
+  "meetings_council_inactive",
   "date_invalid",
   "date_past",
   "time_invalid",

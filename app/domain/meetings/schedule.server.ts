@@ -38,7 +38,7 @@ async function lockActiveCouncil(tx: Db, actor: Actor, councilId: string) {
   const [council] = await tx.select().from(councils).where(eq(councils.id, councilId)).for("update");
   if (!council) refuse("not_found");
   requireCouncilPower(actor, "council.meeting.run", council);
-  if (council.status !== "active") refuse("council_not_active");
+  if (council.status !== "active") refuse("meetings_council_inactive");
   const [{ last }] = (await tx.select({ last: max(meetings.number) }).from(meetings).where(eq(meetings.councilId, councilId))) as [
     { last: number | null },
   ];
