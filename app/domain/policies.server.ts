@@ -58,7 +58,7 @@ export async function savePolicyDraft(
 ): Promise<{ ok: true; policyId: string } | Fail> {
   return refusalOf(() =>
     db.transaction(async (tx) => {
-      if (!can(input.actor, "deputy.publish_policy")) refuse("forbidden");
+      if (!can(input.actor, "policy.publish")) refuse("forbidden");
       const title = normalizeText(input.title);
       if (title.length < 5 || title.length > 200) refuse("title_invalid");
       const body = normalizeText(input.body, { multiline: true });
@@ -104,7 +104,7 @@ export async function publishPolicy(
   const now = input.now ?? new Date();
   return refusalOf(() =>
     db.transaction(async (tx) => {
-      if (!can(input.actor, "deputy.publish_policy")) refuse("forbidden");
+      if (!can(input.actor, "policy.publish")) refuse("forbidden");
       const [policy] = await tx.select().from(policies).where(eq(policies.id, input.policyId)).for("update");
       if (!policy) refuse("not_found");
       if (!policy.hasDraft) refuse("nothing_to_publish");

@@ -22,7 +22,7 @@ async function load(context: LoaderFunctionArgs["context"], id: string | undefin
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  await requireUserWith(request, context, "deputy.publish_policy");
+  await requireUserWith(request, context, "policy.publish");
   const { policy, versions, current } = await load(context, params.policyId);
   const [districts, status] = await Promise.all([listDistricts(context.db), acknowledgementsOf(context.db, policy.id)]);
   return {
@@ -35,13 +35,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const user = await requireUserWith(request, context, "deputy.publish_policy");
+  const user = await requireUserWith(request, context, "policy.publish");
   const { policy } = await load(context, params.policyId);
   const db = context.db;
   return runIntent(await request.formData(), {
     save: intent({
       schema: PolicySchema,
-      guard: () => can(user, "deputy.publish_policy"),
+      guard: () => can(user, "policy.publish"),
       run: async ({ audience, ...value }) => {
         const result = await savePolicyDraft(db, { actor: user, policyId: policy.id, ...value, allDistricts: audience === "all" });
         return result.ok ? redirect(`/deputy/policies/${policy.id}`) : result;
@@ -50,7 +50,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }),
     publish: intent({
       schema: NoFieldsSchema,
-      guard: () => can(user, "deputy.publish_policy"),
+      guard: () => can(user, "policy.publish"),
       run: async () => {
         const result = await publishPolicy(db, { actor: user, policyId: policy.id }, context.requestId);
         if (!result.ok) return result;

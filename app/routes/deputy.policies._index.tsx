@@ -13,17 +13,17 @@ import { formatDate, formatNumber, toJalaliInput } from "~/utils/persian";
 import { tehranToday } from "~/domain/charter";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUserWith(request, context, "deputy.publish_policy");
+  await requireUserWith(request, context, "policy.publish");
   const [policies, districts, t] = await Promise.all([listPolicies(context.db), listDistricts(context.db), getT(request)]);
   return { title: t("policies.title"), policies, districts: districts.map((d) => ({ id: d.id, name: d.name })), today: toJalaliInput(tehranToday()) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUserWith(request, context, "deputy.publish_policy");
+  const user = await requireUserWith(request, context, "policy.publish");
   return runIntent(await request.formData(), {
     create: intent({
       schema: PolicySchema,
-      guard: () => can(user, "deputy.publish_policy"),
+      guard: () => can(user, "policy.publish"),
       run: async ({ audience, ...value }) => {
         const result = await savePolicyDraft(context.db, { actor: user, ...value, allDistricts: audience === "all" });
         return result.ok ? redirect(`/deputy/policies/${result.policyId}`) : result;

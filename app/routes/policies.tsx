@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       schema: AcknowledgeSchema,
       key: "policyId",
       // Whether this policy is addressed to the person is asked of the permission module in the domain call.
-      guard: () => districtsWhere(user, ["district_manager"]).length > 0 || user.councilRoles.some((s) => s.role === "chair") || can(user, "deputy.publish_policy"),
+      guard: () => districtsWhere(user, ["district_manager"]).length > 0 || user.councilRoles.some((s) => s.role === "chair") || can(user, "policy.publish"),
       run: async ({ policyId }) => {
         const result = await acknowledgePolicy(context.db, { actor: user, policyId }, context.requestId);
         if (!result.ok) return result;

@@ -125,7 +125,8 @@ const EXPECTED: Record<string, Partial<Record<RoleKey, ScopeKey[]>>> = {
   "policy.acknowledge": { district_manager: OWN_DISTRICT, council_chair: ["own_council"] },
   "deputy.dashboard": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.answer": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
-  "deputy.publish_policy": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
+  "deputy.publish_policy": { deputy: EVERYWHERE },
+  "policy.publish": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "commission.review": { commission_member: ["own_commission"] },
   "commission.decide": { commission_member: ["own_commission"] },
 };

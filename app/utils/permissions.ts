@@ -85,6 +85,8 @@ export const ACTIONS = [
   "deputy.dashboard",
   "deputy.answer",
   "deputy.publish_policy",
+  // The deputy and the deputy's staff: drafting and publishing policies (ابلاغ), and seeing who acknowledged them.
+  "policy.publish",
   // Managers in their district and chairs in their council: «رؤیت شد» on a policy addressed to them.
   "policy.acknowledge",
   // Commission members inside their own commission.
@@ -139,7 +141,8 @@ const POLICY: Record<Action, Rule> = {
   "thread.escalate": { who: "roles", district: ["district_manager"], council: ["chair"] },
   "deputy.dashboard": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.answer": { who: "roles", city: ["deputy", "deputy_staff"] },
-  "deputy.publish_policy": { who: "roles", city: ["deputy", "deputy_staff"] },
+  "deputy.publish_policy": { who: "roles", city: ["deputy"] },
+  "policy.publish": { who: "roles", city: ["deputy", "deputy_staff"] },
   "commission.review": { who: "roles", commission: ["commission_member"] },
   "commission.decide": { who: "roles", commission: ["commission_member"] },
 };
@@ -338,7 +341,7 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string, threa
       return true;
     case "policy":
       // Who has acknowledged a policy, district by district: the deputy's office only.
-      return can(actor, "deputy.publish_policy");
+      return can(actor, "policy.publish");
     case "thread":
       // The caller looks the thread up; no thread, no room.
       return thread ? mayReadThread(actor, thread) : false;
