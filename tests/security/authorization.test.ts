@@ -82,14 +82,14 @@ function expectedTable(w: World): Table {
     "routes/manage.councils.$councilId": [
       { get: only("managerOwn", "staff"), post: only("managerOwn"), fields: { intent: "charter" }, note: "staff see the council; only its manager changes it" },
     ],
-    "routes/councils.$councilId.meetings": [
+    "routes/councils.$councilId_.meetings": [
       { get: EVERYONE, post: only("chair"), fields: { intent: "schedule" }, note: "the council's chair or secretary schedules" },
     ],
     "routes/meetings.$meetingId": [
       { get: EVERYONE, post: only("chair"), params: { meetingId: ids.meetingA }, fields: { intent: "open" }, note: "the chair or secretary runs a meeting" },
       { get: EVERYONE, post: only("member", "chair"), params: { meetingId: ids.meetingA }, fields: { intent: "respond" }, note: "any seat answers minutes (if present: refused on the form otherwise)" },
     ],
-    "routes/meetings.$meetingId.print": [{ get: EVERYONE, params: { meetingId: ids.meetingA }, note: "approved minutes are public" }],
+    "routes/meetings.$meetingId_.print": [{ get: EVERYONE, params: { meetingId: ids.meetingA }, note: "approved minutes are public" }],
     "routes/manage.districts.$districtId.meetings": [
 X
     ],
