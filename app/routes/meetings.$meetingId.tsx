@@ -170,10 +170,17 @@ export default function MeetingPage() {
   const buttons = formErrorsOf(
     [useIntentReply("open"), useIntentReply("close"), useIntentReply("minutes-start"), useIntentReply("circulate"), useIntentReply("reopen"), useIntentReply("correct")].find(Boolean),
   );
+  // A draft's forms are gone once the minutes lock; a late save or decision (another tab) is answered here.
+  const lateDraft = formErrorsOf(
+    [useIntentReply("minutes-save"), useIntentReply("decision-add"), useIntentReply("decision-remove"), useIntentReply("respond")].find(
+      (r) => r && minutes?.status !== "draft" && !(r.intent === "respond" && data.mayRespond),
+    ),
+  );
   return (
     <main className="page meeting-page">
       <nav className="breadcrumbs" aria-label={t("common.breadcrumbs")}>
         <Link to={`/councils/${council.id}`}>{t("meetings.council_of", { name: neighborhoodName })}</Link>
+        <span aria-hidden="true"> / </span>
         <Link to={`/councils/${council.id}/meetings`}>{t("meetings.title")}</Link>
       </nav>
       <header className="card stack">
@@ -210,7 +217,7 @@ export default function MeetingPage() {
             {t("meetings.print")}
           </Link>
         ) : null}
-        <FormErrors errors={buttons} />
+        <FormErrors errors={[...buttons, ...lateDraft]} />
         {mayRun ? <MeetingControls status={meeting.status} /> : null}
       </header>
 
@@ -351,7 +358,7 @@ function MarkForm({ userId, name, status }: { userId: string; name: string; stat
       <input type="hidden" name="userId" value={userId} />
       <FormErrors errors={form.errors} />
       <SelectField field={fields.status} label={t("meetings.mark_status")} options={ATTENDANCE.map((a) => ({ value: a, label: t(`meetings.attendance.${a}`) }))} />
-      <TextField field={fields.arrivedAt} label={t("meetings.arrived_at")} ltr inputProps={{ inputMode: "numeric", placeholder: "17:20" }} />
+      <TextField field={fields.arrivedAt} label={t("meetings.arrived_at")} ltr inputProps={{ inputMode: "numeric", placeholder: t("meetings.time_placeholder") }} />
       <button type="submit" className="button button--small">
         {t("meetings.mark")}
       </button>

@@ -84,7 +84,7 @@ export default function MinutesPrint() {
           ) : null}
         </tbody>
       </table>
-      <section>
+      {agenda.length ? <section>
         <h2>{t("meetings.agenda")}</h2>
         <ol>
           {agenda.map((a) => (
@@ -93,7 +93,7 @@ export default function MinutesPrint() {
             </li>
           ))}
         </ol>
-      </section>
+      </section> : null}
       <MinutesBody minutes={minutes} />
       <footer className="print-sheet__foot">
         <p>{t("meetings.print_approved", { date: formatDate(minutes.approvedAt!, i18n.language, "date") })}</p>

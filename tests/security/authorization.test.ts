@@ -91,7 +91,7 @@ function expectedTable(w: World): Table {
     ],
     "routes/meetings.$meetingId_.print": [{ get: EVERYONE, params: { meetingId: ids.meetingA }, note: "approved minutes are public" }],
     "routes/manage.districts.$districtId.meetings": [
-X
+      { get: only("managerOwn", "staff"), post: only("managerOwn"), fields: { intent: "keep" }, note: "the district's staff read; the manager reviews (the /manage pages are for district roles)" },
     ],
     "routes/deputy.policies._index": [{ get: only("deputy", "deputyStaff"), post: only("deputy", "deputyStaff"), fields: { intent: "create" } }],
     "routes/deputy.policies.$policyId": [
