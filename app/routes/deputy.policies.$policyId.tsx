@@ -97,7 +97,7 @@ export default function DeputyPolicy() {
         {policy.hasDraft && current ? ` · ${t("policies.has_draft")}` : null}
       </p>
       {policy.hasDraft ? (
-        <Form method="post">
+        <Form method="post" noValidate>
           <FormErrors errors={publishErrors} />
           <button type="submit" name="intent" value="publish" className="button" disabled={busy}>
             {current ? t("policies.publish_version", { version: n(current.version + 1) }) : t("policies.publish")}

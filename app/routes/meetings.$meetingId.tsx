@@ -281,7 +281,7 @@ function MeetingControls({ status }: { status: string }) {
   if (status === "scheduled") {
     return (
       <div className="stack">
-        <Form method="post">
+        <Form method="post" noValidate>
           <button type="submit" name="intent" value="open" className="button" disabled={busy}>
             {t("meetings.open")}
           </button>
@@ -302,7 +302,7 @@ function MeetingControls({ status }: { status: string }) {
   }
   if (status === "in_session") {
     return (
-      <Form method="post">
+      <Form method="post" noValidate>
         <p className="muted small">{t("meetings.close_hint")}</p>
         <button type="submit" name="intent" value="close" className="button" disabled={busy}>
           {t("meetings.close")}
@@ -317,7 +317,7 @@ function AgendaRemove({ itemId }: { itemId: string }) {
   const { t } = useTranslation();
   const errors = formErrorsOf(useIntentReply("agenda-remove", itemId));
   return (
-    <Form method="post" className="inline-form">
+    <Form method="post" noValidate className="inline-form">
       <input type="hidden" name="itemId" value={itemId} />
       <button type="submit" name="intent" value="agenda-remove" className="button button--small button--ghost">
         {t("meetings.agenda_remove")}
@@ -377,7 +377,7 @@ function MinutesSection() {
       {!data.meeting.quorumMet ? <p className="alert alert--error">{t("meetings.no_quorum_record")}</p> : null}
       {!minutes ? (
         mayRun ? (
-          <Form method="post">
+          <Form method="post" noValidate>
             <button type="submit" name="intent" value="minutes-start" className="button" disabled={busy}>
               {t("meetings.minutes.start")}
             </button>
@@ -422,14 +422,14 @@ function MinutesSection() {
           ) : null}
           {data.mayRespond ? <RespondForm /> : null}
           {mayRun && minutes.status === "circulating" ? (
-            <Form method="post">
+            <Form method="post" noValidate>
               <button type="submit" name="intent" value="reopen" className="button button--ghost" disabled={busy}>
                 {t("meetings.minutes.reopen")}
               </button>
             </Form>
           ) : null}
           {mayRun && minutes.status === "approved" ? (
-            <Form method="post">
+            <Form method="post" noValidate>
               <button type="submit" name="intent" value="correct" className="button button--ghost" disabled={busy}>
                 {t("meetings.minutes.start_correction")}
               </button>
@@ -509,7 +509,7 @@ function DraftEditor() {
           </button>
         </Form>
       ) : null}
-      <Form method="post">
+      <Form method="post" noValidate>
         <p className="muted small">{t("meetings.minutes.circulate_hint", { days: formatNumber(data.council.minutesApprovalDays) })}</p>
         <button type="submit" name="intent" value="circulate" className="button" disabled={busy}>
           {t("meetings.minutes.circulate")}
@@ -523,7 +523,7 @@ function DecisionRemove({ decisionId }: { decisionId: string }) {
   const { t } = useTranslation();
   const errors = formErrorsOf(useIntentReply("decision-remove", decisionId));
   return (
-    <Form method="post" className="inline-form">
+    <Form method="post" noValidate className="inline-form">
       <input type="hidden" name="decisionId" value={decisionId} />
       <button type="submit" name="intent" value="decision-remove" className="button button--small button--ghost">
         {t("meetings.minutes.remove_decision")}

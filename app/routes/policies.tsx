@@ -92,7 +92,7 @@ function AcknowledgeForm({ policyId }: { policyId: string }) {
   const { t } = useTranslation();
   const errors = formErrorsOf(useIntentReply("acknowledge", policyId));
   return (
-    <Form method="post">
+    <Form method="post" noValidate>
       <FormErrors errors={errors} />
       <input type="hidden" name="policyId" value={policyId} />
       <button type="submit" name="intent" value="acknowledge" className="button">
