@@ -5,6 +5,7 @@ import "./styles/app.css";
 import "./styles/councils.css";
 import "./styles/inbox.css";
 import "./styles/manage.css";
+import "./styles/meetings.css";
 import "./styles/threads.css";
 import { cssBundleHref } from "@remix-run/css-bundle";
 import {

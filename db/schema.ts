@@ -285,6 +285,18 @@ export const councils = pgTable(
     threadPosters: text("thread_posters").$type<"members" | "residents">().notNull().default("residents"),
     /** Whether the chair moderates the council's threads besides the district. */
     chairsModerate: boolean("chairs_moderate").notNull().default(false),
+    /** The least number of meetings a Jalali month (the bylaws ask for two). */
+    meetingsPerMonth: integer("meetings_per_month").notNull().default(2),
+    /** A meeting is valid with this many members present ('count'), or this share of the seats in percent ('percent'). */
+    meetingQuorumKind: text("meeting_quorum_kind").$type<"count" | "percent">().notNull().default("count"),
+    meetingQuorum: integer("meeting_quorum").notNull().default(6),
+    /** Unexcused absences that call for a membership review: in a row, and in one Jalali year. */
+    absencesInRow: integer("absences_in_row").notNull().default(3),
+    absencesInYear: integer("absences_in_year").notNull().default(6),
+    /** Days the members present have to approve or object to the minutes once they are sent round. */
+    minutesApprovalDays: integer("minutes_approval_days").notNull().default(7),
+    /** Whether a meeting with quorum may adopt a proposal on its agenda by a recorded show of hands. */
+    meetingsAdopt: boolean("meetings_adopt").notNull().default(false),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: tstz("created_at").notNull().defaultNow(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
@@ -304,6 +316,14 @@ export const councils = pgTable(
     check("councils_ballot_valid", sql`${t.ballot} in ('open','secret')`),
     check("councils_reports_range", sql`${t.reportsToHide} between 1 and 1000`),
     check("councils_thread_posters_valid", sql`${t.threadPosters} in ('members','residents')`),
+    check("councils_meetings_per_month_range", sql`${t.meetingsPerMonth} between 0 and 8`),
+    check("councils_meeting_quorum_kind_valid", sql`${t.meetingQuorumKind} in ('count','percent')`),
+    check(
+      "councils_meeting_quorum_range",
+      sql`${t.meetingQuorum} >= 1 and (${t.meetingQuorumKind} = 'count' and ${t.meetingQuorum} <= 500 or ${t.meetingQuorumKind} = 'percent' and ${t.meetingQuorum} <= 100)`,
+    ),
+    check("councils_absence_rule_range", sql`${t.absencesInRow} between 1 and 50 and ${t.absencesInYear} between 1 and 100`),
+    check("councils_minutes_approval_days_range", sql`${t.minutesApprovalDays} between 1 and 60`),
   ],
 );
 
@@ -1083,6 +1103,64 @@ export const notificationSettings = pgTable(
   ],
 );
 
+// ---------------------------------------------------------------------------
+// Meetings, roll call and minutes
+
+export const MEETING_KINDS = ["regular", "extra"] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+export const MEETING_STATUSES = ["scheduled", "in_session", "closed", "cancelled"] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+/**
+ * A council meeting (جلسه): numbered within its council, regular (on the yearly schedule) or
+ * extra (فوق‌العاده). When it closes, the quorum it had is written down and never recomputed.
+ */
+export const meetings = pgTable(
+  "meetings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "restrict" }),
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    number: integer("number").notNull(),
+    kind: text("kind").$type<MeetingKind>().notNull().default("regular"),
+    status: text("status").$type<MeetingStatus>().notNull().default("scheduled"),
+    startsAt: tstz("starts_at").notNull(),
+    endsAt: tstz("ends_at").notNull(),
+    place: text("place").notNull(),
+    /** Who chairs this meeting (the council's chair unless another member is named). */
+    chairId: uuid("chair_id").references(() => users.id, { onDelete: "set null" }),
+    invitees: text("invitees").notNull().default(""),
+    openedAt: tstz("opened_at"),
+    closedAt: tstz("closed_at"),
+    /** Written when the meeting closes: seats, members present, the quorum needed and whether it was met. */
+    seats: integer("seats"),
+    presentCount: integer("present_count"),
+    quorumNeeded: integer("quorum_needed"),
+    quorumMet: boolean("quorum_met"),
+    cancelReason: text("cancel_reason"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("meetings_council_number_key").on(t.councilId, t.number),
+    index("meetings_council_time_idx").on(t.councilId, t.startsAt),
+    index("meetings_district_time_idx").on(t.districtId, t.startsAt),
+    check("meetings_kind_valid", sql`${t.kind} in ('regular','extra')`),
+    check("meetings_status_valid", sql`${t.status} in ('scheduled','in_session','closed','cancelled')`),
+    check("meetings_number_positive", sql`${t.number} >= 1`),
+    check("meetings_window", sql`${t.endsAt} > ${t.startsAt}`),
+    check("meetings_place_length", sql`char_length(${t.place}) between 2 and 200`),
+    check(
+      "meetings_closed_complete",
+      sql`(${t.status} = 'closed') = (${t.closedAt} is not null and ${t.quorumMet} is not null and ${t.presentCount} is not null and ${t.quorumNeeded} is not null)`,
+    ),
+  ],
+);
+
 /** Per kind: in the app only (sms = false) or also by SMS. No row: the kind's default. */
 export const notificationPreferences = pgTable(
   "notification_preferences",
@@ -1213,4 +1291,281 @@ export const counterRequests = pgTable(
     check("counter_requests_status_valid", sql`${t.status} in ('pending','done','refused','expired')`),
     check("counter_requests_tracking_when_done", sql`(${t.status} in ('done','refused')) = (${t.trackingCode} is not null)`),
   ],
+);
+
+/** The agenda: proposals on the council's agenda and free items, in order. */
+export const meetingAgendaItems = pgTable(
+  "meeting_agenda_items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    proposalId: uuid("proposal_id").references(() => proposals.id, { onDelete: "restrict" }),
+    title: text("title").notNull(),
+  },
+  (t) => [
+    uniqueIndex("meeting_agenda_items_position_key").on(t.meetingId, t.position),
+    uniqueIndex("meeting_agenda_items_proposal_key").on(t.meetingId, t.proposalId).where(sql`${t.proposalId} is not null`),
+    check("meeting_agenda_items_title_length", sql`char_length(${t.title}) between 2 and 200`),
+  ],
+);
+
+export const ATTENDANCE = ["present", "absent", "excused", "late"] as const;
+export type Attendance = (typeof ATTENDANCE)[number];
+
+/** The roll call: one row per member per meeting (the key), changed in place as the secretary corrects it. */
+export const meetingAttendance = pgTable(
+  "meeting_attendance",
+  {
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status").$type<Attendance>().notNull(),
+    arrivedAt: tstz("arrived_at"),
+    markedBy: uuid("marked_by").references(() => users.id, { onDelete: "set null" }),
+    markedAt: tstz("marked_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.meetingId, t.userId] }),
+    check("meeting_attendance_status_valid", sql`${t.status} in ('present','absent','excused','late')`),
+    check("meeting_attendance_late_time", sql`(${t.status} = 'late') = (${t.arrivedAt} is not null)`),
+  ],
+);
+
+export const MINUTES_STATUSES = ["draft", "circulating", "approved"] as const;
+export type MinutesStatus = (typeof MINUTES_STATUSES)[number];
+
+/**
+ * The minutes (صورتجلسه) of a meeting. Drafted by the secretary, sent round to the members who were
+ * present, and approved by a majority of them; approved minutes are locked by a trigger (no UPDATE,
+ * no DELETE, nothing added or changed under them). A correction is a new record that names the one
+ * it corrects.
+ */
+export const minutes = pgTable(
+  "minutes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "restrict" }),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "restrict" }),
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    version: integer("version").notNull().default(1),
+    correctsId: uuid("corrects_id"),
+    status: text("status").$type<MinutesStatus>().notNull().default("draft"),
+    summary: text("summary").notNull().default(""),
+    draftedBy: uuid("drafted_by").references(() => users.id, { onDelete: "set null" }),
+    circulatedAt: tstz("circulated_at"),
+    respondBy: tstz("respond_by"),
+    approvedAt: tstz("approved_at"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("minutes_meeting_version_key").on(t.meetingId, t.version),
+    // One record in the making per meeting: a correction waits until the one before is approved.
+    uniqueIndex("minutes_one_open_per_meeting").on(t.meetingId).where(sql`${t.status} <> 'approved'`),
+    index("minutes_district_idx").on(t.districtId, t.status),
+    check("minutes_status_valid", sql`${t.status} in ('draft','circulating','approved')`),
+    check("minutes_version_positive", sql`${t.version} >= 1`),
+    check("minutes_correction_linked", sql`(${t.version} = 1) = (${t.correctsId} is null)`),
+    check("minutes_circulated_complete", sql`${t.status} = 'draft' or (${t.circulatedAt} is not null and ${t.respondBy} is not null)`),
+    check("minutes_approved_complete", sql`(${t.status} = 'approved') = (${t.approvedAt} is not null)`),
+    check("minutes_summary_length", sql`char_length(${t.summary}) <= 10000`),
+  ],
+);
+
+/** What was said about each agenda item. */
+export const minutesItems = pgTable(
+  "minutes_items",
+  {
+    minutesId: uuid("minutes_id")
+      .notNull()
+      .references(() => minutes.id, { onDelete: "restrict" }),
+    position: integer("position").notNull(),
+    agendaItemId: uuid("agenda_item_id").references(() => meetingAgendaItems.id, { onDelete: "set null" }),
+    title: text("title").notNull(),
+    summary: text("summary").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.minutesId, t.position] }),
+    check("minutes_items_summary_length", sql`char_length(${t.summary}) between 1 and 5000`),
+  ],
+);
+
+/** A numbered decision («مقرر شد …») with the body responsible and an optional due date and proposal. */
+export const minutesDecisions = pgTable(
+  "minutes_decisions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    minutesId: uuid("minutes_id")
+      .notNull()
+      .references(() => minutes.id, { onDelete: "restrict" }),
+    number: integer("number").notNull(),
+    text: text("text").notNull(),
+    responsible: text("responsible").notNull(),
+    dueOn: date("due_on", { mode: "string" }),
+    proposalId: uuid("proposal_id").references(() => proposals.id, { onDelete: "restrict" }),
+    /** A show of hands that adopted (or did not adopt) the linked proposal. */
+    tallyFor: integer("tally_for"),
+    tallyAgainst: integer("tally_against"),
+    tallyAbstain: integer("tally_abstain"),
+  },
+  (t) => [
+    uniqueIndex("minutes_decisions_number_key").on(t.minutesId, t.number),
+    check("minutes_decisions_number_positive", sql`${t.number} >= 1`),
+    check("minutes_decisions_text_length", sql`char_length(${t.text}) between 3 and 2000`),
+    check("minutes_decisions_responsible_length", sql`char_length(${t.responsible}) between 2 and 200`),
+    check(
+      "minutes_decisions_tally_complete",
+      sql`(${t.tallyFor} is null and ${t.tallyAgainst} is null and ${t.tallyAbstain} is null)
+       or (${t.proposalId} is not null and ${t.tallyFor} >= 0 and ${t.tallyAgainst} >= 0 and ${t.tallyAbstain} >= 0)`,
+    ),
+  ],
+);
+
+/** A present member's answer to circulated minutes: approve, or object with a comment. One each. */
+export const minutesResponses = pgTable(
+  "minutes_responses",
+  {
+    minutesId: uuid("minutes_id")
+      .notNull()
+      .references(() => minutes.id, { onDelete: "restrict" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    verdict: text("verdict").$type<"approve" | "object">().notNull(),
+    comment: text("comment"),
+    at: tstz("at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.minutesId, t.userId] }),
+    check("minutes_responses_verdict_valid", sql`${t.verdict} in ('approve','object')`),
+    check("minutes_responses_objection_explained", sql`${t.verdict} = 'approve' or char_length(coalesce(${t.comment}, '')) >= 3`),
+  ],
+);
+
+/** The district's answer to a member who crossed the absence rule: kept with a note, or removed. */
+export const absenceReviews = pgTable(
+  "absence_reviews",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    membershipId: uuid("membership_id")
+      .notNull()
+      .references(() => memberships.id, { onDelete: "cascade" }),
+    councilId: uuid("council_id")
+      .notNull()
+      .references(() => councils.id, { onDelete: "cascade" }),
+    outcome: text("outcome").$type<"kept" | "removed">().notNull(),
+    note: text("note").notNull(),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: tstz("decided_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("absence_reviews_membership_idx").on(t.membershipId, t.decidedAt),
+    check("absence_reviews_outcome_valid", sql`${t.outcome} in ('kept','removed')`),
+    check("absence_reviews_note_length", sql`char_length(${t.note}) between 3 and 1000`),
+  ],
+);
+
+// ---------------------------------------------------------------------------
+// The deputy's policies (ابلاغ)
+
+export const POLICY_RECIPIENTS = ["managers", "chairs", "both"] as const;
+export type PolicyRecipients = (typeof POLICY_RECIPIENTS)[number];
+
+/**
+ * A policy or guideline of the culture and social deputy. The row holds the draft being written;
+ * each publication is a numbered, unchangeable version with its own audience and acknowledgements.
+ */
+export const policies = pgTable(
+  "policies",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    effectiveOn: date("effective_on", { mode: "string" }).notNull(),
+    allDistricts: boolean("all_districts").notNull().default(true),
+    districtIds: jsonb("district_ids").$type<string[]>().notNull().default([]),
+    recipients: text("recipients").$type<PolicyRecipients>().notNull().default("both"),
+    /** The version now in force (0 until first published). */
+    publishedVersion: integer("published_version").notNull().default(0),
+    /** Whether the draft differs from the published version. */
+    hasDraft: boolean("has_draft").notNull().default(true),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    check("policies_title_length", sql`char_length(${t.title}) between 5 and 200`),
+    check("policies_body_length", sql`char_length(${t.body}) between 10 and 20000`),
+    check("policies_recipients_valid", sql`${t.recipients} in ('managers','chairs','both')`),
+    check("policies_published_version_nonneg", sql`${t.publishedVersion} >= 0`),
+  ],
+);
+
+export const policyVersions = pgTable(
+  "policy_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    policyId: uuid("policy_id")
+      .notNull()
+      .references(() => policies.id, { onDelete: "restrict" }),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    effectiveOn: date("effective_on", { mode: "string" }).notNull(),
+    allDistricts: boolean("all_districts").notNull(),
+    recipients: text("recipients").$type<PolicyRecipients>().notNull(),
+    publishedBy: uuid("published_by").references(() => users.id, { onDelete: "set null" }),
+    publishedAt: tstz("published_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("policy_versions_policy_version_key").on(t.policyId, t.version),
+    index("policy_versions_published_idx").on(t.publishedAt),
+    check("policy_versions_version_positive", sql`${t.version} >= 1`),
+    check("policy_versions_recipients_valid", sql`${t.recipients} in ('managers','chairs','both')`),
+  ],
+);
+
+/** The districts a version is addressed to, when not all. */
+export const policyVersionDistricts = pgTable(
+  "policy_version_districts",
+  {
+    versionId: uuid("version_id")
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: "cascade" }),
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.districtId] }), index("policy_version_districts_district_idx").on(t.districtId)],
+);
+
+/** «رؤیت شد»: one per recipient per version. */
+export const policyAcknowledgements = pgTable(
+  "policy_acknowledgements",
+  {
+    versionId: uuid("version_id")
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Acknowledged as the manager of, or a chair in, this district. */
+    districtId: uuid("district_id")
+      .notNull()
+      .references(() => districts.id, { onDelete: "restrict" }),
+    at: tstz("at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.userId] })],
 );

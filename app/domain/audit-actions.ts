@@ -47,6 +47,17 @@ export const AUDIT_ACTIONS = [
   "escalation.state",
   "surfacing.settings",
   "counter.support",
+  "meeting.scheduled",
+  "meeting.cancelled",
+  "meeting.opened",
+  "meeting.closed",
+  "minutes.circulated",
+  "minutes.approved",
+  "minutes.objected",
+  "minutes.correction_started",
+  "absence.kept",
+  "policy.published",
+  "policy.acknowledged",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

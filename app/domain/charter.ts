@@ -9,6 +9,12 @@ export const CHARTER_LIMITS = {
   supportThreshold: { min: 1, max: 100_000 },
   reportsToHide: { min: 1, max: 1_000 },
   termDays: { min: 30, max: 5 * 366 },
+  meetingsPerMonth: { min: 0, max: 8 },
+  meetingQuorumCount: { min: 1, max: 500 },
+  meetingQuorumPercent: { min: 1, max: 100 },
+  absencesInRow: { min: 1, max: 50 },
+  absencesInYear: { min: 1, max: 100 },
+  minutesApprovalDays: { min: 1, max: 60 },
 } as const;
 
 export const CHARTER_DEFAULTS = {
@@ -22,6 +28,15 @@ export const CHARTER_DEFAULTS = {
   reportsToHide: 3,
   threadPosters: "residents",
   chairsModerate: false,
+  // Tehran's neighborhood-council bylaws: two meetings a month, six members present, a review
+  // after three unexcused absences in a row or six in a year.
+  meetingsPerMonth: 2,
+  meetingQuorumKind: "count",
+  meetingQuorum: 6,
+  absencesInRow: 3,
+  absencesInYear: 6,
+  minutesApprovalDays: 7,
+  meetingsAdopt: false,
 } as const;
 
 export type TermState = "upcoming" | "current" | "ended";
@@ -111,4 +126,97 @@ export function outcomeOf(
       break;
   }
   return { result: quorumMet && majority ? "adopted" : "not_adopted", quorumMet, needed };
+}
+
+// ---------------------------------------------------------------------------
+// Meetings
+
+export interface MeetingRules {
+  meetingQuorumKind: "count" | "percent";
+  meetingQuorum: number;
+}
+
+/**
+ * How many members must be present for a meeting to be valid: a fixed number, or a share of the
+ * council's active seats rounded up. Integers only, as for votes: 50% of 7 is 4, never 3.5 or 3.
+ */
+export function meetingQuorumNeeded(rules: MeetingRules, seats: number): number {
+  if (rules.meetingQuorumKind === "count") return rules.meetingQuorum;
+  return Math.max(1, Math.floor((rules.meetingQuorum * seats + 99) / 100));
+}
+
+export type AttendanceMark = "present" | "absent" | "excused" | "late";
+
+/** Present and late members count toward the quorum; absent and excused ones do not. */
+export function countsAsPresent(mark: AttendanceMark | null | undefined): boolean {
+  return mark === "present" || mark === "late";
+}
+
+export interface QuorumState {
+  present: number;
+  needed: number;
+  met: boolean;
+}
+
+export function meetingQuorumOf(rules: MeetingRules, seats: number, marks: (AttendanceMark | null | undefined)[]): QuorumState {
+  const present = marks.filter(countsAsPresent).length;
+  const needed = meetingQuorumNeeded(rules, seats);
+  return { present, needed, met: seats > 0 && present >= needed };
+}
+
+/**
+ * Minutes are approved once more than half of the members who were present approve them.
+ * Objections are recorded with their comment; they hold nothing up by themselves, but a draft
+ * that cannot win a majority stays unapproved and shows as late to the district.
+ */
+export function minutesApproved(approvals: number, presentMembers: number): boolean {
+  return presentMembers > 0 && approvals * 2 > presentMembers;
+}
+
+export interface AbsenceRule {
+  absencesInRow: number;
+  absencesInYear: number;
+}
+
+export type AbsenceCrossing = { kind: "in_row" | "in_year"; count: number } | null;
+
+/**
+ * Whether a member's record of closed meetings (oldest first, one Jalali year) crosses the absence
+ * rule. Only unexcused absences count; a meeting attended or excused ends a run of absences.
+ * A meeting at which the member had no roll-call row counts as nothing.
+ */
+export function absenceCrossing(rule: AbsenceRule, record: (AttendanceMark | null)[]): AbsenceCrossing {
+  let run = 0;
+  let longest = 0;
+  let total = 0;
+  for (const mark of record) {
+    if (mark === "absent") {
+      run += 1;
+      total += 1;
+      longest = Math.max(longest, run);
+    } else if (mark) {
+      run = 0;
+    }
+  }
+  if (longest >= rule.absencesInRow) return { kind: "in_row", count: longest };
+  if (total >= rule.absencesInYear) return { kind: "in_year", count: total };
+  return null;
+}
+
+/**
+ * An instant from a Tehran calendar day and a wall-clock time ('18:30'). Iran has kept standard
+ * time (UTC+03:30) all year since 2022, so the offset is fixed. Null for a time that is not one.
+ */
+export function tehranInstant(isoDate: string, time: string): Date | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(time.trim());
+  if (!m || !/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) return null;
+  const [hours, minutes] = [Number(m[1]), Number(m[2])];
+  if (hours > 23 || minutes > 59) return null;
+  const at = new Date(`${isoDate}T${String(hours).padStart(2, "0")}:${m[2]}:00+03:30`);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/** '18:30' in Tehran for an instant: the form people type times in. */
+export function tehranClock(at: Date): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
 }

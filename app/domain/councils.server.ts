@@ -38,6 +38,18 @@ export interface CharterInput {
   threadPosters?: "members" | "residents";
   /** Whether the chair moderates besides the district; defaults to no. */
   chairsModerate?: boolean;
+  /** The meeting rules; each left out keeps what the council has (the bylaws' defaults for a new council). */
+  meetings?: Partial<MeetingCharter>;
+}
+
+export interface MeetingCharter {
+  meetingsPerMonth: number;
+  meetingQuorumKind: "count" | "percent";
+  meetingQuorum: number;
+  absencesInRow: number;
+  absencesInYear: number;
+  minutesApprovalDays: number;
+  meetingsAdopt: boolean;
 }
 
 export type Council = typeof councils.$inferSelect;
@@ -56,6 +68,7 @@ function charterColumns(input: CharterInput) {
     reportsToHide: input.reportsToHide,
     threadPosters: input.threadPosters ?? "residents",
     chairsModerate: input.chairsModerate ?? false,
+    ...Object.fromEntries(Object.entries(input.meetings ?? {}).filter(([, value]) => value !== undefined)),
   };
 }
 

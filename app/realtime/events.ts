@@ -31,6 +31,14 @@ export const SERVER_EVENTS = {
   inboxNotice: "inbox:notice",
   /** The person's unread count changed (read in another tab or device). */
   inboxCount: "inbox:count",
+  /** A meeting's roll call and quorum after a mark (RollCallLive): the meeting page patches itself. */
+  meetingRollCall: "meeting:roll-call",
+  /** A meeting changed in a way the page reloads for (opened, closed, minutes answered or locked). */
+  meetingChanged: "meeting:changed",
+  /** Who has acknowledged a policy, district by district (PolicyAcknowledgementsLive). */
+  policyAcknowledgements: "policy:acknowledgements",
+  /** A policy version addressed to this person was published: { policyId, title }. */
+  policyPublished: "policy:published",
 } as const;
 
 /** Sent to a person's own room: what is new in their inbox and how many items they have unread. */
@@ -84,4 +92,19 @@ export interface ProposalLive {
     /** An open ballot's roll call; null for a secret ballot. */
     voters: ShownVoter[] | null;
   } | null;
+}
+
+/** A meeting's roll call as its room receives it: every entry and the quorum, after the change. */
+export interface RollCallLive {
+  meetingId: string;
+  entries: { userId: string; name: string; status: "present" | "absent" | "excused" | "late" | null; arrivedAt: string | null }[];
+  seats: number;
+  quorum: { present: number; needed: number; met: boolean };
+}
+
+/** Who has not yet acknowledged a policy's version in force, per district. */
+export interface PolicyAcknowledgementsLive {
+  policyId: string;
+  version: number;
+  districts: { districtId: string; notYet: number; acknowledged: string[] }[];
 }

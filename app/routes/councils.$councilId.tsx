@@ -4,6 +4,8 @@ import { parseWithZod } from "@conform-to/zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CouncilMeetingsCard } from "~/components/council-meetings-card";
+import { councilMeetingsCard } from "~/domain/meetings/council-card.server";
 import { Notice, TextAreaField } from "~/components/form-field";
 import { applyBlocker, tehranToday, termState } from "~/domain/charter";
 import { HistoryList, isolate, publicEntry } from "~/components/council-history";
@@ -67,7 +69,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         .filter((s) => s.termNumber === term.number)
         .map((s) => ({ id: s.id, name: s.name, role: s.role, status: s.status })),
     }));
+  const meetingsCard = await councilMeetingsCard(context.db, council);
   return {
+    meetingsCard,
     title: t("council.title", { name: neighborhood.name }),
     council: {
       id: council.id,
@@ -170,7 +174,7 @@ function useOwnError() {
 
 
 export default function CouncilPage() {
-  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing, proposals, thread, loadedAt } =
+  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing, proposals, thread, loadedAt, meetingsCard } =
     useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const day = useDay();
@@ -255,6 +259,7 @@ export default function CouncilPage() {
             ) : null}
           </section>
 
+          <CouncilMeetingsCard {...meetingsCard} />
           <section className="card stack" aria-labelledby="proposals-title">
             <h2 id="proposals-title">{t("proposal.list_title")}</h2>
             <ProposalList items={proposals.items} emptyText={t("proposal.list_empty")} loadedAt={loadedAt} />

@@ -163,6 +163,9 @@ export default function DeputyDesk() {
             <Link to="/deputy/settings">{t("desk.settings")}</Link>
           </p>
         ) : null}
+        <p className="small">
+          <Link to="/deputy/policies">{t("policies.title")}</Link>
+        </p>
       </header>
 
       <Form method="get" className="card desk-filters" aria-label={t("desk.filters")} noValidate>

@@ -75,6 +75,11 @@ export default function DistrictOverview() {
           </div>
         )}
       </div>
+      <p className="small">
+        <Link to={`${base}/meetings`}>{t("meetings.report.link")}</Link>
+        {" · "}
+        <Link to="/policies">{t("policies.mine")}</Link>
+      </p>
 
       <div className="columns">
         <section className="card stack" aria-labelledby="councils-title">

@@ -3,6 +3,8 @@ import { intent, runIntent } from "~/server/intent.server";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CouncilMeetingsCard } from "~/components/council-meetings-card";
+import { councilMeetingsCard } from "~/domain/meetings/council-card.server";
 import { HistoryList, publicEntry } from "~/components/council-history";
 import { Notice } from "~/components/form-field";
 import { Breadcrumbs } from "~/components/breadcrumbs";
@@ -38,10 +40,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     getT(request),
     councilOfNeighborhood(context.db, hood.id),
   ]);
-  const [follow, pub, history] = await Promise.all([
+  const [follow, pub, history, meetingsCard] = await Promise.all([
     followState(context.db, hood.id, user?.id ?? null),
     council ? getCouncilPublic(context.db, council.id) : null,
     council ? councilHistory(context.db, council.id, RECENT) : [],
+    council ? councilMeetingsCard(context.db, council) : null,
   ]);
   return {
     title: t("neighborhood.title", { name: hood.name, district: hood.districtName }),
@@ -63,6 +66,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         }
       : null,
     history: history.map(publicEntry),
+    meetingsCard,
   };
 }
 
@@ -84,7 +88,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 
 export default function NeighborhoodPage() {
-  const { neighborhood, outline, follow, council, history } = useLoaderData<typeof loader>();
+  const { neighborhood, outline, follow, council, history, meetingsCard } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const revalidator = useRevalidator();
   const busy = useNavigation().state === "submitting";
@@ -183,6 +187,7 @@ export default function NeighborhoodPage() {
           )}
         </section>
 
+        {meetingsCard ? <CouncilMeetingsCard {...meetingsCard} /> : null}
         {council ? (
           <section className="card stack" aria-labelledby="activity-title">
             <h2 id="activity-title">{t("neighborhood.activity_title")}</h2>

@@ -112,9 +112,21 @@ const EXPECTED: Record<string, Partial<Record<RoleKey, ScopeKey[]>>> = {
   // Only where the charter lets chairs moderate (see the thread tests).
   "council.moderate": { council_chair: ["own_council"] },
   "thread.escalate": { district_manager: OWN_DISTRICT, council_chair: ["own_council"] },
+  // The test's council officer is a chair; the secretary runs meetings too (see the meeting tests).
+  "council.meeting.run": { council_chair: ["own_council"] },
+  // Any seat answers minutes, if present at the meeting (minutesResponseBlocker).
+  "council.minutes.respond": { council_chair: ["own_council"] },
+  "district.meetings.report": {
+    ...only(["district_manager", ...STAFF_KEYS], OWN_DISTRICT),
+    deputy: EVERYWHERE,
+    deputy_staff: EVERYWHERE,
+  },
+  "district.absence.review": { district_manager: OWN_DISTRICT },
+  "policy.acknowledge": { district_manager: OWN_DISTRICT, council_chair: ["own_council"] },
   "deputy.dashboard": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.answer": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.publish_policy": { deputy: EVERYWHERE },
+  "policy.publish": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "commission.review": { commission_member: ["own_commission"] },
   "commission.decide": { commission_member: ["own_commission"] },
 };
@@ -214,7 +226,7 @@ describe("permission matrix", () => {
       ],
     };
     const granted = ACTIONS.filter((action) => can(staff, action, SCOPES.own_district));
-    expect(granted.sort()).toEqual(["district.overview", "public.read", "resident.participate"]);
+    expect(granted.sort()).toEqual(["district.meetings.report", "district.overview", "public.read", "resident.participate"]);
 
     // Powers only mean something on a district_staff grant.
     const commissioner: Actor = {

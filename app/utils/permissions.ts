@@ -66,10 +66,17 @@ export const ACTIONS = [
   "council.manage",
   "council.officers.appoint",
   "membership.decide",
+  // The district's meeting report (who met, minutes late, absences), and the review of absences.
+  "district.meetings.report",
+  "district.absence.review",
   // A council's own officers inside their council.
   "council.agenda",
   "council.vote.open",
   "council.moderate",
+  // A council's chair and secretary: the meeting schedule, agenda, roll call and minutes.
+  "council.meeting.run",
+  // Every active seat: answering circulated minutes (only of a meeting they attended, see minutesResponseBlocker).
+  "council.minutes.respond",
   // Every active seat of a council (member, chair, secretary) inside their council.
   "council.vote.cast",
   // District managers and council chairs: sending a thread to the deputy's desk.
@@ -78,6 +85,10 @@ export const ACTIONS = [
   "deputy.dashboard",
   "deputy.answer",
   "deputy.publish_policy",
+  // The deputy and the deputy's staff: drafting and publishing policies (ابلاغ), and seeing who acknowledged them.
+  "policy.publish",
+  // Managers in their district and chairs in their council: «رؤیت شد» on a policy addressed to them.
+  "policy.acknowledge",
   // Commission members inside their own commission.
   "commission.review",
   "commission.decide",
@@ -122,10 +133,16 @@ const POLICY: Record<Action, Rule> = {
   "council.vote.open": { who: "roles", council: ["chair", "secretary"] },
   "council.vote.cast": { who: "roles", council: ["member", "chair", "secretary"] },
   "council.moderate": { who: "roles", council: ["chair"] },
+  "council.meeting.run": { who: "roles", council: ["chair", "secretary"] },
+  "council.minutes.respond": { who: "roles", council: ["member", "chair", "secretary"] },
+  "district.meetings.report": { who: "roles", city: ["deputy", "deputy_staff"], district: ["district_manager", "district_staff"] },
+  "district.absence.review": { who: "roles", district: ["district_manager"] },
+  "policy.acknowledge": { who: "roles", district: ["district_manager"], council: ["chair"] },
   "thread.escalate": { who: "roles", district: ["district_manager"], council: ["chair"] },
   "deputy.dashboard": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.answer": { who: "roles", city: ["deputy", "deputy_staff"] },
   "deputy.publish_policy": { who: "roles", city: ["deputy"] },
+  "policy.publish": { who: "roles", city: ["deputy", "deputy_staff"] },
   "commission.review": { who: "roles", commission: ["commission_member"] },
   "commission.decide": { who: "roles", commission: ["commission_member"] },
 };
@@ -272,6 +289,49 @@ export function mayAnswerThread(actor: Actor | null | undefined, thread: ThreadA
   return thread.kind !== "commission" && can(actor, "deputy.answer");
 }
 
+export type MinutesResponseBlocker = "sign_in" | "not_a_member" | "not_present" | "not_circulating";
+
+/**
+ * Who may approve or object to a meeting's minutes: a member of the council who was present (or
+ * came late) at that meeting, while the minutes are out for approval.
+ */
+export function minutesResponseBlocker(
+  actor: Actor | null | undefined,
+  meeting: { councilId: string; districtId: string },
+  input: { attended: boolean; circulating: boolean },
+): MinutesResponseBlocker | null {
+  if (!actor) return "sign_in";
+  if (!can(actor, "council.minutes.respond", { kind: "council", councilId: meeting.councilId, districtId: meeting.districtId })) return "not_a_member";
+  if (!input.attended) return "not_present";
+  if (!input.circulating) return "not_circulating";
+  return null;
+}
+
+/** Who a published policy version is addressed to. */
+export interface PolicyAudience {
+  allDistricts: boolean;
+  districtIds: string[];
+  recipients: "managers" | "chairs" | "both";
+}
+
+/**
+ * The districts in which a person is a recipient of a policy: as the district's manager, or as the
+ * chair of one of its councils (`chairDistricts`: the districts of the councils they chair, which
+ * the caller looks up). Empty when the policy is not addressed to them.
+ */
+export function policyRecipientIn(actor: Actor | null | undefined, audience: PolicyAudience, chairDistricts: string[]): string[] {
+  if (!actor) return [];
+  const inAudience = (districtId: string) => audience.allDistricts || audience.districtIds.includes(districtId);
+  const found = new Set<string>();
+  if (audience.recipients !== "chairs") {
+    for (const districtId of districtsWhere(actor, ["district_manager"])) if (inAudience(districtId)) found.add(districtId);
+  }
+  if (audience.recipients !== "managers") {
+    for (const districtId of chairDistricts) if (inAudience(districtId)) found.add(districtId);
+  }
+  return [...found];
+}
+
 /**
  * Socket rooms and what it takes to join them. Public rooms are open to anonymous sockets;
  * everything else goes through `can` with the room's scope.
@@ -286,7 +346,12 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string, threa
     case "district":
     case "council":
     case "proposal":
+    // A meeting's roll call and quorum are public, as its minutes will be.
+    case "meeting":
       return true;
+    case "policy":
+      // Who has acknowledged a policy, district by district: the deputy's office only.
+      return can(actor, "policy.publish");
     case "thread":
       // The caller looks the thread up; no thread, no room.
       return thread ? mayReadThread(actor, thread) : false;

@@ -98,6 +98,24 @@ function expectedTable(w: World): Table {
     "routes/manage.councils.$councilId": [
       { get: only("managerOwn", "staff"), post: only("managerOwn"), fields: { intent: "charter" }, note: "staff see the council; only its manager changes it" },
     ],
+    "routes/councils.$councilId_.meetings": [
+      { get: EVERYONE, post: only("chair"), fields: { intent: "schedule" }, note: "the council's chair or secretary schedules" },
+    ],
+    "routes/meetings.$meetingId": [
+      { get: EVERYONE, post: only("chair"), params: { meetingId: ids.meetingA }, fields: { intent: "open" }, note: "the chair or secretary runs a meeting" },
+      { get: EVERYONE, post: only("member", "chair"), params: { meetingId: ids.meetingA }, fields: { intent: "respond" }, note: "any seat answers minutes (if present: refused on the form otherwise)" },
+    ],
+    "routes/meetings.$meetingId_.print": [{ get: EVERYONE, params: { meetingId: ids.meetingA }, note: "approved minutes are public" }],
+    "routes/manage.districts.$districtId.meetings": [
+      { get: only("managerOwn", "staff"), post: only("managerOwn"), fields: { intent: "keep" }, note: "the district's staff read; the manager reviews (the /manage pages are for district roles)" },
+    ],
+    "routes/deputy.policies._index": [{ get: only("deputy", "deputyStaff"), post: only("deputy", "deputyStaff"), fields: { intent: "create" } }],
+    "routes/deputy.policies.$policyId": [
+      { get: only("deputy", "deputyStaff"), post: only("deputy", "deputyStaff"), params: { policyId: ids.policyId }, fields: { intent: "publish" } },
+    ],
+    "routes/policies": [
+      { get: SIGNED_IN, post: only("chair", "managerOwn", "managerForeign", "deputy", "deputyStaff"), fields: { intent: "acknowledge" }, note: "whether a policy is addressed to the person is answered on the form" },
+    ],
     "routes/admin": [{ get: only("admin") }],
     "routes/admin._index": [{ get: only("admin") }],
     "routes/admin.audit": [{ get: only("admin") }],
@@ -173,6 +191,8 @@ function roomTable(): Record<string, RoomRule[]> {
       { join: NOBODY, room: (w, role) => `user:${role === "resident" ? w.users.member.id : w.users.resident.id}`, note: "someone else's" },
     ],
     session: [{ join: NOBODY, room: () => "session:0123456789abcdef", note: "joined by the server alone" }],
+    meeting: [{ join: EVERYONE, room: (w) => `meeting:${w.ids.meetingA}`, note: "the roll call is public, as the minutes will be" }],
+    policy: [{ join: only("deputy", "deputyStaff"), room: (w) => `policy:${w.ids.policyId}`, note: "who has acknowledged, per district" }],
   };
 }
 

@@ -9,9 +9,14 @@ import { queryRows } from "../../db/client.server";
 import {
   commissions,
   districts,
+  meetingAttendance,
+  meetings,
   memberships,
+  minutes,
   neighborhoods,
   proposals,
+  policies,
+  policyVersions,
   referrals,
   roleAssignments,
   users,
@@ -65,6 +70,10 @@ export interface World {
     /** Two proposals of council A in an open vote each (open ballots). */
     votingA: { proposalId: string; voteId: string };
     votingB: { proposalId: string; voteId: string };
+    /** A held meeting of council A whose minutes are approved (the member and chair were present). */
+    meetingA: string;
+    /** A policy of the deputy, published to every district. */
+    policyId: string;
   };
   users: Record<Exclude<RoleKey, "anonymous">, { id: string; phone: string }>;
   /** A device per role; "anonymous" has no cookie. */
@@ -167,6 +176,44 @@ export async function buildWorld(backend: Backend): Promise<World> {
     if (!vote.ok) throw new Error(`open vote: ${vote.error}`);
     return { proposalId: row!.id, voteId: vote.voteId };
   };
+  const held = new Date(Date.now() - 3 * 86_400_000);
+  const [meeting] = await db
+    .insert(meetings)
+    .values({
+      councilId: a.councilId,
+      districtId: a.districtId,
+      number: 1,
+      startsAt: held,
+      endsAt: new Date(held.getTime() + 7_200_000),
+      place: "سرای محله",
+      status: "closed",
+      openedAt: held,
+      closedAt: new Date(held.getTime() + 7_200_000),
+      seats: 2,
+      presentCount: 2,
+      quorumNeeded: 2,
+      quorumMet: true,
+    })
+    .returning({ id: meetings.id });
+  await db.insert(meetingAttendance).values([
+    { meetingId: meeting!.id, userId: people.member.id, status: "present" },
+    { meetingId: meeting!.id, userId: people.chair.id, status: "present" },
+  ]);
+  await db.insert(minutes).values({
+    meetingId: meeting!.id,
+    councilId: a.councilId,
+    districtId: a.districtId,
+    status: "approved",
+    summary: "جلسه برگزار شد.",
+    circulatedAt: held,
+    respondBy: new Date(),
+    approvedAt: new Date(),
+  });
+  const [policy] = await db
+    .insert(policies)
+    .values({ title: "شیوه‌نامه جلسات شورا", body: "جلسات هر ماه دو بار برگزار شود.", effectiveOn: "2026-01-01", publishedVersion: 1, hasDraft: false })
+    .returning({ id: policies.id });
+  await db.insert(policyVersions).values({ policyId: policy!.id, version: 1, title: "شیوه‌نامه جلسات شورا", body: "جلسات هر ماه دو بار برگزار شود.", effectiveOn: "2026-01-01", allDistricts: true, recipients: "both" });
   const votingA = await voting("سطل‌های زباله تازه برای بوستان");
   const votingB = await voting("سرعت‌گیر جلوی مدرسه");
 
@@ -199,6 +246,8 @@ export async function buildWorld(backend: Backend): Promise<World> {
       commissionMessageId: commissionPosted.messageId,
       votingA,
       votingB,
+      meetingA: meeting!.id,
+      policyId: policy!.id,
     },
     users: people,
     client,
@@ -235,6 +284,17 @@ export async function rowCounts(w: World): Promise<Record<string, number>> {
     "thread_mutes",
     "escalations",
     "surfacing_settings",
+    "meetings",
+    "meeting_agenda_items",
+    "meeting_attendance",
+    "minutes",
+    "minutes_items",
+    "minutes_decisions",
+    "minutes_responses",
+    "absence_reviews",
+    "policies",
+    "policy_versions",
+    "policy_acknowledgements",
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) {

@@ -1,0 +1,115 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCouncil } from "../../app/domain/councils.server";
+import { circulateMinutes, respondToMinutes, saveMinutes, startMinutes } from "../../app/domain/meetings/minutes.server";
+import { closeMeeting, markAttendance, openMeeting } from "../../app/domain/meetings/roll-call.server";
+import { scheduleMeeting } from "../../app/domain/meetings/schedule.server";
+import { loadCurrentUser } from "../../app/domain/users.server";
+import { createSession } from "../../app/domain/sessions.server";
+import { sessionCookie } from "../../app/utils/session-cookie.server";
+import { toJalaliInput } from "../../app/utils/persian";
+import { districts, meetingAttendance, memberships, minutes, neighborhoods, roleAssignments, users } from "../../db/schema";
+import { startTestApp, type TestApp } from "../support/app";
+import { BACKENDS } from "../support/database";
+import { testCharter } from "../support/fixtures";
+import { Browserless, visibleText } from "../support/http";
+import { scaled } from "../support/wait";
+
+/** The meeting's bad inputs through the real server: refused on the form, never a 500, nothing written. */
+describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
+  let app: TestApp;
+  let councilId = "";
+  let meetingId = "";
+  let openMeetingId = "";
+  let districtId = "";
+  const client: Record<string, Browserless> = {};
+  const id: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await startTestApp(backend);
+    const db = app.database.db;
+    const [d1, d2] = await db.insert(districts).values([{ number: 1, name: "منطقه یک", nameKey: "منطقه یک" }, { number: 2, name: "منطقه دو", nameKey: "منطقه دو" }]).returning({ id: districts.id });
+    districtId = d1!.id;
+    const [hood] = await db.insert(neighborhoods).values({ districtId, name: "کوی بهار", nameKey: "کوی بهار" }).returning({ id: neighborhoods.id });
+    const names = ["secretary", "chair", "member", "absentee", "managerForeign"];
+    const rows = await db.insert(users).values(names.map((n, i) => ({ phone: `+98912${String(5_000_000 + i).padStart(7, "0")}`, displayName: `شخص ${n}`, passwordHash: "x" }))).returning({ id: users.id });
+    names.forEach((n, i) => (id[n] = rows[i]!.id));
+    const council = await createCouncil(db, id.chair!, hood!.id, testCharter({ meetings: { meetingQuorum: 2 } }));
+    if (!council.ok) throw new Error(council.error);
+    councilId = council.id;
+    await db.insert(memberships).values([
+      { councilId, userId: id.secretary!, termNumber: 1, role: "secretary" },
+      { councilId, userId: id.chair!, termNumber: 1, role: "chair" },
+      { councilId, userId: id.member!, termNumber: 1, role: "member" },
+      { councilId, userId: id.absentee!, termNumber: 1, role: "member" },
+    ]);
+    await db.insert(roleAssignments).values({ userId: id.managerForeign!, role: "district_manager", districtId: d2!.id });
+    const cookie = sessionCookie(app.env.SESSION_SECRET, false);
+    for (const n of names) {
+      const c = new Browserless(app.baseUrl);
+      const [pair] = (await cookie.serialize(await createSession(db, id[n]!))).split(";");
+      const i = pair!.indexOf("=");
+      c.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
+      client[n] = c;
+    }
+    // A held meeting with approved minutes (secretary and chair present), and one in session.
+    const secretary = (await loadCurrentUser(db, id.secretary!))!;
+    const day = toJalaliInput(new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10));
+    const s = await scheduleMeeting(db, { actor: secretary, councilId, kind: "regular", date: day, start: "17:00", end: "19:00", place: "سرای محله" });
+    if (!s.ok) throw new Error(s.error);
+    meetingId = s.meetingId;
+    await openMeeting(db, { actor: secretary, meetingId });
+    await markAttendance(db, { actor: secretary, meetingId, userId: id.secretary!, status: "present" });
+    await markAttendance(db, { actor: secretary, meetingId, userId: id.chair!, status: "present" });
+    await closeMeeting(db, { actor: secretary, meetingId });
+    const m = await startMinutes(db, { actor: secretary, meetingId });
+    if (!m.ok) throw new Error(m.error);
+    await saveMinutes(db, { actor: secretary, minutesId: m.minutesId, summary: "جلسه برگزار شد.", items: [] });
+    await circulateMinutes(db, { actor: secretary, minutesId: m.minutesId });
+    await respondToMinutes(db, { actor: secretary, minutesId: m.minutesId, verdict: "approve" });
+    await respondToMinutes(db, { actor: (await loadCurrentUser(db, id.chair!))!, minutesId: m.minutesId, verdict: "approve" });
+    const o = await scheduleMeeting(db, { actor: secretary, councilId, kind: "extra", date: day, start: "20:00", end: "21:00", place: "سرای محله" });
+    if (!o.ok) throw new Error(o.error);
+    openMeetingId = o.meetingId;
+    await openMeeting(db, { actor: secretary, meetingId: openMeetingId });
+  }, scaled(180_000));
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("refuses a meeting in the past or on an impossible Jalali day beside the date field", async () => {
+    const cases: [string, string][] = [
+      ["۱۴۰۴/۱۲/۳۰", "تاریخ را به شکل ۱۴۰۵/۰۹/۰۱"],
+      [toJalaliInput(new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10)), "این تاریخ و ساعت گذشته است"],
+    ];
+    for (const [date, message] of cases) {
+      const r = await client.secretary!.post(`/councils/${councilId}/meetings`, { intent: "schedule", kind: "regular", date, start: "17:00", end: "19:00", place: "سرای محله شمالی" });
+      expect(r.status).toBe(409);
+      const text = visibleText(await r.text());
+      expect(text).toContain(message);
+    }
+  });
+
+  it("lets no one but the secretary or chair take the roll call, and only of members", async () => {
+    const member = await client.member!.post(`/meetings/${openMeetingId}`, { intent: "mark", userId: id.member!, status: "present" });
+    expect(member.status).toBe(403);
+    const outsider = await client.secretary!.post(`/meetings/${openMeetingId}`, { intent: "mark", userId: id.managerForeign!, status: "present" });
+    expect(outsider.status).toBe(409);
+    expect(await app.database.db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, openMeetingId))).toEqual([]);
+  });
+
+  it("never edits approved minutes through the form", async () => {
+    const before = await app.database.db.select().from(minutes).where(eq(minutes.meetingId, meetingId));
+    const r = await client.secretary!.post(`/meetings/${meetingId}`, { intent: "minutes-save", summary: "دستکاری پس از تأیید" });
+    expect(r.status).toBe(409);
+    expect(visibleText(await r.text())).toContain("تأیید و قفل شده است");
+    const d = await client.secretary!.post(`/meetings/${meetingId}`, { intent: "decision-add", text: "مصوبه پنهانی", responsible: "کسی" });
+    expect(d.status).toBe(409);
+    expect(await app.database.db.select().from(minutes).where(eq(minutes.meetingId, meetingId))).toEqual(before);
+  });
+
+  it("keeps a district's month from another district's manager", async () => {
+    const r = await client.managerForeign!.get(`/manage/districts/${districtId}/meetings`);
+    expect(r.status).toBe(403);
+  });
+});
