@@ -9,7 +9,7 @@ import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/prop
 import { loadCurrentUser, type CurrentUser } from "../../app/domain/users.server";
 import { violatedConstraint } from "../../app/utils/db-errors.server";
 import { toJalaliInput } from "../../app/utils/persian";
-import { districts, meetingAttendance, meetings, memberships, minutes, minutesDecisions, neighborhoods, roleAssignments, users } from "../../db/schema";
+import { districts, meetingAttendance, meetings, memberships, minutes, minutesDecisions, neighborhoods, notices, roleAssignments, users } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { addDays, testCharter } from "../support/fixtures";
 
@@ -120,6 +120,10 @@ describe.each(BACKENDS)("meetings on %s", (backend) => {
       const [row] = await db.select().from(meetings).where(eq(meetings.id, (extra as { meetingId: string }).meetingId));
       expect(row).toMatchObject({ kind: "extra", status: "scheduled", place: "مسجد محله" });
       expect(row!.chairId).toBe(c.chair.id);
+      // Members are told through the inbox: one notice per scheduling, to the council's members.
+      const told = await db.select().from(notices).where(eq(notices.itemKey, `meeting:${(extra as { meetingId: string }).meetingId}`));
+      expect(told).toHaveLength(1);
+      expect(told[0]).toMatchObject({ kind: "meeting_scheduled", link: `/meetings/${(extra as { meetingId: string }).meetingId}`, audience: { councilMembers: c.councilId } });
     });
 
     it("refuses a meeting in the past, on an impossible Jalali day, or ending before it starts", async () => {

@@ -94,7 +94,7 @@ export async function scheduleMeeting(
           createdBy: input.actor.id,
         })
         .returning({ id: meetings.id });
-      await noticeOfMeetings(tx, { councilId: council.id, meetingIds: [row!.id], kind: input.kind });
+      await noticeOfMeetings(tx, { councilId: council.id, meetingIds: [row!.id], kind: input.kind, actorId: input.actor.id });
       await recordAudit(tx, {
         actorId: input.actor.id,
         action: "meeting.scheduled",
@@ -151,7 +151,7 @@ export async function scheduleYear(
           })),
         )
         .returning({ id: meetings.id });
-      await noticeOfMeetings(tx, { councilId: council.id, meetingIds: rows.map((r) => r.id), kind: "regular" });
+      await noticeOfMeetings(tx, { councilId: council.id, meetingIds: rows.map((r) => r.id), kind: "regular", actorId: input.actor.id });
       await recordAudit(tx, {
         actorId: input.actor.id,
         action: "meeting.scheduled",
