@@ -101,6 +101,18 @@ export function highlight(text: string, query: SearchQuery): Segment[] {
   return toSegments(text, ranges);
 }
 
+// What one character becomes in the compact form: the same function, remembered per character
+// (a page of hits highlights thousands of characters drawn from a few hundred distinct ones).
+const compactChars = new Map<string, string>();
+function compactChar(ch: string): string {
+  let piece = compactChars.get(ch);
+  if (piece === undefined) {
+    piece = searchCompact(ch);
+    if (compactChars.size < 5000) compactChars.set(ch, piece);
+  }
+  return piece;
+}
+
 function exactRanges(text: string, compactQuery: string): Array<[number, number]> {
   // The compact form char by char, remembering where each of its characters came from.
   let compact = "";
@@ -108,7 +120,7 @@ function exactRanges(text: string, compactQuery: string): Array<[number, number]
   const ends: number[] = [];
   let index = 0;
   for (const ch of text) {
-    const piece = searchCompact(ch);
+    const piece = compactChar(ch);
     for (const c of piece) {
       compact += c;
       origin.push(index);

@@ -99,14 +99,18 @@ export async function search(
   return { hits: await nearest(db, query, filters), next: null, approximate: true };
 }
 
-/** Entries with a word close to the query's (pg_trgm's word similarity, through its index). */
+/**
+ * Entries with a word close to the query's (pg_trgm's word similarity, through its index). Titles
+ * and descriptions only: messages are most of the index, and their common trigrams would make a
+ * typo's pass read a large part of it; a message is found by its words as typed.
+ */
 async function nearest(db: Db, query: SearchQuery, filters: SearchFilters): Promise<SearchHit[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
     const rows = await queryRows<Record<string, unknown>>(
       tx as unknown as Db,
       sql`select ${COLUMNS} from search_entries e
-          where ${query.words} <% e.words and ${sql.join(where(filters), sql` and `)}
+          where ${query.words} <% e.words and e.kind <> 'message' and ${sql.join(where(filters), sql` and `)}
           order by word_similarity(${query.words}, e.words) desc, e.at desc limit ${PAGE}`,
     );
     return rows.map(toHit);
