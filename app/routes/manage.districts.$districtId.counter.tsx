@@ -182,10 +182,10 @@ export default function CounterPage() {
             <>
               <Notice tone={counterRequest.status === "done" ? "success" : "error"}>
                 {t(counterRequest.status === "done" ? "inbox.counter.page.done" : "inbox.counter.page.refused")}{" "}
-                {counterRequest.outcome ? t(`inbox.track.outcome.${counterRequest.outcome}`, { defaultValue: "" }) : null}
+                {counterRequest.status !== "done" && counterRequest.outcome ? t(`inbox.track.outcome.${counterRequest.outcome}`, { defaultValue: "" }) : null}
               </Notice>
               {counterRequest.trackingCode ? (
-                <p className="stack">
+                <p className="counter-tracking stack">
                   <span>{t("inbox.counter.page.tracking")}</span>
                   <strong className="tracking-code" dir="ltr">
                     {digits(counterRequest.trackingCode)}
