@@ -1078,6 +1078,23 @@ export const notifications = pgTable(
   ],
 );
 
+/**
+ * Reminders a person gets at most once (a vote closing soon: `vote_closing:<voteId>`): the
+ * scheduled job inserts the key first and tells only those whose row was new, so two instances or
+ * two runs never remind anyone twice.
+ */
+export const noticeOnce = pgTable(
+  "notice_once",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
 /** A person's choices for the whole inbox: SMS-only, stopped by «لغو», and the hours SMS may arrive (Tehran time). */
 export const notificationSettings = pgTable(
   "notification_settings",

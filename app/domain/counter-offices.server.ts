@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.server";
 import { counterOffices, counterRequests, proposals, users } from "../../db/schema";
 import { can, type Actor } from "../utils/permissions";
 import { getTForLocale } from "../utils/i18n.server";
+import { isUniqueViolation } from "../utils/db-errors.server";
 import { foldDigits } from "../utils/persian";
 import { recordAudit } from "./audit.server";
 import { supportProposal } from "./proposals.server";
@@ -54,7 +55,7 @@ export async function createCounterOffice(db: Db, input: { districtId: string; n
       const [row] = await db.insert(counterOffices).values(input).returning({ id: counterOffices.id });
       return { ok: true as const, id: row!.id };
     },
-    (error) => ((error as { code?: string })?.code === "23505" || String((error as Error)?.message).includes("counter_offices_code_key") ? "office_code_taken" : null),
+    (error) => (isUniqueViolation(error, "counter_offices_code_key") ? "office_code_taken" : null),
   );
 }
 
@@ -208,5 +209,29 @@ export async function trackCounterRequest(db: Db, trackingCode: string) {
     .innerJoin(counterOffices, eq(counterOffices.id, counterRequests.officeId))
     .innerJoin(proposals, eq(proposals.id, counterRequests.proposalId))
     .where(eq(counterRequests.trackingCode, code));
+  return row ?? null;
+}
+
+/**
+ * A request as its district's operators see it on the counter page: only when its office is in
+ * that district (a request of another district is "not found" alike).
+ */
+export async function counterRequestInDistrict(db: Db, requestId: string, districtId: string) {
+  const [row] = await db
+    .select({
+      id: counterRequests.id,
+      officeId: counterRequests.officeId,
+      status: counterRequests.status,
+      outcome: counterRequests.outcome,
+      trackingCode: counterRequests.trackingCode,
+      expiresAt: counterRequests.expiresAt,
+      officeName: counterOffices.name,
+      proposalNumber: proposals.number,
+      proposalTitle: proposals.title,
+    })
+    .from(counterRequests)
+    .innerJoin(counterOffices, eq(counterOffices.id, counterRequests.officeId))
+    .innerJoin(proposals, eq(proposals.id, counterRequests.proposalId))
+    .where(and(eq(counterRequests.id, requestId), eq(counterOffices.districtId, districtId)));
   return row ?? null;
 }

@@ -5,10 +5,12 @@
  */
 export const NOTICE_KINDS = [
   "vote_opened",
+  "vote_closing",
   "vote_result",
   "application_decided",
   "invitation",
   "reply",
+  "mention",
   "thread_messages",
   "official_answer",
   "support_milestone",
@@ -29,6 +31,7 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
  */
 const IMPORTANT: ReadonlySet<NoticeKind> = new Set<NoticeKind>([
   "vote_opened",
+  "vote_closing",
   "vote_result",
   "application_decided",
   "invitation",

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.server";
-import { notices, notificationPreferences, notifications, notificationSettings, proposals, threads, neighborhoods } from "../../db/schema";
+import { notices, notificationPreferences, notifications, notificationSettings, proposals, threadMessages, threads, neighborhoods, users } from "../../db/schema";
 import { Refusal, refusalOf } from "./refusal.server";
 import { NOTICE_KINDS, isImportantKind, type NoticeKind } from "./notice-kinds";
 
@@ -149,11 +149,24 @@ export function milestoneCrossed(before: number, after: number): number | null {
 /** A new message in a thread: its writers hear about it, grouped («۱۲ پیام تازه در …»); a reply also tells the one replied to. */
 export async function noticeThreadPost(
   db: Writer,
-  input: { threadId: string; messageId: string; authorId: string; replyToAuthorId: string | null; official: boolean },
+  input: { threadId: string; messageId: string; authorId: string; replyToAuthorId: string | null; official: boolean; body?: string },
 ) {
   const thread = await threadSubject(db, input.threadId);
   if (!thread) return;
   const link = `/threads/${thread.id}#m-${input.messageId}`;
+  const mentioned = input.body?.includes("@") ? await mentionedIn(db, input.threadId, input.body) : [];
+  const others = mentioned.filter((m) => m.id !== input.authorId && m.id !== input.replyToAuthorId);
+  if (others.length) {
+    const [author] = await db.select({ name: users.displayName }).from(users).where(eq(users.id, input.authorId));
+    await recordNotice(db, {
+      kind: "mention",
+      itemKey: `thread:${thread.id}:mentions`,
+      link,
+      params: { title: thread.title, name: author?.name ?? "" },
+      audience: { users: others.map((m) => m.id) },
+      actorId: input.authorId,
+    });
+  }
   if (input.official) {
     await recordNotice(db, {
       kind: "official_answer",
@@ -183,6 +196,45 @@ export async function noticeThreadPost(
     audience: { threadWriters: thread.id },
     actorId: input.authorId,
   });
+}
+
+/** At most this many people are told about one message's mentions. */
+export const MENTIONS_MAX = 10;
+
+/**
+ * Who a message mentions. The form is `@` followed by a person's display name exactly as the
+ * thread shows it (e.g. «@مریم احمدی»), and only people who have written in the thread can be
+ * mentioned (they are the thread's participants). The name must end the word: «@مریم» does not
+ * mention «مریم احمدی», and the longest name wins where two start alike. Browser-independent, pure.
+ */
+export function findMentions(body: string, people: { id: string; name: string }[]): { id: string; name: string }[] {
+  const text = body.normalize("NFC");
+  const taken: [number, number][] = [];
+  const found: { id: string; name: string }[] = [];
+  const sorted = people.filter((p) => p.name.trim().length >= 2).sort((a, b) => b.name.length - a.name.length);
+  for (const person of sorted) {
+    const needle = `@${person.name.normalize("NFC")}`;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+      const end = at + needle.length;
+      const next = text.charAt(end);
+      if (next && /[\p{L}\p{N}\u200c_]/u.test(next)) continue;
+      if (taken.some(([s, e]) => at < e && end > s)) continue;
+      taken.push([at, end]);
+      found.push(person);
+      break;
+    }
+    if (found.length >= MENTIONS_MAX) break;
+  }
+  return found;
+}
+
+async function mentionedIn(db: Writer, threadId: string, body: string) {
+  const writers = await db
+    .selectDistinct({ id: users.id, name: users.displayName })
+    .from(threadMessages)
+    .innerJoin(users, eq(users.id, threadMessages.authorId))
+    .where(and(eq(threadMessages.threadId, threadId), eq(users.isActive, true)));
+  return findMentions(body, writers);
 }
 
 // ---------------------------------------------------------------------------

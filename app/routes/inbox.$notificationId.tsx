@@ -31,4 +31,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   });
 }
 
+/** Nothing to show: the loader and action always redirect (or answer 404). A component keeps React Router from warning about a leaf route without an element. */
+export default function Redirecting() {
+  return null;
+}
+
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

@@ -25,6 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           isManager: can(user, "district.staff.assign", scope),
           mayDecide: can(user, "membership.decide", scope),
           mayModerate: can(user, "district.moderate", scope),
+          mayFileOnBehalf: can(user, "district.file_on_behalf", scope),
         };
       }),
   };
@@ -82,6 +83,11 @@ export default function ManageLayout() {
           {current.mayModerate ? (
             <NavLink to={`${base}/moderation`} className="tabs__item">
               {t("moderation.nav")}
+            </NavLink>
+          ) : null}
+          {current.mayFileOnBehalf ? (
+            <NavLink to={`${base}/counter`} className="tabs__item">
+              {t("inbox.counter.page.nav")}
             </NavLink>
           ) : null}
           {current.isManager ? (

@@ -22,7 +22,7 @@ export interface AppServices {
   readDb: Db;
   io: SocketServer;
   /** Fans out notices and sends text messages; `drain` runs both now (tests). */
-  inbox: { drain(): Promise<void> };
+  inbox: { drain(): Promise<void>; runScheduled(): Promise<void> };
   /** Readers' places in threads, written in batches off the page request. */
   readMarks: ReadMarks;
   pingDb(): Promise<void>;

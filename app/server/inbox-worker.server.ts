@@ -1,6 +1,7 @@
 import type { Server as SocketServer } from "socket.io";
 import type { Db } from "../../db/client.server";
 import { onNoticeRecorded, processNotices, unreadCounts, type FannedOut, type SmsTextOf } from "../domain/notifications.server";
+import { queueDailyDigests, remindVotesClosingSoon } from "../domain/scheduled-notices.server";
 import { fitSms, sendDueSms } from "../domain/sms-outbox.server";
 import { SERVER_EVENTS, type InboxNotice } from "../realtime/events";
 import type { SocketData } from "../realtime/socket.server";
@@ -12,6 +13,8 @@ import type { SmsSender } from "../utils/sms.server";
 /** How often each instance looks for notices to fan out and messages to send. */
 export const NOTICE_POLL_MS = 1000;
 export const SMS_POLL_MS = 2000;
+/** How often each instance runs the clock's notices (votes closing soon, the daily SMS digest). */
+export const SCHEDULE_POLL_MS = 60_000;
 /** User rooms asked about at once when looking for who is online. */
 const ROOM_CHUNK = 500;
 
@@ -120,6 +123,29 @@ export function startInboxWorker(deps: { db: Db; io: SocketServer; sms: SmsSende
     return noticeRun;
   };
 
+  // The clock's notices: reminders of votes closing soon and the daily SMS digest. Both are keyed in
+  // the database (once per vote per person; once per person per Tehran day), so every instance may run them.
+  let scheduledRun: Promise<void> | null = null;
+  const runScheduled = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (scheduledRun) return scheduledRun;
+    scheduledRun = (async () => {
+      try {
+        const reminded = await remindVotesClosingSoon(db);
+        if (reminded) void runNotices();
+        const digests = await queueDailyDigests(db, { origin: deps.origin });
+        if (digests) void runSms();
+      } catch (err) {
+        logger.warn({ err }, "scheduled notices failed");
+      } finally {
+        scheduledRun = null;
+      }
+    })();
+    return scheduledRun;
+  };
+  const scheduleTimer = setInterval(() => void runScheduled(), SCHEDULE_POLL_MS);
+  scheduleTimer.unref();
+
   let kick: ReturnType<typeof setTimeout> | null = null;
   const unlisten = onNoticeRecorded(() => {
     // After the recording transaction commits (a few milliseconds), not inside it.
@@ -140,13 +166,20 @@ export function startInboxWorker(deps: { db: Db; io: SocketServer; sms: SmsSende
       await runNotices();
       await runSms();
     },
+    /** Runs the clock's notices now, then fans them out and sends (tests). */
+    async runScheduled() {
+      await runScheduled();
+      await runNotices();
+      await runSms();
+    },
     async stop() {
       stopped = true;
       unlisten();
       if (kick) clearTimeout(kick);
       clearInterval(noticeTimer);
       clearInterval(smsTimer);
-      await Promise.allSettled([noticeRun, smsRun]);
+      clearInterval(scheduleTimer);
+      await Promise.allSettled([noticeRun, smsRun, scheduledRun]);
     },
   };
 }

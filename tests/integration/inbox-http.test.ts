@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
@@ -7,7 +7,7 @@ import { openVote } from "../../app/domain/votes.server";
 import type { InboxNotice } from "../../app/realtime/events";
 import { createSession } from "../../app/domain/sessions.server";
 import { sessionCookie } from "../../app/utils/session-cookie.server";
-import { districts, memberships, neighborhoods, notifications, proposals, smsMessages, supports, users } from "../../db/schema";
+import { districts, memberships, neighborhoods, notifications, proposals, smsMessages, supports, users, votes } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { testCharter } from "../support/fixtures";
@@ -192,6 +192,28 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
     expect(bad).toContain("کد رهگیری ده رقم است");
     const none = visibleText(await (await anyone.get("/track?code=%DB%B1%DB%B2%DB%B3%DB%B4%DB%B5%DB%B6%DB%B7%DB%B8%DB%B9%DB%B0")).text());
     expect(none).toContain("درخواستی با این کد رهگیری پیدا نشد");
+  });
+
+  it("the worker's clock: a member who has not voted hears the vote closes soon, and an SMS-only member gets the daily digest through the local provider", async () => {
+    const chair = await person("رئیس");
+    const member = await person("عضو پیامکی");
+    const author = await person("نویسنده");
+    const councilId = await councilOf([chair, member]);
+    const proposalId = await file(councilId, author.id);
+    await putOnAgenda(app.database.db, proposalId, chair.id);
+    const opened = await openVote(app.database.db, { proposalId, actorId: chair.id, hours: 24 });
+    if (!opened.ok) throw new Error(opened.error);
+    expect((await member.client.post("/inbox/settings", { smsOnly: "on", from: "0", until: "24" })).status).toBe(302);
+    await app.database.db.update(votes).set({ opensAt: sql`now() - interval '20 hours'`, closesAt: sql`now() + interval '1 hour'` }).where(eq(votes.id, opened.voteId));
+    await app.server.services.inbox.runScheduled();
+    const page = visibleText(await (await member.client.get("/inbox")).text());
+    expect(page).toContain("به‌زودی بسته می‌شود و شما هنوز رأی نداده‌اید");
+    await app.server.services.inbox.runScheduled();
+    const digest = await waitFor(() => app.sms.messages.find((m) => m.to === member.phone && m.text.includes("مورد خوانده‌نشده")), WAIT, "the digest");
+    expect(digest.text.length).toBeLessThanOrEqual(134);
+    // Once a day: running again sends no second digest.
+    await app.server.services.inbox.runScheduled();
+    expect(app.sms.messages.filter((m) => m.to === member.phone && m.text.includes("مورد خوانده‌نشده"))).toHaveLength(1);
   });
 
   it.runIf(backend === "postgres")("the notice reaches the person's socket on another instance", async () => {

@@ -40,6 +40,7 @@ const PAGES: { as: RoleKey; paths: (w: World) => string[] }[] = [
       `/manage/districts/${w.ids.districtA}`,
       `/manage/districts/${w.ids.districtA}/applications`,
       `/manage/districts/${w.ids.districtA}/moderation`,
+      `/manage/districts/${w.ids.districtA}/counter`,
       `/manage/districts/${w.ids.districtA}/staff`,
       `/manage/districts/${w.ids.districtA}/neighborhoods/new`,
       `/manage/councils/${w.ids.councilA}`,

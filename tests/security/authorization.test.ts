@@ -92,6 +92,9 @@ function expectedTable(w: World): Table {
     "routes/manage.districts.$districtId._index": [{ get: only("managerOwn", "staff") }],
     "routes/manage.districts.$districtId.applications": [{ get: only("managerOwn", "staff"), post: only("managerOwn", "staff") }],
     "routes/manage.districts.$districtId.moderation": [{ get: only("managerOwn", "staff") }],
+    "routes/manage.districts.$districtId.counter": [
+      { get: only("managerOwn", "staff"), post: only("managerOwn", "staff"), note: "the district's manager and staff with the file-on-behalf power" },
+    ],
     "routes/manage.districts.$districtId.neighborhoods.new": [{ get: only("managerOwn"), post: only("managerOwn") }],
     "routes/manage.districts.$districtId.staff": [{ get: only("managerOwn"), post: only("managerOwn") }],
     "routes/manage.neighborhoods.$neighborhoodId": [{ get: only("managerOwn"), post: only("managerOwn") }],

@@ -75,7 +75,7 @@ export async function postMessage(db: Db, input: PostInput): Promise<Posted | Fa
         .set({ lastSeq: seq, messageCount: sql`${threads.messageCount} + 1`, lastMessageAt: sql`now()` })
         .where(eq(threads.id, input.threadId));
       await tx.insert(threadEvents).values({ threadId: input.threadId, seq, kind: "posted", messageId: message!.id, actorId: input.authorId });
-      await noticeThreadPost(tx, { threadId: input.threadId, messageId: message!.id, authorId: input.authorId, replyToAuthorId, official: input.official ?? false });
+      await noticeThreadPost(tx, { threadId: input.threadId, messageId: message!.id, authorId: input.authorId, replyToAuthorId, official: input.official ?? false, body: input.body });
       return { ok: true as const, messageId: message!.id, seqs: [seq], duplicate: false };
     }),
   );
