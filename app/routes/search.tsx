@@ -87,19 +87,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     values.after ?? null,
   );
   const names = await placeNames(context.db, page.hits);
-  const hits: HitView[] = page.hits.map((hit) => ({
+  // The page sends what it shows: the marked title and a window of the text, never a whole body.
+  const marking = { approximate: page.approximate };
+  const hits: HitView[] = page.hits.map(({ title, body, ...hit }) => ({
     ...hit,
     at: hit.at.toISOString(),
-    link: linkOf(hit),
-    titleSegments: highlight(hit.title, parsed),
-    bodySegments: excerpt(highlight(hit.body, parsed)),
+    link: linkOf({ ...hit, title, body, at: hit.at }),
+    titleSegments: highlight(title, parsed, marking),
+    bodySegments: excerpt(highlight(body, parsed, marking)),
     districtName: hit.districtId ? (names[hit.districtId] ?? null) : null,
     neighborhoodName: hit.neighborhoodId ? (names[hit.neighborhoodId] ?? null) : null,
   }));
   return { ...base, asked: true, hits, next: page.next ? encodeCursor(page.next) : null, approximate: page.approximate };
 }
 
-interface HitView extends Omit<SearchHit, "at"> {
+interface HitView extends Omit<SearchHit, "at" | "title" | "body"> {
   at: string;
   link: string;
   titleSegments: Segment[];
@@ -128,7 +130,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 function Highlighted({ segments }: { segments: Segment[] }) {
   return (
     <>
-      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : s.text))}
     </>
   );
 }

@@ -91,13 +91,13 @@ export interface Segment {
 
 /**
  * Where the query appears in a text, for highlighting: the text cut into plain and matching
- * pieces. Matches are found on the compact form, so «می خواهیم» marks «می‌خواهیم» too; when
- * nothing matches exactly, words close to a long query word (a typo) are marked instead.
+ * pieces. Matches are found on the compact form, so «می خواهیم» marks «می‌خواهیم» too; on a page
+ * of nearest spellings (`approximate`), words close to a long query word (a typo) are marked instead.
  */
-export function highlight(text: string, query: SearchQuery): Segment[] {
+export function highlight(text: string, query: SearchQuery, options: { approximate?: boolean } = { approximate: true }): Segment[] {
   let ranges = exactRanges(text, query.compact);
   if (!ranges.length) ranges = query.terms.flatMap((term) => exactRanges(text, term));
-  if (!ranges.length && query.fuzzy) ranges = fuzzyRanges(text, query.words);
+  if (!ranges.length && query.fuzzy && options.approximate) ranges = fuzzyRanges(text, query.words);
   return toSegments(text, ranges);
 }
 
