@@ -31,7 +31,7 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     const [d1, d2] = await db.insert(districts).values([{ number: 1, name: "منطقه یک", nameKey: "منطقه یک" }, { number: 2, name: "منطقه دو", nameKey: "منطقه دو" }]).returning({ id: districts.id });
     districtId = d1!.id;
     const [hood] = await db.insert(neighborhoods).values({ districtId, name: "کوی بهار", nameKey: "کوی بهار" }).returning({ id: neighborhoods.id });
-    const names = ["secretary", "chair", "member", "absentee", "managerForeign", "manager"];
+    const names = ["secretary", "chair", "member", "absentee", "managerForeign", "manager", "deputy"];
     const rows = await db.insert(users).values(names.map((n, i) => ({ phone: `+98912${String(5_000_000 + i).padStart(7, "0")}`, displayName: `شخص ${n}`, passwordHash: "x" }))).returning({ id: users.id });
     names.forEach((n, i) => (id[n] = rows[i]!.id));
     const council = await createCouncil(db, id.chair!, hood!.id, testCharter({ meetings: { meetingQuorum: 2 } }));
@@ -46,6 +46,7 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     await db.insert(roleAssignments).values([
       { userId: id.managerForeign!, role: "district_manager", districtId: d2!.id },
       { userId: id.manager!, role: "district_manager", districtId },
+      { userId: id.deputy!, role: "deputy" },
     ]);
     const cookie = sessionCookie(app.env.SESSION_SECRET, false);
     for (const n of names) {
@@ -162,5 +163,27 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     expect(after).toMatchObject({ meetingsPerMonth: 3, meetingQuorumKind: "percent", meetingQuorum: 60, absencesInRow: 4, absencesInYear: 8, minutesApprovalDays: 10, meetingsAdopt: true });
     // Put back what the other cases rely on.
     await db.update(councils).set({ meetingQuorumKind: "count", meetingQuorum: 2, meetingsAdopt: false }).where(eq(councils.id, councilId));
+  });
+
+  it("lets the deputy open a district's month report, and no other page of the district desk", async () => {
+    const report = await client.deputy!.get(`/manage/districts/${districtId}/meetings`);
+    expect(report.status).toBe(200);
+    expect(visibleText(await report.text())).toContain("کوی بهار");
+    expect((await client.deputy!.get(`/manage/districts/${districtId}`)).status).toBe(403);
+    expect((await client.deputy!.get(`/manage/districts/${districtId}/applications`)).status).toBe(403);
+    expect((await client.deputy!.get(`/manage`)).status).toBe(403);
+    expect((await client.deputy!.post(`/manage/districts/${districtId}/meetings`, { intent: "keep", membershipId: "00000000-0000-4000-8000-000000000000", note: "بماند" })).status).toBe(403);
+    // A member who is not a chair is not let in by the new admission.
+    expect((await client.member!.get(`/manage/districts/${districtId}/meetings`)).status).toBe(403);
+    // The deputy's desk links to each district's report.
+    expect(await (await client.deputy!.get("/deputy")).text()).toContain(`/manage/districts/${districtId}/meetings`);
+  });
+
+  it("shows chairs and managers the way to the policies addressed to them, and not other members", async () => {
+    for (const who of ["chair", "manager"]) {
+      const html = await (await client[who]!.get("/me/councils")).text();
+      expect(html).toContain('href="/policies"');
+    }
+    expect(await (await client.member!.get("/me/councils")).text()).not.toContain('href="/policies"');
   });
 });
