@@ -34,7 +34,7 @@ import { directionOf, type Locale } from "./utils/i18n";
 import { getLocale } from "./utils/i18n.server";
 import { useNonce } from "./utils/nonce";
 import { toPersianDigits } from "./utils/persian";
-import { can } from "./utils/permissions";
+import { can, mayReceivePolicies } from "./utils/permissions";
 import { mayReadOutbox } from "./server/dev-outbox.server";
 import { readFlash } from "./utils/flash.server";
 import { clearSessionCookie, getSession } from "./server/session.server";
@@ -75,6 +75,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             // Districts whose work screens this person may open (managers and their staff).
             commissionId: user.roles.find((r) => r.role === "commission_member")?.commissionId ?? null,
             manages: user.roles.filter((r) => r.districtId && (r.role === "district_manager" || r.role === "district_staff")).length > 0,
+            // Managers and chairs: the policies addressed to them (/policies).
+            receivesPolicies: mayReceivePolicies(user),
           }
         : null,
       showDevOutbox: mayReadOutbox(env, context.fromLoopback),

@@ -52,6 +52,11 @@ export function AppShell({ children }: { children: ReactNode }) {
                 {t("nav.manage")}
               </NavLink>
             ) : null}
+            {user?.receivesPolicies ? (
+              <NavLink to="/policies" className="topnav__link">
+                {t("nav.policies")}
+              </NavLink>
+            ) : null}
             {user?.isDeputy ? (
               <NavLink to="/deputy" className="topnav__link">
                 {t("desk.nav")}

@@ -17,8 +17,21 @@ export type CharterFieldset = {
   chairsModerate: FieldMetadata<string>;
 };
 
-/** The whole charter: term, voting rules, who may file, moderation. Same fields as when the council is formed. */
-export function CharterFields({ fields }: { fields: CharterFieldset }) {
+export type MeetingFieldset = {
+  meetingsPerMonth: FieldMetadata<string>;
+  meetingQuorumKind: FieldMetadata<string>;
+  meetingQuorum: FieldMetadata<string>;
+  absencesInRow: FieldMetadata<string>;
+  absencesInYear: FieldMetadata<string>;
+  minutesApprovalDays: FieldMetadata<string>;
+  meetingsAdopt: FieldMetadata<string>;
+};
+
+/**
+ * The whole charter: term, voting rules, who may file, moderation, and — for a council that exists —
+ * its meeting rules (a council being formed starts at the bylaws' defaults).
+ */
+export function CharterFields({ fields, meetings }: { fields: CharterFieldset; meetings?: MeetingFieldset }) {
   const { t } = useTranslation();
   const numeric = { inputMode: "numeric" as const, autoComplete: "off", maxLength: 7 };
   return (
@@ -51,6 +64,20 @@ export function CharterFields({ fields }: { fields: CharterFieldset }) {
         <TextField field={fields.reportsToHide} label={t("manage.reports_to_hide")} hint={t("manage.reports_to_hide_hint")} ltr inputProps={numeric} />
         <Choice field={fields.chairsModerate} legend={t("manage.chairs_moderate")} options={["no", "yes"]} prefix="chairs_moderate" />
       </fieldset>
+      {meetings ? (
+        <fieldset className="charter-group">
+          <legend>{t("manage.charter_meetings")}</legend>
+          <TextField field={meetings.meetingsPerMonth} label={t("manage.meetings_per_month")} hint={t("manage.meetings_per_month_hint")} ltr inputProps={numeric} />
+          <Choice field={meetings.meetingQuorumKind} legend={t("manage.meeting_quorum_kind")} options={["count", "percent"]} prefix="meeting_quorum_kind" />
+          <TextField field={meetings.meetingQuorum} label={t("manage.meeting_quorum")} hint={t("manage.meeting_quorum_hint")} ltr inputProps={numeric} />
+          <div className="charter-pair">
+            <TextField field={meetings.absencesInRow} label={t("manage.absences_in_row")} hint={t("manage.absences_in_row_hint")} ltr inputProps={numeric} />
+            <TextField field={meetings.absencesInYear} label={t("manage.absences_in_year")} hint={t("manage.absences_in_year_hint")} ltr inputProps={numeric} />
+          </div>
+          <TextField field={meetings.minutesApprovalDays} label={t("manage.minutes_approval_days")} hint={t("manage.minutes_approval_days_hint")} ltr inputProps={numeric} />
+          <Choice field={meetings.meetingsAdopt} legend={t("manage.meetings_adopt")} options={["no", "yes"]} prefix="meetings_adopt" />
+        </fieldset>
+      ) : null}
     </>
   );
 }

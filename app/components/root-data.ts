@@ -19,6 +19,7 @@ export interface RootData {
     isDeputy: boolean;
     commissionId: string | null;
     manages: boolean;
+    receivesPolicies: boolean;
   } | null;
   showDevOutbox: boolean;
   flash: FlashKey | null;

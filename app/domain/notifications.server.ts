@@ -38,6 +38,12 @@ export type Audience =
   | { districtOfficers: string | null }
   /** The chairs and secretaries of every active council of a district (every district when null). */
   | { councilChairs: string | null }
+  /**
+   * Whom a published policy version is addressed to, as `policyRecipientIn` decides it: the
+   * managers of its districts and/or the chairs of councils in them (all districts when the
+   * version says so). The version never changes, so resolving it at fan-out is exact.
+   */
+  | { policyVersion: string }
   /** Every active account: city-wide announcements. */
   | { everyone: true };
 
@@ -263,6 +269,16 @@ function audienceSql(audience: Audience): SQL {
             where m.status = 'active' and m.role in ('chair', 'secretary') and c.status = 'active' and c.district_id = ${audience.councilChairs}::uuid`
       : sql`select distinct m.user_id from memberships m join councils c on c.id = m.council_id
             where m.status = 'active' and m.role in ('chair', 'secretary') and c.status = 'active'`;
+  if ("policyVersion" in audience) {
+    const version = sql`${audience.policyVersion}::uuid`;
+    const inAudience = (district: SQL) =>
+      sql`(v.all_districts or exists (select 1 from policy_version_districts d where d.version_id = v.id and d.district_id = ${district}))`;
+    return sql`select ra.user_id from role_assignments ra join policy_versions v on v.id = ${version}
+               where ra.revoked_at is null and ra.role = 'district_manager' and v.recipients <> 'chairs' and ${inAudience(sql`ra.district_id`)}
+               union
+               select m.user_id from memberships m join councils c on c.id = m.council_id join policy_versions v on v.id = ${version}
+               where m.status = 'active' and m.role = 'chair' and v.recipients <> 'managers' and ${inAudience(sql`c.district_id`)}`;
+  }
   if ("everyone" in audience) return sql`select id as user_id from users where is_active`;
   throw new Error("unknown audience");
 }

@@ -16,6 +16,7 @@ import {
 import { can, policyRecipientIn, type Actor, type PolicyAudience } from "../utils/permissions";
 import { normalizeText, parseJalaliDate } from "../utils/persian";
 import { recordAudit } from "./audit.server";
+import { recordNotice } from "./notifications.server";
 import { Refusal, refusalOf as baseRefusalOf } from "./refusal.server";
 
 export const POLICY_ERRORS = [
@@ -136,6 +137,15 @@ export async function publishPolicy(
         isPublic: true,
         data: { version, title: policy.title },
         requestId,
+      });
+      // Each recipient's inbox: one row per policy, a new version brings it back unread.
+      await recordNotice(tx, {
+        kind: "policy_published",
+        itemKey: `policy:${policy.id}`,
+        link: "/policies",
+        params: { title: policy.title, version },
+        audience: { policyVersion: row!.id },
+        actorId: input.actor.id,
       });
       return {
         ok: true as const,

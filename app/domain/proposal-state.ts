@@ -8,7 +8,9 @@ import type { ProposalStatus } from "../../db/schema";
  */
 export const TRANSITIONS: Record<ProposalStatus, readonly ProposalStatus[]> = {
   open: ["on_agenda", "withdrawn"],
-  on_agenda: ["voting", "withdrawn"],
+  // A meeting may adopt a proposal on its agenda by a recorded show of hands, when the charter
+  // lets it (decision 021): the proposal is adopted when those minutes are approved.
+  on_agenda: ["voting", "adopted", "withdrawn"],
   voting: ["adopted", "not_adopted"],
   adopted: ["in_review"],
   not_adopted: [],

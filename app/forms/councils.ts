@@ -48,8 +48,7 @@ function refineTerm(value: { termStart: string; termEnd: string }, ctx: z.Refine
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["termEnd"], message: problem });
 }
 
-export const CharterSchema = z
-  .object({
+const charterFields = {
     ...termFields,
     quorumPercent: intField(CHARTER_LIMITS.quorumPercent.min, CHARTER_LIMITS.quorumPercent.max, {
       required: "quorum_required",
@@ -81,8 +80,50 @@ export const CharterSchema = z
       .optional()
       .default("no")
       .transform((v) => v === "yes"),
+};
+
+/** The charter as a council is formed (the meeting rules start at the bylaws' defaults). */
+export const CharterSchema = z.object(charterFields).superRefine(refineTerm);
+
+/** The meeting rules of a charter (decision 021): the limits are those of the database's checks. */
+const meetingFields = {
+  meetingsPerMonth: intField(CHARTER_LIMITS.meetingsPerMonth.min, CHARTER_LIMITS.meetingsPerMonth.max, {
+    required: "meetings_per_month_required",
+    invalid: "meetings_per_month_invalid",
+  }),
+  meetingQuorumKind: z.enum(["count", "percent"], { errorMap: () => ({ message: "choice_invalid" }) }),
+  meetingQuorum: intField(CHARTER_LIMITS.meetingQuorumCount.min, CHARTER_LIMITS.meetingQuorumCount.max, {
+    required: "meeting_quorum_required",
+    invalid: "meeting_quorum_invalid",
+  }),
+  absencesInRow: intField(CHARTER_LIMITS.absencesInRow.min, CHARTER_LIMITS.absencesInRow.max, {
+    required: "absences_in_row_required",
+    invalid: "absences_in_row_invalid",
+  }),
+  absencesInYear: intField(CHARTER_LIMITS.absencesInYear.min, CHARTER_LIMITS.absencesInYear.max, {
+    required: "absences_in_year_required",
+    invalid: "absences_in_year_invalid",
+  }),
+  minutesApprovalDays: intField(CHARTER_LIMITS.minutesApprovalDays.min, CHARTER_LIMITS.minutesApprovalDays.max, {
+    required: "minutes_approval_days_required",
+    invalid: "minutes_approval_days_invalid",
+  }),
+  meetingsAdopt: z.enum(["yes", "no"], { errorMap: () => ({ message: "choice_invalid" }) }).transform((v) => v === "yes"),
+};
+
+/** The whole charter of a council that exists: the term, votes, proposals, threads and its meetings. */
+export const CouncilCharterSchema = z
+  .object({ ...charterFields, ...meetingFields })
+  .superRefine(refineTerm)
+  .superRefine((value, ctx) => {
+    if (value.meetingQuorumKind === "percent" && value.meetingQuorum > CHARTER_LIMITS.meetingQuorumPercent.max) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["meetingQuorum"], message: "meeting_quorum_percent_invalid" });
+    }
   })
-  .superRefine(refineTerm);
+  .transform(({ meetingsPerMonth, meetingQuorumKind, meetingQuorum, absencesInRow, absencesInYear, minutesApprovalDays, meetingsAdopt, ...charter }) => ({
+    ...charter,
+    meetings: { meetingsPerMonth, meetingQuorumKind, meetingQuorum, absencesInRow, absencesInYear, minutesApprovalDays, meetingsAdopt },
+  }));
 
 export const NewTermSchema = z.object(termFields).superRefine(refineTerm);
 

@@ -166,6 +166,15 @@ export default function DeputyDesk() {
         <p className="small">
           <Link to="/deputy/policies">{t("policies.title")}</Link>
         </p>
+        {/* Each district's month of meetings: who met, minutes approved or late, absences. */}
+        <nav className="small" aria-label={t("desk.meeting_reports")}>
+          {t("desk.meeting_reports")}:{" "}
+          {options.districts.map((d) => (
+            <Link key={d.id} to={`/manage/districts/${d.id}/meetings`} className="chip" dir="auto">
+              {d.name}
+            </Link>
+          ))}
+        </nav>
       </header>
 
       <Form method="get" className="card desk-filters" aria-label={t("desk.filters")} noValidate>

@@ -112,6 +112,9 @@ export default function DeputyPolicy() {
               <li key={d.districtId} className="stack">
                 <h3 className="policy-district">
                   {d.districtName}{" "}
+                  <Link to={`/manage/districts/${d.districtId}/meetings`} className="small">
+                    {t("desk.meeting_report")}
+                  </Link>{" "}
                   <span className={`chip ${d.notYet ? "chip--warn" : "chip--accent"}`} data-testid={`not-yet-${d.districtId}`}>
                     {d.notYet ? t("policies.not_yet_count", { count: d.notYet, number: n(d.notYet) }) : t("policies.all_seen")}
                   </span>

@@ -10,7 +10,7 @@ import { Breadcrumbs } from "~/components/breadcrumbs";
 import { daysBetween, tehranToday } from "~/domain/charter";
 import { changeCouncilStatus, getCouncil, getCouncilPublic, getNeighborhood, startNewTerm, updateCharter } from "~/domain/councils.server";
 import { appointOfficer, inviteToCouncil, removeMember } from "~/domain/membership.server";
-import { AppointSchema, CharterSchema, CouncilStatusSchema, InviteSchema, NewTermSchema, RemoveMemberSchema } from "~/forms/councils";
+import { AppointSchema, CouncilCharterSchema, CouncilStatusSchema, InviteSchema, NewTermSchema, RemoveMemberSchema } from "~/forms/councils";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyAuthChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
@@ -84,6 +84,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       reportsToHide: n(council.reportsToHide),
       threadPosters: council.threadPosters,
       chairsModerate: council.chairsModerate ? "yes" : "no",
+      meetingsPerMonth: n(council.meetingsPerMonth),
+      meetingQuorumKind: council.meetingQuorumKind,
+      meetingQuorum: n(council.meetingQuorum),
+      absencesInRow: n(council.absencesInRow),
+      absencesInYear: n(council.absencesInYear),
+      minutesApprovalDays: n(council.minutesApprovalDays),
+      meetingsAdopt: council.meetingsAdopt ? "yes" : "no",
     },
     newTerm: {
       offered: council.status !== "dissolved" && daysBetween(today, council.termEnd) <= NEW_TERM_WINDOW_DAYS,
@@ -122,7 +129,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // `key` tells which of several same-kind forms (one per member, per office, per status change) answered.
   return runIntent<Done>(await request.formData(), {
     charter: intent({
-      schema: CharterSchema,
+      schema: CouncilCharterSchema,
       guard: may("council.manage"),
       run: async (value) => {
         const outcome = await updateCharter(db, user.id, council.id, value, context.requestId);
@@ -439,14 +446,14 @@ function CharterForm() {
     id: "charter",
     lastResult: reply?.result,
     defaultValue: charter,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CharterSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CouncilCharterSchema }),
   });
   return (
     <section className="card stack" aria-labelledby="charter-title">
       <h3 id="charter-title">{t("manage.charter_title")}</h3>
       <Form method="post" {...getFormProps(form)} className="form">
         <FormErrors errors={form.errors} />
-        <CharterFields fields={fields} />
+        <CharterFields fields={fields} meetings={fields} />
         <button type="submit" name="intent" value="charter" className="button" disabled={busy}>
           {t("manage.charter_save")}
         </button>

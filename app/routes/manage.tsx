@@ -4,14 +4,22 @@ import { useTranslation } from "react-i18next";
 import { listDistricts } from "~/domain/districts.server";
 import { getT } from "~/utils/i18n.server";
 import { requireAllowed } from "~/server/guards.server";
-import { can, districtsWhere, mayOpenDistrictDesk } from "~/utils/permissions";
+import { can, districtsWhere, mayEnterManage } from "~/utils/permissions";
 import { requireUser } from "~/server/session.server";
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+/** The section an address under /manage/districts/<id>/ names («meetings» for the month report). */
+function sectionOf(request: Request): string | null {
+  return /^\/manage\/districts\/[^/]+\/([^/]+)/.exec(new URL(request.url).pathname)?.[1] ?? null;
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const mine = districtsWhere(user, ["district_manager", "district_staff"]);
-  requireAllowed(mayOpenDistrictDesk(user));
+  const page = { districtId: params.districtId ?? null, section: sectionOf(request) };
+  requireAllowed(mayEnterManage(user, page));
   const [all, t] = await Promise.all([listDistricts(context.db), getT(request)]);
+  // The deputy's office, let in to read a district's month report, sees that district only.
+  if (!mine.length && page.districtId) mine.push(page.districtId);
   return {
     title: t("manage.title"),
     districts: all
@@ -26,6 +34,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           mayDecide: can(user, "membership.decide", scope),
           mayModerate: can(user, "district.moderate", scope),
           mayFileOnBehalf: can(user, "district.file_on_behalf", scope),
+          mayReport: can(user, "district.meetings.report", scope),
+          onDesk: districtsWhere(user, ["district_manager", "district_staff"]).includes(d.id),
         };
       }),
   };
@@ -72,9 +82,16 @@ export default function ManageLayout() {
       </header>
       {current && base ? (
         <nav className="tabs" aria-label={t("manage.sections")}>
-          <NavLink to={base} end className="tabs__item">
-            {t("manage.tab_overview")}
-          </NavLink>
+          {current.onDesk ? (
+            <NavLink to={base} end className="tabs__item">
+              {t("manage.tab_overview")}
+            </NavLink>
+          ) : null}
+          {current.mayReport ? (
+            <NavLink to={`${base}/meetings`} className="tabs__item">
+              {t("manage.tab_meetings")}
+            </NavLink>
+          ) : null}
           {current.mayDecide ? (
             <NavLink to={`${base}/applications`} className="tabs__item">
               {t("manage.tab_applications")}

@@ -5,6 +5,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Notice } from "~/components/form-field";
+import { useRootData } from "~/components/root-data";
 import { RelativeTime } from "~/components/relative-time";
 import { getCouncil } from "~/domain/councils.server";
 import { myCouncils, respondToInvitation } from "~/domain/membership.server";
@@ -87,6 +88,7 @@ export default function MyCouncilsPage() {
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const [searchParams] = useSearchParams();
+  const receivesPolicies = useRootData()?.user?.receivesPolicies ?? false;
   const done = DONE.find((d) => d === searchParams.get("done"));
   const date = (d: Date | string) => formatDate(d, i18n.language);
   const errorText = (code: string) =>
@@ -101,6 +103,12 @@ export default function MyCouncilsPage() {
       <header>
         <h1>{t("my.title")}</h1>
         <p className="muted">{t("my.intro")}</p>
+        {/* Chairs (and managers) read the deputy's policies here too: the header's menu is hidden on phones. */}
+        {receivesPolicies ? (
+          <p>
+            <Link to="/policies">{t("my.policies_link")}</Link>
+          </p>
+        ) : null}
       </header>
       {done ? <Notice tone="success">{t(`my.done.${done}`)}</Notice> : null}
       {orphanError ? (

@@ -194,6 +194,25 @@ export function mayOpenDistrictDesk(actor: Actor | null | undefined): boolean {
   return districtsWhere(actor, ["district_manager", "district_staff"]).length > 0;
 }
 
+/**
+ * Who enters a page under /manage: the district desk's people anywhere in it; besides them, a
+ * district's month report of meetings is open to whoever may read that report (the deputy's office,
+ * decision 021). `page` is the district and section the address names, if any.
+ */
+export function mayEnterManage(actor: Actor | null | undefined, page: { districtId: string | null; section: string | null }): boolean {
+  if (mayOpenDistrictDesk(actor)) return true;
+  if (page.section === "meetings" && page.districtId && isUuid(page.districtId)) {
+    return can(actor, "district.meetings.report", { kind: "district", districtId: page.districtId });
+  }
+  return false;
+}
+
+/** Whether policies (ابلاغ) can be addressed to this person: a district's manager or a council's chair. */
+export function mayReceivePolicies(actor: Actor | null | undefined): boolean {
+  if (!actor) return false;
+  return districtsWhere(actor, ["district_manager"]).length > 0 || Boolean(actor.councilRoles?.some((r) => r.role === "chair"));
+}
+
 /** A proposal's text is its author's alone to edit (the domain also refuses once it has supports). */
 export function mayEditProposal(actor: Actor | null | undefined, proposal: { authorId: string | null }): boolean {
   return Boolean(actor) && proposal.authorId !== null && proposal.authorId === actor!.id;
@@ -346,8 +365,8 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string, threa
     case "district":
     case "council":
     case "proposal":
-    // A meeting's roll call and quorum are public, as its minutes will be.
     case "meeting":
+      // A meeting's roll call and quorum are public, as its minutes will be.
       return true;
     case "policy":
       // Who has acknowledged a policy, district by district: the deputy's office only.

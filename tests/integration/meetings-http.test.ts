@@ -8,7 +8,7 @@ import { loadCurrentUser } from "../../app/domain/users.server";
 import { createSession } from "../../app/domain/sessions.server";
 import { sessionCookie } from "../../app/utils/session-cookie.server";
 import { toJalaliInput } from "../../app/utils/persian";
-import { districts, meetingAttendance, memberships, minutes, neighborhoods, roleAssignments, users } from "../../db/schema";
+import { councils, districts, meetingAttendance, memberships, minutes, neighborhoods, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { testCharter } from "../support/fixtures";
@@ -31,7 +31,7 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     const [d1, d2] = await db.insert(districts).values([{ number: 1, name: "منطقه یک", nameKey: "منطقه یک" }, { number: 2, name: "منطقه دو", nameKey: "منطقه دو" }]).returning({ id: districts.id });
     districtId = d1!.id;
     const [hood] = await db.insert(neighborhoods).values({ districtId, name: "کوی بهار", nameKey: "کوی بهار" }).returning({ id: neighborhoods.id });
-    const names = ["secretary", "chair", "member", "absentee", "managerForeign"];
+    const names = ["secretary", "chair", "member", "absentee", "managerForeign", "manager", "deputy"];
     const rows = await db.insert(users).values(names.map((n, i) => ({ phone: `+98912${String(5_000_000 + i).padStart(7, "0")}`, displayName: `شخص ${n}`, passwordHash: "x" }))).returning({ id: users.id });
     names.forEach((n, i) => (id[n] = rows[i]!.id));
     const council = await createCouncil(db, id.chair!, hood!.id, testCharter({ meetings: { meetingQuorum: 2 } }));
@@ -43,7 +43,11 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
       { councilId, userId: id.member!, termNumber: 1, role: "member" },
       { councilId, userId: id.absentee!, termNumber: 1, role: "member" },
     ]);
-    await db.insert(roleAssignments).values({ userId: id.managerForeign!, role: "district_manager", districtId: d2!.id });
+    await db.insert(roleAssignments).values([
+      { userId: id.managerForeign!, role: "district_manager", districtId: d2!.id },
+      { userId: id.manager!, role: "district_manager", districtId },
+      { userId: id.deputy!, role: "deputy" },
+    ]);
     const cookie = sessionCookie(app.env.SESSION_SECRET, false);
     for (const n of names) {
       const c = new Browserless(app.baseUrl);
@@ -111,5 +115,75 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
   it("keeps a district's month from another district's manager", async () => {
     const r = await client.managerForeign!.get(`/manage/districts/${districtId}/meetings`);
     expect(r.status).toBe(403);
+  });
+
+  it("shows and saves the charter's meeting rules on the manager's council page, refusing beside the field", async () => {
+    const db = app.database.db;
+    const page = visibleText(await (await client.manager!.get(`/manage/councils/${councilId}`)).text());
+    for (const label of ["کمینه جلسه در ماه", "حد نصاب جلسه", "غیبت پیاپی برای بازبینی عضویت", "مهلت تأیید صورتجلسه (روز)", "آیا جلسه می‌تواند طرحی را تصویب کند؟"]) {
+      expect(page).toContain(label);
+    }
+    const [council] = await db.select().from(councils).where(eq(councils.id, councilId));
+    const form = {
+      intent: "charter",
+      termStart: toJalaliInput(council!.termStart),
+      termEnd: toJalaliInput(council!.termEnd),
+      quorumPercent: String(council!.quorumPercent),
+      votingPeriodDays: String(council!.votingPeriodHours / 24),
+      majorityRule: council!.majorityRule,
+      proposers: council!.proposers,
+      supportThreshold: String(council!.supportThreshold),
+      ballot: council!.ballot,
+      authorMaySupport: "yes",
+      reportsToHide: String(council!.reportsToHide),
+      threadPosters: council!.threadPosters,
+      chairsModerate: "no",
+      meetingsPerMonth: "۳",
+      meetingQuorumKind: "percent",
+      meetingQuorum: "150",
+      absencesInRow: "4",
+      absencesInYear: "8",
+      minutesApprovalDays: "10",
+      meetingsAdopt: "yes",
+    };
+    const refused = await client.manager!.post(`/manage/councils/${councilId}`, form);
+    expect(refused.status).toBe(400);
+    const text = visibleText(await refused.text());
+    expect(text).toContain("حد نصاب درصدی جلسه عددی از ۱ تا ۱۰۰ است.");
+    const bad = visibleText(await (await client.manager!.post(`/manage/councils/${councilId}`, { ...form, meetingQuorum: "60", meetingsPerMonth: "۹" })).text());
+    expect(bad).toContain("شمار جلسه‌های ماهانه عددی از ۰ تا ۸ است.");
+    const [unchanged] = await db.select().from(councils).where(eq(councils.id, councilId));
+    expect(unchanged).toEqual(council);
+    // The chair (not the manager) may not change the charter.
+    expect((await client.chair!.post(`/manage/councils/${councilId}`, { ...form, meetingQuorum: "60" })).status).toBe(403);
+
+    const saved = await client.manager!.post(`/manage/councils/${councilId}`, { ...form, meetingQuorum: "60" });
+    expect(saved.status).toBeLessThan(400);
+    const [after] = await db.select().from(councils).where(eq(councils.id, councilId));
+    expect(after).toMatchObject({ meetingsPerMonth: 3, meetingQuorumKind: "percent", meetingQuorum: 60, absencesInRow: 4, absencesInYear: 8, minutesApprovalDays: 10, meetingsAdopt: true });
+    // Put back what the other cases rely on.
+    await db.update(councils).set({ meetingQuorumKind: "count", meetingQuorum: 2, meetingsAdopt: false }).where(eq(councils.id, councilId));
+  });
+
+  it("lets the deputy open a district's month report, and no other page of the district desk", async () => {
+    const report = await client.deputy!.get(`/manage/districts/${districtId}/meetings`);
+    expect(report.status).toBe(200);
+    expect(visibleText(await report.text())).toContain("کوی بهار");
+    expect((await client.deputy!.get(`/manage/districts/${districtId}`)).status).toBe(403);
+    expect((await client.deputy!.get(`/manage/districts/${districtId}/applications`)).status).toBe(403);
+    expect((await client.deputy!.get(`/manage`)).status).toBe(403);
+    expect((await client.deputy!.post(`/manage/districts/${districtId}/meetings`, { intent: "keep", membershipId: "00000000-0000-4000-8000-000000000000", note: "بماند" })).status).toBe(403);
+    // A member who is not a chair is not let in by the new admission.
+    expect((await client.member!.get(`/manage/districts/${districtId}/meetings`)).status).toBe(403);
+    // The deputy's desk links to each district's report.
+    expect(await (await client.deputy!.get("/deputy")).text()).toContain(`/manage/districts/${districtId}/meetings`);
+  });
+
+  it("shows chairs and managers the way to the policies addressed to them, and not other members", async () => {
+    for (const who of ["chair", "manager"]) {
+      const html = await (await client[who]!.get("/me/councils")).text();
+      expect(html).toContain('href="/policies"');
+    }
+    expect(await (await client.member!.get("/me/councils")).text()).not.toContain('href="/policies"');
   });
 });

@@ -9,7 +9,7 @@ import { createCategory, fileProposal, putOnAgenda } from "../../app/domain/prop
 import { loadCurrentUser, type CurrentUser } from "../../app/domain/users.server";
 import { violatedConstraint } from "../../app/utils/db-errors.server";
 import { toJalaliInput } from "../../app/utils/persian";
-import { districts, meetingAttendance, meetings, memberships, minutes, minutesDecisions, neighborhoods, notices, roleAssignments, users } from "../../db/schema";
+import { districts, meetingAttendance, meetings, memberships, minutes, minutesDecisions, neighborhoods, notices, proposalEvents, proposals, roleAssignments, users } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { addDays, testCharter } from "../support/fixtures";
 
@@ -300,6 +300,57 @@ describe.each(BACKENDS)("meetings on %s", (backend) => {
         ok: false,
         error: "proposal_not_on_agenda",
       });
+    });
+
+    it("adopt a proposal on the agenda by a show of hands when the charter allows, once the minutes are approved", async () => {
+      const c = await council(4, { meetingQuorum: 3, meetingsAdopt: true });
+      const meetingId = await scheduled(c);
+      const agendaProposal = async (title: string) => {
+        const filed = await fileProposal(db, { title, body: "متن طرح برای بررسی در جلسه شورا.", categoryId, place: "", councilId: c.councilId, authorId: c.memberIds[3]! });
+        if (!filed.ok) throw new Error(filed.error);
+        await putOnAgenda(db, filed.id, manager.id);
+        expect((await addAgendaItem(db, { actor: c.secretary, meetingId, proposalId: filed.id })).ok).toBe(true);
+        return filed.id;
+      };
+      const carried = await agendaProposal("نیمکت برای پارک محله");
+      const lost = await agendaProposal("تعطیلی بازارچه در جمعه‌ها");
+      await openMeeting(db, { actor: c.secretary, meetingId });
+      for (const [i, userId] of c.allIds.entries()) await markAttendance(db, { actor: c.secretary, meetingId, userId, status: i < 3 ? "present" : "absent" });
+      await closeMeeting(db, { actor: c.secretary, meetingId });
+      const started = await startMinutes(db, { actor: c.secretary, meetingId });
+      if (!started.ok) throw new Error(started.error);
+      const { minutesId } = started;
+      // More hands than members present is no tally.
+      expect(await addDecision(db, { actor: c.secretary, minutesId, text: "طرح نیمکت تصویب شد", responsible: "دبیر", proposalId: carried, tally: { for: 3, against: 1, abstain: 0 } })).toEqual({ ok: false, error: "tally_invalid" });
+      expect((await addDecision(db, { actor: c.secretary, minutesId, text: "طرح نیمکت تصویب شد", responsible: "دبیر", proposalId: carried, tally: { for: 2, against: 1, abstain: 0 } })).ok).toBe(true);
+      expect((await addDecision(db, { actor: c.secretary, minutesId, text: "طرح بازارچه تصویب نشد", responsible: "دبیر", proposalId: lost, tally: { for: 1, against: 2, abstain: 0 } })).ok).toBe(true);
+      expect(await saveMinutes(db, { actor: c.secretary, minutesId, summary: "دو طرح دستور کار بررسی شد.", items: [] })).toEqual({ ok: true });
+      expect(await circulateMinutes(db, { actor: c.secretary, minutesId })).toMatchObject({ ok: true });
+      const status = async (id: string) => (await db.select({ status: proposals.status }).from(proposals).where(eq(proposals.id, id)))[0]!.status;
+      // Nothing is adopted while the minutes can still change.
+      expect(await respondToMinutes(db, { actor: c.chair, minutesId, verdict: "approve" })).toMatchObject({ ok: true, approved: false });
+      expect(await status(carried)).toBe("on_agenda");
+      expect(await respondToMinutes(db, { actor: c.secretary, minutesId, verdict: "approve" })).toMatchObject({ ok: true, approved: true });
+      expect(await status(carried)).toBe("adopted");
+      expect(await status(lost)).toBe("on_agenda");
+      const events = await db.select().from(proposalEvents).where(and(eq(proposalEvents.proposalId, carried), eq(proposalEvents.kind, "adopted_in_meeting")));
+      expect(events).toHaveLength(1);
+      expect(events[0]!.data).toMatchObject({ for: 2, against: 1, abstain: 0, present: 3, decision: 1 });
+      expect(await db.select().from(proposalEvents).where(and(eq(proposalEvents.proposalId, lost), eq(proposalEvents.kind, "adopted_in_meeting")))).toEqual([]);
+
+      // A council whose charter does not let meetings adopt records no tally.
+      const plain = await council(4, { meetingQuorum: 3 });
+      const other = await scheduled(plain);
+      const filed = await fileProposal(db, { title: "روشنایی کوچه باغ", body: "کوچه شب‌ها تاریک است و رفت‌وآمد سخت.", categoryId, place: "", councilId: plain.councilId, authorId: plain.memberIds[0]! });
+      if (!filed.ok) throw new Error(filed.error);
+      await putOnAgenda(db, filed.id, manager.id);
+      await addAgendaItem(db, { actor: plain.secretary, meetingId: other, proposalId: filed.id });
+      await openMeeting(db, { actor: plain.secretary, meetingId: other });
+      for (const userId of plain.allIds.slice(0, 3)) await markAttendance(db, { actor: plain.secretary, meetingId: other, userId, status: "present" });
+      await closeMeeting(db, { actor: plain.secretary, meetingId: other });
+      const m = await startMinutes(db, { actor: plain.secretary, meetingId: other });
+      if (!m.ok) throw new Error(m.error);
+      expect(await addDecision(db, { actor: plain.secretary, minutesId: m.minutesId, text: "طرح تصویب شد", responsible: "دبیر", proposalId: filed.id, tally: { for: 3, against: 0, abstain: 0 } })).toEqual({ ok: false, error: "meetings_may_not_adopt" });
     });
 
     it("start only after the meeting closed", async () => {

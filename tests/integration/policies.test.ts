@@ -6,7 +6,8 @@ import { acknowledgePolicy, acknowledgementsOf, policiesForRecipient, policiesIn
 import { loadCurrentUser, type CurrentUser } from "../../app/domain/users.server";
 import { violatedConstraint } from "../../app/utils/db-errors.server";
 import { toJalaliInput } from "../../app/utils/persian";
-import { districts, memberships, neighborhoods, policyVersions, roleAssignments, users } from "../../db/schema";
+import { processNotices } from "../../app/domain/notifications.server";
+import { districts, memberships, neighborhoods, notifications, policyVersions, roleAssignments, users } from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { testCharter } from "../support/fixtures";
 
@@ -145,5 +146,49 @@ describe.each(BACKENDS)("policies on %s", (backend) => {
     if (!saved.ok) throw new Error(saved.error);
     await publishPolicy(db, { actor: deputy, policyId: saved.policyId });
     expect((await policiesInForce(db, d1, tehranToday())).map((p) => p.id)).not.toContain(saved.policyId);
+  });
+
+  it("tells exactly its recipients through the inbox when a version is published", async () => {
+    const told = async (policyId: string) => {
+      await processNotices(db, { limit: 50 });
+      const rows = await db
+        .select({ userId: notifications.userId, link: notifications.link, kind: notifications.kind, readAt: notifications.readAt })
+        .from(notifications)
+        .where(eq(notifications.itemKey, `policy:${policyId}`));
+      expect(rows.every((r) => r.link === "/policies" && r.kind === "policy_published")).toBe(true);
+      return rows;
+    };
+    // A secretary in district 21 is a member but not a recipient.
+    const secretary = await person("دبیر شورای ۲۱");
+    const [chairSeat] = await db.select({ councilId: memberships.councilId }).from(memberships).where(eq(memberships.userId, chair1.id));
+    await db.insert(memberships).values({ councilId: chairSeat!.councilId, userId: secretary, termNumber: 1, role: "secretary" });
+
+    const saved = await savePolicyDraft(db, { actor: deputy, ...draft({ recipients: "chairs" }) });
+    if (!saved.ok) throw new Error(saved.error);
+    expect(await publishPolicy(db, { actor: deputy, policyId: saved.policyId })).toMatchObject({ ok: true });
+    expect((await told(saved.policyId)).map((r) => r.userId)).toEqual([chair1.id]);
+
+    // The next version, to every district's managers and chairs, reaches them all (the publisher aside).
+    await db.update(notifications).set({ readAt: new Date() }).where(eq(notifications.itemKey, `policy:${saved.policyId}`));
+    expect(await savePolicyDraft(db, { actor: staff, policyId: saved.policyId, ...draft({ allDistricts: true, districtIds: [] }) })).toMatchObject({ ok: true });
+    expect(await publishPolicy(db, { actor: staff, policyId: saved.policyId })).toMatchObject({ ok: true, version: 2 });
+    const second = await told(saved.policyId);
+    expect(second.map((r) => r.userId).sort()).toEqual([manager1.id, manager2.id, chair1.id, chair2.id].sort());
+    expect(second.every((r) => r.readAt === null)).toBe(true);
+    for (const outsider of [deputy.id, staff.id, resident.id, secretary]) expect(second.map((r) => r.userId)).not.toContain(outsider);
+
+    // Managers only, of district 22.
+    const other = await savePolicyDraft(db, { actor: deputy, ...draft({ districtIds: [d2], recipients: "managers" }) });
+    if (!other.ok) throw new Error(other.error);
+    await publishPolicy(db, { actor: deputy, policyId: other.policyId });
+    expect((await told(other.policyId)).map((r) => r.userId)).toEqual([manager2.id]);
+  });
+
+  it("records no notice when publishing is refused", async () => {
+    const saved = await savePolicyDraft(db, { actor: deputy, ...draft() });
+    if (!saved.ok) throw new Error(saved.error);
+    expect(await publishPolicy(db, { actor: manager1, policyId: saved.policyId })).toEqual({ ok: false, error: "forbidden" });
+    await processNotices(db, { limit: 50 });
+    expect(await db.select().from(notifications).where(eq(notifications.itemKey, `policy:${saved.policyId}`))).toEqual([]);
   });
 });

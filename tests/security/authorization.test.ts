@@ -110,7 +110,12 @@ function expectedTable(w: World): Table {
     ],
     "routes/meetings.$meetingId_.print": [{ get: EVERYONE, params: { meetingId: ids.meetingA }, note: "approved minutes are public" }],
     "routes/manage.districts.$districtId.meetings": [
-      { get: only("managerOwn", "staff"), post: only("managerOwn"), fields: { intent: "keep" }, note: "the district's staff read; the manager reviews (the /manage pages are for district roles)" },
+      {
+        get: only("managerOwn", "staff", "deputy", "deputyStaff"),
+        post: only("managerOwn"),
+        fields: { intent: "keep" },
+        note: "the district's staff and the deputy's office read (the /manage layout lets the deputy into this page only); the manager reviews",
+      },
     ],
     "routes/deputy.policies._index": [{ get: only("deputy", "deputyStaff"), post: only("deputy", "deputyStaff"), fields: { intent: "create" } }],
     "routes/deputy.policies.$policyId": [

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, max } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull, max } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import {
   meetingAgendaItems,
@@ -8,12 +8,17 @@ import {
   minutesDecisions,
   minutesItems,
   minutesResponses,
+  proposalEvents,
+  proposals,
+  councils,
   users,
 } from "../../../db/schema";
 import { minutesResponseBlocker, type Actor } from "../../utils/permissions";
 import { normalizeText, parseJalaliDate } from "../../utils/persian";
 import { recordAudit } from "../audit.server";
-import { minutesApproved } from "../charter";
+import { minutesApproved, outcomeOf } from "../charter";
+import { noticeToAuthor } from "../notifications.server";
+import { canMove } from "../proposal-state";
 import { lockMeeting, refusalOf, refuse, requireCouncilPower, type Fail } from "./common.server";
 
 const DAY = 86_400_000;
@@ -289,6 +294,7 @@ export async function respondToMinutes(
         });
       }
       if (approved) {
+        await adoptByShowOfHands(tx, { minutesId: row.id, councilId: row.councilId, present, meetingNumber: meeting!.number, now });
         await tx.update(minutes).set({ status: "approved", approvedAt: now, updatedAt: now }).where(eq(minutes.id, row.id));
         await recordAudit(tx, {
           actorId: null,
@@ -305,6 +311,47 @@ export async function respondToMinutes(
       return { ok: true as const, approved, approvals, present };
     }),
   );
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * When minutes are approved, each decision that recorded a show of hands on a proposal of the
+ * agenda adopts it if the tally carries under the charter's majority rule (the meeting's quorum
+ * was met, or the decision could not be added; the vote quorum is counted among those present).
+ * The move is `canMove`'s on_agenda → adopted, a guarded update: a proposal that has meanwhile
+ * gone to an online vote, been withdrawn or adopted stays as it is. Before the commit that locks
+ * the minutes, so the adoption and the lock are one.
+ */
+async function adoptByShowOfHands(tx: Tx, input: { minutesId: string; councilId: string; present: number; meetingNumber: number; now: Date }) {
+  const decided = await tx
+    .select({ number: minutesDecisions.number, proposalId: minutesDecisions.proposalId, for: minutesDecisions.tallyFor, against: minutesDecisions.tallyAgainst, abstain: minutesDecisions.tallyAbstain })
+    .from(minutesDecisions)
+    .where(and(eq(minutesDecisions.minutesId, input.minutesId), isNotNull(minutesDecisions.proposalId), isNotNull(minutesDecisions.tallyFor)));
+  if (!decided.length) return;
+  const [council] = await tx
+    .select({ quorumPercent: councils.quorumPercent, majorityRule: councils.majorityRule, meetingsAdopt: councils.meetingsAdopt })
+    .from(councils)
+    .where(eq(councils.id, input.councilId));
+  if (!council?.meetingsAdopt || !canMove("on_agenda", "adopted")) return;
+  for (const d of decided) {
+    const tally = { for: d.for ?? 0, against: d.against ?? 0, abstain: d.abstain ?? 0 };
+    const outcome = outcomeOf(tally, council, input.present);
+    if (outcome.result !== "adopted") continue;
+    const [moved] = await tx
+      .update(proposals)
+      .set({ status: "adopted", statusChangedAt: input.now })
+      .where(and(eq(proposals.id, d.proposalId!), eq(proposals.councilId, input.councilId), eq(proposals.status, "on_agenda")))
+      .returning({ id: proposals.id });
+    if (!moved) continue;
+    await tx.insert(proposalEvents).values({
+      proposalId: moved.id,
+      actorId: null,
+      kind: "adopted_in_meeting",
+      data: { ...tally, meeting: input.meetingNumber, decision: d.number, present: input.present },
+    });
+    await noticeToAuthor(tx, { proposalId: moved.id, kind: "vote_result", params: { result: "adopted" } });
+  }
 }
 
 /**
