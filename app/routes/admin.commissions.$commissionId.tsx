@@ -13,7 +13,6 @@ import type { FormReply } from "~/forms/reply";
 import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
 import { intent, runIntent } from "~/server/intent.server";
 import { roleIntents } from "~/server/role-intents.server";
-import { requireUser } from "~/server/session.server";
 import { can } from "~/utils/permissions";
 import { getT } from "~/utils/i18n.server";
 
@@ -34,7 +33,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const commission = await loadCommission(context, params.commissionId);
-  const user = await requireUser(request, context);
+  // The admin area is closed to everyone else (an error page); each form's own permission is its guard.
+  const user = await requireUserWith(request, context, "admin.access");
   const roles = roleIntents(context, user, { within: { commissionId: commission.id } });
   return runIntent(await request.formData(), {
     edit: intent({

@@ -12,7 +12,6 @@ import type { FormReply } from "~/forms/reply";
 import { requireUserWith } from "~/server/guards.server";
 import { runIntent } from "~/server/intent.server";
 import { roleIntents } from "~/server/role-intents.server";
-import { requireUser } from "~/server/session.server";
 import { getT } from "~/utils/i18n.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -22,7 +21,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context);
+  // The admin area is closed to everyone else (an error page); each form's own permission is its guard.
+  const user = await requireUserWith(request, context, "admin.access");
   const roles = roleIntents(context, user);
   return runIntent(await request.formData(), {
     assign: roles.assign(AssignCityRoleSchema, (v) => v, "role_assigned"),
