@@ -134,5 +134,11 @@ export const StaffSchema = z.object({
     .default([]),
 });
 
+/** Withdrawing an application or leaving a council: buttons only (who and which come from the session and the URL). */
+export const CouncilStandingSchema = z.object({});
+
+/** Changing an existing staff member's powers: the same checkboxes, aimed at one assignment. */
+export const StaffPowersSchema = StaffSchema.pick({ powers: true }).extend({ assignmentId: uuidField() });
+
 /** Accepting or declining an invitation to a council (the invitation is one of the person's own). */
 export const InvitationAnswerSchema = z.object({ invitationId: uuidField("invitation_decided") });
