@@ -86,9 +86,16 @@ export const CharterSchema = z
 
 export const NewTermSchema = z.object(termFields).superRefine(refineTerm);
 
+/** A council decision's reason (suspending, dissolving, removing a member): the one home of its 5–500 length. */
+export const COUNCIL_REASON = { min: 5, max: 500 } as const;
+
+function councilReasonField() {
+  return textField({ ...COUNCIL_REASON, required: "reason_required", tooShort: "reason_too_short", tooLong: "reason_too_long" });
+}
+
 export const CouncilStatusSchema = z.object({
   change: z.enum(["suspend", "resume", "dissolve"], { errorMap: () => ({ message: "choice_invalid" }) }),
-  reason: textField({ min: 5, max: 500, required: "reason_required", tooShort: "reason_too_short", tooLong: "reason_too_long" }),
+  reason: councilReasonField(),
 });
 
 export const ApplySchema = z.object({
@@ -123,7 +130,7 @@ export const AppointSchema = z.object({
 
 export const RemoveMemberSchema = z.object({
   membershipId: uuidField(),
-  reason: textField({ min: 5, max: 500, required: "reason_required", tooShort: "reason_too_short", tooLong: "reason_too_long" }),
+  reason: councilReasonField(),
 });
 
 export const StaffSchema = z.object({
