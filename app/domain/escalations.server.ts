@@ -285,6 +285,7 @@ export async function deskItems(db: Db, filters: DeskFilters = {}, limit = 100) 
       districtName: districts.name,
       neighborhoodName: neighborhoods.name,
       categoryName: categories.name,
+      threadKind: threads.kind,
       councilId: threads.councilId,
       proposalId: threads.proposalId,
       proposalTitle: proposals.title,

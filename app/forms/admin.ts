@@ -32,3 +32,13 @@ export const AssignManagerSchema = z.object({ phone: phoneField() });
 export const AssignMemberSchema = z.object({ phone: phoneField() });
 
 export const RevokeSchema = z.object({ assignmentId: uuidField() });
+
+export const CategorySchema = z.object({
+  name: textField({ min: 2, max: 60, required: "name_required", tooShort: "name_too_short", tooLong: "name_too_long" }),
+});
+export const CategoryToggleSchema = z.object({ categoryId: uuidField(), active: z.enum(["true", "false"]) });
+/** A topic's default commission; left empty, the topic has none. */
+export const CategoryCommissionSchema = z.object({
+  categoryId: uuidField("category_unknown"),
+  commissionId: z.string().uuid("commission_unknown").optional(),
+});

@@ -127,9 +127,16 @@ export const CouncilCharterSchema = z
 
 export const NewTermSchema = z.object(termFields).superRefine(refineTerm);
 
+/** A council decision's reason (suspending, dissolving, removing a member): the one home of its 5–500 length. */
+export const COUNCIL_REASON = { min: 5, max: 500 } as const;
+
+function councilReasonField() {
+  return textField({ ...COUNCIL_REASON, required: "reason_required", tooShort: "reason_too_short", tooLong: "reason_too_long" });
+}
+
 export const CouncilStatusSchema = z.object({
   change: z.enum(["suspend", "resume", "dissolve"], { errorMap: () => ({ message: "choice_invalid" }) }),
-  reason: textField({ min: 5, max: 500, required: "reason_required", tooShort: "reason_too_short", tooLong: "reason_too_long" }),
+  reason: councilReasonField(),
 });
 
 export const ApplySchema = z.object({
@@ -164,7 +171,7 @@ export const AppointSchema = z.object({
 
 export const RemoveMemberSchema = z.object({
   membershipId: uuidField(),
-  reason: textField({ min: 5, max: 500, required: "reason_required", tooShort: "reason_too_short", tooLong: "reason_too_long" }),
+  reason: councilReasonField(),
 });
 
 export const StaffSchema = z.object({
@@ -174,6 +181,12 @@ export const StaffSchema = z.object({
     .optional()
     .default([]),
 });
+
+/** Withdrawing an application or leaving a council: buttons only (who and which come from the session and the URL). */
+export const CouncilStandingSchema = z.object({});
+
+/** Changing an existing staff member's powers: the same checkboxes, aimed at one assignment. */
+export const StaffPowersSchema = StaffSchema.pick({ powers: true }).extend({ assignmentId: uuidField() });
 
 /** Accepting or declining an invitation to a council (the invitation is one of the person's own). */
 export const InvitationAnswerSchema = z.object({ invitationId: uuidField("invitation_decided") });

@@ -1,21 +1,17 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useIntentForm } from "~/components/app-form";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import { FormErrors, Notice, TextField } from "~/components/form-field";
 import { listCommissions } from "~/domain/commissions.server";
 import { createCategory, listCategories, setCategoryActive, setCategoryCommission } from "~/domain/proposals.server";
-import { textField, uuidField } from "~/forms/fields";
-import { isUuid, requireUserWith } from "~/server/guards.server";
+import { CategoryCommissionSchema, CategorySchema, CategoryToggleSchema } from "~/forms/admin";
+import type { FormReply } from "~/forms/reply";
+import { requireUserWith } from "~/server/guards.server";
+import { intent, runIntent } from "~/server/intent.server";
+import { can } from "~/utils/permissions";
 import { getT } from "~/utils/i18n.server";
-
-const CategorySchema = z.object({
-  name: textField({ min: 2, max: 60, required: "name_required", tooShort: "name_too_short", tooLong: "name_too_long" }),
-});
-const ToggleSchema = z.object({ categoryId: uuidField(), active: z.enum(["true", "false"]) });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWith(request, context, "admin.access");
@@ -28,47 +24,51 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireUserWith(request, context, "admin.access");
-  const form = await request.formData();
-  if (form.get("intent") === "commission") {
-    const categoryId = form.get("categoryId");
-    const commissionId = form.get("commissionId");
-    // A refusal is answered beside the topic's own row, not on the form for adding topics.
-    const refuse = (error: string, status: number) =>
-      data({ result: undefined, done: null, rowError: { categoryId: String(categoryId ?? ""), error } }, { status });
-    if (!isUuid(categoryId)) return refuse("category_unknown", 400);
-    if (commissionId !== "" && !isUuid(commissionId)) return refuse("commission_unknown", 400);
-    const outcome = await setCategoryCommission(context.db, categoryId, commissionId === "" ? null : (commissionId as string));
-    if (!outcome.ok) return refuse(outcome.error, 409);
-    return { result: undefined, done: "saved" as const, rowError: null };
-  }
-  if (form.get("intent") === "toggle") {
-    const submission = parseWithZod(form, { schema: ToggleSchema });
-    if (submission.status !== "success") return data({ result: submission.reply(), done: null }, { status: 400 });
-    await setCategoryActive(context.db, submission.value.categoryId, submission.value.active === "true");
-    return { result: submission.reply(), done: "saved" as const };
-  }
-  const submission = parseWithZod(form, { schema: CategorySchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), done: null }, { status: 400 });
-  const existing = await listCategories(context.db, true);
-  const outcome = await createCategory(context.db, submission.value.name, existing.length);
-  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-  return { result: submission.reply({ resetForm: true }), done: "category_added" as const };
+  // The admin area is closed to everyone else (an error page); each form's own permission is its guard.
+  const user = await requireUserWith(request, context, "admin.access");
+  const guard = () => can(user, "admin.access");
+  return runIntent(await request.formData(), {
+    add: intent({
+      schema: CategorySchema,
+      guard,
+      run: async (value) => {
+        const existing = await listCategories(context.db, true);
+        const outcome = await createCategory(context.db, value.name, existing.length);
+        return outcome.ok ? { ok: true, done: "category_added", resetForm: true } : outcome;
+      },
+    }),
+    // A refusal is answered beside the topic's own row (the reply's key), not on the form for adding topics.
+    commission: intent({
+      schema: CategoryCommissionSchema,
+      key: "categoryId",
+      guard,
+      run: async (value) => {
+        const outcome = await setCategoryCommission(context.db, value.categoryId, value.commissionId ?? null);
+        return outcome.ok ? { ok: true, done: "saved" } : outcome;
+      },
+    }),
+    toggle: intent({
+      schema: CategoryToggleSchema,
+      key: "categoryId",
+      guard,
+      run: async (value) => {
+        await setCategoryActive(context.db, value.categoryId, value.active === "true");
+        return { ok: true, done: "saved" };
+      },
+    }),
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function AdminCategories() {
   const { categories: list, commissions } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const rowError = (actionData as { rowError?: { categoryId: string; error: string } | null } | undefined)?.rowError ?? null;
+  const actionData = useActionData<FormReply>();
+  const rowReply = actionData && actionData.intent !== "add" ? actionData : undefined;
+  const rowErrors = Object.values(rowReply?.result.error ?? {}).flatMap((errors) => errors ?? []);
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "add-category",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CategorySchema }),
-  });
+  const [form, fields] = useIntentForm("add", CategorySchema, { id: "add-category" });
   return (
     <div className="columns">
       <section className="card">
@@ -83,7 +83,7 @@ export default function AdminCategories() {
                 <span dir="auto" className={c.isActive ? "category-row__name" : "category-row__name muted"}>
                   {c.name} {c.isActive ? null : <span className="chip">{t("admin.category_retired")}</span>}
                 </span>
-                {rowError?.categoryId === c.id ? <FormErrors errors={[rowError.error]} /> : null}
+                {rowReply?.key === c.id && rowErrors.length ? <FormErrors errors={rowErrors} /> : null}
                 <Form method="post" className="category-row__commission" noValidate>
                   <input type="hidden" name="categoryId" value={c.id} />
                   <select name="commissionId" defaultValue={c.defaultCommissionId ?? ""} className="field__input" aria-label={t("admin.category_commission")}>

@@ -1,16 +1,19 @@
 import { getFormProps } from "@conform-to/react";
 import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
 import { RoleHolderList } from "~/components/role-holder-list";
 import { getCommission, updateCommission } from "~/domain/commissions.server";
-import { assignRole, listRoleHolders, revokeRole } from "~/domain/roles.server";
-import { AssignMemberSchema, CommissionSchema, RevokeSchema } from "~/forms/admin";
-import { notifyAuthChanged } from "~/realtime/notify.server";
+import { listRoleHolders } from "~/domain/roles.server";
+import { AssignMemberSchema, CommissionSchema } from "~/forms/admin";
+import type { FormReply } from "~/forms/reply";
 import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
+import { intent, runIntent } from "~/server/intent.server";
+import { roleIntents } from "~/server/role-intents.server";
+import { can } from "~/utils/permissions";
 import { getT } from "~/utils/i18n.server";
 
 async function loadCommission(context: LoaderFunctionArgs["context"], id: string | undefined) {
@@ -29,48 +32,29 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const intent = form.get("intent");
   const commission = await loadCommission(context, params.commissionId);
-  if (intent === "edit") {
-    const user = await requireUserWith(request, context, "commission.edit");
-    const submission = parseWithZod(form, { schema: CommissionSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const outcome = await updateCommission(context.db, user.id, commission.id, submission.value, context.requestId);
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    return { intent, result: submission.reply(), done: "saved" as const };
-  }
-  const user = await requireUserWith(request, context, "role.assign");
-  if (intent === "add-member") {
-    const submission = parseWithZod(form, { schema: AssignMemberSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const outcome = await assignRole(
-      context.db,
-      user.id,
-      { phone: submission.value.phone, role: "commission_member", commissionId: commission.id },
-      context.requestId,
-    );
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyAuthChanged(context.io, outcome.userId);
-    return { intent, result: submission.reply({ resetForm: true }), done: "member_added" as const };
-  }
-  if (intent === "revoke") {
-    const submission = parseWithZod(form, { schema: RevokeSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    // Only roles of this commission can be ended from its page.
-    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId, { commissionId: commission.id });
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyAuthChanged(context.io, outcome.userId);
-    return { intent, result: submission.reply(), done: "revoked" as const };
-  }
-  throw new Response("Bad Request", { status: 400 });
+  // The admin area is closed to everyone else (an error page); each form's own permission is its guard.
+  const user = await requireUserWith(request, context, "admin.access");
+  const roles = roleIntents(context, user, { within: { commissionId: commission.id } });
+  return runIntent(await request.formData(), {
+    edit: intent({
+      schema: CommissionSchema,
+      guard: () => can(user, "commission.edit"),
+      run: async (value) => {
+        const outcome = await updateCommission(context.db, user.id, commission.id, value, context.requestId);
+        return outcome.ok ? { ok: true, done: "saved" } : outcome;
+      },
+    }),
+    "add-member": roles.assign(AssignMemberSchema, (v) => ({ phone: v.phone, role: "commission_member", commissionId: commission.id }), "member_added"),
+    revoke: roles.revoke,
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function AdminCommission() {
   const { commission, members } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<FormReply>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const [editForm, editFields] = useAppForm({

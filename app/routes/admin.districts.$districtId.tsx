@@ -1,16 +1,19 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useIntentForm } from "~/components/app-form";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
 import { RoleHolderList } from "~/components/role-holder-list";
 import { getDistrict, updateDistrict } from "~/domain/districts.server";
-import { assignRole, listRoleHolders, revokeRole } from "~/domain/roles.server";
-import { AssignManagerSchema, DistrictSchema, RevokeSchema } from "~/forms/admin";
-import { notifyAuthChanged, notifyCityChanged } from "~/realtime/notify.server";
+import { listRoleHolders } from "~/domain/roles.server";
+import { AssignManagerSchema, DistrictSchema } from "~/forms/admin";
+import { notifyCityChanged } from "~/realtime/notify.server";
+import type { FormReply } from "~/forms/reply";
 import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
+import { intent, runIntent } from "~/server/intent.server";
+import { roleIntents } from "~/server/role-intents.server";
+import { can } from "~/utils/permissions";
 import { getT } from "~/utils/i18n.server";
 
 async function loadDistrict(context: LoaderFunctionArgs["context"], id: string | undefined) {
@@ -31,67 +34,38 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const intent = form.get("intent");
   const district = await loadDistrict(context, params.districtId);
-
-  if (intent === "edit") {
-    const user = await requireUserWith(request, context, "district.edit");
-    const submission = parseWithZod(form, { schema: DistrictSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const outcome = await updateDistrict(context.db, user.id, district.id, submission.value, context.requestId);
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyCityChanged(context.io);
-    return { intent, result: submission.reply(), done: "saved" as const };
-  }
-
-  const user = await requireUserWith(request, context, "role.assign");
-  if (intent === "assign-manager") {
-    const submission = parseWithZod(form, { schema: AssignManagerSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const outcome = await assignRole(
-      context.db,
-      user.id,
-      { phone: submission.value.phone, role: "district_manager", districtId: district.id },
-      context.requestId,
-    );
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyAuthChanged(context.io, outcome.userId);
-    if (outcome.replaced) notifyAuthChanged(context.io, outcome.replaced);
-    notifyCityChanged(context.io);
-    return { intent, result: submission.reply({ resetForm: true }), done: "manager_assigned" as const };
-  }
-  if (intent === "revoke") {
-    const submission = parseWithZod(form, { schema: RevokeSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    // Only roles of this district can be ended from its page.
-    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId, { districtId: district.id });
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyAuthChanged(context.io, outcome.userId);
-    notifyCityChanged(context.io);
-    return { intent, result: submission.reply(), done: "revoked" as const };
-  }
-  throw new Response("Bad Request", { status: 400 });
+  // The admin area is closed to everyone else (an error page); each form's own permission is its guard.
+  const user = await requireUserWith(request, context, "admin.access");
+  const roles = roleIntents(context, user, { within: { districtId: district.id }, changed: () => notifyCityChanged(context.io) });
+  return runIntent(await request.formData(), {
+    edit: intent({
+      schema: DistrictSchema,
+      guard: () => can(user, "district.edit"),
+      run: async (value) => {
+        const outcome = await updateDistrict(context.db, user.id, district.id, value, context.requestId);
+        if (!outcome.ok) return outcome;
+        notifyCityChanged(context.io);
+        return { ok: true, done: "saved" };
+      },
+    }),
+    "assign-manager": roles.assign(AssignManagerSchema, (v) => ({ phone: v.phone, role: "district_manager", districtId: district.id }), "manager_assigned"),
+    revoke: roles.revoke,
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function AdminDistrict() {
   const { district, holders, neighborhoodCount } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<FormReply>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [editForm, editFields] = useAppForm({
+  const [editForm, editFields] = useIntentForm("edit", DistrictSchema, {
     id: "edit-district",
-    lastResult: actionData?.intent === "edit" ? actionData.result : undefined,
     defaultValue: { number: String(district.number), name: district.name, description: district.description },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: DistrictSchema }),
   });
-  const [managerForm, managerFields] = useAppForm({
-    id: "assign-manager",
-    lastResult: actionData?.intent === "assign-manager" ? actionData.result : undefined,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignManagerSchema }),
-  });
+  const [managerForm, managerFields] = useIntentForm("assign-manager", AssignManagerSchema);
   const managers = holders.filter((h) => h.role === "district_manager");
   const others = holders.filter((h) => h.role !== "district_manager");
 

@@ -1,15 +1,17 @@
 import { getFormProps, getSelectProps } from "@conform-to/react";
 import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldErrors, FormErrors, Notice, TextField } from "~/components/form-field";
 import { RoleHolderList } from "~/components/role-holder-list";
-import { assignRole, listRoleHolders, revokeRole } from "~/domain/roles.server";
-import { AssignCityRoleSchema, CITY_ROLES, RevokeSchema } from "~/forms/admin";
-import { notifyAuthChanged } from "~/realtime/notify.server";
+import { listRoleHolders } from "~/domain/roles.server";
+import { AssignCityRoleSchema, CITY_ROLES } from "~/forms/admin";
+import type { FormReply } from "~/forms/reply";
 import { requireUserWith } from "~/server/guards.server";
+import { runIntent } from "~/server/intent.server";
+import { roleIntents } from "~/server/role-intents.server";
 import { getT } from "~/utils/i18n.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -19,33 +21,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUserWith(request, context, "role.assign");
-  const form = await request.formData();
-  const intent = form.get("intent");
-  if (intent === "assign") {
-    const submission = parseWithZod(form, { schema: AssignCityRoleSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const outcome = await assignRole(context.db, user.id, submission.value, context.requestId);
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyAuthChanged(context.io, outcome.userId);
-    return { intent, result: submission.reply({ resetForm: true }), done: "role_assigned" as const };
-  }
-  if (intent === "revoke") {
-    const submission = parseWithZod(form, { schema: RevokeSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId);
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyAuthChanged(context.io, outcome.userId);
-    return { intent, result: submission.reply(), done: "revoked" as const };
-  }
-  throw new Response("Bad Request", { status: 400 });
+  // The admin area is closed to everyone else (an error page); each form's own permission is its guard.
+  const user = await requireUserWith(request, context, "admin.access");
+  const roles = roleIntents(context, user);
+  return runIntent(await request.formData(), {
+    assign: roles.assign(AssignCityRoleSchema, (v) => v, "role_assigned"),
+    revoke: roles.revoke,
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function AdminRoles() {
   const { holders } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<FormReply>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useAppForm({

@@ -1,7 +1,6 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useIntentForm } from "~/components/app-form";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CouncilMeetingsCard } from "~/components/council-meetings-card";
@@ -13,12 +12,15 @@ import { ProposalList } from "~/components/proposal-list";
 import { listProposals } from "~/domain/proposals.server";
 import { councilHistory, getCouncil, getCouncilPublic } from "~/domain/councils.server";
 import { applyToCouncil, leaveCouncil, standingWith, withdrawApplication } from "~/domain/membership.server";
-import { ApplySchema } from "~/forms/councils";
+import { ApplySchema, CouncilStandingSchema } from "~/forms/councils";
+import type { FormReply } from "~/forms/reply";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { liveShouldRevalidate } from "~/realtime/live";
 import { invariantFound, isUuid } from "~/server/guards.server";
+import { intent, runIntent } from "~/server/intent.server";
+import { can } from "~/utils/permissions";
 import { getT } from "~/utils/i18n.server";
 import { formatDate } from "~/utils/persian";
 import { getUser, requireUser } from "~/server/session.server";
@@ -112,41 +114,42 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const council = invariantFound(isUuid(params.councilId) ? await getCouncil(context.db, params.councilId) : null);
   const user = await requireUser(request, context);
-  const form = await request.formData();
-  const intent = form.get("intent");
-  const succeeded = (done: Done) => {
-    notifyCouncilChanged(context.io, council);
-    return redirect(`/councils/${council.id}?done=${done}`);
-  };
-
-  if (intent === "apply") {
-    const submission = parseWithZod(form, { schema: ApplySchema });
-    if (submission.status !== "success") {
-      return data({ intent, result: submission.reply(), error: null }, { status: 400 });
-    }
-    const outcome = await applyToCouncil(
-      context.db,
-      { userId: user.id, councilId: council.id, statement: submission.value.statement, seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
-      context.requestId,
-    );
-    if (!outcome.ok) return data({ intent, result: submission.reply(), error: outcome.error }, { status: 409 });
-    return succeeded("applied");
-  }
-  if (intent === "withdraw") {
-    // The application is looked up from the person, never taken from the form.
-    const { pendingApplicationId } = await standingWith(context.db, user.id, council.id);
-    const outcome = pendingApplicationId
-      ? await withdrawApplication(context.db, user.id, pendingApplicationId, context.requestId)
-      : ({ ok: false, error: "already_decided" } as const);
-    if (!outcome.ok) return data({ intent, result: null, error: outcome.error }, { status: 409 });
-    return succeeded("withdrawn");
-  }
-  if (intent === "leave") {
-    const outcome = await leaveCouncil(context.db, user.id, council.id, context.requestId);
-    if (!outcome.ok) return data({ intent, result: null, error: outcome.error }, { status: 409 });
-    return succeeded("left");
-  }
-  throw new Response("Bad Request", { status: 400 });
+  // Who may take part is asked of the permission module; whether this person may join this council
+  // now (seats, term, an earlier application) is the domain's answer, refused on the form.
+  const guard = () => can(user, "resident.participate");
+  const done: Record<string, Done> = { apply: "applied", withdraw: "withdrawn", leave: "left" };
+  return runIntent(
+    await request.formData(),
+    {
+      apply: intent({
+        schema: ApplySchema,
+        guard,
+        run: (value) =>
+          applyToCouncil(
+            context.db,
+            { userId: user.id, councilId: council.id, statement: value.statement, seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
+            context.requestId,
+          ),
+      }),
+      withdraw: intent({
+        schema: CouncilStandingSchema,
+        guard,
+        run: async () => {
+          // The application is looked up from the person, never taken from the form.
+          const { pendingApplicationId } = await standingWith(context.db, user.id, council.id);
+          if (!pendingApplicationId) return { ok: false, error: "already_decided" };
+          return withdrawApplication(context.db, user.id, pendingApplicationId, context.requestId);
+        },
+      }),
+      leave: intent({ schema: CouncilStandingSchema, guard, run: () => leaveCouncil(context.db, user.id, council.id, context.requestId) }),
+    },
+    {
+      after: (name) => {
+        notifyCouncilChanged(context.io, council);
+        return redirect(`/councils/${council.id}?done=${done[name]}`);
+      },
+    },
+  );
 }
 
 /**
@@ -383,14 +386,11 @@ function StandingCard({
   closed: string | null;
 }) {
   const { t } = useTranslation();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<FormReply>();
+  const refusal = actionData?.result.error?.[""]?.[0] ?? null;
   const ownError = useOwnError();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "apply",
-    lastResult: actionData?.intent === "apply" ? actionData.result : undefined,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplySchema }),
-  });
+  const [form, fields] = useIntentForm("apply", ApplySchema);
 
   let body;
   if (!standing && closed) {
@@ -435,7 +435,7 @@ function StandingCard({
     );
   } else if (standing.blocker) {
     // The failed action already says the same thing in red.
-    body = actionData?.error === standing.blocker ? null : <Notice>{ownError(standing.blocker)}</Notice>;
+    body = refusal === standing.blocker ? null : <Notice>{ownError(standing.blocker)}</Notice>;
   } else {
     body = (
       <Form method="post" {...getFormProps(form)} className="form">
@@ -458,9 +458,9 @@ function StandingCard({
           </Link>
         ) : null}
       </div>
-      {actionData?.error ? (
+      {refusal ? (
         <div className="alert alert--error" role="alert">
-          <p>{ownError(actionData.error)}</p>
+          <p>{ownError(refusal)}</p>
         </div>
       ) : null}
       {body}

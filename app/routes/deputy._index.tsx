@@ -24,7 +24,7 @@ import { useRoom } from "~/realtime/socket-provider";
 import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
 import { queryField, readQuery } from "~/utils/query";
-import { can } from "~/utils/permissions";
+import { can, mayAnswerThread } from "~/utils/permissions";
 
 /** The desk's filters as its address carries them, by one schema. */
 const DeskQuery = {
@@ -73,7 +73,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     queryInvalid,
     counts,
     options,
-    mayAnswer: can(user, "deputy.answer"),
     maySetPolicy: can(user, "deputy.publish_policy"),
     items: items.map((i) => ({
       ...i,
@@ -81,6 +80,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       path: i.proposalId ? `/proposals/${i.proposalId}` : `/councils/${i.councilId}`,
       history: history.filter((h) => h.escalationId === i.id).slice(-6),
       answerKey: randomUUID(),
+      // The official answer button shows only where the permission module allows the answer.
+      mayAnswer: mayAnswerThread(user, { kind: i.threadKind }),
     })),
   };
 }
@@ -135,7 +136,7 @@ function FilterSelect({ name, label, value, options }: { name: string; label: st
 }
 
 export default function DeputyDesk() {
-  const { items, counts, options, filters, queryInvalid, mayAnswer, maySetPolicy } = useLoaderData<typeof loader>();
+  const { items, counts, options, filters, queryInvalid, maySetPolicy } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const busy = useNavigation().state !== "idle";
   const revalidator = useRevalidator();
@@ -273,7 +274,7 @@ export default function DeputyDesk() {
               </details>
               <div className="desk-item__tools">
                 <DeskStateForm itemId={item.id} current={item.state} busy={busy} />
-                {mayAnswer ? (
+                {item.mayAnswer ? (
                   <Form method="post" action={`/threads/${item.threadId}`} className="thread-form" noValidate>
                     <input type="hidden" name="intent" value="post" />
                     <input type="hidden" name="official" value="1" />

@@ -1,23 +1,21 @@
-import { getCollectionProps, getFormProps, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { getCollectionProps, getFormProps, type FieldMetadata } from "@conform-to/react";
 import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FieldErrors, FormErrors, Notice, TextField } from "~/components/form-field";
 import { getDistrict } from "~/domain/districts.server";
 import { assignRole, listRoleHolders, revokeRole, setStaffPowers } from "~/domain/roles.server";
 import { RevokeSchema } from "~/forms/admin";
-import { StaffSchema } from "~/forms/councils";
-import { uuidField } from "~/forms/fields";
+import { StaffPowersSchema, StaffSchema } from "~/forms/councils";
+import type { FormReply } from "~/forms/reply";
 import { notifyAuthChanged } from "~/realtime/notify.server";
 import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
+import { intent, runIntent } from "~/server/intent.server";
 import { getT } from "~/utils/i18n.server";
-import { STAFF_POWERS } from "~/utils/permissions";
+import { can, STAFF_POWERS } from "~/utils/permissions";
 import { formatDate } from "~/utils/persian";
-
-// Changing an existing staff member's powers: the same checkboxes, aimed at one assignment.
-const StaffPowersSchema = StaffSchema.pick({ powers: true }).extend({ assignmentId: uuidField() });
 
 async function guard({ request, context, params }: LoaderFunctionArgs) {
   const districtId = invariantFound(isUuid(params.districtId) ? params.districtId : null);
@@ -46,50 +44,50 @@ type Done = "staff_added" | "powers_saved" | "staff_removed";
 export async function action(args: ActionFunctionArgs) {
   const { user, districtId } = await guard(args);
   const { context, request } = args;
-  const form = await request.formData();
-  const intent = String(form.get("intent") ?? "");
-  const key = String(form.get("assignmentId") ?? "");
-  const reply = (result: SubmissionResult<string[]>, status: 200 | 400 | 409, done: Done | null = null) =>
-    data({ intent, key, result, done }, { status });
-
-  if (intent === "add") {
-    const submission = parseWithZod(form, { schema: StaffSchema });
-    if (submission.status !== "success") return reply(submission.reply(), 400);
-    const outcome = await assignRole(
-      context.db,
-      user.id,
-      { phone: submission.value.phone, role: "district_staff", districtId, powers: submission.value.powers },
-      context.requestId,
-    );
-    if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
-    notifyAuthChanged(context.io, outcome.userId);
-    return reply(submission.reply({ resetForm: true }), 200, "staff_added");
-  }
-  if (intent === "powers") {
-    const submission = parseWithZod(form, { schema: StaffPowersSchema });
-    if (submission.status !== "success") return reply(submission.reply(), 400);
-    const outcome = await setStaffPowers(context.db, user.id, { ...submission.value, districtId }, context.requestId);
-    if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
-    notifyAuthChanged(context.io, outcome.userId);
-    return reply(submission.reply(), 200, "powers_saved");
-  }
-  if (intent === "revoke") {
-    const submission = parseWithZod(form, { schema: RevokeSchema });
-    if (submission.status !== "success") return reply(submission.reply(), 400);
-    // A manager ends staff roles only: not their own manager role, nor anything outside the district.
-    const staff = await listStaff(context.db, districtId);
-    if (!staff.some((s) => s.id === submission.value.assignmentId)) return reply(submission.reply({ formErrors: ["not_found"] }), 409);
-    const outcome = await revokeRole(context.db, user.id, submission.value.assignmentId, context.requestId, { districtId });
-    if (!outcome.ok) return reply(submission.reply({ formErrors: [outcome.error] }), 409);
-    notifyAuthChanged(context.io, outcome.userId);
-    return reply(submission.reply(), 200, "staff_removed");
-  }
-  throw new Response("Bad Request", { status: 400 });
+  const mayAssign = () => can(user, "district.staff.assign", { kind: "district", districtId });
+  return runIntent<Done>(await request.formData(), {
+    add: intent({
+      schema: StaffSchema,
+      guard: mayAssign,
+      run: async (value) => {
+        const input = { phone: value.phone, role: "district_staff" as const, districtId, powers: value.powers };
+        const outcome = await assignRole(context.db, user.id, input, context.requestId);
+        if (!outcome.ok) return outcome;
+        notifyAuthChanged(context.io, outcome.userId);
+        return { ok: true, done: "staff_added", resetForm: true };
+      },
+    }),
+    powers: intent({
+      schema: StaffPowersSchema,
+      key: "assignmentId",
+      guard: mayAssign,
+      run: async (value) => {
+        const outcome = await setStaffPowers(context.db, user.id, { ...value, districtId }, context.requestId);
+        if (!outcome.ok) return outcome;
+        notifyAuthChanged(context.io, outcome.userId);
+        return { ok: true, done: "powers_saved" };
+      },
+    }),
+    revoke: intent({
+      schema: RevokeSchema,
+      key: "assignmentId",
+      guard: mayAssign,
+      run: async (value) => {
+        // A manager ends staff roles only: not their own manager role, nor anything outside the district.
+        const staff = await listStaff(context.db, districtId);
+        if (!staff.some((s) => s.id === value.assignmentId)) return { ok: false, error: "not_found" };
+        const outcome = await revokeRole(context.db, user.id, value.assignmentId, context.requestId, { districtId });
+        if (!outcome.ok) return outcome;
+        notifyAuthChanged(context.io, outcome.userId);
+        return { ok: true, done: "staff_removed" };
+      },
+    }),
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
-type ActionData = { intent: string; key: string; result: SubmissionResult<string[]>; done: Done | null };
+type ActionData = FormReply<Done>;
 
 export default function DistrictStaff() {
   const { staff } = useLoaderData<typeof loader>();

@@ -1,7 +1,7 @@
 import { getFormProps } from "@conform-to/react";
 import { useAppForm } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CharterFields } from "~/components/charter-fields";
@@ -10,10 +10,13 @@ import { Breadcrumbs } from "~/components/breadcrumbs";
 import { CHARTER_DEFAULTS, tehranToday } from "~/domain/charter";
 import { councilOfNeighborhood, createCouncil, getNeighborhood, updateNeighborhood } from "~/domain/councils.server";
 import { CharterSchema, NeighborhoodSchema } from "~/forms/councils";
+import type { FormReply } from "~/forms/reply";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyCityChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { setFlash } from "~/utils/flash.server";
 import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
+import { intent, runIntent } from "~/server/intent.server";
+import { can } from "~/utils/permissions";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { parseJalaliDate, toJalaliInput, toPersianDigits } from "~/utils/persian";
 
@@ -68,36 +71,37 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { user, neighborhood } = await guard(args);
   const { context } = args;
-  const form = await args.request.formData();
-  const intent = form.get("intent");
-
-  if (intent === "edit") {
-    const submission = parseWithZod(form, { schema: NeighborhoodSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const outcome = await updateNeighborhood(context.db, user.id, neighborhood.id, submission.value, context.requestId);
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyCityChanged(context.io);
-    context.io.in(`district-staff:${neighborhood.districtId}`).emit(SERVER_EVENTS.districtChanged);
-    return { intent, result: submission.reply(), done: "neighborhood_saved" as const };
-  }
-
-  if (intent === "create-council") {
-    await requireUserWith(args.request, context, "council.manage", { kind: "district", districtId: neighborhood.districtId });
-    const submission = parseWithZod(form, { schema: CharterSchema });
-    if (submission.status !== "success") return data({ intent, result: submission.reply(), done: null }, { status: 400 });
-    const outcome = await createCouncil(context.db, user.id, neighborhood.id, submission.value, context.requestId);
-    if (!outcome.ok) return data({ intent, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-    notifyCouncilChanged(context.io, { id: outcome.id, districtId: neighborhood.districtId });
-    throw redirect(`/manage/councils/${outcome.id}`, { headers: { "Set-Cookie": await setFlash("saved") } });
-  }
-  throw new Response("Bad Request", { status: 400 });
+  const scope = { kind: "district" as const, districtId: neighborhood.districtId };
+  return runIntent(await args.request.formData(), {
+    edit: intent({
+      schema: NeighborhoodSchema,
+      guard: () => can(user, "neighborhood.manage", scope),
+      run: async (value) => {
+        const outcome = await updateNeighborhood(context.db, user.id, neighborhood.id, value, context.requestId);
+        if (!outcome.ok) return outcome;
+        notifyCityChanged(context.io);
+        context.io.in(`district-staff:${neighborhood.districtId}`).emit(SERVER_EVENTS.districtChanged);
+        return { ok: true, done: "neighborhood_saved" };
+      },
+    }),
+    "create-council": intent({
+      schema: CharterSchema,
+      guard: () => can(user, "council.manage", scope),
+      run: async (value) => {
+        const outcome = await createCouncil(context.db, user.id, neighborhood.id, value, context.requestId);
+        if (!outcome.ok) return outcome;
+        notifyCouncilChanged(context.io, { id: outcome.id, districtId: neighborhood.districtId });
+        return redirect(`/manage/councils/${outcome.id}`, { headers: { "Set-Cookie": await setFlash("saved") } });
+      },
+    }),
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function ManageNeighborhood() {
   const { districtId, neighborhood, council, charterDefaults } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionData<FormReply>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const [editForm, editFields] = useAppForm({

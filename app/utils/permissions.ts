@@ -304,7 +304,7 @@ export function mayReportInThread(actor: Actor | null | undefined, thread: Threa
 }
 
 /** The deputy's office answers officially in council and proposal threads (never a commission's). */
-export function mayAnswerThread(actor: Actor | null | undefined, thread: ThreadAccess): boolean {
+export function mayAnswerThread(actor: Actor | null | undefined, thread: Pick<ThreadAccess, "kind">): boolean {
   return thread.kind !== "commission" && can(actor, "deputy.answer");
 }
 
@@ -362,6 +362,7 @@ export function mayJoinRoom(actor: Actor | null | undefined, room: string, threa
   const [kind, id, extra] = room.split(":");
   if (!id || extra !== undefined || !isUuid(id)) return false;
   switch (kind) {
+    // A meeting's roll call and quorum are public, as its minutes will be.
     case "district":
     case "council":
     case "proposal":
