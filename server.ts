@@ -36,7 +36,7 @@ async function importBuild(): Promise<ServerBuild> {
 // app's code loads: the two overlap instead of adding up.
 const opening = openDatabase({
   databaseUrl: env.DATABASE_URL,
-      directUrl: env.DATABASE_DIRECT_URL,
+  directUrl: env.DATABASE_DIRECT_URL,
   dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
   maxConnections: env.DATABASE_POOL_SIZE,
 });

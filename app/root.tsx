@@ -8,11 +8,7 @@ import "./styles/manage.css";
 import "./styles/meetings.css";
 import "./styles/threads.css";
 import { cssBundleHref } from "@remix-run/css-bundle";
-import {
-  data,
-  type LinksFunction,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
+import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   isRouteErrorResponse,
   Links,
@@ -49,11 +45,7 @@ export const links: LinksFunction = () => [
 export const shouldRevalidate = liveShouldRevalidate;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const [locale, session, { flash, clear }] = await Promise.all([
-    getLocale(request),
-    getSession(request, context),
-    readFlash(request),
-  ]);
+  const [locale, session, { flash, clear }] = await Promise.all([getLocale(request), getSession(request, context), readFlash(request)]);
   const { user } = session;
   const env = context.env;
   const unread = user ? await unreadCount(context.db, user.id) : 0;

@@ -167,8 +167,13 @@ export async function runBallotBench(options: BallotBenchOptions = {}): Promise<
       const expected = { for: 0, against: 0, abstain: 0 };
       for (let i = 0; i < members; i++) expected[CHOICES[i % 3]!]++;
       const tally = await tallyOf(db, appVote.voteId!);
-      const [{ n: ballotRows }] = (await db.select({ n: count() }).from(ballots).where(eq(ballots.voteId, appVote.voteId!))) as [{ n: number }];
-      const [{ n: supportRows }] = (await db.select({ n: count() }).from(supports).where(eq(supports.proposalId, supported.proposalId))) as [{ n: number }];
+      const [{ n: ballotRows }] = (await db.select({ n: count() }).from(ballots).where(eq(ballots.voteId, appVote.voteId!))) as [
+        { n: number },
+      ];
+      const [{ n: supportRows }] = (await db
+        .select({ n: count() })
+        .from(supports)
+        .where(eq(supports.proposalId, supported.proposalId))) as [{ n: number }];
       const [row] = await db.select({ supportCount: proposals.supportCount }).from(proposals).where(eq(proposals.id, supported.proposalId));
       const roundExact =
         ballotRun.failed === 0 &&

@@ -30,7 +30,9 @@ async function open(tag, url, count, room, event) {
       });
       socket.once("connect_error", reject);
       socket.once("connect", () =>
-        socket.timeout(30_000).emit("room:join", { room }, (err, ack) => (err || !ack?.ok ? reject(err ?? new Error(JSON.stringify(ack))) : resolve(socket))),
+        socket
+          .timeout(30_000)
+          .emit("room:join", { room }, (err, ack) => (err || !ack?.ok ? reject(err ?? new Error(JSON.stringify(ack))) : resolve(socket))),
       );
     });
   // In batches: a thousand handshakes at once would only measure the accept queue.

@@ -208,7 +208,10 @@ async function otherInstance(databaseUrl: string) {
       child.kill("SIGKILL");
       throw new Error("the second instance was not healthy within 120 s");
     }
-    const ok = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -225,13 +228,29 @@ async function otherInstance(databaseUrl: string) {
 
 async function seedThread(app: TestApp) {
   const db = app.database.db;
-  const [author] = await db.insert(users).values({ phone: "+989129990001", displayName: "نویسنده سنجش", passwordHash: "x" }).returning({ id: users.id });
-  const [district] = await db.insert(districts).values({ number: 90, name: "منطقه سنجش زنده", nameKey: "منطقه سنجش زنده" }).returning({ id: districts.id });
-  const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "محله سنجش زنده", nameKey: "محله سنجش زنده" }).returning({ id: neighborhoods.id });
+  const [author] = await db
+    .insert(users)
+    .values({ phone: "+989129990001", displayName: "نویسنده سنجش", passwordHash: "x" })
+    .returning({ id: users.id });
+  const [district] = await db
+    .insert(districts)
+    .values({ number: 90, name: "منطقه سنجش زنده", nameKey: "منطقه سنجش زنده" })
+    .returning({ id: districts.id });
+  const [hood] = await db
+    .insert(neighborhoods)
+    .values({ districtId: district!.id, name: "محله سنجش زنده", nameKey: "محله سنجش زنده" })
+    .returning({ id: neighborhoods.id });
   const year = new Date().getUTCFullYear();
   const council = await createCouncil(db, author!.id, hood!.id, {
-    termStart: `${year - 1}-01-01`, termEnd: `${year + 1}-12-01`, quorumPercent: 50, votingPeriodDays: 7, majorityRule: "simple",
-    proposers: "residents", supportThreshold: 1000, ballot: "open", reportsToHide: 3,
+    termStart: `${year - 1}-01-01`,
+    termEnd: `${year + 1}-12-01`,
+    quorumPercent: 50,
+    votingPeriodDays: 7,
+    majorityRule: "simple",
+    proposers: "residents",
+    supportThreshold: 1000,
+    ballot: "open",
+    reportsToHide: 3,
   });
   if (!council.ok) throw new Error(`fan-out set-up: ${council.error}`);
   const threadId = await ensureThread(db, { kind: "council", councilId: council.id });
@@ -289,11 +308,24 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
     const db = app.database.db;
     const category = await createCategory(db, "سنجش زنده");
     if (!category.ok) throw new Error(category.error);
-    const filed = await fileProposal(db, { councilId, authorId, title: "طرح سنجش حمایت", body: "طرحی برای سنجش حمایت‌های پیاپی.", categoryId: category.id, place: "" });
+    const filed = await fileProposal(db, {
+      councilId,
+      authorId,
+      title: "طرح سنجش حمایت",
+      body: "طرحی برای سنجش حمایت‌های پیاپی.",
+      categoryId: category.id,
+      place: "",
+    });
     if (!filed.ok) throw new Error(filed.error);
     const supporters = await db
       .insert(users)
-      .values(Array.from({ length: SUPPORTS }, (_, i) => ({ phone: `+98913${String(8_000_000 + i).padStart(7, "0")}`, displayName: `حامی ${i + 1}`, passwordHash: "x" })))
+      .values(
+        Array.from({ length: SUPPORTS }, (_, i) => ({
+          phone: `+98913${String(8_000_000 + i).padStart(7, "0")}`,
+          displayName: `حامی ${i + 1}`,
+          passwordHash: "x",
+        })),
+      )
       .returning({ id: users.id });
     await clients.open("storm", app.baseUrl, SOCKETS, `proposal:${filed.id}`, "proposal:state");
     const final = clients.round("storm", SUPPORTS, timeoutMs);
@@ -332,7 +364,9 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
     const a = await startTestApp("postgres");
     // FANOUT_SAME_PROCESS=1: both instances in this process, as this bench measured before.
     const b: { baseUrl: string; close(): Promise<void> } =
-      process.env.FANOUT_SAME_PROCESS === "1" ? await startTestApp("postgres", {}, { sameDatabaseAs: a.database }) : await otherInstance(a.database.url!);
+      process.env.FANOUT_SAME_PROCESS === "1"
+        ? await startTestApp("postgres", {}, { sameDatabaseAs: a.database })
+        : await otherInstance(a.database.url!);
     const pair = new Clients();
     const local: number[] = [];
     const remote: number[] = [];
@@ -355,7 +389,10 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
         if (ta) local.push(...ta.map((t) => t - t0));
         if (tb) remote.push(...tb.map((t) => t - t0));
       }
-      twoInstances = { local: summarize(local, Math.floor(SOCKETS / 2) * POSTS), remote: summarize(remote, (SOCKETS - Math.floor(SOCKETS / 2)) * POSTS) };
+      twoInstances = {
+        local: summarize(local, Math.floor(SOCKETS / 2) * POSTS),
+        remote: summarize(remote, (SOCKETS - Math.floor(SOCKETS / 2)) * POSTS),
+      };
     } finally {
       await pair.close();
       await b.close();
@@ -380,7 +417,9 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
   };
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   log(`  bare socket.io : p50 ${ms(bareLatency.p50)}  p99 ${ms(bareLatency.p99)}  (${bareLatency.lost} lost)`);
-  log(`  app            : p50 ${ms(appLatency.p50)}  p99 ${ms(appLatency.p99)}  (${appLatency.lost} lost)  → ${result.ratio.p50.toFixed(2)}× / ${result.ratio.p99.toFixed(2)}× the bare broadcast`);
+  log(
+    `  app            : p50 ${ms(appLatency.p50)}  p99 ${ms(appLatency.p99)}  (${appLatency.lost} lost)  → ${result.ratio.p50.toFixed(2)}× / ${result.ratio.p99.toFixed(2)}× the bare broadcast`,
+  );
   log(`  app incl. write: p50 ${ms(result.appIncludingWrite.p50)}  p99 ${ms(result.appIncludingWrite.p99)}`);
   if (storm) {
     log(
@@ -389,7 +428,9 @@ export async function runFanoutBench(options: FanoutOptions = {}): Promise<Fanou
     );
   }
   if (twoInstances) {
-    log(`  two instances  : same instance p50 ${ms(twoInstances.local.p50)} p99 ${ms(twoInstances.local.p99)}; other instance p50 ${ms(twoInstances.remote.p50)} p99 ${ms(twoInstances.remote.p99)} (${twoInstances.remote.lost} lost)`);
+    log(
+      `  two instances  : same instance p50 ${ms(twoInstances.local.p50)} p99 ${ms(twoInstances.local.p99)}; other instance p50 ${ms(twoInstances.remote.p50)} p99 ${ms(twoInstances.remote.p99)} (${twoInstances.remote.lost} lost)`,
+    );
   }
   return result;
 }

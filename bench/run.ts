@@ -88,8 +88,16 @@ const socketCount = num(args.sockets, 5000);
 const maxMinutes = num(args["max-minutes"], scale === "quick" ? 10 : scale === "city" ? 60 : 180);
 const appPortOption = num(args.port ?? process.env.BENCH_PORT, 0);
 const baselinePortOption = num(args["baseline-port"] ?? process.env.BENCH_BASELINE_PORT, 0);
-const skip = new Set(String(args.skip ?? "").split(",").filter(Boolean));
-const onlyCases = new Set(String(args.cases ?? "").split(",").filter(Boolean));
+const skip = new Set(
+  String(args.skip ?? "")
+    .split(",")
+    .filter(Boolean),
+);
+const onlyCases = new Set(
+  String(args.cases ?? "")
+    .split(",")
+    .filter(Boolean),
+);
 const keep = Boolean(args.keep);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -189,7 +197,13 @@ interface AppProcess {
 const sessionSecret = crypto.randomBytes(32).toString("base64url");
 
 /** The app as it runs in production: its own process, NODE_ENV=production, the current build. */
-async function startApp(opts: { databaseUrl?: string; dataDir?: string; port?: number; preload?: string[]; env?: Record<string, string> }): Promise<AppProcess> {
+async function startApp(opts: {
+  databaseUrl?: string;
+  dataDir?: string;
+  port?: number;
+  preload?: string[];
+  env?: Record<string, string>;
+}): Promise<AppProcess> {
   const port = opts.port || (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
@@ -288,7 +302,10 @@ interface LoadResult {
   bytesPerResponse: number;
 }
 
-async function load(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string>; rate?: number }): Promise<LoadResult> {
+async function load(
+  url: string,
+  opts: { connections: number; seconds: number; headers?: Record<string, string>; rate?: number },
+): Promise<LoadResult> {
   const result = await withDeadline(
     `load on ${url}`,
     (opts.seconds + 30) * 1000,
@@ -310,7 +327,10 @@ async function load(url: string, opts: { connections: number; seconds: number; h
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
-    unanswered: Math.max(0, (result.requests as unknown as { sent: number }).sent - result.requests.total - result.errors - result.timeouts),
+    unanswered: Math.max(
+      0,
+      (result.requests as unknown as { sent: number }).sent - result.requests.total - result.errors - result.timeouts,
+    ),
     bytesPerResponse: result.requests.total ? Math.round(result.throughput.total / result.requests.total) : 0,
   };
 }
@@ -339,7 +359,8 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-const fixed = (n: number | null | undefined, digits = 1) => (n === null || n === undefined || !Number.isFinite(n) ? "—" : n.toFixed(digits));
+const fixed = (n: number | null | undefined, digits = 1) =>
+  n === null || n === undefined || !Number.isFinite(n) ? "—" : n.toFixed(digits);
 
 function printTable(title: string, rows: Record<string, string | number>[]) {
   console.log(`\n${title}`);
@@ -453,7 +474,9 @@ async function main() {
   // The public search's entries, as a running app writes them in the background after a migration.
   {
     const t0 = performance.now();
-    const database = await openDatabase(databaseUrl ? { databaseUrl, migrate: false, maxConnections: 1 } : { dataDir: pgliteDir!, migrate: false });
+    const database = await openDatabase(
+      databaseUrl ? { databaseUrl, migrate: false, maxConnections: 1 } : { dataDir: pgliteDir!, migrate: false },
+    );
     const indexed = await indexAll(database.db, 2000);
     await database.close();
     generation["search index"] = Math.round(performance.now() - t0);
@@ -470,7 +493,10 @@ async function main() {
         database: String((report.machine as Record<string, unknown>).postgres),
         "generated in s": generationSeconds.toFixed(1),
         machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${process.version}`,
-        "load average at start": os.loadavg().map((n) => n.toFixed(2)).join(" "),
+        "load average at start": os
+          .loadavg()
+          .map((n) => n.toFixed(2))
+          .join(" "),
       },
     ],
   });
@@ -497,7 +523,12 @@ async function main() {
     ...pages.map((p) => ({ ...p, name: `${p.name}-signed-in`, label: `${p.label}, signed in`, signedIn: true })),
     // Loaders only, no render: what a client-side navigation asks (single fetch: /path.data).
     { name: "proposals-data", label: "/proposals.data (loaders only)", path: "/proposals.data", signedIn: false },
-    { name: "proposal-2000-data", label: "proposal page .data (loaders only)", path: `/proposals/${city.bigProposalId}.data`, signedIn: false },
+    {
+      name: "proposal-2000-data",
+      label: "proposal page .data (loaders only)",
+      path: `/proposals/${city.bigProposalId}.data`,
+      signedIn: false,
+    },
   ];
   const unknown = [...onlyCases].filter((name) => name !== "healthz" && !allCases.some((c) => c.name === name));
   if (unknown.length) throw new Error(`unknown --cases: ${unknown.join(", ")}\n${HELP}`);
@@ -524,7 +555,11 @@ async function main() {
     } else {
       fs.writeFileSync(captureFile, "");
       cleanups.push(async () => fs.rmSync(captureFile, { force: true }));
-      app = await startApp({ dataDir: pgliteDir, preload: ["./bench/capture-pglite.ts"], env: { BENCH_CAPTURE_FILE: captureFile, PAGE_CACHE_MS: "0" } });
+      app = await startApp({
+        dataDir: pgliteDir,
+        preload: ["./bench/capture-pglite.ts"],
+        env: { BENCH_CAPTURE_FILE: captureFile, PAGE_CACHE_MS: "0" },
+      });
       readStatements = () =>
         fs
           .readFileSync(captureFile, "utf8")
@@ -560,7 +595,11 @@ async function main() {
   fs.writeFileSync(casesFile, JSON.stringify([...captured].map(([name, statements]) => ({ name, statements }))));
   cleanups.push(async () => fs.rmSync(casesFile, { force: true }));
   fs.writeFileSync(path.join(resultsDir, "statements-latest.json"), JSON.stringify(Object.fromEntries(captured), null, 2));
-  log(`statements per page: ${Object.entries(report.statements as object).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  log(
+    `statements per page: ${Object.entries(report.statements as object)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  );
 
   // A copy of the embedded folder for the baseline (one process per PGlite folder).
   let baselinePglite: string | undefined;
@@ -590,7 +629,12 @@ async function main() {
 
   // --- pages at 100 connections -----------------------------------------------------------
   if (!skip.has("pages")) {
-    const all = [...(onlyCases.size && !onlyCases.has("healthz") ? [] : [{ name: "healthz", label: "/readyz vs bare JSON", path: "/readyz", signedIn: false } as Case]), ...cases];
+    const all = [
+      ...(onlyCases.size && !onlyCases.has("healthz")
+        ? []
+        : [{ name: "healthz", label: "/readyz vs bare JSON", path: "/readyz", signedIn: false } as Case]),
+      ...cases,
+    ];
     const perCase: Record<string, { baseline: LoadResult[]; app: LoadResult[] }> = {};
     for (let round = 1; round <= rounds; round++) {
       for (const c of all) {
@@ -599,7 +643,9 @@ async function main() {
         await settle(app.url);
         (perCase[c.name] ??= { baseline: [], app: [] }).baseline.push(b);
         perCase[c.name]!.app.push(a);
-        log(`round ${round} ${c.label}: baseline ${b.rps.toFixed(0)}/s, app ${a.rps.toFixed(0)}/s (p99 ${a.p99} ms, ${a.errors + a.timeouts} errors/timeouts, ${a.non2xx} non-2xx, ${a.unanswered} unanswered at the end)`);
+        log(
+          `round ${round} ${c.label}: baseline ${b.rps.toFixed(0)}/s, app ${a.rps.toFixed(0)}/s (p99 ${a.p99} ms, ${a.errors + a.timeouts} errors/timeouts, ${a.non2xx} non-2xx, ${a.unanswered} unanswered at the end)`,
+        );
       }
     }
     report.pages = perCase;
@@ -614,7 +660,7 @@ async function main() {
           "SQL stmts": c.name === "healthz" ? 1 : (captured.get(c.name)?.length ?? 0),
           "baseline req/s": fixed(b, 0),
           "app req/s": fixed(a, 0),
-          "ratio": a > 0 ? `${fixed(b / a)}×` : "∞",
+          ratio: a > 0 ? `${fixed(b / a)}×` : "∞",
           "baseline p50/p99 ms": `${fixed(median(r.baseline.map((x) => x.p50)), 0)}/${fixed(median(r.baseline.map((x) => x.p99)), 0)}`,
           "app p50/p99 ms": `${fixed(median(r.app.map((x) => x.p50)), 0)}/${fixed(median(r.app.map((x) => x.p99)), 0)}`,
           "failed b/app": `${r.baseline.reduce((n, x) => n + x.errors + x.timeouts + x.non2xx, 0)}/${r.app.reduce((n, x) => n + x.errors + x.timeouts + x.non2xx, 0)}`,
@@ -633,8 +679,18 @@ async function main() {
       const a = await load(appUrl(c), { connections, seconds: duration, rate: offeredRate });
       await settle(app.url);
       out[c.name] = { baseline: b, app: a };
-      for (const [who, r] of [["baseline", b], ["app", a]] as const) {
-        rows.push({ case: c.label, server: who, "served req/s": fixed(r.rps, 0), "p50 ms": r.p50, "p99 ms": r.p99, failed: r.errors + r.timeouts + r.non2xx });
+      for (const [who, r] of [
+        ["baseline", b],
+        ["app", a],
+      ] as const) {
+        rows.push({
+          case: c.label,
+          server: who,
+          "served req/s": fixed(r.rps, 0),
+          "p50 ms": r.p50,
+          "p99 ms": r.p99,
+          failed: r.errors + r.timeouts + r.non2xx,
+        });
       }
       log(`offered ${offeredRate}/s on ${c.label}: baseline p99 ${b.p99} ms, app p99 ${a.p99} ms (${a.rps.toFixed(0)}/s served)`);
     }
@@ -651,7 +707,15 @@ async function main() {
       const r = await load(appUrl(c), { connections: n, seconds: duration });
       await settle(app.url);
       out[String(n)] = r;
-      rows.push({ connections: n, "app req/s": fixed(r.rps, 0), "p50 ms": r.p50, "p99 ms": r.p99, "503/other non-2xx": r.non2xx, "errors/timeouts": r.errors + r.timeouts, unanswered: r.unanswered });
+      rows.push({
+        connections: n,
+        "app req/s": fixed(r.rps, 0),
+        "p50 ms": r.p50,
+        "p99 ms": r.p99,
+        "503/other non-2xx": r.non2xx,
+        "errors/timeouts": r.errors + r.timeouts,
+        unanswered: r.unanswered,
+      });
     }
     report.overload = out;
     tables.push({ title: "Overload: /proposals at 10 and 100 connections (throughput at 100 should not fall below 10)", rows });
@@ -686,7 +750,12 @@ async function main() {
     try {
       for (let i = 0; i < socketCount && Date.now() < deadline; i += 200) {
         const batch = Array.from({ length: Math.min(200, socketCount - i) }, () => {
-          const socket = connectSocket(app.url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { origin: app.url } });
+          const socket = connectSocket(app.url, {
+            transports: ["websocket"],
+            forceNew: true,
+            reconnection: false,
+            extraHeaders: { origin: app.url },
+          });
           sockets.push(socket);
           return new Promise<void>((resolve) => {
             socket.once("connect", () => {
@@ -700,10 +769,23 @@ async function main() {
       }
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const after = rssMb(app.child.pid);
-      report.idleSockets = { requested: socketCount, connected, rssBeforeMb: before, rssAfterMb: after, openSeconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
+      report.idleSockets = {
+        requested: socketCount,
+        connected,
+        rssBeforeMb: before,
+        rssAfterMb: after,
+        openSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      };
       tables.push({
         title: "Idle sockets",
-        rows: [{ sockets: `${connected} of ${socketCount}`, "app RSS before MB": before ?? "—", "app RSS with them open MB": after ?? "—", "target": "≤ 400 MB" }],
+        rows: [
+          {
+            sockets: `${connected} of ${socketCount}`,
+            "app RSS before MB": before ?? "—",
+            "app RSS with them open MB": after ?? "—",
+            target: "≤ 400 MB",
+          },
+        ],
       });
       log(`${connected} idle sockets: RSS ${before} → ${after} MB`);
     } finally {
@@ -737,7 +819,11 @@ async function main() {
           : part === "cluster"
             ? "Cluster: /proposals through HAProxy and PgBouncer, one instance vs two, 20 connections (bench/cluster.ts)"
             : "Live fan-out (bench/fanout.ts)",
-      rows: [typeof result === "object" && result ? Object.fromEntries(Object.entries(result).map(([k, v]) => [k, typeof v === "number" ? fixed(v) : String(v)])) : { result: String(result) }],
+      rows: [
+        typeof result === "object" && result
+          ? Object.fromEntries(Object.entries(result).map(([k, v]) => [k, typeof v === "number" ? fixed(v) : String(v)]))
+          : { result: String(result) },
+      ],
     });
   }
 
@@ -750,13 +836,28 @@ async function main() {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), `mahalleh-bench-${runId}-start-`));
     cleanups.push(async () => fs.rmSync(folder, { recursive: true, force: true }));
     const empty = await startApp({ dataDir: folder });
-    rows.push({ start: "PGlite, empty folder", "to healthy ms": Math.round(empty.startMs), "RSS MB": empty.rssAtStart ?? "—", target: "≤ 15000" });
+    rows.push({
+      start: "PGlite, empty folder",
+      "to healthy ms": Math.round(empty.startMs),
+      "RSS MB": empty.rssAtStart ?? "—",
+      target: "≤ 15000",
+    });
     await empty.stop();
     const existing = await startApp({ dataDir: folder });
-    rows.push({ start: "PGlite, existing folder, current build", "to healthy ms": Math.round(existing.startMs), "RSS MB": existing.rssAtStart ?? "—", target: "≤ 5000" });
+    rows.push({
+      start: "PGlite, existing folder, current build",
+      "to healthy ms": Math.round(existing.startMs),
+      "RSS MB": existing.rssAtStart ?? "—",
+      target: "≤ 5000",
+    });
     await existing.stop();
     if (databaseUrl) {
-      rows.push({ start: `PostgreSQL (generated city, --scale ${scale})`, "to healthy ms": Math.round(app.startMs), "RSS MB": app.rssAtStart ?? "—", target: "≤ 5000" });
+      rows.push({
+        start: `PostgreSQL (generated city, --scale ${scale})`,
+        "to healthy ms": Math.round(app.startMs),
+        "RSS MB": app.rssAtStart ?? "—",
+        target: "≤ 5000",
+      });
     }
     report.startTimes = rows;
     tables.push({ title: "Start time (process spawn to /readyz answering 200)", rows });

@@ -280,7 +280,13 @@ function registerForRecycling(recycle: () => void) {
     recyclingInstalled = true;
     process.on("uncaughtException", (error) => {
       if (isPendingWriteCrash(error)) {
-        console.error(JSON.stringify({ level: 40, msg: "postgres.js lost a connection with a write pending; replacing its clients", err: String(error) }));
+        console.error(
+          JSON.stringify({
+            level: 40,
+            msg: "postgres.js lost a connection with a write pending; replacing its clients",
+            err: String(error),
+          }),
+        );
         for (const r of recyclers) r();
         return;
       }

@@ -99,7 +99,14 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
         .returning({ id: districts.id });
       if (row) {
         report.districtsCreated++;
-        await recordAudit(db, { actorId: null, action: "district.created", subjectType: "district", subjectId: row.id, districtId: row.id, data: { name: d.name, by: "seed" } });
+        await recordAudit(db, {
+          actorId: null,
+          action: "district.created",
+          subjectType: "district",
+          subjectId: row.id,
+          districtId: row.id,
+          data: { name: d.name, by: "seed" },
+        });
       } else {
         [row] = await db.select({ id: districts.id }).from(districts).where(eq(districts.number, d.number));
       }
@@ -113,12 +120,22 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
         .returning({ id: neighborhoods.id });
       report.neighborhoodsCreated += created.length;
       for (const c of created) {
-        await recordAudit(db, { actorId: null, action: "neighborhood.created", subjectType: "neighborhood", subjectId: c.id, districtId: row!.id, data: { name: n.name, by: "seed" } });
+        await recordAudit(db, {
+          actorId: null,
+          action: "neighborhood.created",
+          subjectType: "neighborhood",
+          subjectId: c.id,
+          districtId: row!.id,
+          data: { name: n.name, by: "seed" },
+        });
       }
     }
   }
   for (const [i, name] of DEMO_CATEGORIES.entries()) {
-    await db.insert(categories).values({ name, nameKey: searchKey(name), sortOrder: i }).onConflictDoNothing();
+    await db
+      .insert(categories)
+      .values({ name, nameKey: searchKey(name), sortOrder: i })
+      .onConflictDoNothing();
   }
   const commissionIds: string[] = [];
   for (const c of DEMO_COMMISSIONS) {
@@ -129,9 +146,19 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
       .returning({ id: commissions.id });
     report.commissionsCreated += created.length;
     for (const row of created) {
-      await recordAudit(db, { actorId: null, action: "commission.created", subjectType: "commission", subjectId: row.id, commissionId: row.id, data: { name: c.name, by: "seed" } });
+      await recordAudit(db, {
+        actorId: null,
+        action: "commission.created",
+        subjectType: "commission",
+        subjectId: row.id,
+        commissionId: row.id,
+        data: { name: c.name, by: "seed" },
+      });
     }
-    const [row] = await db.select({ id: commissions.id }).from(commissions).where(eq(commissions.nameKey, searchKey(c.name)));
+    const [row] = await db
+      .select({ id: commissions.id })
+      .from(commissions)
+      .where(eq(commissions.nameKey, searchKey(c.name)));
     commissionIds.push(row!.id);
   }
   for (const account of DEMO_ACCOUNTS) {
@@ -163,7 +190,15 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
           .onConflictDoNothing()
           .returning({ id: roleAssignments.id });
         for (const g of granted) {
-          await recordAudit(db, { actorId: null, action: "role.granted", subjectType: "role_assignment", subjectId: g.id, districtId, commissionId, data: { role: account.role, userId: user!.id, by: "seed" } });
+          await recordAudit(db, {
+            actorId: null,
+            action: "role.granted",
+            subjectType: "role_assignment",
+            subjectId: g.id,
+            districtId,
+            commissionId,
+            data: { role: account.role, userId: user!.id, by: "seed" },
+          });
         }
       }
     }
@@ -180,7 +215,10 @@ const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00
  * discussion, so the council, proposal and thread pages have something to show. Only made once.
  */
 async function seedSampleCouncil(db: Db): Promise<boolean> {
-  const [hood] = await db.select({ id: neighborhoods.id }).from(neighborhoods).where(eq(neighborhoods.nameKey, searchKey("اکباتان")));
+  const [hood] = await db
+    .select({ id: neighborhoods.id })
+    .from(neighborhoods)
+    .where(eq(neighborhoods.nameKey, searchKey("اکباتان")));
   if (!hood) return false;
   const [existing] = await db.select({ id: councils.id }).from(councils).where(eq(councils.neighborhoodId, hood.id));
   if (existing) return false;
@@ -201,7 +239,10 @@ async function seedSampleCouncil(db: Db): Promise<boolean> {
   });
   if (!council.ok) return false;
   await db.insert(memberships).values({ councilId: council.id, userId: resident, termNumber: 1, decidedBy: manager }).onConflictDoNothing();
-  const [category] = await db.select({ id: categories.id }).from(categories).where(eq(categories.nameKey, searchKey("فضای سبز")));
+  const [category] = await db
+    .select({ id: categories.id })
+    .from(categories)
+    .where(eq(categories.nameKey, searchKey("فضای سبز")));
   const proposal = await fileProposal(db, {
     councilId: council.id,
     authorId: resident,
@@ -211,7 +252,11 @@ async function seedSampleCouncil(db: Db): Promise<boolean> {
     place: "ضلع شمالی خیابان اکباتان، از میدان تا کوچه باغ",
   });
   const councilThread = await ensureThread(db, { kind: "council", councilId: council.id });
-  await postMessage(db, { threadId: councilThread, authorId: manager, body: "شورای اجتماعی محله اکباتان آغاز به کار کرد. پیشنهادها و دغدغه‌های محله را اینجا بنویسید." });
+  await postMessage(db, {
+    threadId: councilThread,
+    authorId: manager,
+    body: "شورای اجتماعی محله اکباتان آغاز به کار کرد. پیشنهادها و دغدغه‌های محله را اینجا بنویسید.",
+  });
   await postMessage(db, { threadId: councilThread, authorId: resident, body: "سلام، خوشحالیم. نشست ماهانه شورا کجا برگزار می‌شود؟" });
   if (proposal.ok) {
     const proposalThread = await ensureThread(db, { kind: "proposal", proposalId: proposal.id });

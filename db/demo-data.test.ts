@@ -31,13 +31,25 @@ describe.each(BACKENDS)("the Hamedan demo on %s", (backend) => {
     const admin = first.accounts.find((a) => a.role === "admin")!;
     const [row] = await database.db.select().from(users).where(eq(users.phone, admin.phone));
     expect(await verifyPassword(row!.passwordHash, admin.password!)).toBe(true);
-    const counts = [await total(districts), await total(neighborhoods), await total(users), await total(roleAssignments), await total(auditLog)];
+    const counts = [
+      await total(districts),
+      await total(neighborhoods),
+      await total(users),
+      await total(roleAssignments),
+      await total(auditLog),
+    ];
 
     const second = await seedDemo(database.db);
     expect(second).toMatchObject({ districtsCreated: 0, neighborhoodsCreated: 0, commissionsCreated: 0, councilCreated: false });
     expect(Number((await database.db.select({ n: count() }).from(threadMessages))[0]!.n)).toBe(3);
     expect(second.accounts.every((a) => a.password === null)).toBe(true);
-    expect([await total(districts), await total(neighborhoods), await total(users), await total(roleAssignments), await total(auditLog)]).toEqual(counts);
+    expect([
+      await total(districts),
+      await total(neighborhoods),
+      await total(users),
+      await total(roleAssignments),
+      await total(auditLog),
+    ]).toEqual(counts);
     expect(counts[2]).toBe(DEMO_ACCOUNTS.length);
     // Passwords of existing accounts are never changed by a re-run.
     const [again] = await database.db.select().from(users).where(eq(users.phone, admin.phone));

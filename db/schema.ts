@@ -150,14 +150,7 @@ export const commissions = pgTable(
   (t) => [uniqueIndex("commissions_name_key_key").on(t.nameKey)],
 );
 
-export const ROLES = [
-  "admin",
-  "deputy",
-  "deputy_staff",
-  "district_manager",
-  "district_staff",
-  "commission_member",
-] as const;
+export const ROLES = ["admin", "deputy", "deputy_staff", "district_manager", "district_staff", "commission_member"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A role held in a scope: city-wide, one district, or one commission. Revoked rows stay for the record. */
@@ -304,7 +297,9 @@ export const councils = pgTable(
   (t) => [
     index("councils_district_idx").on(t.districtId),
     // One living council per neighborhood; dissolved ones stay as history.
-    uniqueIndex("councils_one_per_neighborhood").on(t.neighborhoodId).where(sql`${t.status} <> 'dissolved'`),
+    uniqueIndex("councils_one_per_neighborhood")
+      .on(t.neighborhoodId)
+      .where(sql`${t.status} <> 'dissolved'`),
     check("councils_status_valid", sql`${t.status} in ('active','suspended','dissolved')`),
     check("councils_term_order", sql`${t.termEnd} > ${t.termStart}`),
     check("councils_term_number_positive", sql`${t.termNumber} >= 1`),
@@ -373,9 +368,15 @@ export const memberships = pgTable(
   },
   (t) => [
     index("memberships_user_idx").on(t.userId, t.status),
-    uniqueIndex("memberships_one_active_per_person").on(t.councilId, t.userId).where(sql`${t.status} = 'active'`),
-    uniqueIndex("memberships_one_chair").on(t.councilId).where(sql`${t.status} = 'active' and ${t.role} = 'chair'`),
-    uniqueIndex("memberships_one_secretary").on(t.councilId).where(sql`${t.status} = 'active' and ${t.role} = 'secretary'`),
+    uniqueIndex("memberships_one_active_per_person")
+      .on(t.councilId, t.userId)
+      .where(sql`${t.status} = 'active'`),
+    uniqueIndex("memberships_one_chair")
+      .on(t.councilId)
+      .where(sql`${t.status} = 'active' and ${t.role} = 'chair'`),
+    uniqueIndex("memberships_one_secretary")
+      .on(t.councilId)
+      .where(sql`${t.status} = 'active' and ${t.role} = 'secretary'`),
     check("memberships_role_valid", sql`${t.role} in ('member','chair','secretary')`),
     check("memberships_status_valid", sql`${t.status} in ('active','ended','removed','left')`),
     check("memberships_end_consistent", sql`(${t.status} = 'active') = (${t.endedAt} is null)`),
@@ -406,7 +407,9 @@ export const applications = pgTable(
   (t) => [
     index("applications_council_idx").on(t.councilId, t.status),
     index("applications_user_idx").on(t.userId),
-    uniqueIndex("applications_one_pending").on(t.councilId, t.userId).where(sql`${t.status} = 'pending'`),
+    uniqueIndex("applications_one_pending")
+      .on(t.councilId, t.userId)
+      .where(sql`${t.status} = 'pending'`),
     check("applications_status_valid", sql`${t.status} in ('pending','approved','rejected','withdrawn')`),
   ],
 );
@@ -429,7 +432,9 @@ export const invitations = pgTable(
   },
   (t) => [
     index("invitations_phone_idx").on(t.phone, t.status),
-    uniqueIndex("invitations_one_pending").on(t.councilId, t.phone).where(sql`${t.status} = 'pending'`),
+    uniqueIndex("invitations_one_pending")
+      .on(t.councilId, t.phone)
+      .where(sql`${t.status} = 'pending'`),
     check("invitations_status_valid", sql`${t.status} in ('pending','accepted','declined','revoked')`),
     check("invitations_phone_format", sql`${t.phone} ~ '^\\+989[0-9]{9}$'`),
   ],
@@ -597,9 +602,13 @@ export const votes = pgTable(
     result: text("result").$type<"adopted" | "not_adopted">(),
   },
   (t) => [
-    uniqueIndex("votes_one_open_per_proposal").on(t.proposalId).where(sql`${t.status} = 'open'`),
+    uniqueIndex("votes_one_open_per_proposal")
+      .on(t.proposalId)
+      .where(sql`${t.status} = 'open'`),
     uniqueIndex("votes_proposal_round_key").on(t.proposalId, t.round),
-    index("votes_due_idx").on(t.closesAt).where(sql`${t.status} = 'open'`),
+    index("votes_due_idx")
+      .on(t.closesAt)
+      .where(sql`${t.status} = 'open'`),
     check("votes_status_valid", sql`${t.status} in ('open','closed')`),
     check("votes_window", sql`${t.closesAt} > ${t.opensAt}`),
     check("votes_result_valid", sql`${t.result} is null or ${t.result} in ('adopted','not_adopted')`),
@@ -621,10 +630,7 @@ export const ballots = pgTable(
     castAt: tstz("cast_at").notNull().defaultNow(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.voteId, t.userId] }),
-    check("ballots_choice_valid", sql`${t.choice} in ('for','against','abstain')`),
-  ],
+  (t) => [primaryKey({ columns: [t.voteId, t.userId] }), check("ballots_choice_valid", sql`${t.choice} in ('for','against','abstain')`)],
 );
 
 export const DECISIONS = ["accepted", "declined", "returned", "referred_unit"] as const;
@@ -652,7 +658,9 @@ export const referrals = pgTable(
   },
   (t) => [
     index("referrals_commission_idx").on(t.commissionId, t.decidedAt, t.dueAt),
-    uniqueIndex("referrals_one_pending_per_proposal").on(t.proposalId).where(sql`${t.decidedAt} is null`),
+    uniqueIndex("referrals_one_pending_per_proposal")
+      .on(t.proposalId)
+      .where(sql`${t.decidedAt} is null`),
     check("referrals_decision_valid", sql`${t.decision} is null or ${t.decision} in ('accepted','declined','returned','referred_unit')`),
     // A decision always comes with its written rationale (and a unit when referred to one).
     check(
@@ -719,12 +727,20 @@ export const threads = pgTable(
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("threads_one_per_council").on(t.councilId).where(sql`${t.kind} = 'council'`),
-    uniqueIndex("threads_one_per_proposal").on(t.proposalId).where(sql`${t.kind} = 'proposal'`),
-    uniqueIndex("threads_one_per_review").on(t.proposalId, t.commissionId).where(sql`${t.kind} = 'commission'`),
+    uniqueIndex("threads_one_per_council")
+      .on(t.councilId)
+      .where(sql`${t.kind} = 'council'`),
+    uniqueIndex("threads_one_per_proposal")
+      .on(t.proposalId)
+      .where(sql`${t.kind} = 'proposal'`),
+    uniqueIndex("threads_one_per_review")
+      .on(t.proposalId, t.commissionId)
+      .where(sql`${t.kind} = 'commission'`),
     index("threads_district_idx").on(t.districtId),
     // The city's liveliest public discussions, for the home page.
-    index("threads_recent_idx").on(t.lastMessageAt).where(sql`${t.kind} <> 'commission'`),
+    index("threads_recent_idx")
+      .on(t.lastMessageAt)
+      .where(sql`${t.kind} <> 'commission'`),
     check("threads_kind_valid", sql`${t.kind} in ('council','proposal','commission')`),
     check(
       "threads_kind_columns",
@@ -735,7 +751,6 @@ export const threads = pgTable(
     check("threads_seq_nonneg", sql`${t.lastSeq} >= 0 and ${t.messageCount} >= 0`),
   ],
 );
-
 
 /** A message in a thread. Deleting or hiding keeps the row: the thread shows a trace. */
 export const threadMessages = pgTable(
@@ -769,7 +784,9 @@ export const threadMessages = pgTable(
     uniqueIndex("thread_messages_seq").on(t.threadId, t.seq),
     uniqueIndex("thread_messages_client_key").on(t.threadId, t.authorId, t.clientKey),
     index("thread_messages_thread_time_idx").on(t.threadId, t.createdAt),
-    index("thread_messages_reported_idx").on(t.threadId).where(sql`${t.reportCount} > 0 or ${t.hiddenKind} = 'reports'`),
+    index("thread_messages_reported_idx")
+      .on(t.threadId)
+      .where(sql`${t.reportCount} > 0 or ${t.hiddenKind} = 'reports'`),
     check("thread_messages_body_length", sql`char_length(${t.body}) between 1 and ${sql.raw(String(MESSAGE_MAX_LENGTH))}`),
     check("thread_messages_hidden_kind_valid", sql`${t.hiddenKind} is null or ${t.hiddenKind} in ('reports','moderator')`),
     check("thread_messages_hidden_complete", sql`(${t.hiddenAt} is null) = (${t.hiddenKind} is null)`),
@@ -803,10 +820,7 @@ export const threadEvents = pgTable(
     actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
     at: tstz("at").notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.threadId, t.seq] }),
-    check("thread_events_seq_positive", sql`${t.seq} >= 1`),
-  ],
+  (t) => [primaryKey({ columns: [t.threadId, t.seq] }), check("thread_events_seq_positive", sql`${t.seq} >= 1`)],
 );
 
 /** What a message said before each edit: for moderators only. */
@@ -841,7 +855,9 @@ export const messageReports = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.messageId, t.reporterId] }),
-    index("message_reports_open_idx").on(t.createdAt).where(sql`${t.resolvedAt} is null`),
+    index("message_reports_open_idx")
+      .on(t.createdAt)
+      .where(sql`${t.resolvedAt} is null`),
     check("message_reports_reason_length", sql`char_length(${t.reason}) between 3 and 500`),
     check("message_reports_resolution_valid", sql`${t.resolution} is null or ${t.resolution} in ('hidden','restored','dismissed')`),
   ],
@@ -974,7 +990,6 @@ export const surfacingSettings = pgTable(
   ],
 );
 
-
 /**
  * What the public search finds: one row per public proposal, council, neighborhood, commission
  * decision and visible message of a public discussion, its text normalized by the app
@@ -1048,7 +1063,11 @@ export const notices = pgTable(
     lastError: text("last_error"),
     recipients: integer("recipients"),
   },
-  (t) => [index("notices_pending_idx").on(t.id).where(sql`${t.processedAt} is null`)],
+  (t) => [
+    index("notices_pending_idx")
+      .on(t.id)
+      .where(sql`${t.processedAt} is null`),
+  ],
 );
 
 /** A person's inbox: one row per item, updated (count, time, unread) when the item has news again. */
@@ -1073,7 +1092,9 @@ export const notifications = pgTable(
   (t) => [
     uniqueIndex("notifications_user_item_key").on(t.userId, t.itemKey),
     index("notifications_user_recent_idx").on(t.userId, t.updatedAt, t.id),
-    index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
+    index("notifications_user_unread_idx")
+      .on(t.userId)
+      .where(sql`${t.readAt} is null`),
     check("notifications_count_positive", sql`${t.count} >= 1`),
   ],
 );
@@ -1222,7 +1243,9 @@ export const smsMessages = pgTable(
   },
   (t) => [
     uniqueIndex("sms_messages_dedupe_key").on(t.dedupeKey),
-    index("sms_messages_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('pending','sending')`),
+    index("sms_messages_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending','sending')`),
     index("sms_messages_provider_idx").on(t.providerMessageId),
     check("sms_messages_status_valid", sql`${t.status} in ('pending','sending','sent','failed')`),
     check("sms_messages_body_length", sql`char_length(${t.body}) between 1 and 480`),
@@ -1324,7 +1347,9 @@ export const meetingAgendaItems = pgTable(
   },
   (t) => [
     uniqueIndex("meeting_agenda_items_position_key").on(t.meetingId, t.position),
-    uniqueIndex("meeting_agenda_items_proposal_key").on(t.meetingId, t.proposalId).where(sql`${t.proposalId} is not null`),
+    uniqueIndex("meeting_agenda_items_proposal_key")
+      .on(t.meetingId, t.proposalId)
+      .where(sql`${t.proposalId} is not null`),
     check("meeting_agenda_items_title_length", sql`char_length(${t.title}) between 2 and 200`),
   ],
 );
@@ -1390,7 +1415,9 @@ export const minutes = pgTable(
   (t) => [
     uniqueIndex("minutes_meeting_version_key").on(t.meetingId, t.version),
     // One record in the making per meeting: a correction waits until the one before is approved.
-    uniqueIndex("minutes_one_open_per_meeting").on(t.meetingId).where(sql`${t.status} <> 'approved'`),
+    uniqueIndex("minutes_one_open_per_meeting")
+      .on(t.meetingId)
+      .where(sql`${t.status} <> 'approved'`),
     index("minutes_district_idx").on(t.districtId, t.status),
     check("minutes_status_valid", sql`${t.status} in ('draft','circulating','approved')`),
     check("minutes_version_positive", sql`${t.version} >= 1`),

@@ -22,7 +22,10 @@ const keep = Number(process.env.BACKUP_KEEP ?? 14);
 const pgliteDir = path.join(dataDir, "pglite");
 
 function stamp() {
-  return new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 function refuse(error: unknown): never {

@@ -81,7 +81,9 @@ let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  log(`${signal}: stopping the instances (they drain), HAProxy, PgBouncer${process.env.DATABASE_URL ? "" : " and the throwaway PostgreSQL"}`);
+  log(
+    `${signal}: stopping the instances (they drain), HAProxy, PgBouncer${process.env.DATABASE_URL ? "" : " and the throwaway PostgreSQL"}`,
+  );
   try {
     await cluster?.stop();
   } finally {
@@ -100,7 +102,9 @@ const roll = async () => {
   log("rolling restart: one instance at a time");
   try {
     await cluster.roll((s: RollStep) =>
-      log(`  ${s.instance}: drained and stopped in ${s.drainMs} ms, started in ${s.startMs} ms, back in rotation after ${s.backInRotationMs} ms`),
+      log(
+        `  ${s.instance}: drained and stopped in ${s.drainMs} ms, started in ${s.startMs} ms, back in rotation after ${s.backInRotationMs} ms`,
+      ),
     );
     log("rolling restart done");
   } catch (error) {

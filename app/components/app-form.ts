@@ -4,7 +4,9 @@ import { useActionData } from "@remix-run/react";
 import type { z, ZodTypeAny } from "zod";
 import type { FormReply } from "~/forms/reply";
 
-type FormHookOptions<Schema extends Record<string, any>, FormValue, FormError> = Parameters<typeof useForm<Schema, FormValue, FormError>>[0];
+type FormHookOptions<Schema extends Record<string, any>, FormValue, FormError> = Parameters<
+  typeof useForm<Schema, FormValue, FormError>
+>[0];
 
 /** When every form of the app checks what was typed; decided here once, not per form. */
 export const FORM_VALIDATION = {
@@ -21,7 +23,11 @@ export const FORM_VALIDATION = {
 export function useAppForm<Schema extends Record<string, any>, FormValue = Schema, FormError = string[]>(
   options: Omit<FormHookOptions<Schema, FormValue, FormError>, keyof typeof FORM_VALIDATION>,
 ) {
-  const [form, fields] = useForm<Schema, FormValue, FormError>({ ...options, ...FORM_VALIDATION } as FormHookOptions<Schema, FormValue, FormError>);
+  const [form, fields] = useForm<Schema, FormValue, FormError>({ ...options, ...FORM_VALIDATION } as FormHookOptions<
+    Schema,
+    FormValue,
+    FormError
+  >);
   // The form re-renders whenever any of its messages changes. Conform subscribes a component to
   // what it read during its own render; fields are read by child components, and a refusal found
   // on submit (which changes nothing else) would otherwise stay unseen until the next keystroke.

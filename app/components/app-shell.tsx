@@ -76,12 +76,20 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="topbar__end">
             {/* The search page has its own, larger box. */}
             {location.pathname === "/search" ? null : (
-            <Form method="get" action="/search" className="topsearch" role="search" noValidate>
-              <label htmlFor="topsearch-q" className="visually-hidden">
-                {t("search.box_label")}
-              </label>
-              <input id="topsearch-q" name="q" type="search" className="topsearch__input" dir="auto" maxLength={SEARCH_QUERY_MAX} placeholder={t("search.box_placeholder")} />
-            </Form>
+              <Form method="get" action="/search" className="topsearch" role="search" noValidate>
+                <label htmlFor="topsearch-q" className="visually-hidden">
+                  {t("search.box_label")}
+                </label>
+                <input
+                  id="topsearch-q"
+                  name="q"
+                  type="search"
+                  className="topsearch__input"
+                  dir="auto"
+                  maxLength={SEARCH_QUERY_MAX}
+                  placeholder={t("search.box_placeholder")}
+                />
+              </Form>
             )}
             <ConnectionIndicator />
             {user ? <InboxBadge unread={inbox.unread} /> : null}

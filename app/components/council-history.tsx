@@ -38,7 +38,9 @@ export function publicEntry(row: {
     reason: row.reason,
     name: typeof details.name === "string" ? details.name : null,
     termNumber: typeof details.termNumber === "number" ? details.termNumber : null,
-    changed: Array.isArray(details.changed) ? details.changed.filter((f): f is string => typeof f === "string" && Object.hasOwn(CHARTER_FIELDS, f)) : [],
+    changed: Array.isArray(details.changed)
+      ? details.changed.filter((f): f is string => typeof f === "string" && Object.hasOwn(CHARTER_FIELDS, f))
+      : [],
   };
 }
 

@@ -15,7 +15,9 @@ const files = tsxFiles(appDir).map((file) => ({ file: path.relative(appDir, file
 
 describe("every form of the app", () => {
   it("uses the app's form hook (validated when sent, never on blur)", () => {
-    const direct = files.filter(({ source }) => /import\s*\{[^}]*\buseForm\b[^}]*\}\s*from\s*"@conform-to\/react"/.test(source)).map((f) => f.file);
+    const direct = files
+      .filter(({ source }) => /import\s*\{[^}]*\buseForm\b[^}]*\}\s*from\s*"@conform-to\/react"/.test(source))
+      .map((f) => f.file);
     expect(direct).toEqual([]);
     const ownTiming = files.filter(({ source }) => /\bshould(?:Re)?[vV]alidate\s*:\s*["']/.test(source)).map((f) => f.file);
     expect(ownTiming).toEqual([]);
@@ -35,7 +37,9 @@ describe("every form of the app", () => {
         .map((m) => `${file}: ${m[0]}`),
     );
     // The proposal page's one-button forms (support, withdraw, agenda, ballot) have nothing to check.
-    const withFields = offenders.filter((o) => !/^routes\/proposals\.\$proposalId\.tsx: <Form method="post"( className="vote-buttons")?>$/.test(o));
+    const withFields = offenders.filter(
+      (o) => !/^routes\/proposals\.\$proposalId\.tsx: <Form method="post"( className="vote-buttons")?>$/.test(o),
+    );
     expect(withFields).toEqual([]);
   });
 });

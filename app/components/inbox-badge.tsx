@@ -41,7 +41,12 @@ export function InboxBadge({ unread }: { unread: number }) {
         <path d="M4 4h16v11h-4.5l-1.5 3h-4l-1.5-3H4z" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" />
       </svg>
       <span className="inbox-badge__text">{t("inbox.nav")}</span>
-      {unread > 0 ? <span className="inbox-badge__count">{formatNumber(Math.min(unread, 99), i18n.language)}{unread > 99 ? "+" : ""}</span> : null}
+      {unread > 0 ? (
+        <span className="inbox-badge__count">
+          {formatNumber(Math.min(unread, 99), i18n.language)}
+          {unread > 99 ? "+" : ""}
+        </span>
+      ) : null}
     </Link>
   );
 }

@@ -17,7 +17,11 @@ const monthFormat = new Map<string, Intl.DateTimeFormat>();
 function monthOf(at: Date, lang: string) {
   let f = monthFormat.get(lang);
   if (!f) {
-    f = new Intl.DateTimeFormat(lang === "fa" ? "fa-IR-u-ca-persian" : "en-US-u-ca-persian", { timeZone: "Asia/Tehran", year: "numeric", month: "long" });
+    f = new Intl.DateTimeFormat(lang === "fa" ? "fa-IR-u-ca-persian" : "en-US-u-ca-persian", {
+      timeZone: "Asia/Tehran",
+      year: "numeric",
+      month: "long",
+    });
     monthFormat.set(lang, f);
   }
   return f.format(at);
@@ -27,7 +31,12 @@ const clockFormat = new Map<string, Intl.DateTimeFormat>();
 export function clockOf(at: string | Date, lang: string) {
   let f = clockFormat.get(lang);
   if (!f) {
-    f = new Intl.DateTimeFormat(lang === "fa" ? "fa-IR" : "en-GB", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    f = new Intl.DateTimeFormat(lang === "fa" ? "fa-IR" : "en-GB", {
+      timeZone: "Asia/Tehran",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
     clockFormat.set(lang, f);
   }
   return f.format(new Date(at));

@@ -63,7 +63,11 @@ export function MinutesBody({ minutes, children }: { minutes: MinutesContent; ch
                   {d.tallyFor != null ? (
                     <>
                       {t("history.separator")}
-                      {t("meetings.minutes.tally", { for: n(d.tallyFor), against: n(d.tallyAgainst ?? 0), abstain: n(d.tallyAbstain ?? 0) })}
+                      {t("meetings.minutes.tally", {
+                        for: n(d.tallyFor),
+                        against: n(d.tallyAgainst ?? 0),
+                        abstain: n(d.tallyAbstain ?? 0),
+                      })}
                     </>
                   ) : null}
                 </p>
@@ -78,4 +82,3 @@ export function MinutesBody({ minutes, children }: { minutes: MinutesContent; ch
     </div>
   );
 }
-

@@ -30,8 +30,18 @@ export function PolicyForm({
       <input type="hidden" name="intent" value={intent} />
       <TextField field={fields.title} label={t("policies.title_label")} />
       <TextAreaField field={fields.body} label={t("policies.body_label")} rows={6} />
-      <TextField field={fields.effectiveOn} label={t("policies.effective_on")} hint={t("meetings.date_hint")} ltr inputProps={{ inputMode: "numeric" }} />
-      <RadioGroupField field={fields.audience} legend={t("policies.audience")} options={POLICY_AUDIENCES.map((a) => ({ value: a, label: t(`policies.audience_${a}`) }))} />
+      <TextField
+        field={fields.effectiveOn}
+        label={t("policies.effective_on")}
+        hint={t("meetings.date_hint")}
+        ltr
+        inputProps={{ inputMode: "numeric" }}
+      />
+      <RadioGroupField
+        field={fields.audience}
+        legend={t("policies.audience")}
+        options={POLICY_AUDIENCES.map((a) => ({ value: a, label: t(`policies.audience_${a}`) }))}
+      />
       <fieldset className="field" aria-describedby={districtField.errors?.length ? districtField.errorId : undefined}>
         <legend className="field__label">{t("policies.districts")}</legend>
         {getCollectionProps(districtField, { type: "checkbox", options: districts.map((d) => d.id) }).map((props) => (
@@ -41,7 +51,11 @@ export function PolicyForm({
         ))}
         <FieldErrors id={districtField.errorId} errors={districtField.errors} />
       </fieldset>
-      <RadioGroupField field={fields.recipients} legend={t("policies.recipients")} options={POLICY_RECIPIENTS.map((r) => ({ value: r, label: t(`policies.recipients_${r}`) }))} />
+      <RadioGroupField
+        field={fields.recipients}
+        legend={t("policies.recipients")}
+        options={POLICY_RECIPIENTS.map((r) => ({ value: r, label: t(`policies.recipients_${r}`) }))}
+      />
       <button type="submit" className="button" disabled={busy}>
         {submitLabel}
       </button>

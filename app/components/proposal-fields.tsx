@@ -27,8 +27,20 @@ export function ProposalFields({
   const { t } = useTranslation();
   return (
     <>
-      <TextField field={fields.title} label={t("proposal.title_label")} hint={t("proposal.title_hint", limits)} errorParams={limits} inputProps={{ maxLength: 400 }} />
-      <TextAreaField field={fields.body} label={t("proposal.body_label")} hint={t("proposal.body_hint", limits)} rows={8} errorParams={limits} />
+      <TextField
+        field={fields.title}
+        label={t("proposal.title_label")}
+        hint={t("proposal.title_hint", limits)}
+        errorParams={limits}
+        inputProps={{ maxLength: 400 }}
+      />
+      <TextAreaField
+        field={fields.body}
+        label={t("proposal.body_label")}
+        hint={t("proposal.body_hint", limits)}
+        rows={8}
+        errorParams={limits}
+      />
       <div className="field">
         <label htmlFor={fields.categoryId.id} className="field__label">
           {t("proposal.category_label")}

@@ -26,27 +26,29 @@ export function ProposalList({ items, emptyText, loadedAt }: { items: ProposalLi
   if (!items.length) return <p className="empty">{emptyText}</p>;
   return (
     <ul className="list">
-      {items.map((item) => patchListItem(item, live(item.id))).map((p) => (
-        <li key={p.id} className="list__item" data-proposal={p.id}>
-          <Link to={`/proposals/${p.id}`} className="list__link">
-            <strong dir="auto">{p.title}</strong>
-            <span className="small">
-              <span className={`chip proposal-status proposal-status--${p.status}`}>{t(`proposal.status.${p.status}`)}</span>{" "}
-              <span className="muted">
-                <span data-live="supports">{t("proposal.support_count_short", { count: p.supportCount })}</span>
-                {p.messageCount ? (
-                  <>
-                    {t("history.separator")}
-                    <span data-live="messages">{t("thread.count", { count: p.messageCount })}</span>
-                  </>
-                ) : null}
-                {t("history.separator")}
-                <RelativeTime value={p.createdAt} />
+      {items
+        .map((item) => patchListItem(item, live(item.id)))
+        .map((p) => (
+          <li key={p.id} className="list__item" data-proposal={p.id}>
+            <Link to={`/proposals/${p.id}`} className="list__link">
+              <strong dir="auto">{p.title}</strong>
+              <span className="small">
+                <span className={`chip proposal-status proposal-status--${p.status}`}>{t(`proposal.status.${p.status}`)}</span>{" "}
+                <span className="muted">
+                  <span data-live="supports">{t("proposal.support_count_short", { count: p.supportCount })}</span>
+                  {p.messageCount ? (
+                    <>
+                      {t("history.separator")}
+                      <span data-live="messages">{t("thread.count", { count: p.messageCount })}</span>
+                    </>
+                  ) : null}
+                  {t("history.separator")}
+                  <RelativeTime value={p.createdAt} />
+                </span>
               </span>
-            </span>
-          </Link>
-        </li>
-      ))}
+            </Link>
+          </li>
+        ))}
     </ul>
   );
 }

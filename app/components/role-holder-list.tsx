@@ -13,7 +13,15 @@ export interface RoleHolder {
 }
 
 /** People holding a role, each with a revoke button that posts `intent=revoke`. */
-export function RoleHolderList({ holders, showScope = false, emptyText }: { holders: RoleHolder[]; showScope?: boolean; emptyText: string }) {
+export function RoleHolderList({
+  holders,
+  showScope = false,
+  emptyText,
+}: {
+  holders: RoleHolder[];
+  showScope?: boolean;
+  emptyText: string;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   if (!holders.length) return <p className="empty">{emptyText}</p>;
@@ -22,8 +30,7 @@ export function RoleHolderList({ holders, showScope = false, emptyText }: { hold
       {holders.map((h) => (
         <li key={h.id} className="list__item list__item--row">
           <div>
-            <strong dir="auto">{h.displayName}</strong>{" "}
-            <span className="chip">{t(`roles.${h.role}`)}</span>
+            <strong dir="auto">{h.displayName}</strong> <span className="chip">{t(`roles.${h.role}`)}</span>
             {showScope && (h.districtName || h.commissionName) ? (
               <span className="muted" dir="auto">
                 {" "}

@@ -3,7 +3,8 @@ import { resources } from "~/utils/i18n";
 import { AUDIT_ACTIONS } from "./audit-actions";
 
 type Tree = { [key: string]: string | Tree };
-const lookup = (tree: Tree, key: string) => key.split(".").reduce<string | Tree | undefined>((node, part) => (typeof node === "object" ? node[part] : undefined), tree);
+const lookup = (tree: Tree, key: string) =>
+  key.split(".").reduce<string | Tree | undefined>((node, part) => (typeof node === "object" ? node[part] : undefined), tree);
 
 describe("the audit log's sentences", () => {
   for (const lang of ["fa", "en"] as const) {

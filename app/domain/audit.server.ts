@@ -35,10 +35,7 @@ export async function recordAudit(db: Db, entry: AuditEntry) {
   });
 }
 
-export async function listAudit(
-  db: Db,
-  options: { districtId?: string; before?: number; limit?: number } = {},
-) {
+export async function listAudit(db: Db, options: { districtId?: string; before?: number; limit?: number } = {}) {
   const limit = Math.min(options.limit ?? 50, 200);
   const conditions = [
     options.districtId ? eq(auditLog.districtId, options.districtId) : undefined,

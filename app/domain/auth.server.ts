@@ -65,7 +65,13 @@ async function checkSendLimits(ctx: Ctx, phone: string, ip: string) {
  */
 async function issueCode(
   ctx: Ctx,
-  args: { purpose: Purpose; phone: string; locale: Locale; payload?: Record<string, string>; message: "code" | "already_registered" | null },
+  args: {
+    purpose: Purpose;
+    phone: string;
+    locale: Locale;
+    payload?: Record<string, string>;
+    message: "code" | "already_registered" | null;
+  },
 ) {
   const id = crypto.randomUUID();
   const code = newCode();
@@ -80,9 +86,7 @@ async function issueCode(
   if (args.message) {
     const t = await getTForLocale(args.locale);
     const text =
-      args.message === "code"
-        ? t(args.purpose === "signup" ? "sms.signup_code" : "sms.reset_code", { code })
-        : t("sms.already_registered");
+      args.message === "code" ? t(args.purpose === "signup" ? "sms.signup_code" : "sms.reset_code", { code }) : t("sms.already_registered");
     try {
       await ctx.sms.send(args.phone, text);
     } catch (error) {

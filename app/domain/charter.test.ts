@@ -92,9 +92,9 @@ describe("applyBlocker", () => {
     expect(applyBlocker({ ...all, councilStatus: "active" })).toBe("term_ended");
     expect(applyBlocker({ ...all, councilStatus: "active", termState: "current" })).toBe("already_member");
     expect(applyBlocker({ ...all, councilStatus: "active", termState: "current", isMember: false })).toBe("already_applied");
-    expect(
-      applyBlocker({ ...all, councilStatus: "active", termState: "current", isMember: false, hasPendingApplication: false }),
-    ).toBe("membership_limit");
+    expect(applyBlocker({ ...all, councilStatus: "active", termState: "current", isMember: false, hasPendingApplication: false })).toBe(
+      "membership_limit",
+    );
   });
 });
 
@@ -153,7 +153,8 @@ describe("outcomeOf: what a council vote decides", () => {
 
 describe("outcomeOf quorum arithmetic", () => {
   it("needs exactly the share of members, without floating-point drift", () => {
-    const at = (percent: number, members: number) => outcomeOf({ for: 0, against: 0, abstain: 0 }, { quorumPercent: percent, majorityRule: "simple" }, members).needed;
+    const at = (percent: number, members: number) =>
+      outcomeOf({ for: 0, against: 0, abstain: 0 }, { quorumPercent: percent, majorityRule: "simple" }, members).needed;
     expect(at(7, 100)).toBe(7);
     expect(at(55, 200)).toBe(110);
     expect(at(14, 50)).toBe(7);

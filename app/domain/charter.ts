@@ -67,12 +67,7 @@ export function checkTerm(termStart: string, termEnd: string): TermError | null 
   return null;
 }
 
-export type ApplyBlocker =
-  | "council_not_active"
-  | "term_ended"
-  | "already_member"
-  | "already_applied"
-  | "membership_limit";
+export type ApplyBlocker = "council_not_active" | "term_ended" | "already_member" | "already_applied" | "membership_limit";
 
 /** Why a person may not apply to a council right now, or null when they may. */
 export function applyBlocker(input: {

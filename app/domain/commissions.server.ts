@@ -22,7 +22,11 @@ export async function listCommissions(db: Db) {
     .from(commissions)
     .leftJoin(
       roleAssignments,
-      and(eq(roleAssignments.commissionId, commissions.id), eq(roleAssignments.role, "commission_member"), isNull(roleAssignments.revokedAt)),
+      and(
+        eq(roleAssignments.commissionId, commissions.id),
+        eq(roleAssignments.role, "commission_member"),
+        isNull(roleAssignments.revokedAt),
+      ),
     )
     .groupBy(commissions.id)
     .orderBy(asc(commissions.name));
@@ -40,7 +44,10 @@ export async function createCommission(
   input: CommissionInput,
   requestId?: string,
 ): Promise<{ ok: true; id: string } | Refused<"commission_name_taken">> {
-  const [dup] = await db.select({ id: commissions.id }).from(commissions).where(eq(commissions.nameKey, searchKey(input.name)));
+  const [dup] = await db
+    .select({ id: commissions.id })
+    .from(commissions)
+    .where(eq(commissions.nameKey, searchKey(input.name)));
   if (dup) return refused("commission_name_taken");
   try {
     const id = await db.transaction(async (tx) => {
@@ -80,7 +87,10 @@ export async function updateCommission(
   if (dup) return refused("commission_name_taken");
   try {
     await db.transaction(async (tx) => {
-      await tx.update(commissions).set({ ...input, nameKey: searchKey(input.name) }).where(eq(commissions.id, id));
+      await tx
+        .update(commissions)
+        .set({ ...input, nameKey: searchKey(input.name) })
+        .where(eq(commissions.id, id));
       await recordAudit(tx, {
         actorId,
         action: "commission.updated",

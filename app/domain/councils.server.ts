@@ -241,14 +241,15 @@ export async function updateCharter(
     if (!before) return refused("not_found");
     if (before.status === "dissolved") return refused("council_dissolved");
     const next = charterColumns(charter);
-    await tx.update(councils).set({ ...next, updatedAt: new Date() }).where(eq(councils.id, councilId));
+    await tx
+      .update(councils)
+      .set({ ...next, updatedAt: new Date() })
+      .where(eq(councils.id, councilId));
     await tx
       .update(councilTerms)
       .set({ termStart: charter.termStart, termEnd: charter.termEnd })
       .where(and(eq(councilTerms.councilId, councilId), eq(councilTerms.number, before.termNumber)));
-    const changed = Object.fromEntries(
-      Object.entries(next).filter(([key, value]) => before[key as keyof typeof before] !== value),
-    );
+    const changed = Object.fromEntries(Object.entries(next).filter(([key, value]) => before[key as keyof typeof before] !== value));
     await recordAudit(tx, {
       actorId,
       action: "council.charter_changed",
@@ -401,7 +402,9 @@ export async function endExpiredTerms(db: Db, today = tehranToday()): Promise<nu
       const [term] = await tx
         .update(councilTerms)
         .set({ endedAt: new Date() })
-        .where(and(eq(councilTerms.councilId, council.id), eq(councilTerms.number, council.termNumber), sql`${councilTerms.endedAt} is null`))
+        .where(
+          and(eq(councilTerms.councilId, council.id), eq(councilTerms.number, council.termNumber), sql`${councilTerms.endedAt} is null`),
+        )
         .returning({ id: councilTerms.id });
       if (term) {
         ended++;
@@ -441,11 +444,7 @@ export async function getCouncilPublic(db: Db, councilId: string) {
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.councilId, councilId))
     .orderBy(asc(memberships.startedAt));
-  const terms = await db
-    .select()
-    .from(councilTerms)
-    .where(eq(councilTerms.councilId, councilId))
-    .orderBy(desc(councilTerms.number));
+  const terms = await db.select().from(councilTerms).where(eq(councilTerms.councilId, councilId)).orderBy(desc(councilTerms.number));
   const [{ pending }] = (await db
     .select({ pending: count() })
     .from(applications)

@@ -49,7 +49,10 @@ export function normalizeTrackingCode(input: string) {
   return /^[1-9]\d{9}$/.test(code) ? code : null;
 }
 
-export async function createCounterOffice(db: Db, input: { districtId: string; name: string; code: string }): Promise<{ ok: true; id: string } | Fail> {
+export async function createCounterOffice(
+  db: Db,
+  input: { districtId: string; name: string; code: string },
+): Promise<{ ok: true; id: string } | Fail> {
   return refusalOf(
     async () => {
       const [row] = await db.insert(counterOffices).values(input).returning({ id: counterOffices.id });
@@ -79,10 +82,17 @@ export async function startCounterSupport(
   return refusalOf(async () => {
     const [office] = await db.select().from(counterOffices).where(eq(counterOffices.id, input.officeId));
     if (!office) throw new Refusal<CounterError>("office_not_found");
-    if (!can(input.operator, "district.file_on_behalf", { kind: "district", districtId: office.districtId })) throw new Refusal<CounterError>("forbidden");
-    const [resident] = await db.select().from(users).where(and(eq(users.phone, input.residentPhone), eq(users.isActive, true)));
+    if (!can(input.operator, "district.file_on_behalf", { kind: "district", districtId: office.districtId }))
+      throw new Refusal<CounterError>("forbidden");
+    const [resident] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.phone, input.residentPhone), eq(users.isActive, true)));
     if (!resident) throw new Refusal<CounterError>("resident_unknown");
-    const [proposal] = await db.select({ id: proposals.id, title: proposals.title, status: proposals.status }).from(proposals).where(eq(proposals.number, input.proposalNumber));
+    const [proposal] = await db
+      .select({ id: proposals.id, title: proposals.title, status: proposals.status })
+      .from(proposals)
+      .where(eq(proposals.number, input.proposalNumber));
     if (!proposal) throw new Refusal<CounterError>("proposal_unknown");
     if (proposal.status !== "open") throw new Refusal<CounterError>("proposal_closed");
     const id = crypto.randomUUID();
@@ -126,7 +136,8 @@ export async function confirmCounterRequest(
       const [request] = await tx.select().from(counterRequests).where(eq(counterRequests.id, input.requestId)).for("update");
       if (!request) throw new Refusal<CounterError>("request_not_found");
       const [office] = await tx.select().from(counterOffices).where(eq(counterOffices.id, request.officeId));
-      if (!can(input.operator, "district.file_on_behalf", { kind: "district", districtId: office!.districtId })) throw new Refusal<CounterError>("forbidden");
+      if (!can(input.operator, "district.file_on_behalf", { kind: "district", districtId: office!.districtId }))
+        throw new Refusal<CounterError>("forbidden");
       if (request.status === "done" || request.status === "refused") return { request, office: office!, already: true };
       if (request.status === "expired" || request.expiresAt.getTime() < Date.now()) {
         await tx.update(counterRequests).set({ status: "expired" }).where(eq(counterRequests.id, request.id));
@@ -136,7 +147,10 @@ export async function confirmCounterRequest(
       const expected = Buffer.from(request.codeHash, "hex");
       const given = Buffer.from(codeHash(input.secret, request.id, code), "hex");
       if (!/^\d{6}$/.test(code) || !crypto.timingSafeEqual(expected, given)) {
-        await tx.update(counterRequests).set({ attempts: sql`${counterRequests.attempts} + 1` }).where(eq(counterRequests.id, request.id));
+        await tx
+          .update(counterRequests)
+          .set({ attempts: sql`${counterRequests.attempts} + 1` })
+          .where(eq(counterRequests.id, request.id));
         return { wrong: true as const };
       }
       return { request, office: office!, already: false };
@@ -170,7 +184,15 @@ export async function confirmCounterRequest(
         subjectType: "proposal",
         subjectId: request.proposalId,
         districtId: office.districtId,
-        data: { officeId: office.id, officeName: office.name, officeCode: office.code, operatorId: input.operator.id, residentId: request.residentId, outcome, trackingCode },
+        data: {
+          officeId: office.id,
+          officeName: office.name,
+          officeCode: office.code,
+          operatorId: input.operator.id,
+          residentId: request.residentId,
+          outcome,
+          trackingCode,
+        },
         requestId: input.auditRequestId ?? null,
       });
       if (resident) {
@@ -179,7 +201,10 @@ export async function confirmCounterRequest(
           userId: request.residentId,
           purpose: "counter_tracking",
           dedupeKey: `counter-done:${request.id}`,
-          body: t(status === "done" ? "inbox.counter.sms_done" : "inbox.counter.sms_refused", { tracking: trackingCode, office: office.name }),
+          body: t(status === "done" ? "inbox.counter.sms_done" : "inbox.counter.sms_refused", {
+            tracking: trackingCode,
+            office: office.name,
+          }),
         });
       }
       return { trackingCode, outcome };

@@ -54,9 +54,15 @@ export async function getDistrict(db: Db, id: string) {
 
 async function duplicateOf(db: Db, input: DistrictInput, exceptId?: string): Promise<DistrictError | null> {
   const others = exceptId ? ne(districts.id, exceptId) : undefined;
-  const [byNumber] = await db.select({ id: districts.id }).from(districts).where(and(eq(districts.number, input.number), others));
+  const [byNumber] = await db
+    .select({ id: districts.id })
+    .from(districts)
+    .where(and(eq(districts.number, input.number), others));
   if (byNumber) return "district_number_taken";
-  const [byName] = await db.select({ id: districts.id }).from(districts).where(and(eq(districts.nameKey, searchKey(input.name)), others));
+  const [byName] = await db
+    .select({ id: districts.id })
+    .from(districts)
+    .where(and(eq(districts.nameKey, searchKey(input.name)), others));
   if (byName) return "district_name_taken";
   return null;
 }
@@ -113,7 +119,10 @@ export async function updateDistrict(
   try {
     await db.transaction(async (tx) => {
       const [before] = await tx.select().from(districts).where(eq(districts.id, id));
-      await tx.update(districts).set({ ...input, nameKey: searchKey(input.name) }).where(eq(districts.id, id));
+      await tx
+        .update(districts)
+        .set({ ...input, nameKey: searchKey(input.name) })
+        .where(eq(districts.id, id));
       await recordAudit(tx, {
         actorId,
         action: "district.updated",

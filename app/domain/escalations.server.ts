@@ -144,7 +144,12 @@ export async function threadSignals(db: Db, threadId: string, settings: Surfacin
   const windowsInWeek = Math.max(1, (7 * 24 * 60 - settings.burstWindowMinutes) / settings.burstWindowMinutes);
   const usualPerWindow = Number(row!.prior) / windowsInWeek;
   if (recent >= settings.burstMinMessages && recent >= settings.burstFactor * Math.max(usualPerWindow, 1)) {
-    signals.push({ kind: "burst", recent, usualPerWindow: Math.round(usualPerWindow * 10) / 10, windowMinutes: settings.burstWindowMinutes });
+    signals.push({
+      kind: "burst",
+      recent,
+      usualPerWindow: Math.round(usualPerWindow * 10) / 10,
+      windowMinutes: settings.burstWindowMinutes,
+    });
   }
   if (Number(row!.participants) >= settings.participantsMin) {
     signals.push({ kind: "participants", count: Number(row!.participants), windowHours: settings.participantsWindowHours });
@@ -166,14 +171,18 @@ export async function surfaceIfSignalled(db: Db, threadId: string): Promise<bool
   if (!signals.length) return false;
   const place = await placeOf(db, threadId);
   if (!place || place.kind === "commission") return false;
-  const kinds = signals.map((s) => s.kind).sort().join(",");
+  const kinds = signals
+    .map((s) => s.kind)
+    .sort()
+    .join(",");
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(escalations).where(eq(escalations.threadId, threadId)).for("update");
     if (existing) {
-      const before = existing.signals.map((s) => s.kind).sort().join(",");
-      const reopen =
-        existing.state === "resolved" &&
-        existing.stateChangedAt.getTime() < Date.now() - settings.burstWindowMinutes * 60_000;
+      const before = existing.signals
+        .map((s) => s.kind)
+        .sort()
+        .join(",");
+      const reopen = existing.state === "resolved" && existing.stateChangedAt.getTime() < Date.now() - settings.burstWindowMinutes * 60_000;
       if (existing.state === "resolved" && !reopen) return false;
       const changed = before !== kinds || reopen;
       await tx
@@ -221,7 +230,9 @@ export async function setEscalationState(
         .update(escalations)
         .set({ state: input.state, stateNote: input.note, stateBy: input.actorId, stateChangedAt: sql`now()`, updatedAt: sql`now()` })
         .where(eq(escalations.id, row.id));
-      await tx.insert(escalationEvents).values({ escalationId: row.id, actorId: input.actorId, kind: "state", state: input.state, note: input.note });
+      await tx
+        .insert(escalationEvents)
+        .values({ escalationId: row.id, actorId: input.actorId, kind: "state", state: input.state, note: input.note });
       await recordAudit(tx, {
         actorId: input.actorId,
         action: "escalation.state",

@@ -8,21 +8,13 @@ import { recordNotice } from "./notifications.server";
 import { applyBlocker, tehranToday, termState, type ApplyBlocker } from "./charter";
 
 export type MembershipError =
-  | ApplyBlocker
-  | "not_found"
-  | "already_decided"
-  | "already_invited"
-  | "concurrent_change"
-  | "not_a_member"
-  | "council_dissolved";
+  ApplyBlocker | "not_found" | "already_decided" | "already_invited" | "concurrent_change" | "not_a_member" | "council_dissolved";
 
 type Fail = Refused<MembershipError>;
 
 function refusalOf<T>(work: () => Promise<T>) {
   return baseRefusalOf<T, MembershipError>(work, translateMembership);
 }
-
-
 
 /**
  * Every change that can give or end seats locks the council row first, then the application or
@@ -39,7 +31,8 @@ function translateMembership(error: unknown): MembershipError | null {
   if (isUniqueViolation(error, "memberships_one_active_per_person")) return "already_member";
   if (isUniqueViolation(error, "applications_one_pending")) return "already_applied";
   if (isUniqueViolation(error, "invitations_one_pending")) return "already_invited";
-  if (isUniqueViolation(error, "memberships_one_chair") || isUniqueViolation(error, "memberships_one_secretary")) return "concurrent_change";
+  if (isUniqueViolation(error, "memberships_one_chair") || isUniqueViolation(error, "memberships_one_secretary"))
+    return "concurrent_change";
   return null;
 }
 
@@ -143,12 +136,7 @@ export async function applyToCouncil(
   });
 }
 
-export async function withdrawApplication(
-  db: Db,
-  userId: string,
-  applicationId: string,
-  requestId?: string,
-): Promise<{ ok: true } | Fail> {
+export async function withdrawApplication(db: Db, userId: string, applicationId: string, requestId?: string): Promise<{ ok: true } | Fail> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(applications)
@@ -170,12 +158,7 @@ export async function withdrawApplication(
   });
 }
 
-export async function leaveCouncil(
-  db: Db,
-  userId: string,
-  councilId: string,
-  requestId?: string,
-): Promise<{ ok: true } | Fail> {
+export async function leaveCouncil(db: Db, userId: string, councilId: string, requestId?: string): Promise<{ ok: true } | Fail> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(memberships)
@@ -217,7 +200,17 @@ export async function respondToInvitation(
         .returning({ councilId: invitations.councilId, invitedBy: invitations.invitedBy });
       if (!invitation) throw new Refusal<MembershipError>("already_decided");
       if (input.accept) {
-        await seat(tx, { councilId: invitation.councilId, userId: input.userId, decidedBy: invitation.invitedBy, seatLimit: input.seatLimit, via: "invitation" }, requestId);
+        await seat(
+          tx,
+          {
+            councilId: invitation.councilId,
+            userId: input.userId,
+            decidedBy: invitation.invitedBy,
+            seatLimit: input.seatLimit,
+            via: "invitation",
+          },
+          requestId,
+        );
       } else {
         const [council] = await tx.select({ districtId: councils.districtId }).from(councils).where(eq(councils.id, invitation.councilId));
         await recordAudit(tx, {
@@ -247,7 +240,10 @@ export async function decideApplication(
   input: { actorId: string; applicationId: string; decision: "approve" | "reject"; reason: string; seatLimit: number },
   requestId?: string,
 ): Promise<{ ok: true; userId: string; councilId: string } | Fail> {
-  const [target] = await db.select({ councilId: applications.councilId }).from(applications).where(eq(applications.id, input.applicationId));
+  const [target] = await db
+    .select({ councilId: applications.councilId })
+    .from(applications)
+    .where(eq(applications.id, input.applicationId));
   if (!target) return refused("not_found");
   return refusalOf(() =>
     db.transaction(async (tx) => {
@@ -264,7 +260,17 @@ export async function decideApplication(
         .returning({ councilId: applications.councilId, userId: applications.userId });
       if (!application) throw new Refusal<MembershipError>("already_decided");
       if (input.decision === "approve") {
-        await seat(tx, { councilId: application.councilId, userId: application.userId, decidedBy: input.actorId, seatLimit: input.seatLimit, via: "application" }, requestId);
+        await seat(
+          tx,
+          {
+            councilId: application.councilId,
+            userId: application.userId,
+            decidedBy: input.actorId,
+            seatLimit: input.seatLimit,
+            via: "application",
+          },
+          requestId,
+        );
       }
       const [council] = await tx
         .select({ districtId: councils.districtId, name: neighborhoods.name })

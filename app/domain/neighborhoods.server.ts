@@ -30,7 +30,10 @@ export async function createNeighborhood(
   if (dup) return refused("neighborhood_name_taken");
   try {
     const id = await db.transaction(async (tx) => {
-      const [row] = await tx.insert(neighborhoods).values({ ...input, boundary: input.boundary ?? null, nameKey }).returning({ id: neighborhoods.id });
+      const [row] = await tx
+        .insert(neighborhoods)
+        .values({ ...input, boundary: input.boundary ?? null, nameKey })
+        .returning({ id: neighborhoods.id });
       await recordAudit(tx, {
         actorId,
         action: "neighborhood.created",

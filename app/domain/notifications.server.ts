@@ -1,6 +1,16 @@
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../db/client.server";
-import { notices, notificationPreferences, notifications, notificationSettings, proposals, threadMessages, threads, neighborhoods, users } from "../../db/schema";
+import {
+  notices,
+  notificationPreferences,
+  notifications,
+  notificationSettings,
+  proposals,
+  threadMessages,
+  threads,
+  neighborhoods,
+  users,
+} from "../../db/schema";
 import { Refusal, refusalOf } from "./refusal.server";
 import { NOTICE_KINDS, isImportantKind, type NoticeKind } from "./notice-kinds";
 
@@ -91,7 +101,13 @@ function noticeRecorded() {
 
 async function proposalSubject(db: Writer, proposalId: string) {
   const [row] = await db
-    .select({ id: proposals.id, title: proposals.title, authorId: proposals.authorId, councilId: proposals.councilId, number: proposals.number })
+    .select({
+      id: proposals.id,
+      title: proposals.title,
+      authorId: proposals.authorId,
+      councilId: proposals.councilId,
+      number: proposals.number,
+    })
     .from(proposals)
     .where(eq(proposals.id, proposalId));
   return row ?? null;
@@ -127,7 +143,10 @@ export async function noticeToAuthor(
   db: Writer,
   input: {
     proposalId: string;
-    kind: Extract<NoticeKind, "vote_result" | "support_milestone" | "on_agenda" | "commission_referred" | "commission_decision" | "progress">;
+    kind: Extract<
+      NoticeKind,
+      "vote_result" | "support_milestone" | "on_agenda" | "commission_referred" | "commission_decision" | "progress"
+    >;
     params?: Record<string, string | number>;
     actorId?: string | null;
   },
@@ -250,7 +269,10 @@ function audienceSql(audience: Audience): SQL {
   if ("users" in audience) {
     const ids = audience.users.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
     if (!ids.length) return sql`select null::uuid as user_id where false`;
-    return sql`select id as user_id from users where id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`;
+    return sql`select id as user_id from users where id in (${sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`;
   }
   if ("councilMembers" in audience)
     return sql`select user_id from memberships where council_id = ${audience.councilMembers}::uuid and status = 'active'`;
@@ -298,7 +320,11 @@ export interface FannedOut {
 }
 
 /** What the SMS text of a notice says, per language; null when the notice never goes by SMS. */
-export type SmsTextOf = (notice: { kind: NoticeKind; params: Record<string, string | number>; link: string }) => Promise<{ fa: string; en: string } | null>;
+export type SmsTextOf = (notice: {
+  kind: NoticeKind;
+  params: Record<string, string | number>;
+  link: string;
+}) => Promise<{ fa: string; en: string } | null>;
 
 /**
  * Fans out waiting notices: each in its own transaction, taken with `FOR UPDATE SKIP LOCKED` so two
@@ -310,22 +336,23 @@ export async function processNotices(db: Db, options: { limit?: number; smsText?
   const done: FannedOut[] = [];
   for (let i = 0; i < (options.limit ?? 20); i++) {
     let taken: number | null = null;
-    const out = await db.transaction(async (tx) => {
-      const [notice] = await tx
-        .select()
-        .from(notices)
-        .where(and(isNull(notices.processedAt), lt(notices.attempts, NOTICE_MAX_ATTEMPTS)))
-        .orderBy(notices.id)
-        .limit(1)
-        .for("update", { skipLocked: true });
-      if (!notice) return null;
-      taken = notice.id;
-      const kind = notice.kind as NoticeKind;
-      const audience = audienceSql(notice.audience as Audience);
-      const actor = notice.actorId;
-      const rows = await queryRows<{ user_id: string; id: string }>(
-        tx as unknown as Db,
-        sql`insert into notifications (user_id, kind, item_key, link, params, count, notice_id, created_at, updated_at)
+    const out = await db
+      .transaction(async (tx) => {
+        const [notice] = await tx
+          .select()
+          .from(notices)
+          .where(and(isNull(notices.processedAt), lt(notices.attempts, NOTICE_MAX_ATTEMPTS)))
+          .orderBy(notices.id)
+          .limit(1)
+          .for("update", { skipLocked: true });
+        if (!notice) return null;
+        taken = notice.id;
+        const kind = notice.kind as NoticeKind;
+        const audience = audienceSql(notice.audience as Audience);
+        const actor = notice.actorId;
+        const rows = await queryRows<{ user_id: string; id: string }>(
+          tx as unknown as Db,
+          sql`insert into notifications (user_id, kind, item_key, link, params, count, notice_id, created_at, updated_at)
             select distinct r.user_id, ${kind}::text, ${notice.itemKey}::text, ${notice.link}::text, ${JSON.stringify(notice.params)}::jsonb, 1, ${notice.id}::bigint, now(), now()
             from (${audience}) r
             where r.user_id is not null ${actor ? sql`and r.user_id <> ${actor}::uuid` : sql``}
@@ -334,10 +361,10 @@ export async function processNotices(db: Db, options: { limit?: number; smsText?
               count = case when notifications.read_at is null then notifications.count + 1 else 1 end,
               updated_at = excluded.updated_at, read_at = null
             returning user_id::text as user_id, id::text as id`,
-      );
-      const text = options.smsText ? await options.smsText({ kind, params: notice.params, link: notice.link }) : null;
-      if (text && rows.length) {
-        await tx.execute(sql`
+        );
+        const text = options.smsText ? await options.smsText({ kind, params: notice.params, link: notice.link }) : null;
+        if (text && rows.length) {
+          await tx.execute(sql`
           insert into sms_messages (to_phone, user_id, purpose, dedupe_key, body, next_attempt_at)
           select u.phone, u.id, 'notice', 'notice:' || ${notice.id}::text || ':' || u.id::text,
                  case when u.locale = 'en' then ${text.en} else ${text.fa} end,
@@ -350,19 +377,31 @@ export async function processNotices(db: Db, options: { limit?: number; smsText?
             and u.is_active and s.sms_stopped_at is null
             and coalesce(p.sms, coalesce(s.sms_only, false) and ${isImportantKind(kind)}::boolean)
           on conflict (dedupe_key) do nothing`);
-      }
-      await tx.update(notices).set({ processedAt: sql`now()`, recipients: rows.length, attempts: sql`${notices.attempts} + 1` }).where(eq(notices.id, notice.id));
-      return { noticeId: notice.id, kind, itemKey: notice.itemKey, link: notice.link, params: notice.params, userIds: rows.map((r) => r.user_id), itemIds: rows.map((r) => r.id) };
-    }).catch(async (err: unknown) => {
-      // A notice that cannot fan out must not hold up the ones after it: counted, kept with its
-      // error, tried again on a later run, and left after a few tries.
-      if (taken === null) throw err;
-      await db
-        .update(notices)
-        .set({ attempts: sql`${notices.attempts} + 1`, lastError: String(err instanceof Error ? err.message : err).slice(0, 500) })
-        .where(eq(notices.id, taken));
-      return "failed" as const;
-    });
+        }
+        await tx
+          .update(notices)
+          .set({ processedAt: sql`now()`, recipients: rows.length, attempts: sql`${notices.attempts} + 1` })
+          .where(eq(notices.id, notice.id));
+        return {
+          noticeId: notice.id,
+          kind,
+          itemKey: notice.itemKey,
+          link: notice.link,
+          params: notice.params,
+          userIds: rows.map((r) => r.user_id),
+          itemIds: rows.map((r) => r.id),
+        };
+      })
+      .catch(async (err: unknown) => {
+        // A notice that cannot fan out must not hold up the ones after it: counted, kept with its
+        // error, tried again on a later run, and left after a few tries.
+        if (taken === null) throw err;
+        await db
+          .update(notices)
+          .set({ attempts: sql`${notices.attempts} + 1`, lastError: String(err instanceof Error ? err.message : err).slice(0, 500) })
+          .where(eq(notices.id, taken));
+        return "failed" as const;
+      });
     if (out === "failed") break;
     if (!out) break;
     done.push(out);
@@ -443,7 +482,10 @@ export async function inboxPage(db: Db, userId: string, options: { cursor?: stri
 }
 
 export async function unreadCount(db: Db, userId: string): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from notifications where user_id = ${userId}::uuid and read_at is null`);
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from notifications where user_id = ${userId}::uuid and read_at is null`,
+  );
   return Number(row?.n ?? 0);
 }
 
@@ -453,7 +495,10 @@ export async function unreadCounts(db: Db, userIds: string[]): Promise<Map<strin
   const rows = await queryRows<{ user_id: string; n: number }>(
     db,
     sql`select user_id::text as user_id, count(*)::int as n from notifications
-        where read_at is null and user_id in (${sql.join(userIds.map((id) => sql`${id}::uuid`), sql`, `)})
+        where read_at is null and user_id in (${sql.join(
+          userIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
         group by user_id`,
   );
   const counts = new Map(userIds.map((id) => [id, 0]));
@@ -465,7 +510,11 @@ export async function unreadCounts(db: Db, userIds: string[]): Promise<Map<strin
  * Marks one of the person's own items read and returns where it leads. Another person's item, or
  * one that does not exist, is "not found" alike: nobody learns which ids exist.
  */
-export async function markRead(db: Db, userId: string, notificationId: string): Promise<{ ok: true; link: string } | { ok: false; error: InboxError }> {
+export async function markRead(
+  db: Db,
+  userId: string,
+  notificationId: string,
+): Promise<{ ok: true; link: string } | { ok: false; error: InboxError }> {
   return refusalOf(async () => {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(notificationId)) throw new Refusal<InboxError>("not_found");
     const [row] = await db

@@ -37,7 +37,10 @@ type Fail = { ok: false; error: PolicyError };
 const refuse = (error: PolicyError): never => {
   throw new Refusal<PolicyError>(error);
 };
-const refusalOf = <T>(work: () => Promise<T>) => baseRefusalOf<T, PolicyError>(work, (e) => (String((e as Error)?.message ?? "").includes("policy_versions_fixed") ? "concurrent_change" : null));
+const refusalOf = <T>(work: () => Promise<T>) =>
+  baseRefusalOf<T, PolicyError>(work, (e) =>
+    String((e as Error)?.message ?? "").includes("policy_versions_fixed") ? "concurrent_change" : null,
+  );
 
 export interface PolicyDraftInput {
   title: string;
@@ -176,10 +179,16 @@ async function currentVersion(db: Db, policyId: string) {
   if (!row) return null;
   const districtIds = row.version.allDistricts
     ? []
-    : (await db.select({ id: policyVersionDistricts.districtId }).from(policyVersionDistricts).where(eq(policyVersionDistricts.versionId, row.version.id))).map(
-        (d) => d.id,
-      );
-  return { ...row.version, audience: { allDistricts: row.version.allDistricts, districtIds, recipients: row.version.recipients } as PolicyAudience };
+    : (
+        await db
+          .select({ id: policyVersionDistricts.districtId })
+          .from(policyVersionDistricts)
+          .where(eq(policyVersionDistricts.versionId, row.version.id))
+      ).map((d) => d.id);
+  return {
+    ...row.version,
+    audience: { allDistricts: row.version.allDistricts, districtIds, recipients: row.version.recipients } as PolicyAudience,
+  };
 }
 
 /**
@@ -238,7 +247,13 @@ export async function getPolicy(db: Db, policyId: string) {
   const [policy] = await db.select().from(policies).where(eq(policies.id, policyId));
   if (!policy) return null;
   const versions = await db
-    .select({ id: policyVersions.id, version: policyVersions.version, title: policyVersions.title, publishedAt: policyVersions.publishedAt, effectiveOn: policyVersions.effectiveOn })
+    .select({
+      id: policyVersions.id,
+      version: policyVersions.version,
+      title: policyVersions.title,
+      publishedAt: policyVersions.publishedAt,
+      effectiveOn: policyVersions.effectiveOn,
+    })
     .from(policyVersions)
     .where(eq(policyVersions.policyId, policyId))
     .orderBy(desc(policyVersions.version));
@@ -265,14 +280,21 @@ export interface DistrictAcknowledgements {
  * Who the version in force is addressed to, district by district (the district's manager and the
  * chairs of its councils, as the audience says), and who has acknowledged it.
  */
-export async function acknowledgementsOf(db: Db, policyId: string): Promise<{ versionId: string; version: number; districts: DistrictAcknowledgements[] } | null> {
+export async function acknowledgementsOf(
+  db: Db,
+  policyId: string,
+): Promise<{ versionId: string; version: number; districts: DistrictAcknowledgements[] } | null> {
   const version = await currentVersion(db, policyId);
   if (!version) return null;
   const { audience } = version;
   const districtRows = await db
     .select({ id: districts.id, name: districts.name, number: districts.number })
     .from(districts)
-    .where(audience.allDistricts ? undefined : inArray(districts.id, audience.districtIds.length ? audience.districtIds : ["00000000-0000-0000-0000-000000000000"]))
+    .where(
+      audience.allDistricts
+        ? undefined
+        : inArray(districts.id, audience.districtIds.length ? audience.districtIds : ["00000000-0000-0000-0000-000000000000"]),
+    )
     .orderBy(asc(districts.number));
   const ids = districtRows.map((d) => d.id);
   if (!ids.length) return { versionId: version.id, version: version.version, districts: [] };
@@ -283,7 +305,9 @@ export async function acknowledgementsOf(db: Db, policyId: string): Promise<{ ve
           .select({ userId: roleAssignments.userId, districtId: roleAssignments.districtId, name: users.displayName })
           .from(roleAssignments)
           .innerJoin(users, eq(users.id, roleAssignments.userId))
-          .where(and(eq(roleAssignments.role, "district_manager"), isNull(roleAssignments.revokedAt), inArray(roleAssignments.districtId, ids)));
+          .where(
+            and(eq(roleAssignments.role, "district_manager"), isNull(roleAssignments.revokedAt), inArray(roleAssignments.districtId, ids)),
+          );
   const chairs =
     audience.recipients === "managers"
       ? []
@@ -304,8 +328,12 @@ export async function acknowledgementsOf(db: Db, policyId: string): Promise<{ ve
     version: version.version,
     districts: districtRows.map((d) => {
       const recipients: Recipient[] = [
-        ...managers.filter((m) => m.districtId === d.id).map((m) => ({ userId: m.userId, name: m.name, as: "manager" as const, councilName: null })),
-        ...chairs.filter((c) => c.districtId === d.id).map((c) => ({ userId: c.userId, name: c.name, as: "chair" as const, councilName: c.councilName })),
+        ...managers
+          .filter((m) => m.districtId === d.id)
+          .map((m) => ({ userId: m.userId, name: m.name, as: "manager" as const, councilName: null })),
+        ...chairs
+          .filter((c) => c.districtId === d.id)
+          .map((c) => ({ userId: c.userId, name: c.name, as: "chair" as const, councilName: c.councilName })),
       ].map((r) => ({ ...r, acknowledgedAt: ackAt.get(r.userId) ?? null }));
       return {
         districtId: d.id,
@@ -321,11 +349,25 @@ export async function acknowledgementsOf(db: Db, policyId: string): Promise<{ ve
 /** Policies in force in a district (published, effective by `today`), newest first: for council pages. */
 export async function policiesInForce(db: Db, districtId: string, today: string) {
   return db
-    .select({ id: policies.id, title: policyVersions.title, version: policyVersions.version, effectiveOn: policyVersions.effectiveOn, publishedAt: policyVersions.publishedAt })
+    .select({
+      id: policies.id,
+      title: policyVersions.title,
+      version: policyVersions.version,
+      effectiveOn: policyVersions.effectiveOn,
+      publishedAt: policyVersions.publishedAt,
+    })
     .from(policyVersions)
     .innerJoin(policies, and(eq(policies.id, policyVersions.policyId), eq(policies.publishedVersion, policyVersions.version)))
-    .leftJoin(policyVersionDistricts, and(eq(policyVersionDistricts.versionId, policyVersions.id), eq(policyVersionDistricts.districtId, districtId)))
-    .where(and(lte(policyVersions.effectiveOn, today), or(eq(policyVersions.allDistricts, true), sql`${policyVersionDistricts.districtId} is not null`)))
+    .leftJoin(
+      policyVersionDistricts,
+      and(eq(policyVersionDistricts.versionId, policyVersions.id), eq(policyVersionDistricts.districtId, districtId)),
+    )
+    .where(
+      and(
+        lte(policyVersions.effectiveOn, today),
+        or(eq(policyVersions.allDistricts, true), sql`${policyVersionDistricts.districtId} is not null`),
+      ),
+    )
     .orderBy(desc(policyVersions.publishedAt))
     .limit(20);
 }
@@ -339,7 +381,16 @@ export async function policiesForRecipient(db: Db, actor: Actor) {
     .where(sql`${policies.publishedVersion} > 0`)
     .orderBy(desc(policies.updatedAt))
     .limit(200);
-  const out: { policyId: string; versionId: string; version: number; title: string; body: string; effectiveOn: string; publishedAt: Date; acknowledgedAt: Date | null }[] = [];
+  const out: {
+    policyId: string;
+    versionId: string;
+    version: number;
+    title: string;
+    body: string;
+    effectiveOn: string;
+    publishedAt: Date;
+    acknowledgedAt: Date | null;
+  }[] = [];
   for (const { policyId } of rows) {
     const version = await currentVersion(db, policyId);
     if (!version || !policyRecipientIn(actor, version.audience, chairIn).length) continue;

@@ -36,11 +36,16 @@ describe("the proposal state machine", () => {
     for (const start of PROPOSAL_STATUSES) {
       const seen = new Set([start]);
       const queue = [start];
-      while (queue.length) for (const next of TRANSITIONS[queue.shift()!]) if (!seen.has(next)) {
-          seen.add(next);
-          queue.push(next);
-        }
-      expect([...seen].some((s) => isFinal(s)), start).toBe(true);
+      while (queue.length)
+        for (const next of TRANSITIONS[queue.shift()!])
+          if (!seen.has(next)) {
+            seen.add(next);
+            queue.push(next);
+          }
+      expect(
+        [...seen].some((s) => isFinal(s)),
+        start,
+      ).toBe(true);
     }
   });
 

@@ -43,8 +43,6 @@ function refusalOf<T>(work: () => Promise<T>) {
   return baseRefusalOf<T, ProposalError>(work);
 }
 
-
-
 async function event(db: Db, proposalId: string, actorId: string | null, kind: string, data?: Record<string, unknown>) {
   await db.insert(proposalEvents).values({ proposalId, actorId, kind, data: data ?? null });
 }
@@ -77,7 +75,10 @@ export async function listCategories(db: Db, includeInactive = false) {
 
 export async function createCategory(db: Db, name: string, sortOrder = 0): Promise<{ ok: true; id: string } | Fail> {
   try {
-    const [row] = await db.insert(categories).values({ name, nameKey: searchKey(name), sortOrder }).returning({ id: categories.id });
+    const [row] = await db
+      .insert(categories)
+      .values({ name, nameKey: searchKey(name), sortOrder })
+      .returning({ id: categories.id });
     return { ok: true, id: row!.id };
   } catch (error) {
     if (isUniqueViolation(error, "categories_name_key_key")) return refused("category_name_taken");
@@ -150,10 +151,7 @@ export async function fileProposal(
 }
 
 /** The author edits their proposal, only until it gets its first support. */
-export async function editProposal(
-  db: Db,
-  input: ProposalInput & { proposalId: string; userId: string },
-): Promise<{ ok: true } | Fail> {
+export async function editProposal(db: Db, input: ProposalInput & { proposalId: string; userId: string }): Promise<{ ok: true } | Fail> {
   return refusalOf(() =>
     db.transaction(async (tx) => {
       const [current] = await tx.select().from(proposals).where(eq(proposals.id, input.proposalId)).for("update");
@@ -224,15 +222,21 @@ const supportLane = lane<string, SupportResult>((db, proposalId, userIds) => sup
  */
 async function supportBatch(db: Db, proposalId: string, userIds: string[]): Promise<SupportResult[]> {
   return db.transaction(async (tx) => {
-    const [target] = await queryRows<{ status: ProposalStatus; support_count: number; author_id: string | null; support_threshold: number; author_may_support: boolean }>(
+    const [target] = await queryRows<{
+      status: ProposalStatus;
+      support_count: number;
+      author_id: string | null;
+      support_threshold: number;
+      author_may_support: boolean;
+    }>(
       tx,
       sql`select p.status, p.support_count, p.author_id, c.support_threshold, c.author_may_support
           from proposals p join councils c on c.id = p.council_id
           where p.id = ${proposalId}
           for no key update of p`,
     );
-    if (!target) return userIds.map(() => (refused("not_found")));
-    if (target.status !== "open") return userIds.map(() => (refused("not_open")));
+    if (!target) return userIds.map(() => refused("not_found"));
+    if (target.status !== "open") return userIds.map(() => refused("not_open"));
     const results: (SupportResult | null)[] = userIds.map((userId) =>
       !target.author_may_support && target.author_id === userId ? refused("own_proposal") : null,
     );
@@ -346,7 +350,13 @@ export async function getProposal(db: Db, id: string) {
 
 export async function proposalTimeline(db: Db, proposalId: string) {
   return db
-    .select({ id: proposalEvents.id, at: proposalEvents.at, kind: proposalEvents.kind, data: proposalEvents.data, actorName: users.displayName })
+    .select({
+      id: proposalEvents.id,
+      at: proposalEvents.at,
+      kind: proposalEvents.kind,
+      data: proposalEvents.data,
+      actorName: users.displayName,
+    })
     .from(proposalEvents)
     .leftJoin(users, eq(users.id, proposalEvents.actorId))
     .where(eq(proposalEvents.proposalId, proposalId))
@@ -401,7 +411,10 @@ export async function listProposals(db: Db, filter: ProposalListFilter) {
     cursor: Boolean(cursor),
   };
   // One query per shape of filter, built once (values are placeholders).
-  const name = `proposal_list_${Object.entries(shape).map(([k, v]) => (v === true ? k : v ? `${k}_${v}` : "")).filter(Boolean).join("_")}`;
+  const name = `proposal_list_${Object.entries(shape)
+    .map(([k, v]) => (v === true ? k : v ? `${k}_${v}` : ""))
+    .filter(Boolean)
+    .join("_")}`;
   const query = prepared(db, name, (db) => {
     const p = (key: string) => sql.placeholder(key);
     const column = scope?.column;
@@ -418,29 +431,33 @@ export async function listProposals(db: Db, filter: ProposalListFilter) {
       shape.cursor && column
         ? sql`(${column}, ${proposals.createdAt}, ${proposals.id}) < (${p("scope")}::uuid, ${p("afterAt")}::timestamptz, ${p("afterId")}::uuid)`
         : undefined,
-      shape.cursor && !column ? sql`(${proposals.createdAt}, ${proposals.id}) < (${p("afterAt")}::timestamptz, ${p("afterId")}::uuid)` : undefined,
+      shape.cursor && !column
+        ? sql`(${proposals.createdAt}, ${proposals.id}) < (${p("afterAt")}::timestamptz, ${p("afterId")}::uuid)`
+        : undefined,
     ];
-    return db
-      .select({
-        id: proposals.id,
-        title: proposals.title,
-        status: proposals.status,
-        supportCount: proposals.supportCount,
-        createdAt: proposals.createdAt,
-        categoryId: proposals.categoryId,
-        councilId: proposals.councilId,
-        authorName: users.displayName,
-        onBehalf: sql<boolean>`${proposals.filedById} is not null`,
-        messageCount: threads.messageCount,
-      })
-      .from(proposals)
-      .leftJoin(users, eq(users.id, proposals.authorId))
-      // The public discussion only (one per proposal; a commission's own is never counted here).
-      .leftJoin(threads, and(eq(threads.proposalId, proposals.id), eq(threads.kind, "proposal")))
-      .where(and(...conditions))
-      .orderBy(...(column ? [desc(column)] : []), desc(proposals.createdAt), desc(proposals.id))
-      .limit(p("limit"))
-      .prepare(name);
+    return (
+      db
+        .select({
+          id: proposals.id,
+          title: proposals.title,
+          status: proposals.status,
+          supportCount: proposals.supportCount,
+          createdAt: proposals.createdAt,
+          categoryId: proposals.categoryId,
+          councilId: proposals.councilId,
+          authorName: users.displayName,
+          onBehalf: sql<boolean>`${proposals.filedById} is not null`,
+          messageCount: threads.messageCount,
+        })
+        .from(proposals)
+        .leftJoin(users, eq(users.id, proposals.authorId))
+        // The public discussion only (one per proposal; a commission's own is never counted here).
+        .leftJoin(threads, and(eq(threads.proposalId, proposals.id), eq(threads.kind, "proposal")))
+        .where(and(...conditions))
+        .orderBy(...(column ? [desc(column)] : []), desc(proposals.createdAt), desc(proposals.id))
+        .limit(p("limit"))
+        .prepare(name)
+    );
   });
   const rows = await query.execute({
     scope: scope?.id,
@@ -466,7 +483,6 @@ export async function hasSupported(db: Db, proposalId: string, userId: string) {
   return Boolean(row);
 }
 
-
 /** What an action on a proposal needs to decide who may: its id and where it lives (one read). */
 export async function getProposalScope(db: Db, id: string) {
   const [row] = await db
@@ -485,7 +501,12 @@ export async function getProposalView(db: Db, id: string) {
   const people = await db
     .select({ id: users.id, name: users.displayName })
     .from(users)
-    .where(inArray(users.id, [proposal.authorId, proposal.filedById].filter((x): x is string => Boolean(x))));
+    .where(
+      inArray(
+        users.id,
+        [proposal.authorId, proposal.filedById].filter((x): x is string => Boolean(x)),
+      ),
+    );
   const nameOf = (userId: string | null) => people.find((p) => p.id === userId)?.name ?? null;
   const { onBehalfPhone: _hidden, ...shown } = proposal;
   return {
@@ -525,6 +546,9 @@ export async function setCategoryCommission(db: Db, categoryId: string, commissi
 /** The proposal people name by its short number (an SMS reply, a short link), or null. */
 export async function proposalByNumber(db: Db, number: number) {
   if (!Number.isInteger(number) || number < 1 || number > 2_147_483_647) return null;
-  const [row] = await db.select({ id: proposals.id, title: proposals.title, status: proposals.status }).from(proposals).where(eq(proposals.number, number));
+  const [row] = await db
+    .select({ id: proposals.id, title: proposals.title, status: proposals.status })
+    .from(proposals)
+    .where(eq(proposals.number, number));
   return row ?? null;
 }

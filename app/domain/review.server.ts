@@ -17,7 +17,6 @@ import {
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { sourcesOf } from "./proposal-state";
 
-
 export const REVIEW_SLA_DAYS = 14;
 
 export type ReviewError =
@@ -33,10 +32,10 @@ export type ReviewError =
 type Fail = Refused<ReviewError>;
 
 function refusalOf<T>(work: () => Promise<T>) {
-  return baseRefusalOf<T, ReviewError>(work, (error) => (isUniqueViolation(error, "referrals_one_pending_per_proposal") ? "already_referred" : null));
+  return baseRefusalOf<T, ReviewError>(work, (error) =>
+    isUniqueViolation(error, "referrals_one_pending_per_proposal") ? "already_referred" : null,
+  );
 }
-
-
 
 /** The commission a proposal goes to by default: its topic's commission, if the admin set one. */
 export async function defaultCommissionFor(db: Db, proposalId: string) {
@@ -55,7 +54,10 @@ export async function referToCommission(
 ): Promise<{ ok: true; referralId: string; dueAt: Date } | Fail> {
   return refusalOf(() =>
     db.transaction(async (tx) => {
-      const [commission] = await tx.select({ id: commissions.id, name: commissions.name }).from(commissions).where(eq(commissions.id, input.commissionId));
+      const [commission] = await tx
+        .select({ id: commissions.id, name: commissions.name })
+        .from(commissions)
+        .where(eq(commissions.id, input.commissionId));
       if (!commission) throw new Refusal<ReviewError>("commission_unknown");
       const moved = await tx
         .update(proposals)
@@ -81,7 +83,12 @@ export async function referToCommission(
         kind: "referred",
         data: { commission: commission.name, dueAt: dueAt.toISOString() },
       });
-      await noticeToAuthor(tx, { proposalId: input.proposalId, kind: "commission_referred", params: { commission: commission.name }, actorId: input.actorId });
+      await noticeToAuthor(tx, {
+        proposalId: input.proposalId,
+        kind: "commission_referred",
+        params: { commission: commission.name },
+        actorId: input.actorId,
+      });
       return { ok: true as const, referralId: row!.id, dueAt };
     }),
   );
@@ -131,7 +138,12 @@ export async function decideReferral(
         kind: `decision_${input.decision}`,
         data: { rationale: input.rationale, unitName: input.unitName ?? null },
       });
-      await noticeToAuthor(tx, { proposalId: referral.proposalId, kind: "commission_decision", params: { decision: input.decision }, actorId: input.actorId });
+      await noticeToAuthor(tx, {
+        proposalId: referral.proposalId,
+        kind: "commission_decision",
+        params: { decision: input.decision },
+        actorId: input.actorId,
+      });
       return { ok: true as const, proposalId: referral.proposalId };
     }),
   );
@@ -150,9 +162,18 @@ export async function postProgress(
         .where(and(eq(proposals.id, input.proposalId), inArray(proposals.status, sourcesOf(input.status))))
         .returning({ id: proposals.id });
       if (!moved.length) throw new Refusal<ReviewError>("not_decided");
-      await tx.insert(progressUpdates).values({ proposalId: input.proposalId, status: input.status, note: input.note, postedBy: input.actorId });
-      await tx.insert(proposalEvents).values({ proposalId: input.proposalId, actorId: input.actorId, kind: `progress_${input.status}`, data: { note: input.note } });
-      await noticeToAuthor(tx, { proposalId: input.proposalId, kind: "progress", params: { progress: input.status }, actorId: input.actorId });
+      await tx
+        .insert(progressUpdates)
+        .values({ proposalId: input.proposalId, status: input.status, note: input.note, postedBy: input.actorId });
+      await tx
+        .insert(proposalEvents)
+        .values({ proposalId: input.proposalId, actorId: input.actorId, kind: `progress_${input.status}`, data: { note: input.note } });
+      await noticeToAuthor(tx, {
+        proposalId: input.proposalId,
+        kind: "progress",
+        params: { progress: input.status },
+        actorId: input.actorId,
+      });
       return { ok: true as const };
     }),
   );

@@ -73,7 +73,11 @@ export async function assignRole(
           .update(roleAssignments)
           .set({ revokedAt: new Date(), revokedBy: actorId })
           .where(
-            and(eq(roleAssignments.role, "district_manager"), eq(roleAssignments.districtId, districtId!), isNull(roleAssignments.revokedAt)),
+            and(
+              eq(roleAssignments.role, "district_manager"),
+              eq(roleAssignments.districtId, districtId!),
+              isNull(roleAssignments.revokedAt),
+            ),
           )
           .returning({ id: roleAssignments.id, userId: roleAssignments.userId });
         for (const p of previous) {
@@ -200,10 +204,7 @@ export async function setStaffPowers(
 }
 
 /** Current role holders, for the admin's screens. Phone numbers are shown only there. */
-export async function listRoleHolders(
-  db: Db,
-  filter: { role?: Role; districtId?: string; commissionId?: string } = {},
-) {
+export async function listRoleHolders(db: Db, filter: { role?: Role; districtId?: string; commissionId?: string } = {}) {
   const granter = alias(users, "granter");
   return db
     .select({
@@ -260,10 +261,7 @@ export async function bootstrapAdmin(
       .from(roleAssignments)
       .where(and(eq(roleAssignments.userId, user!.id), eq(roleAssignments.role, "admin"), isNull(roleAssignments.revokedAt)));
     if (existing) return { userId: user!.id, createdUser, grantedRole: false };
-    const [row] = await tx
-      .insert(roleAssignments)
-      .values({ userId: user!.id, role: "admin" })
-      .returning({ id: roleAssignments.id });
+    const [row] = await tx.insert(roleAssignments).values({ userId: user!.id, role: "admin" }).returning({ id: roleAssignments.id });
     await recordAudit(tx, {
       actorId: null,
       action: "role.granted",

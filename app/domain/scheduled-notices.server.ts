@@ -24,7 +24,14 @@ export const VOTE_CLOSING_SOON_MS = 6 * 60 * 60_000;
  */
 export async function remindVotesClosingSoon(db: Db, options: { withinMs?: number } = {}): Promise<number> {
   const within = sql`make_interval(secs => ${(options.withinMs ?? VOTE_CLOSING_SOON_MS) / 1000})`;
-  const due = await queryRows<{ id: string; proposal_id: string; council_id: string; closes_at: Date | string; title: string; number: number }>(
+  const due = await queryRows<{
+    id: string;
+    proposal_id: string;
+    council_id: string;
+    closes_at: Date | string;
+    title: string;
+    number: number;
+  }>(
     db,
     sql`select v.id::text as id, v.proposal_id::text as proposal_id, v.council_id::text as council_id, v.closes_at, p.title, p.number
         from votes v join proposals p on p.id = v.proposal_id
@@ -76,7 +83,16 @@ export async function queueDailyDigests(db: Db, options: { origin?: string | nul
   const local = sql`(now() at time zone 'Asia/Tehran')`;
   const minute = sql`(extract(hour from ${local}) * 60 + extract(minute from ${local}))::int`;
   const day = sql`to_char(${local}, 'YYYY-MM-DD')`;
-  const people = await queryRows<{ id: string; phone: string; locale: string | null; day: string; unread: number; kind: string; params: Record<string, string | number>; count: number }>(
+  const people = await queryRows<{
+    id: string;
+    phone: string;
+    locale: string | null;
+    day: string;
+    unread: number;
+    kind: string;
+    params: Record<string, string | number>;
+    count: number;
+  }>(
     db,
     sql`select u.id::text as id, u.phone, u.locale, ${day} as day, d.unread::int as unread, d.kind, d.params, d.count::int as count
         from users u

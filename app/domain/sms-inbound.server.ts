@@ -42,11 +42,9 @@ const YES_WORDS = new Set(["بله", "قبول", "آری", "yes"]);
 const NO_WORDS = new Set(["خیر", "نه", "رد", "no"]);
 
 /** What a text asks for, read the way people type on a basic phone. */
-export function readCommand(body: string):
-  | { kind: "stop" }
-  | { kind: "support"; number: number }
-  | { kind: "invitation"; accept: boolean }
-  | { kind: "unknown" } {
+export function readCommand(
+  body: string,
+): { kind: "stop" } | { kind: "support"; number: number } | { kind: "invitation"; accept: boolean } | { kind: "unknown" } {
   if (body.length > COMMAND_MAX) return { kind: "unknown" };
   const text = foldDigits(normalizeText(body))
     .toLowerCase()
@@ -75,7 +73,9 @@ export async function receiveSms(
   const providerMessageId = input.providerMessageId.trim().slice(0, 200);
   if (!providerMessageId) throw new Error("an inbound message needs the provider's id");
   const phone = normalizePhone(input.from.slice(0, 40));
-  const [person] = phone ? await db.select({ id: users.id, isActive: users.isActive, locale: users.locale }).from(users).where(eq(users.phone, phone)) : [];
+  const [person] = phone
+    ? await db.select({ id: users.id, isActive: users.isActive, locale: users.locale }).from(users).where(eq(users.phone, phone))
+    : [];
   const owner = person?.isActive ? person : null;
   const [inserted] = await db
     .insert(smsInbound)
@@ -116,7 +116,10 @@ export async function receiveSms(
       await stopSms(db, owner.id);
       outcome = "stopped";
     } else if (command.kind === "support") {
-      const [target] = await db.select({ id: proposals.id, title: proposals.title }).from(proposals).where(eq(proposals.number, command.number));
+      const [target] = await db
+        .select({ id: proposals.id, title: proposals.title })
+        .from(proposals)
+        .where(eq(proposals.number, command.number));
       const actor = await loadCurrentUser(db, owner.id);
       params = { number: command.number };
       if (!target || !actor || !can(actor, "resident.participate")) {
@@ -125,7 +128,13 @@ export async function receiveSms(
         proposalId = target.id;
         params = { number: command.number, title: target.title };
         const result = await supportProposal(db, target.id, owner.id);
-        outcome = result.ok ? "supported" : result.error === "already_supported" ? "already_supported" : result.error === "not_found" ? "proposal_unknown" : "proposal_closed";
+        outcome = result.ok
+          ? "supported"
+          : result.error === "already_supported"
+            ? "already_supported"
+            : result.error === "not_found"
+              ? "proposal_unknown"
+              : "proposal_closed";
       }
     } else if (command.kind === "invitation") {
       const waiting = await db
@@ -153,7 +162,13 @@ export async function receiveSms(
   // An unknown number gets no answer: the platform does not text numbers nobody verified.
   if (owner && phone) {
     const t = await getTForLocale(owner.locale === "en" ? "en" : "fa");
-    await enqueueSms(db, { toPhone: phone, userId: owner.id, purpose: "reply", dedupeKey: `reply:${id}`, body: t(`inbox.sms_reply.${outcome}`, params) });
+    await enqueueSms(db, {
+      toPhone: phone,
+      userId: owner.id,
+      purpose: "reply",
+      dedupeKey: `reply:${id}`,
+      body: t(`inbox.sms_reply.${outcome}`, params),
+    });
   }
   return { id, outcome, duplicate: !inserted, proposalId };
 }
@@ -161,7 +176,13 @@ export async function receiveSms(
 /** The latest inbound messages, for the development outbox page. */
 export async function listInbound(db: Db, limit = 20) {
   return db
-    .select({ id: smsInbound.id, fromRaw: smsInbound.fromRaw, body: smsInbound.body, outcome: smsInbound.outcome, receivedAt: smsInbound.receivedAt })
+    .select({
+      id: smsInbound.id,
+      fromRaw: smsInbound.fromRaw,
+      body: smsInbound.body,
+      outcome: smsInbound.outcome,
+      receivedAt: smsInbound.receivedAt,
+    })
     .from(smsInbound)
     .orderBy(sql`${smsInbound.id} desc`)
     .limit(limit);

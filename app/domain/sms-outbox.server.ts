@@ -7,7 +7,11 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** What the outbox needs from a gateway (app/utils/sms.server.ts implements it). */
 export interface SmsGateway {
   readonly name: string;
-  send(toPhone: string, text: string, options?: { reference?: string }): Promise<{ providerMessageId?: string; delivered?: boolean } | void>;
+  send(
+    toPhone: string,
+    text: string,
+    options?: { reference?: string },
+  ): Promise<{ providerMessageId?: string; delivered?: boolean } | void>;
 }
 
 /** Persian SMS are 70 characters a part (67 in a multi-part message): notices keep to two parts. */
@@ -117,7 +121,10 @@ export async function sendDueSms(db: Db, gateway: SmsGateway, options: { limit?:
         await db.execute(sql`
           update sms_messages set status = 'pending', attempts = attempts - 1, lease_until = null,
             next_attempt_at = ${retryAt.toISOString()}::timestamptz
-          where id in (${sql.join(rest.map((id) => sql`${id}`), sql`, `)}) and status = 'sending'`);
+          where id in (${sql.join(
+            rest.map((id) => sql`${id}`),
+            sql`, `,
+          )}) and status = 'sending'`);
       }
       break;
     }

@@ -19,8 +19,6 @@ export type Choice = "for" | "against" | "abstain";
 
 // Lock order (see proposals.server.ts, "Supports"): the proposal row, then its vote row, then ballots.
 
-
-
 /**
  * The chair or secretary opens the vote on an agenda item. The deadline defaults to the charter's
  * voting period; a custom one must stay within 1 hour and 60 days.
@@ -36,21 +34,33 @@ export async function openVote(
       const [council] = await tx.select().from(councils).where(eq(councils.id, proposal.councilId));
       const hours = input.hours ?? council!.votingPeriodHours;
       // The charter's limit, in hours: a custom period may be shorter than a day, never longer than the charter allows.
-      if (!Number.isInteger(hours) || hours < 1 || hours > CHARTER_LIMITS.votingPeriodDays.max * 24) throw new Refusal<VoteError>("period_invalid");
+      if (!Number.isInteger(hours) || hours < 1 || hours > CHARTER_LIMITS.votingPeriodDays.max * 24)
+        throw new Refusal<VoteError>("period_invalid");
       const moved = await tx
         .update(proposals)
         .set({ status: "voting", statusChangedAt: new Date() })
         .where(and(eq(proposals.id, proposal.id), inArray(proposals.status, sourcesOf("voting"))))
         .returning({ id: proposals.id });
       if (!moved.length) throw new Refusal<VoteError>("not_on_agenda");
-      const [{ rounds }] = (await tx.select({ rounds: count() }).from(votes).where(eq(votes.proposalId, proposal.id))) as [{ rounds: number }];
+      const [{ rounds }] = (await tx.select({ rounds: count() }).from(votes).where(eq(votes.proposalId, proposal.id))) as [
+        { rounds: number },
+      ];
       const now = input.now ?? new Date();
       const closesAt = new Date(now.getTime() + hours * 3_600_000);
       const [vote] = await tx
         .insert(votes)
-        .values({ proposalId: proposal.id, councilId: proposal.councilId, round: Number(rounds) + 1, openedBy: input.actorId, opensAt: now, closesAt })
+        .values({
+          proposalId: proposal.id,
+          councilId: proposal.councilId,
+          round: Number(rounds) + 1,
+          openedBy: input.actorId,
+          opensAt: now,
+          closesAt,
+        })
         .returning({ id: votes.id });
-      await tx.insert(proposalEvents).values({ proposalId: proposal.id, actorId: input.actorId, kind: "vote_opened", data: { closesAt: closesAt.toISOString() } });
+      await tx
+        .insert(proposalEvents)
+        .values({ proposalId: proposal.id, actorId: input.actorId, kind: "vote_opened", data: { closesAt: closesAt.toISOString() } });
       await noticeVoteOpened(tx, { proposalId: proposal.id, voteId: vote!.id, closesAt, actorId: input.actorId });
       return { ok: true as const, voteId: vote!.id, closesAt };
     }),
@@ -71,10 +81,7 @@ type BallotResult = { ok: true; proposalId: string; voteId: string } | Fail;
  * proposal that arrive while one is being written go together in the next statement (see
  * write-batch); only a refusal costs a second look, to say why.
  */
-export function castBallot(
-  db: Db,
-  input: { proposalId: string; userId: string; choice: Choice; now?: Date },
-): Promise<BallotResult> {
+export function castBallot(db: Db, input: { proposalId: string; userId: string; choice: Choice; now?: Date }): Promise<BallotResult> {
   // Ballots cast "now" share a batch; a caller's own clock (the scheduler's tests) gets its own.
   const at = input.now ? input.now.toISOString() : "";
   return batched(ballotLane, db, `${input.proposalId}|${at}`, input);
@@ -151,7 +158,11 @@ export async function openVoteOf(db: Db, proposalId: string) {
 }
 
 export async function tallyOf(db: Db, voteId: string): Promise<Tally> {
-  const rows = await db.select({ choice: ballots.choice, n: count() }).from(ballots).where(eq(ballots.voteId, voteId)).groupBy(ballots.choice);
+  const rows = await db
+    .select({ choice: ballots.choice, n: count() })
+    .from(ballots)
+    .where(eq(ballots.voteId, voteId))
+    .groupBy(ballots.choice);
   const of = (c: Choice) => Number(rows.find((r) => r.choice === c)?.n ?? 0);
   return { for: of("for"), against: of("against"), abstain: of("abstain") };
 }
@@ -173,7 +184,11 @@ export async function closeDueVotes(db: Db, now = new Date()): Promise<{ voteId:
     const done = await db.transaction(async (tx) => {
       // The lock order of every vote and support path: the proposal row first, then its vote.
       await tx.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, proposalId)).for("no key update");
-      const [vote] = await tx.select().from(votes).where(and(eq(votes.id, id), eq(votes.status, "open"))).for("update");
+      const [vote] = await tx
+        .select()
+        .from(votes)
+        .where(and(eq(votes.id, id), eq(votes.status, "open")))
+        .for("update");
       if (!vote) return null;
       const [council] = await tx.select().from(councils).where(eq(councils.id, vote.councilId));
       const [{ n }] = (await tx

@@ -10,12 +10,7 @@ import type { Db } from "../../db/client.server";
  * Per database handle and per process; several instances each batch their own, and the database's
  * locks and constraints keep the whole exact.
  */
-export function batched<Item, Answer>(
-  lane: Lane<Item, Answer>,
-  db: Db,
-  key: string,
-  item: Item,
-): Promise<Answer> {
+export function batched<Item, Answer>(lane: Lane<Item, Answer>, db: Db, key: string, item: Item): Promise<Answer> {
   let queues = lane.queues.get(db);
   if (!queues) lane.queues.set(db, (queues = new Map()));
   let queue = queues.get(key);

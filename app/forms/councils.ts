@@ -49,37 +49,40 @@ function refineTerm(value: { termStart: string; termEnd: string }, ctx: z.Refine
 }
 
 const charterFields = {
-    ...termFields,
-    quorumPercent: intField(CHARTER_LIMITS.quorumPercent.min, CHARTER_LIMITS.quorumPercent.max, {
-      required: "quorum_required",
-      invalid: "quorum_invalid",
-    }),
-    votingPeriodDays: intField(CHARTER_LIMITS.votingPeriodDays.min, CHARTER_LIMITS.votingPeriodDays.max, {
-      required: "voting_period_required",
-      invalid: "voting_period_invalid",
-    }),
-    majorityRule: z.enum(["simple", "absolute", "two_thirds"], { errorMap: () => ({ message: "choice_invalid" }) }),
-    proposers: z.enum(["members", "residents"], { errorMap: () => ({ message: "choice_invalid" }) }),
-    supportThreshold: intField(CHARTER_LIMITS.supportThreshold.min, CHARTER_LIMITS.supportThreshold.max, {
-      required: "support_threshold_required",
-      invalid: "support_threshold_invalid",
-    }),
-    ballot: z.enum(["open", "secret"], { errorMap: () => ({ message: "choice_invalid" }) }),
-    authorMaySupport: z
-      .enum(["yes", "no"], { errorMap: () => ({ message: "choice_invalid" }) })
-      .optional()
-      .default("yes")
-      .transform((v) => v === "yes"),
-    reportsToHide: intField(CHARTER_LIMITS.reportsToHide.min, CHARTER_LIMITS.reportsToHide.max, {
-      required: "reports_to_hide_required",
-      invalid: "reports_to_hide_invalid",
-    }),
-    threadPosters: z.enum(["members", "residents"], { errorMap: () => ({ message: "choice_invalid" }) }).optional().default("residents"),
-    chairsModerate: z
-      .enum(["yes", "no"], { errorMap: () => ({ message: "choice_invalid" }) })
-      .optional()
-      .default("no")
-      .transform((v) => v === "yes"),
+  ...termFields,
+  quorumPercent: intField(CHARTER_LIMITS.quorumPercent.min, CHARTER_LIMITS.quorumPercent.max, {
+    required: "quorum_required",
+    invalid: "quorum_invalid",
+  }),
+  votingPeriodDays: intField(CHARTER_LIMITS.votingPeriodDays.min, CHARTER_LIMITS.votingPeriodDays.max, {
+    required: "voting_period_required",
+    invalid: "voting_period_invalid",
+  }),
+  majorityRule: z.enum(["simple", "absolute", "two_thirds"], { errorMap: () => ({ message: "choice_invalid" }) }),
+  proposers: z.enum(["members", "residents"], { errorMap: () => ({ message: "choice_invalid" }) }),
+  supportThreshold: intField(CHARTER_LIMITS.supportThreshold.min, CHARTER_LIMITS.supportThreshold.max, {
+    required: "support_threshold_required",
+    invalid: "support_threshold_invalid",
+  }),
+  ballot: z.enum(["open", "secret"], { errorMap: () => ({ message: "choice_invalid" }) }),
+  authorMaySupport: z
+    .enum(["yes", "no"], { errorMap: () => ({ message: "choice_invalid" }) })
+    .optional()
+    .default("yes")
+    .transform((v) => v === "yes"),
+  reportsToHide: intField(CHARTER_LIMITS.reportsToHide.min, CHARTER_LIMITS.reportsToHide.max, {
+    required: "reports_to_hide_required",
+    invalid: "reports_to_hide_invalid",
+  }),
+  threadPosters: z
+    .enum(["members", "residents"], { errorMap: () => ({ message: "choice_invalid" }) })
+    .optional()
+    .default("residents"),
+  chairsModerate: z
+    .enum(["yes", "no"], { errorMap: () => ({ message: "choice_invalid" }) })
+    .optional()
+    .default("no")
+    .transform((v) => v === "yes"),
 };
 
 /** The charter as a council is formed (the meeting rules start at the bylaws' defaults). */
@@ -120,10 +123,21 @@ export const CouncilCharterSchema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["meetingQuorum"], message: "meeting_quorum_percent_invalid" });
     }
   })
-  .transform(({ meetingsPerMonth, meetingQuorumKind, meetingQuorum, absencesInRow, absencesInYear, minutesApprovalDays, meetingsAdopt, ...charter }) => ({
-    ...charter,
-    meetings: { meetingsPerMonth, meetingQuorumKind, meetingQuorum, absencesInRow, absencesInYear, minutesApprovalDays, meetingsAdopt },
-  }));
+  .transform(
+    ({
+      meetingsPerMonth,
+      meetingQuorumKind,
+      meetingQuorum,
+      absencesInRow,
+      absencesInYear,
+      minutesApprovalDays,
+      meetingsAdopt,
+      ...charter
+    }) => ({
+      ...charter,
+      meetings: { meetingsPerMonth, meetingQuorumKind, meetingQuorum, absencesInRow, absencesInYear, minutesApprovalDays, meetingsAdopt },
+    }),
+  );
 
 export const NewTermSchema = z.object(termFields).superRefine(refineTerm);
 

@@ -4,8 +4,16 @@ import { intField, phoneField, textField } from "./fields";
 
 /** A new counter office of the district: its name and its licence number as on its sign. */
 export const CounterOfficeSchema = z.object({
-  name: textField({ min: 2, max: 100, required: "counter_office_name_required", tooShort: "counter_office_name_required", tooLong: "counter_office_name_too_long" }),
-  code: textField({ min: 1, max: 40, required: "counter_office_code_required", tooLong: "counter_office_code_too_long" }).transform((v) => foldDigits(v)),
+  name: textField({
+    min: 2,
+    max: 100,
+    required: "counter_office_name_required",
+    tooShort: "counter_office_name_required",
+    tooLong: "counter_office_name_too_long",
+  }),
+  code: textField({ min: 1, max: 40, required: "counter_office_code_required", tooLong: "counter_office_code_too_long" }).transform((v) =>
+    foldDigits(v),
+  ),
 });
 
 /** Starting a support for a resident at the counter: their verified number and the proposal's number. */

@@ -112,9 +112,7 @@ export function displayNameField() {
 
 /** Passwords are kept exactly as typed (no normalization): what was typed is what is checked. */
 export function passwordField() {
-  return z
-    .string({ required_error: "password_required" })
-    .max(PASSWORD_MAX * 4, "password_too_long");
+  return z.string({ required_error: "password_required" }).max(PASSWORD_MAX * 4, "password_too_long");
 }
 
 export function codeField() {
@@ -130,10 +128,7 @@ export function uuidField(message = "not_found") {
 }
 
 /** Adds the password policy to a schema that has `password` (and maybe `phone`, `displayName`). */
-export function refinePassword<T extends { password: string; phone?: string; displayName?: string }>(
-  value: T,
-  ctx: z.RefinementCtx,
-) {
+export function refinePassword<T extends { password: string; phone?: string; displayName?: string }>(value: T, ctx: z.RefinementCtx) {
   const problem = checkPassword(value.password, { phone: value.phone, displayName: value.displayName });
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["password"], message: problem });
 }

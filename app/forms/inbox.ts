@@ -13,7 +13,9 @@ function hourField() {
     .max(20, "hours_invalid")
     .optional()
     .transform((value, ctx) => {
-      const text = foldDigits(value ?? "").trim().replace(/[٫.]/g, ":");
+      const text = foldDigits(value ?? "")
+        .trim()
+        .replace(/[٫.]/g, ":");
       if (!text) return null;
       const m = /^(\d{1,2})(?::(\d{2}))?$/.exec(text);
       const minutes = m ? Number(m[1]) * 60 + Number(m[2] ?? 0) : NaN;
@@ -33,7 +35,10 @@ export const InboxPreferencesSchema = z
     smsOnly: checkbox(),
     from: hourField(),
     until: hourField(),
-    ...(Object.fromEntries(NOTICE_KINDS.map((kind) => [`sms_${kind}`, checkbox()])) as Record<`sms_${NoticeKind}`, ReturnType<typeof checkbox>>),
+    ...(Object.fromEntries(NOTICE_KINDS.map((kind) => [`sms_${kind}`, checkbox()])) as Record<
+      `sms_${NoticeKind}`,
+      ReturnType<typeof checkbox>
+    >),
   })
   .superRefine((value, ctx) => {
     if ((value.from === null) !== (value.until === null)) {

@@ -64,7 +64,13 @@ export const MinutesSchema = z.object({
 
 export const DecisionSchema = z.object({
   text: requiredMultilineField({ min: 3, max: 2000, required: "decision_text_required" }),
-  responsible: textField({ min: 2, max: 200, required: "responsible_required", tooShort: "responsible_required", tooLong: "responsible_required" }),
+  responsible: textField({
+    min: 2,
+    max: 200,
+    required: "responsible_required",
+    tooShort: "responsible_required",
+    tooLong: "responsible_required",
+  }),
   dueOn: optionalTextField({ max: 20, tooLong: "due_invalid" }),
   proposalId: z.string().max(64).optional(),
 });
@@ -74,7 +80,8 @@ export const VERDICTS = ["approve", "object"] as const;
 export const RespondSchema = z
   .object({ verdict: choiceField(VERDICTS), comment: multilineField({ max: 2000, tooLong: "comment_required" }) })
   .superRefine((value, ctx) => {
-    if (value.verdict === "object" && [...value.comment].length < 3) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["comment"], message: "comment_required" });
+    if (value.verdict === "object" && [...value.comment].length < 3)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["comment"], message: "comment_required" });
   });
 
 export const KeepSchema = z.object({

@@ -26,21 +26,29 @@ describe("optional fields of every form", () => {
   );
 
   it("finds the forms' optional fields", () => {
-    expect(optional.map((o) => o.label)).toEqual(expect.arrayContaining(["ProposalSchema.place", "NeighborhoodSchema.boundary", "DistrictSchema.description"]));
+    expect(optional.map((o) => o.label)).toEqual(
+      expect.arrayContaining(["ProposalSchema.place", "NeighborhoodSchema.boundary", "DistrictSchema.description"]),
+    );
   });
 
   // A field left empty reaches the schema as nothing at all (the form library drops empty strings);
   // a free-text one may also come as spaces. Neither is a reason to refuse.
-  it.each(schemas.flatMap(({ name, shape }) => Object.entries(shape).filter(([, f]) => f.isOptional()).map(([key]) => [`${name}.${key}`, shape[key]!] as const)))(
-    "%s accepts being left empty",
-    (_label, field) => {
-      const freeText = field.safeParse("ab").success;
-      for (const empty of freeText ? [undefined, "", "   "] : [undefined]) {
-        const parsed = field.safeParse(empty);
-        expect(parsed.success, `${JSON.stringify(empty)}: ${parsed.success ? "" : parsed.error.issues.map((i) => i.message).join(", ")}`).toBe(true);
-      }
-    },
-  );
+  it.each(
+    schemas.flatMap(({ name, shape }) =>
+      Object.entries(shape)
+        .filter(([, f]) => f.isOptional())
+        .map(([key]) => [`${name}.${key}`, shape[key]!] as const),
+    ),
+  )("%s accepts being left empty", (_label, field) => {
+    const freeText = field.safeParse("ab").success;
+    for (const empty of freeText ? [undefined, "", "   "] : [undefined]) {
+      const parsed = field.safeParse(empty);
+      expect(
+        parsed.success,
+        `${JSON.stringify(empty)}: ${parsed.success ? "" : parsed.error.issues.map((i) => i.message).join(", ")}`,
+      ).toBe(true);
+    }
+  });
 });
 
 describe("a proposal without a place", () => {
@@ -55,7 +63,10 @@ describe("a proposal without a place", () => {
     return data;
   };
 
-  it.each([["an empty place", ""], ["a place of spaces", "   "]])("is filed with %s", (_name, place) => {
+  it.each([
+    ["an empty place", ""],
+    ["a place of spaces", "   "],
+  ])("is filed with %s", (_name, place) => {
     const submission = parseWithZod(formData({ ...base, place }), { schema: proposals.ProposalSchema });
     expect(submission.status).toBe("success");
     expect(submission.status === "success" ? submission.value.place : null).toBe("");
@@ -67,7 +78,9 @@ describe("a proposal without a place", () => {
   });
 
   it("still refuses a place over the limit, and keeps one within it", () => {
-    const long = parseWithZod(formData({ ...base, place: "ک".repeat(proposals.PROPOSAL_PLACE_MAX + 1) }), { schema: proposals.ProposalSchema });
+    const long = parseWithZod(formData({ ...base, place: "ک".repeat(proposals.PROPOSAL_PLACE_MAX + 1) }), {
+      schema: proposals.ProposalSchema,
+    });
     expect(long.status).toBe("error");
     expect(long.status === "error" ? long.error?.place : null).toEqual(["place_too_long"]);
     const ok = parseWithZod(formData({ ...base, place: "  کوچه   بهار " }), { schema: proposals.ProposalSchema });

@@ -26,7 +26,12 @@ export const THREAD_ERROR_LIMITS: Record<string, number> = {
 const RAW_MAX = MESSAGE_MAX_LENGTH * 4;
 
 function messageBody() {
-  return requiredMultilineField({ min: 1, max: MESSAGE_MAX_LENGTH, required: "thread_message_required", tooLong: "thread_message_too_long" });
+  return requiredMultilineField({
+    min: 1,
+    max: MESSAGE_MAX_LENGTH,
+    required: "thread_message_required",
+    tooLong: "thread_message_too_long",
+  });
 }
 
 /** A one-line reason of REASON_MIN to REPORT_REASON_MAX characters (optional: an unlock's). */
@@ -87,7 +92,11 @@ export const ThreadSchemas = {
   }),
   unmute: z.object({ userId: uuidField("thread_not_found") }),
   escalate: z.object({
-    note: requiredMultilineField({ ...ESCALATION_NOTE, required: "thread_escalation_note_required", tooLong: "thread_escalation_note_too_long" }),
+    note: requiredMultilineField({
+      ...ESCALATION_NOTE,
+      required: "thread_escalation_note_required",
+      tooLong: "thread_escalation_note_too_long",
+    }),
     urgency: choiceField(URGENCIES, "thread_urgency_invalid"),
   }),
 } as const;

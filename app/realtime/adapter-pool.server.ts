@@ -19,7 +19,12 @@ import type { Logger } from "../utils/logger.server";
  * and `onListen(reconnected)` is told each time the adapter is (again) receiving other instances'
  * events. After `stop()` nothing new is borrowed, so no reconnection outlives the server.
  */
-export function guardAdapterPool(pool: Pool, logger: Logger, onListen: (reconnected: boolean) => void, onConnectionError: () => void = () => {}) {
+export function guardAdapterPool(
+  pool: Pool,
+  logger: Logger,
+  onListen: (reconnected: boolean) => void,
+  onConnectionError: () => void = () => {},
+) {
   pool.on("error", (err) => {
     onConnectionError();
     logger.warn({ err }, "socket.io adapter: idle connection lost");

@@ -52,9 +52,7 @@ export interface InboxCount {
   unread: number;
 }
 
-export type JoinAck =
-  | { ok: true; room: string }
-  | { ok: false; error: "forbidden" | "bad_request" | "too_many_rooms" | "not_found" };
+export type JoinAck = { ok: true; room: string } | { ok: false; error: "forbidden" | "bad_request" | "too_many_rooms" | "not_found" };
 
 export type SyncAck =
   | { ok: true; events: ThreadEventView[]; more: boolean; lastSeq: number }

@@ -130,10 +130,9 @@ export async function proposalLiveState(db: Db, proposalId: string): Promise<Pro
     .where(eq(votes.proposalId, proposalId))
     .orderBy(sql`${votes.round} desc`)
     .limit(1);
-  const [{ events }] = (await db
-    .select({ events: count() })
-    .from(proposalEvents)
-    .where(eq(proposalEvents.proposalId, proposalId))) as [{ events: number }];
+  const [{ events }] = (await db.select({ events: count() }).from(proposalEvents).where(eq(proposalEvents.proposalId, proposalId))) as [
+    { events: number },
+  ];
   let shown: ProposalLive["vote"] = null;
   if (vote) {
     const rule = ballotDisclosure(vote.ballot, vote.status);
@@ -150,7 +149,15 @@ export async function proposalLiveState(db: Db, proposalId: string): Promise<Pro
       voters: rule.roll ? await rollOf(db, vote.id) : null,
     };
   }
-  return { proposalId, v, status: row.status, supportCount: row.supportCount, messageCount: row.messageCount ?? 0, events: Number(events), vote: shown };
+  return {
+    proposalId,
+    v,
+    status: row.status,
+    supportCount: row.supportCount,
+    messageCount: row.messageCount ?? 0,
+    events: Number(events),
+    vote: shown,
+  };
 }
 
 /**

@@ -91,7 +91,9 @@ describe("needsReload", () => {
   it("reloads for a status change, a new timeline entry, or a vote opened or closed", () => {
     expect(needsReload(shown, live({ status: "adopted" }))).toBe(true);
     expect(needsReload(shown, live({ events: 4 }))).toBe(true);
-    expect(needsReload(shown, live({ vote: { id: "v1", status: "closed", secret: false, result: "adopted", tally: null, voters: null } }))).toBe(true);
+    expect(
+      needsReload(shown, live({ vote: { id: "v1", status: "closed", secret: false, result: "adopted", tally: null, voters: null } })),
+    ).toBe(true);
     expect(needsReload({ ...shown, voteId: null, voteStatus: null }, live({}))).toBe(true);
   });
 });

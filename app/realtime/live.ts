@@ -104,7 +104,12 @@ export function useReloadWhen(live: ProposalLive | null, shown: ShownProposal, r
  * the live layer asks for only when needsReload says so).
  */
 export function liveShouldRevalidate({ formMethod, formAction, formData, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
-  if (formMethod?.toUpperCase() === "POST" && formAction && /^\/threads\/[^/?#]+$/.test(formAction.split("?")[0]!) && formData?.get("intent") === "post") {
+  if (
+    formMethod?.toUpperCase() === "POST" &&
+    formAction &&
+    /^\/threads\/[^/?#]+$/.test(formAction.split("?")[0]!) &&
+    formData?.get("intent") === "post"
+  ) {
     return false;
   }
   return defaultShouldRevalidate;

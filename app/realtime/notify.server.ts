@@ -42,7 +42,10 @@ export async function publishThreadEvents(io: SocketServer, db: Db, threadId: st
  * too. The desk cannot patch itself (its filters and counts span every district), so it reloads;
  * a burst of changes (threads surfacing together) reaches it at most a few times a second.
  */
-export function notifyDeskChanged(io: SocketServer, change: { districtId?: string | null; escalatedBy?: string | null; threadId?: string }) {
+export function notifyDeskChanged(
+  io: SocketServer,
+  change: { districtId?: string | null; escalatedBy?: string | null; threadId?: string },
+) {
   publishCoalesced(io, "deputy", () => io.in("deputy").emit(SERVER_EVENTS.deskChanged));
   if (change.districtId) io.in(`district-staff:${change.districtId}`).emit(SERVER_EVENTS.escalationChanged, { threadId: change.threadId });
   if (change.escalatedBy) io.in(`user:${change.escalatedBy}`).emit(SERVER_EVENTS.escalationChanged, { threadId: change.threadId });

@@ -73,7 +73,8 @@ export async function attachRedisAdapter(
       if (typeof original !== "function") continue;
       copy[name] = (...a: unknown[]) => {
         const result = (original as (...x: unknown[]) => unknown).apply(copy, a);
-        if (result instanceof Promise) result.catch((err) => closing || deps.logger.warn({ err }, "socket.io adapter: Redis subscription cut off"));
+        if (result instanceof Promise)
+          result.catch((err) => closing || deps.logger.warn({ err }, "socket.io adapter: Redis subscription cut off"));
         return result;
       };
     }

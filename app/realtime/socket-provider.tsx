@@ -58,11 +58,7 @@ export function useSocket() {
  * The join is repeated after every reconnect, and `onJoined` runs after each acknowledged join,
  * which is where a page catches up on what it missed.
  */
-export function useRoom(
-  room: string | null,
-  handlers: Record<string, (payload: unknown) => void>,
-  onJoined?: () => void,
-) {
+export function useRoom(room: string | null, handlers: Record<string, (payload: unknown) => void>, onJoined?: () => void) {
   const { socket } = useSocket();
   const handlersRef = useRef(handlers);
   const joinedRef = useRef(onJoined);

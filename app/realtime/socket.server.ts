@@ -97,10 +97,7 @@ export async function createRealtime(
   } else if (env.DATABASE_URL) {
     // Several instances behind a load balancer relay events through PostgreSQL NOTIFY. LISTEN needs
     // a session of its own: the direct connection, never a transaction-mode pooler (decision 018).
-    const [{ createAdapter }, { default: pg }] = await Promise.all([
-      import("@socket.io/postgres-adapter"),
-      import("pg"),
-    ]);
+    const [{ createAdapter }, { default: pg }] = await Promise.all([import("@socket.io/postgres-adapter"), import("pg")]);
     const guarded = guardAdapterPool(
       new pg.Pool({ connectionString: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL, max: 4 }),
       logger,
@@ -177,7 +174,10 @@ export async function createRealtime(
       const ack = args.at(-1);
       const reply = typeof ack === "function" ? (ack as (r: unknown) => void) : () => {};
       const payload = typeof args[0] === "function" ? undefined : args[0];
-      return { reply, payload: typeof payload === "object" && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : null };
+      return {
+        reply,
+        payload: typeof payload === "object" && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : null,
+      };
     };
 
     socket.on(CLIENT_EVENTS.join, async (...args: unknown[]) => {
@@ -223,7 +223,14 @@ export async function createRealtime(
       const answer = reply as (r: SyncAck) => void;
       const threadId = payload?.threadId;
       const after = payload?.after;
-      if (typeof threadId !== "string" || !isUuid(threadId) || typeof after !== "number" || !Number.isInteger(after) || after < 0 || after >= 2 ** 31) {
+      if (
+        typeof threadId !== "string" ||
+        !isUuid(threadId) ||
+        typeof after !== "number" ||
+        !Number.isInteger(after) ||
+        after < 0 ||
+        after >= 2 ** 31
+      ) {
         return answer({ ok: false, error: "bad_request" });
       }
       if (!socket.rooms.has(`thread:${threadId}`)) return answer({ ok: false, error: "not_joined" });

@@ -86,7 +86,12 @@ export default function AdminCategories() {
                 {rowReply?.key === c.id && rowErrors.length ? <FormErrors errors={rowErrors} /> : null}
                 <Form method="post" className="category-row__commission" noValidate>
                   <input type="hidden" name="categoryId" value={c.id} />
-                  <select name="commissionId" defaultValue={c.defaultCommissionId ?? ""} className="field__input" aria-label={t("admin.category_commission")}>
+                  <select
+                    name="commissionId"
+                    defaultValue={c.defaultCommissionId ?? ""}
+                    className="field__input"
+                    aria-label={t("admin.category_commission")}
+                  >
                     <option value="">{t("admin.category_no_commission")}</option>
                     {commissions.map((m) => (
                       <option key={m.id} value={m.id}>

@@ -45,7 +45,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return outcome.ok ? { ok: true, done: "saved" } : outcome;
       },
     }),
-    "add-member": roles.assign(AssignMemberSchema, (v) => ({ phone: v.phone, role: "commission_member", commissionId: commission.id }), "member_added"),
+    "add-member": roles.assign(
+      AssignMemberSchema,
+      (v) => ({ phone: v.phone, role: "commission_member", commissionId: commission.id }),
+      "member_added",
+    ),
     revoke: roles.revoke,
   });
 }

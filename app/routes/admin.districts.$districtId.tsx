@@ -49,7 +49,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return { ok: true, done: "saved" };
       },
     }),
-    "assign-manager": roles.assign(AssignManagerSchema, (v) => ({ phone: v.phone, role: "district_manager", districtId: district.id }), "manager_assigned"),
+    "assign-manager": roles.assign(
+      AssignManagerSchema,
+      (v) => ({ phone: v.phone, role: "district_manager", districtId: district.id }),
+      "manager_assigned",
+    ),
     revoke: roles.revoke,
   });
 }
@@ -109,7 +113,12 @@ export default function AdminDistrict() {
           <p className="muted small">{t("home.neighborhood_count", { count: neighborhoodCount })}</p>
           <Form method="post" {...getFormProps(editForm)} className="form">
             <FormErrors errors={editForm.errors} />
-            <TextField field={editFields.number} label={t("admin.district_number")} ltr inputProps={{ inputMode: "numeric", maxLength: 4 }} />
+            <TextField
+              field={editFields.number}
+              label={t("admin.district_number")}
+              ltr
+              inputProps={{ inputMode: "numeric", maxLength: 4 }}
+            />
             <TextField field={editFields.name} label={t("admin.district_name")} />
             <TextAreaField field={editFields.description} label={t("admin.description")} />
             <button type="submit" name="intent" value="edit" className="button" disabled={busy}>

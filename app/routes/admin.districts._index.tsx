@@ -52,8 +52,7 @@ export default function AdminDistricts() {
                 <Link to={`/admin/districts/${d.id}`} className="list__link">
                   <strong dir="auto">{d.name}</strong>
                   <span className="muted small">
-                    {t("home.district_number", { number: d.number })} ·{" "}
-                    {t("home.neighborhood_count", { count: d.neighborhoodCount })} ·{" "}
+                    {t("home.district_number", { number: d.number })} · {t("home.neighborhood_count", { count: d.neighborhoodCount })} ·{" "}
                     {d.managerName ? (
                       <span dir="auto">{t("admin.manager_is", { name: d.managerName })}</span>
                     ) : (

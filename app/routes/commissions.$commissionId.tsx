@@ -40,7 +40,9 @@ export default function CommissionQueue() {
           {t("history.separator")}
           {t("review.due_on", { date: formatDate(r.dueAt, i18n.language) })}
           {r.overdue ? <span className="chip chip--warn">{t("review.overdue")}</span> : null}
-          {r.decision ? <span className={`chip proposal-status proposal-status--${r.decision}`}>{t(`proposal.status.${r.decision}`)}</span> : null}
+          {r.decision ? (
+            <span className={`chip proposal-status proposal-status--${r.decision}`}>{t(`proposal.status.${r.decision}`)}</span>
+          ) : null}
         </span>
       </Link>
     </li>

@@ -32,16 +32,11 @@ import { threadBundle } from "~/server/thread.server";
 const DONE = ["applied", "withdrawn", "left"] as const;
 type Done = (typeof DONE)[number];
 
-
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const loadedAt = Date.now();
   const found = invariantFound(isUuid(params.councilId) ? await getCouncilPublic(context.db, params.councilId) : null);
   const { council, neighborhood } = found;
-  const [user, t, history] = await Promise.all([
-    getUser(request, context),
-    getT(request),
-    councilHistory(context.db, council.id, 50),
-  ]);
+  const [user, t, history] = await Promise.all([getUser(request, context), getT(request), councilHistory(context.db, council.id, 50)]);
   const state = termState(council, tehranToday());
   let standing: { seatRole: "member" | "chair" | "secretary" | null; pending: boolean; blocker: string | null } | null = null;
   if (user) {
@@ -175,10 +170,21 @@ function useOwnError() {
       : t(`errors.${code}`, { defaultValue: t("errors.field_invalid") });
 }
 
-
 export default function CouncilPage() {
-  const { council, termState: state, neighborhood, members, pendingApplications, pastTerms, history, standing, proposals, thread, loadedAt, meetingsCard } =
-    useLoaderData<typeof loader>();
+  const {
+    council,
+    termState: state,
+    neighborhood,
+    members,
+    pendingApplications,
+    pastTerms,
+    history,
+    standing,
+    proposals,
+    thread,
+    loadedAt,
+    meetingsCard,
+  } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const day = useDay();
   const revalidator = useRevalidator();
@@ -206,9 +212,7 @@ export default function CouncilPage() {
         <p className="council-head__meta">
           <StatusChip status={council.status} />
           <span>{t("council.term_number", { number: council.termNumber })}</span>
-          <span className="muted">
-            {t("council.term_range", { start: day(council.termStart), end: day(council.termEnd) })}
-          </span>
+          <span className="muted">{t("council.term_range", { start: day(council.termStart), end: day(council.termEnd) })}</span>
           {state !== "current" ? <span className="chip">{t(`council.term_state.${state}`)}</span> : null}
         </p>
         {council.status !== "active" ? (
@@ -257,9 +261,7 @@ export default function CouncilPage() {
                 ))}
               </ul>
             ) : null}
-            {pendingApplications > 0 ? (
-              <p className="muted small">{t("council.pending_count", { count: pendingApplications })}</p>
-            ) : null}
+            {pendingApplications > 0 ? <p className="muted small">{t("council.pending_count", { count: pendingApplications })}</p> : null}
           </section>
 
           <CouncilMeetingsCard {...meetingsCard} />
@@ -331,9 +333,7 @@ export default function CouncilPage() {
                 {pastTerms.map((term) => (
                   <li key={term.number} className="list__item">
                     <strong>{t("council.term_number", { number: term.number })}</strong>{" "}
-                    <span className="muted small">
-                      {t("council.term_range", { start: day(term.termStart), end: day(term.termEnd) })}
-                    </span>
+                    <span className="muted small">{t("council.term_range", { start: day(term.termStart), end: day(term.termEnd) })}</span>
                     {term.members.length ? (
                       <ul className="council-people council-people--small">
                         {term.members.map((m) => (

@@ -76,7 +76,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         const result = await scheduleYear(db, { actor: user, councilId: council.id, dates: dates.split("\n"), ...rest }, context.requestId);
         return result.ok ? redirect(`/councils/${council.id}/meetings`) : { ok: false as const, error: result.error };
       },
-      fields: { date_invalid: "dates", date_past: "dates", schedule_empty: "dates", time_invalid: "start", end_before_start: "end", place_invalid: "place" },
+      fields: {
+        date_invalid: "dates",
+        date_past: "dates",
+        schedule_empty: "dates",
+        time_invalid: "start",
+        end_before_start: "end",
+        place_invalid: "place",
+      },
     }),
   });
 }
@@ -106,8 +113,18 @@ export default function CouncilMeetings() {
             <Form method="post" {...getFormProps(form)} className="form">
               <FormErrors errors={form.errors} />
               <input type="hidden" name="intent" value="schedule" />
-              <RadioGroupField field={fields.kind} legend={t("meetings.kind_label")} options={MEETING_KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}`) }))} />
-              <TextField field={fields.date} label={t("meetings.date")} hint={t("meetings.date_hint")} ltr inputProps={{ inputMode: "numeric", placeholder: "۱۴۰۵/۰۹/۱۵" }} />
+              <RadioGroupField
+                field={fields.kind}
+                legend={t("meetings.kind_label")}
+                options={MEETING_KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}`) }))}
+              />
+              <TextField
+                field={fields.date}
+                label={t("meetings.date")}
+                hint={t("meetings.date_hint")}
+                ltr
+                inputProps={{ inputMode: "numeric", placeholder: "۱۴۰۵/۰۹/۱۵" }}
+              />
               <div className="field-row">
                 <TextField field={fields.start} label={t("meetings.start")} ltr inputProps={{ inputMode: "numeric" }} />
                 <TextField field={fields.end} label={t("meetings.end")} ltr inputProps={{ inputMode: "numeric" }} />

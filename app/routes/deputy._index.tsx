@@ -93,7 +93,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       schema: DeskStateSchema,
       key: "escalationId",
       run: async ({ escalationId, state, note }) => {
-        const result = await setEscalationState(context.db, { escalationId, actorId: user.id, state, note: note || null, requestId: context.requestId });
+        const result = await setEscalationState(context.db, {
+          escalationId,
+          actorId: user.id,
+          state,
+          note: note || null,
+          requestId: context.requestId,
+        });
         if (!result.ok) return { ok: false, error: `desk_${result.error}`, status: result.error === "not_found" ? 404 : 409 };
         notifyDeskChanged(context.io, { escalatedBy: result.escalatedBy, threadId: result.threadId });
         const back = new URL(request.url);
@@ -118,7 +124,17 @@ function SignalText({ signal }: { signal: SurfacingSignal }) {
 }
 
 /** One of the desk's filters; "all" when nothing is chosen. */
-function FilterSelect({ name, label, value, options }: { name: string; label: string; value?: string; options: { id: string; name: string }[] }) {
+function FilterSelect({
+  name,
+  label,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  value?: string;
+  options: { id: string; name: string }[];
+}) {
   const { t } = useTranslation();
   return (
     <label className="field">
@@ -282,7 +298,13 @@ export default function DeputyDesk() {
                     <input type="hidden" name="returnTo" value={item.path} />
                     <label className="field">
                       <span className="field__label">{t("desk.answer_label")}</span>
-                      <textarea name="body" className="field__input field__input--area" dir="auto" rows={3} maxLength={MESSAGE_MAX_LENGTH} />
+                      <textarea
+                        name="body"
+                        className="field__input field__input--area"
+                        dir="auto"
+                        rows={3}
+                        maxLength={MESSAGE_MAX_LENGTH}
+                      />
                     </label>
                     <button type="submit" className="button button--ghost button--small" disabled={busy}>
                       {t("desk.answer_send")}
@@ -304,13 +326,20 @@ export default function DeputyDesk() {
 function DeskStateForm({ itemId, current, busy }: { itemId: string; current: EscalationState; busy: boolean }) {
   const { t } = useTranslation();
   const next = ESCALATION_STATES[Math.min(ESCALATION_STATES.indexOf(current) + 1, 3)];
-  const [form, fields] = useIntentForm("state", DeskStateSchema, { key: itemId, defaultValue: { escalationId: itemId, state: next, note: "" } });
+  const [form, fields] = useIntentForm("state", DeskStateSchema, {
+    key: itemId,
+    defaultValue: { escalationId: itemId, state: next, note: "" },
+  });
   return (
     <Form method="post" {...getFormProps(form)} className="thread-form">
       <FormErrors errors={form.errors} />
       <input type="hidden" name="intent" value="state" />
       <input type="hidden" name="escalationId" value={itemId} />
-      <SelectField field={fields.state} label={t("desk.move_to")} options={ESCALATION_STATES.map((s) => ({ value: s, label: t(`desk.state.${s}`) }))} />
+      <SelectField
+        field={fields.state}
+        label={t("desk.move_to")}
+        options={ESCALATION_STATES.map((s) => ({ value: s, label: t(`desk.state.${s}`) }))}
+      />
       <TextAreaField field={fields.note} label={t("desk.state_note")} rows={2} />
       <button type="submit" className="button button--small" disabled={busy}>
         {t("desk.save_state")}

@@ -46,7 +46,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         const result = await savePolicyDraft(db, { actor: user, policyId: policy.id, ...value, allDistricts: audience === "all" });
         return result.ok ? redirect(`/deputy/policies/${policy.id}`) : result;
       },
-      fields: { title_invalid: "title", body_invalid: "body", effective_invalid: "effectiveOn", audience_empty: "districtIds", district_unknown: "districtIds" },
+      fields: {
+        title_invalid: "title",
+        body_invalid: "body",
+        effective_invalid: "effectiveOn",
+        audience_empty: "districtIds",
+        district_unknown: "districtIds",
+      },
     }),
     publish: intent({
       schema: NoFieldsSchema,
@@ -81,7 +87,9 @@ export default function DeputyPolicy() {
           ...data.status,
           districts: data.status.districts.map((d) => {
             const acked = new Set(live.districts.find((l) => l.districtId === d.districtId)?.acknowledged ?? []);
-            const recipients = d.recipients.map((r) => (acked.has(r.userId) && !r.acknowledgedAt ? { ...r, acknowledgedAt: new Date().toISOString() } : r));
+            const recipients = d.recipients.map((r) =>
+              acked.has(r.userId) && !r.acknowledgedAt ? { ...r, acknowledgedAt: new Date().toISOString() } : r,
+            );
             return { ...d, recipients, notYet: recipients.filter((r) => !r.acknowledgedAt).length };
           }),
         }
@@ -122,8 +130,13 @@ export default function DeputyPolicy() {
                 <ul className="list small">
                   {d.recipients.map((r) => (
                     <li key={r.userId}>
-                      <span dir="auto">{r.name}</span> · {r.as === "manager" ? t("policies.as_manager") : t("policies.as_chair", { council: r.councilName ?? "" })} ·{" "}
-                      {r.acknowledgedAt ? <span className="chip chip--accent">{t("policies.seen")}</span> : <span className="chip chip--warn">{t("policies.not_seen")}</span>}
+                      <span dir="auto">{r.name}</span> ·{" "}
+                      {r.as === "manager" ? t("policies.as_manager") : t("policies.as_chair", { council: r.councilName ?? "" })} ·{" "}
+                      {r.acknowledgedAt ? (
+                        <span className="chip chip--accent">{t("policies.seen")}</span>
+                      ) : (
+                        <span className="chip chip--warn">{t("policies.not_seen")}</span>
+                      )}
                     </li>
                   ))}
                   {d.recipients.length === 0 ? <li className="muted">{t("policies.no_recipients")}</li> : null}
@@ -155,7 +168,8 @@ export default function DeputyPolicy() {
           <ul className="list small">
             {versions.map((v) => (
               <li key={v.id}>
-                {t("policies.version", { version: n(v.version) })} · <span dir="auto">{v.title}</span> · {formatDate(v.publishedAt, i18n.language)}
+                {t("policies.version", { version: n(v.version) })} · <span dir="auto">{v.title}</span> ·{" "}
+                {formatDate(v.publishedAt, i18n.language)}
               </li>
             ))}
           </ul>

@@ -15,7 +15,12 @@ import { tehranToday } from "~/domain/charter";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWith(request, context, "policy.publish");
   const [policies, districts, t] = await Promise.all([listPolicies(context.db), listDistricts(context.db), getT(request)]);
-  return { title: t("policies.title"), policies, districts: districts.map((d) => ({ id: d.id, name: d.name })), today: toJalaliInput(tehranToday()) };
+  return {
+    title: t("policies.title"),
+    policies,
+    districts: districts.map((d) => ({ id: d.id, name: d.name })),
+    today: toJalaliInput(tehranToday()),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -28,7 +33,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const result = await savePolicyDraft(context.db, { actor: user, ...value, allDistricts: audience === "all" });
         return result.ok ? redirect(`/deputy/policies/${result.policyId}`) : result;
       },
-      fields: { title_invalid: "title", body_invalid: "body", effective_invalid: "effectiveOn", audience_empty: "districtIds", district_unknown: "districtIds" },
+      fields: {
+        title_invalid: "title",
+        body_invalid: "body",
+        effective_invalid: "effectiveOn",
+        audience_empty: "districtIds",
+        district_unknown: "districtIds",
+      },
     }),
   });
 }
@@ -51,7 +62,9 @@ export default function DeputyPolicies() {
             <Link to={`/deputy/policies/${p.id}`} className="card card--link policy-card">
               <strong dir="auto">{p.title}</strong>
               <span className="small muted">
-                {p.publishedVersion > 0 ? t("policies.version_in_force", { version: formatNumber(p.publishedVersion, i18n.language) }) : t("policies.draft_only")}
+                {p.publishedVersion > 0
+                  ? t("policies.version_in_force", { version: formatNumber(p.publishedVersion, i18n.language) })
+                  : t("policies.draft_only")}
                 {p.hasDraft && p.publishedVersion > 0 ? ` · ${t("policies.has_draft")}` : null} · {formatDate(p.updatedAt, i18n.language)}
               </span>
             </Link>

@@ -51,7 +51,14 @@ export default function SurfacingSettingsPage() {
         {params.get("saved") && !result ? <Notice tone="success">{t("desk.settings_saved")}</Notice> : null}
         <Form method="post" {...getFormProps(form)} className="form">
           {SURFACING_SETTINGS.map((name) => (
-            <TextField key={name} field={fields[name]} label={t(`desk.field.${name}`)} ltr inputProps={{ inputMode: "numeric" }} errorParams={limits[name]} />
+            <TextField
+              key={name}
+              field={fields[name]}
+              label={t(`desk.field.${name}`)}
+              ltr
+              inputProps={{ inputMode: "numeric" }}
+              errorParams={limits[name]}
+            />
           ))}
           <button type="submit" className="button" disabled={busy}>
             {t("desk.save_settings")}

@@ -70,7 +70,13 @@ export default function DevOutbox() {
         {reply?.done ? <Notice tone="success">{t("outbox_reply.sent", { outcome: reply.done })}</Notice> : null}
         <Form method="post" {...getFormProps(form)} className="form">
           <FormErrors errors={form.errors} />
-          <TextField field={fields.from} label={t("outbox_reply.from")} type="tel" ltr inputProps={{ inputMode: "tel", autoComplete: "off" }} />
+          <TextField
+            field={fields.from}
+            label={t("outbox_reply.from")}
+            type="tel"
+            ltr
+            inputProps={{ inputMode: "tel", autoComplete: "off" }}
+          />
           <TextAreaField field={fields.body} label={t("outbox_reply.body")} rows={2} />
           <button type="submit" className="button">
             {t("outbox_reply.submit")}

@@ -74,9 +74,7 @@ export default function DistrictPage() {
                   <span className="hood-card__council">
                     {n.councilStatus ? (
                       <>
-                        <span className={`chip status-chip status-chip--${n.councilStatus}`}>
-                          {t(`council.status.${n.councilStatus}`)}
-                        </span>
+                        <span className={`chip status-chip status-chip--${n.councilStatus}`}>{t(`council.status.${n.councilStatus}`)}</span>
                         <span className="muted small">{t("council.member_count", { count: n.memberCount })}</span>
                       </>
                     ) : (

@@ -17,7 +17,12 @@ import { noticeText } from "~/utils/notice-text";
 import { readQuery } from "~/utils/query";
 import { requireUser } from "~/server/session.server";
 
-const Query = { cursor: z.string().max(80).regex(/^\d{1,15}_[0-9a-f-]{36}$/i) };
+const Query = {
+  cursor: z
+    .string()
+    .max(80)
+    .regex(/^\d{1,15}_[0-9a-f-]{36}$/i),
+};
 
 /** The person's inbox (کارتابل): one row per item, newest first, a page at a time. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -28,7 +33,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     unreadCount(context.db, user.id),
     getT(request),
   ]);
-  return { title: t("inbox.title"), items: page.items, next: page.next, paged: Boolean(values.cursor), unread, badQuery: invalid.length > 0 };
+  return {
+    title: t("inbox.title"),
+    items: page.items,
+    next: page.next,
+    paged: Boolean(values.cursor),
+    unread,
+    badQuery: invalid.length > 0,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -28,7 +28,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const sms = Object.fromEntries(NOTICE_KINDS.map((kind) => [kind, Boolean(v[`sms_${kind}`])])) as Record<NoticeKind, boolean>;
   const saved = await savePreferences(context.db, user.id, { smsOnly: v.smsOnly, smsFromMinute: v.from, smsUntilMinute: v.until, sms });
   if (!saved.ok) {
-    return formReply("preferences", submission.reply({ fieldErrors: { [saved.error === "hours_invalid" ? "from" : "until"]: [saved.error] } }), 409);
+    return formReply(
+      "preferences",
+      submission.reply({ fieldErrors: { [saved.error === "hours_invalid" ? "from" : "until"]: [saved.error] } }),
+      409,
+    );
   }
   return redirect("/inbox/settings?saved=1");
 }
@@ -59,7 +63,9 @@ export default function InboxSettings() {
       <section className="card stack">
         <h1>{t("inbox.pref.title")}</h1>
         <p className="muted">{t("inbox.pref.intro")}</p>
-        {params.get("saved") && !form.errors?.length && form.status !== "error" ? <Notice tone="success">{t("inbox.pref.saved")}</Notice> : null}
+        {params.get("saved") && !form.errors?.length && form.status !== "error" ? (
+          <Notice tone="success">{t("inbox.pref.saved")}</Notice>
+        ) : null}
         {preferences.smsStopped ? <Notice>{t("inbox.pref.stopped")}</Notice> : null}
         <Form method="post" {...getFormProps(form)} className="form">
           <FormErrors errors={form.errors} />
@@ -86,8 +92,18 @@ export default function InboxSettings() {
             <legend>{t("inbox.pref.hours")}</legend>
             <p className="field__hint">{t("inbox.pref.hours_hint")}</p>
             <div className="field-row">
-              <TextField field={fields.from} label={t("inbox.pref.from")} ltr inputProps={{ inputMode: "numeric", placeholder: i18n.language === "fa" ? "۸:۰۰" : "8:00" }} />
-              <TextField field={fields.until} label={t("inbox.pref.until")} ltr inputProps={{ inputMode: "numeric", placeholder: i18n.language === "fa" ? "۲۱:۰۰" : "21:00" }} />
+              <TextField
+                field={fields.from}
+                label={t("inbox.pref.from")}
+                ltr
+                inputProps={{ inputMode: "numeric", placeholder: i18n.language === "fa" ? "۸:۰۰" : "8:00" }}
+              />
+              <TextField
+                field={fields.until}
+                label={t("inbox.pref.until")}
+                ltr
+                inputProps={{ inputMode: "numeric", placeholder: i18n.language === "fa" ? "۲۱:۰۰" : "21:00" }}
+              />
             </div>
           </fieldset>
           <button type="submit" className="button" disabled={busy}>

@@ -10,7 +10,14 @@ import { Breadcrumbs } from "~/components/breadcrumbs";
 import { daysBetween, tehranToday } from "~/domain/charter";
 import { changeCouncilStatus, getCouncil, getCouncilPublic, getNeighborhood, startNewTerm, updateCharter } from "~/domain/councils.server";
 import { appointOfficer, inviteToCouncil, removeMember } from "~/domain/membership.server";
-import { AppointSchema, CouncilCharterSchema, CouncilStatusSchema, InviteSchema, NewTermSchema, RemoveMemberSchema } from "~/forms/councils";
+import {
+  AppointSchema,
+  CouncilCharterSchema,
+  CouncilStatusSchema,
+  InviteSchema,
+  NewTermSchema,
+  RemoveMemberSchema,
+} from "~/forms/councils";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyAuthChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
@@ -226,7 +233,9 @@ export default function ManageCouncil() {
   // A refusal whose form has gone after the reload (the member was removed meanwhile, the status
   // already changed) is shown at the top instead of disappearing with its form.
   const orphanErrors =
-    actionData && !actionData.done && actionData.result.error?.[""]?.length &&
+    actionData &&
+    !actionData.done &&
+    actionData.result.error?.[""]?.length &&
     ((actionData.intent === "remove" && !seats.some((s) => s.id === actionData.key)) ||
       (actionData.intent === "status" && !statusFormShown(council.status, actionData.key)) ||
       (actionData.intent === "appoint" && !seats.length))
@@ -481,7 +490,13 @@ function NewTermSection() {
           <p className="muted small">{t("manage.new_term_intro", { number: council.termNumber + 1 })}</p>
           <FormErrors errors={form.errors} />
           <div className="charter-pair">
-            <TextField field={fields.termStart} label={t("manage.term_start")} hint={t("manage.date_hint")} ltr inputProps={{ autoComplete: "off", maxLength: 12 }} />
+            <TextField
+              field={fields.termStart}
+              label={t("manage.term_start")}
+              hint={t("manage.date_hint")}
+              ltr
+              inputProps={{ autoComplete: "off", maxLength: 12 }}
+            />
             <TextField field={fields.termEnd} label={t("manage.term_end")} ltr inputProps={{ autoComplete: "off", maxLength: 12 }} />
           </div>
           <button type="submit" name="intent" value="new-term" className="button" disabled={busy}>
@@ -550,6 +565,5 @@ function StatusForm({ change }: { change: "suspend" | "resume" | "dissolve" }) {
   }
   return body;
 }
-
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

@@ -108,7 +108,14 @@ export default function ApplicationQueue() {
 function ApplicationCard({
   application,
 }: {
-  application: { id: string; applicantName: string; neighborhoodName: string; statement: string; createdAt: string | Date; councilActive: boolean };
+  application: {
+    id: string;
+    applicantName: string;
+    neighborhoodName: string;
+    statement: string;
+    createdAt: string | Date;
+    councilActive: boolean;
+  };
 }) {
   const { t } = useTranslation();
   const actionData = useActionData<typeof action>() as ActionData | undefined;

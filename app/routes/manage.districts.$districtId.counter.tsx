@@ -54,7 +54,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     counterRequest: counterRequest
       ? {
           id: counterRequest.id,
-          status: counterRequest.status !== "pending" || counterRequest.expiresAt.getTime() >= Date.now() ? counterRequest.status : "expired",
+          status:
+            counterRequest.status !== "pending" || counterRequest.expiresAt.getTime() >= Date.now() ? counterRequest.status : "expired",
           outcome: counterRequest.outcome,
           trackingCode: counterRequest.trackingCode,
           proposalNumber: counterRequest.proposalNumber,
@@ -82,8 +83,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       schema: CounterStartSchema,
       guard: () => Boolean(office),
       run: async (value) => {
-        const started = await startCounterSupport(context.db, { officeId: office!.id, operator: user, residentPhone: value.phone, proposalNumber: value.proposal, secret });
-        return started.ok ? redirect(`${base}?office=${office!.id}&request=${started.requestId}`) : { ok: false as const, error: `counter_${started.error}` };
+        const started = await startCounterSupport(context.db, {
+          officeId: office!.id,
+          operator: user,
+          residentPhone: value.phone,
+          proposalNumber: value.proposal,
+          secret,
+        });
+        return started.ok
+          ? redirect(`${base}?office=${office!.id}&request=${started.requestId}`)
+          : { ok: false as const, error: `counter_${started.error}` };
       },
       fields: { counter_resident_unknown: "phone", counter_proposal_unknown: "proposal", counter_proposal_closed: "proposal" },
     }),
@@ -91,7 +100,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       schema: CounterConfirmSchema,
       guard: () => Boolean(counterRequest),
       run: async (value) => {
-        const done = await confirmCounterRequest(context.db, { requestId: counterRequest!.id, operator: user, code: value.code, secret, auditRequestId: context.requestId });
+        const done = await confirmCounterRequest(context.db, {
+          requestId: counterRequest!.id,
+          operator: user,
+          code: value.code,
+          secret,
+          auditRequestId: context.requestId,
+        });
         return done.ok
           ? redirect(`${base}?office=${counterRequest!.officeId}&request=${counterRequest!.id}`)
           : { ok: false as const, error: `counter_${done.error}` };
@@ -154,8 +169,19 @@ export default function CounterPage() {
           <Form method="post" action={here} {...getFormProps(startForm)} className="form">
             <FormErrors errors={startForm.errors} />
             <input type="hidden" name="intent" value="start" />
-            <TextField field={startFields.phone} label={t("inbox.counter.page.phone")} ltr type="tel" inputProps={{ inputMode: "tel", autoComplete: "off" }} />
-            <TextField field={startFields.proposal} label={t("inbox.counter.page.proposal")} ltr inputProps={{ inputMode: "numeric", autoComplete: "off" }} />
+            <TextField
+              field={startFields.phone}
+              label={t("inbox.counter.page.phone")}
+              ltr
+              type="tel"
+              inputProps={{ inputMode: "tel", autoComplete: "off" }}
+            />
+            <TextField
+              field={startFields.proposal}
+              label={t("inbox.counter.page.proposal")}
+              ltr
+              inputProps={{ inputMode: "numeric", autoComplete: "off" }}
+            />
             <button type="submit" className="button" disabled={busy}>
               {t("inbox.counter.page.send_code")}
             </button>
@@ -165,13 +191,20 @@ export default function CounterPage() {
 
       {office && counterRequest ? (
         <section className="card stack" aria-labelledby="request-title" aria-live="polite">
-          <h2 id="request-title">{t("inbox.counter.page.request_title", { number: digits(counterRequest.proposalNumber), title: counterRequest.proposalTitle })}</h2>
+          <h2 id="request-title">
+            {t("inbox.counter.page.request_title", { number: digits(counterRequest.proposalNumber), title: counterRequest.proposalTitle })}
+          </h2>
           {counterRequest.status === "pending" ? (
             <Form method="post" action={here} {...getFormProps(confirmForm)} className="form">
               <p className="muted small">{t("inbox.counter.page.code_intro")}</p>
               <FormErrors errors={confirmForm.errors} />
               <input type="hidden" name="intent" value="confirm" />
-              <TextField field={confirmFields.code} label={t("inbox.counter.page.code")} ltr inputProps={{ inputMode: "numeric", autoComplete: "one-time-code" }} />
+              <TextField
+                field={confirmFields.code}
+                label={t("inbox.counter.page.code")}
+                ltr
+                inputProps={{ inputMode: "numeric", autoComplete: "one-time-code" }}
+              />
               <button type="submit" className="button" disabled={busy}>
                 {t("inbox.counter.page.confirm")}
               </button>
@@ -182,7 +215,9 @@ export default function CounterPage() {
             <>
               <Notice tone={counterRequest.status === "done" ? "success" : "error"}>
                 {t(counterRequest.status === "done" ? "inbox.counter.page.done" : "inbox.counter.page.refused")}{" "}
-                {counterRequest.status !== "done" && counterRequest.outcome ? t(`inbox.track.outcome.${counterRequest.outcome}`, { defaultValue: "" }) : null}
+                {counterRequest.status !== "done" && counterRequest.outcome
+                  ? t(`inbox.track.outcome.${counterRequest.outcome}`, { defaultValue: "" })
+                  : null}
               </Notice>
               {counterRequest.trackingCode ? (
                 <p className="counter-tracking stack">

@@ -15,7 +15,12 @@ import { can } from "~/utils/permissions";
 import { formatDate, formatNumber } from "~/utils/persian";
 import { readQuery } from "~/utils/query";
 
-const QUERY = { month: z.string().max(10).refine((v) => parseMonthParam(v) !== null) };
+const QUERY = {
+  month: z
+    .string()
+    .max(10)
+    .refine((v) => parseMonthParam(v) !== null),
+};
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const districtId = invariantFound(isUuid(params.districtId) ? params.districtId : null);
@@ -60,7 +65,11 @@ const monthNames = new Map<string, Intl.DateTimeFormat>();
 function monthTitle(year: number, month: number, lang: string) {
   let f = monthNames.get(lang);
   if (!f) {
-    f = new Intl.DateTimeFormat(lang === "fa" ? "fa-IR-u-ca-persian" : "en-US-u-ca-persian", { timeZone: "Asia/Tehran", year: "numeric", month: "long" });
+    f = new Intl.DateTimeFormat(lang === "fa" ? "fa-IR-u-ca-persian" : "en-US-u-ca-persian", {
+      timeZone: "Asia/Tehran",
+      year: "numeric",
+      month: "long",
+    });
     monthNames.set(lang, f);
   }
   // The middle of the month is in it on any calendar.
@@ -99,15 +108,20 @@ export default function DistrictMeetings() {
                 {c.metMinimum ? t("meetings.report.met") : t("meetings.report.not_met")}
               </span>
             </h2>
-            <p className="small">{t("meetings.report.counts", { held: n(c.heldWithQuorum), minimum: n(c.minimum), scheduled: n(c.scheduled) })}</p>
+            <p className="small">
+              {t("meetings.report.counts", { held: n(c.heldWithQuorum), minimum: n(c.minimum), scheduled: n(c.scheduled) })}
+            </p>
             {c.meetings.length ? (
               <ul className="list small">
                 {c.meetings.map((m) => (
                   <li key={m.id} className="report-meeting">
-                    <Link to={`/meetings/${m.id}`}>{t("meetings.number", { number: n(m.number) })}</Link> · {formatDate(m.startsAt, i18n.language)} ·{" "}
+                    <Link to={`/meetings/${m.id}`}>{t("meetings.number", { number: n(m.number) })}</Link> ·{" "}
+                    {formatDate(m.startsAt, i18n.language)} ·{" "}
                     {m.status === "closed" ? (
                       <>
-                        <span className={`chip minutes-status minutes-status--${m.minutes}`}>{t(`meetings.report.minutes.${m.minutes}`)}</span>
+                        <span className={`chip minutes-status minutes-status--${m.minutes}`}>
+                          {t(`meetings.report.minutes.${m.minutes}`)}
+                        </span>
                         {m.late ? <span className="chip chip--warn">{t("meetings.report.late")}</span> : null}
                         {m.quorumMet === false ? <span className="chip">{t("meetings.status.closed_no_quorum")}</span> : null}
                       </>

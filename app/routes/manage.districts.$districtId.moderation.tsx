@@ -103,7 +103,10 @@ export default function ModerationQueue() {
                     <li key={i}>
                       <span dir="auto">{r.reporterName}</span>
                       {t("history.separator")}
-                      <span dir="auto">{r.reason}</span> <span className="muted">(<RelativeTime value={r.at} />)</span>
+                      <span dir="auto">{r.reason}</span>{" "}
+                      <span className="muted">
+                        (<RelativeTime value={r.at} />)
+                      </span>
                     </li>
                   ))}
                 </ul>

@@ -161,11 +161,20 @@ export default function ManageNeighborhood() {
           <Form method="post" {...getFormProps(editForm)} className="form">
             <FormErrors errors={editForm.errors} />
             <TextField field={editFields.name} label={t("manage.neighborhood_name")} />
-            <TextAreaField field={editFields.description} label={t("manage.neighborhood_identity")} hint={t("manage.neighborhood_identity_hint")} />
+            <TextAreaField
+              field={editFields.description}
+              label={t("manage.neighborhood_identity")}
+              hint={t("manage.neighborhood_identity_hint")}
+            />
             <details className="manage-details" open={editFields.boundary.errors?.length ? true : undefined}>
               <summary>{neighborhood.boundary ? t("manage.boundary_saved") : t("manage.boundary_optional")}</summary>
               <div className="manage-boundary">
-                <TextAreaField field={editFields.boundary} label={t("manage.boundary_label")} hint={t("manage.boundary_hint_edit")} rows={5} />
+                <TextAreaField
+                  field={editFields.boundary}
+                  label={t("manage.boundary_label")}
+                  hint={t("manage.boundary_hint_edit")}
+                  rows={5}
+                />
               </div>
             </details>
             <button type="submit" name="intent" value="edit" className="button" disabled={busy}>
@@ -177,6 +186,5 @@ export default function ManageNeighborhood() {
     </div>
   );
 }
-
 
 export { RouteErrorBoundary as ErrorBoundary } from "~/components/route-error";

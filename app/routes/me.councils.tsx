@@ -26,7 +26,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     title: t("my.title"),
     seats: mine.seats
       .filter((s) => s.status === "active")
-      .map((s) => ({ id: s.id, councilId: s.councilId, role: s.role, termNumber: s.termNumber, startedAt: s.startedAt, neighborhoodName: s.neighborhoodName })),
+      .map((s) => ({
+        id: s.id,
+        councilId: s.councilId,
+        role: s.role,
+        termNumber: s.termNumber,
+        startedAt: s.startedAt,
+        neighborhoodName: s.neighborhoodName,
+      })),
     past: mine.seats
       .filter((s) => s.status !== "active")
       .map((s) => ({
@@ -170,9 +177,7 @@ export default function MyCouncilsPage() {
                     {t("my.council_of", { name: `\u2068${s.neighborhoodName}\u2069` })}
                     <span className="chip chip--accent">{t(`council.roles.${s.role}`)}</span>
                   </strong>
-                  <span className="muted small">
-                    {t("my.seat_meta", { number: s.termNumber, date: date(s.startedAt) })}
-                  </span>
+                  <span className="muted small">{t("my.seat_meta", { number: s.termNumber, date: date(s.startedAt) })}</span>
                 </Link>
               </li>
             ))}

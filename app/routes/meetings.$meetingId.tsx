@@ -9,7 +9,17 @@ import { FieldErrors, FormErrors, TextAreaField, TextField } from "~/components/
 import { clockOf, MeetingStatus } from "~/components/meeting-calendar";
 import { MinutesBody } from "~/components/minutes-body";
 import { getNeighborhood } from "~/domain/councils.server";
-import { addDecision, circulateMinutes, minutesOf, removeDecision, reopenDraft, respondToMinutes, saveMinutes, startCorrection, startMinutes } from "~/domain/meetings/minutes.server";
+import {
+  addDecision,
+  circulateMinutes,
+  minutesOf,
+  removeDecision,
+  reopenDraft,
+  respondToMinutes,
+  saveMinutes,
+  startCorrection,
+  startMinutes,
+} from "~/domain/meetings/minutes.server";
 import { closeMeeting, markAttendance, openMeeting, rollCallOf } from "~/domain/meetings/roll-call.server";
 import { addAgendaItem, agendaCandidates, cancelMeeting, getMeeting, removeAgendaItem } from "~/domain/meetings/schedule.server";
 import {
@@ -56,7 +66,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // Drafts are the secretary's work in progress: only officers and those asked to approve see them.
   const attended = myMark === "present" || myMark === "late";
   const showDraft = mayRun || (attended && current?.status === "circulating");
-  const respondBlocker = current && user ? minutesResponseBlocker(user, scope, { attended, circulating: current.status === "circulating" }) : "sign_in";
+  const respondBlocker =
+    current && user ? minutesResponseBlocker(user, scope, { attended, circulating: current.status === "circulating" }) : "sign_in";
   return {
     meeting: { ...meeting, chairName },
     council: { id: council.id, meetingsAdopt: council.meetingsAdopt, minutesApprovalDays: council.minutesApprovalDays },
@@ -84,7 +95,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   /** The minutes in the address's meeting, never an id from the form. */
   const withMinutes = async <T,>(work: (minutesId: string) => Promise<T>) => {
     const current = await currentMinutes();
-    return current ? work(current.id) : ({ ok: false as const, error: "not_found" });
+    return current ? work(current.id) : { ok: false as const, error: "not_found" };
   };
   return runIntent(
     await request.formData(),
@@ -95,10 +106,20 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         run: ({ proposalId, title }) => addAgendaItem(db, { actor: user, meetingId: id, proposalId: proposalId || null, title }),
         fields: { agenda_title_invalid: "title", proposal_not_on_agenda: "proposalId", agenda_item_exists: "proposalId" },
       }),
-      "agenda-remove": intent({ schema: AgendaRemoveSchema, key: "itemId", guard: run, run: ({ itemId }) => removeAgendaItem(db, { actor: user, meetingId: id, itemId }) }),
+      "agenda-remove": intent({
+        schema: AgendaRemoveSchema,
+        key: "itemId",
+        guard: run,
+        run: ({ itemId }) => removeAgendaItem(db, { actor: user, meetingId: id, itemId }),
+      }),
       open: intent({ schema: NoFieldsSchema, guard: run, run: () => openMeeting(db, { actor: user, meetingId: id }, context.requestId) }),
       close: intent({ schema: NoFieldsSchema, guard: run, run: () => closeMeeting(db, { actor: user, meetingId: id }, context.requestId) }),
-      cancel: intent({ schema: CancelSchema, guard: run, run: ({ reason }) => cancelMeeting(db, { actor: user, meetingId: id, reason }, context.requestId), fields: { note_required: "reason" } }),
+      cancel: intent({
+        schema: CancelSchema,
+        guard: run,
+        run: ({ reason }) => cancelMeeting(db, { actor: user, meetingId: id, reason }, context.requestId),
+        fields: { note_required: "reason" },
+      }),
       mark: intent({
         schema: MarkSchema,
         key: "userId",
@@ -112,14 +133,25 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         guard: run,
         run: ({ summary, items }) =>
           withMinutes((minutesId) =>
-            saveMinutes(db, { actor: user, minutesId, summary, items: items.map((i) => ({ agendaItemId: i.agendaItemId || null, title: i.title, summary: i.summary })) }),
+            saveMinutes(db, {
+              actor: user,
+              minutesId,
+              summary,
+              items: items.map((i) => ({ agendaItemId: i.agendaItemId || null, title: i.title, summary: i.summary })),
+            }),
           ),
       }),
       "decision-add": intent({
         schema: DecisionSchema,
         guard: run,
-        run: ({ proposalId, ...value }) => withMinutes((minutesId) => addDecision(db, { actor: user, minutesId, ...value, proposalId: proposalId || null })),
-        fields: { decision_text_required: "text", responsible_required: "responsible", due_invalid: "dueOn", proposal_not_on_agenda: "proposalId" },
+        run: ({ proposalId, ...value }) =>
+          withMinutes((minutesId) => addDecision(db, { actor: user, minutesId, ...value, proposalId: proposalId || null })),
+        fields: {
+          decision_text_required: "text",
+          responsible_required: "responsible",
+          due_invalid: "dueOn",
+          proposal_not_on_agenda: "proposalId",
+        },
       }),
       "decision-remove": intent({
         schema: DecisionRemoveSchema,
@@ -127,14 +159,27 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         guard: run,
         run: ({ decisionId }) => withMinutes((minutesId) => removeDecision(db, { actor: user, minutesId, decisionId })),
       }),
-      circulate: intent({ schema: NoFieldsSchema, guard: run, run: () => withMinutes((minutesId) => circulateMinutes(db, { actor: user, minutesId }, context.requestId)) }),
-      reopen: intent({ schema: NoFieldsSchema, guard: run, run: () => withMinutes((minutesId) => reopenDraft(db, { actor: user, minutesId })) }),
-      correct: intent({ schema: NoFieldsSchema, guard: run, run: () => withMinutes((minutesId) => startCorrection(db, { actor: user, minutesId }, context.requestId)) }),
+      circulate: intent({
+        schema: NoFieldsSchema,
+        guard: run,
+        run: () => withMinutes((minutesId) => circulateMinutes(db, { actor: user, minutesId }, context.requestId)),
+      }),
+      reopen: intent({
+        schema: NoFieldsSchema,
+        guard: run,
+        run: () => withMinutes((minutesId) => reopenDraft(db, { actor: user, minutesId })),
+      }),
+      correct: intent({
+        schema: NoFieldsSchema,
+        guard: run,
+        run: () => withMinutes((minutesId) => startCorrection(db, { actor: user, minutesId }, context.requestId)),
+      }),
       respond: intent({
         schema: RespondSchema,
         // Who may answer is decided with the attendance record (minutesResponseBlocker, in the domain call).
         guard: () => can(user, "council.minutes.respond", scope),
-        run: ({ verdict, comment }) => withMinutes((minutesId) => respondToMinutes(db, { actor: user, minutesId, verdict, comment }, context.requestId)),
+        run: ({ verdict, comment }) =>
+          withMinutes((minutesId) => respondToMinutes(db, { actor: user, minutesId, verdict, comment }, context.requestId)),
         fields: { comment_required: "comment" },
       }),
     },
@@ -168,7 +213,14 @@ export default function MeetingPage() {
   });
   const rollCall = live && live.meetingId === meeting.id && meeting.status === "in_session" ? live : data.rollCall;
   const buttons = formErrorsOf(
-    [useIntentReply("open"), useIntentReply("close"), useIntentReply("minutes-start"), useIntentReply("circulate"), useIntentReply("reopen"), useIntentReply("correct")].find(Boolean),
+    [
+      useIntentReply("open"),
+      useIntentReply("close"),
+      useIntentReply("minutes-start"),
+      useIntentReply("circulate"),
+      useIntentReply("reopen"),
+      useIntentReply("correct"),
+    ].find(Boolean),
   );
   // A draft's forms are gone once the minutes lock; a late save or decision (another tab) is answered here.
   const lateDraft = formErrorsOf(
@@ -186,7 +238,11 @@ export default function MeetingPage() {
       <header className="card stack">
         <p className="meeting-head__chips">
           <MeetingStatus meeting={meeting} />
-          {meeting.kind === "extra" ? <span className="chip chip--warn">{t("meetings.kind.extra")}</span> : <span className="chip">{t("meetings.kind.regular")}</span>}
+          {meeting.kind === "extra" ? (
+            <span className="chip chip--warn">{t("meetings.kind.extra")}</span>
+          ) : (
+            <span className="chip">{t("meetings.kind.regular")}</span>
+          )}
         </p>
         <h1>{t("meetings.number", { number: n(meeting.number) })}</h1>
         <dl className="meeting-facts">
@@ -211,7 +267,9 @@ export default function MeetingPage() {
             </>
           ) : null}
         </dl>
-        {meeting.status === "cancelled" ? <p className="alert alert--error">{t("meetings.cancelled_because", { reason: meeting.cancelReason ?? "" })}</p> : null}
+        {meeting.status === "cancelled" ? (
+          <p className="alert alert--error">{t("meetings.cancelled_because", { reason: meeting.cancelReason ?? "" })}</p>
+        ) : null}
         {data.hasApproved ? (
           <Link to={`/meetings/${meeting.id}/print`} className="button button--ghost">
             {t("meetings.print")}
@@ -247,10 +305,23 @@ export default function MeetingPage() {
       {rollCall && meeting.status !== "scheduled" && meeting.status !== "cancelled" ? (
         <section className="card stack" aria-labelledby="roll-call" id="roll-call">
           <h2 id="roll-call-title">{t("meetings.roll_call")}</h2>
-          <p className={`quorum ${rollCall.quorum.met ? "quorum--met" : "quorum--short"}`} role="status" aria-live="polite" data-testid="quorum">
+          <p
+            className={`quorum ${rollCall.quorum.met ? "quorum--met" : "quorum--short"}`}
+            role="status"
+            aria-live="polite"
+            data-testid="quorum"
+          >
             {rollCall.quorum.met
-              ? t("meetings.quorum_met", { present: n(rollCall.quorum.present), needed: n(rollCall.quorum.needed), seats: n(rollCall.seats) })
-              : t("meetings.quorum_short", { present: n(rollCall.quorum.present), needed: n(rollCall.quorum.needed), seats: n(rollCall.seats) })}
+              ? t("meetings.quorum_met", {
+                  present: n(rollCall.quorum.present),
+                  needed: n(rollCall.quorum.needed),
+                  seats: n(rollCall.seats),
+                })
+              : t("meetings.quorum_short", {
+                  present: n(rollCall.quorum.present),
+                  needed: n(rollCall.quorum.needed),
+                  seats: n(rollCall.seats),
+                })}
           </p>
           <ul className="list roll-call">
             {rollCall.entries.map((e) => (
@@ -341,7 +412,11 @@ function AgendaAdd({ candidates }: { candidates: { id: string; title: string }[]
           options={[{ value: "", label: t("meetings.agenda_free") }, ...candidates.map((c) => ({ value: c.id, label: c.title }))]}
         />
       ) : null}
-      <TextField field={fields.title} label={t("meetings.agenda_title")} hint={candidates.length ? t("meetings.agenda_title_hint") : undefined} />
+      <TextField
+        field={fields.title}
+        label={t("meetings.agenda_title")}
+        hint={candidates.length ? t("meetings.agenda_title_hint") : undefined}
+      />
       <button type="submit" className="button button--ghost">
         {t("meetings.agenda_add")}
       </button>
@@ -351,14 +426,26 @@ function AgendaAdd({ candidates }: { candidates: { id: string; title: string }[]
 
 function MarkForm({ userId, name, status }: { userId: string; name: string; status: string | null }) {
   const { t } = useTranslation();
-  const [form, fields] = useIntentForm("mark", MarkSchema, { key: userId, defaultValue: { userId, status: (status as (typeof ATTENDANCE)[number]) ?? "present" } });
+  const [form, fields] = useIntentForm("mark", MarkSchema, {
+    key: userId,
+    defaultValue: { userId, status: (status as (typeof ATTENDANCE)[number]) ?? "present" },
+  });
   return (
     <Form method="post" {...getFormProps(form)} className="mark-form" aria-label={t("meetings.mark_for", { name })}>
       <input type="hidden" name="intent" value="mark" />
       <input type="hidden" name="userId" value={userId} />
       <FormErrors errors={form.errors} />
-      <SelectField field={fields.status} label={t("meetings.mark_status")} options={ATTENDANCE.map((a) => ({ value: a, label: t(`meetings.attendance.${a}`) }))} />
-      <TextField field={fields.arrivedAt} label={t("meetings.arrived_at")} ltr inputProps={{ inputMode: "numeric", placeholder: t("meetings.time_placeholder") }} />
+      <SelectField
+        field={fields.status}
+        label={t("meetings.mark_status")}
+        options={ATTENDANCE.map((a) => ({ value: a, label: t(`meetings.attendance.${a}`) }))}
+      />
+      <TextField
+        field={fields.arrivedAt}
+        label={t("meetings.arrived_at")}
+        ltr
+        inputProps={{ inputMode: "numeric", placeholder: t("meetings.time_placeholder") }}
+      />
       <button type="submit" className="button button--small">
         {t("meetings.mark")}
       </button>
@@ -388,20 +475,24 @@ function MinutesSection() {
       ) : (
         <>
           <p>
-            <span className={`chip minutes-status minutes-status--${minutes.status}`}>{t(`meetings.minutes.status.${minutes.status}`)}</span>
-            {minutes.version > 1 ? <span className="chip">{t("meetings.minutes.correction", { version: formatNumber(minutes.version, i18n.language) })}</span> : null}
+            <span className={`chip minutes-status minutes-status--${minutes.status}`}>
+              {t(`meetings.minutes.status.${minutes.status}`)}
+            </span>
+            {minutes.version > 1 ? (
+              <span className="chip">{t("meetings.minutes.correction", { version: formatNumber(minutes.version, i18n.language) })}</span>
+            ) : null}
           </p>
           {minutes.status === "approved" ? (
-            <p className="alert alert--success">{t("meetings.minutes.locked", { date: formatDate(minutes.approvedAt!, i18n.language, "date") })}</p>
+            <p className="alert alert--success">
+              {t("meetings.minutes.locked", { date: formatDate(minutes.approvedAt!, i18n.language, "date") })}
+            </p>
           ) : null}
           {minutes.status === "circulating" ? (
-            <p className="muted small">{t("meetings.minutes.respond_by", { date: formatDate(minutes.respondBy!, i18n.language, "datetime") })}</p>
+            <p className="muted small">
+              {t("meetings.minutes.respond_by", { date: formatDate(minutes.respondBy!, i18n.language, "datetime") })}
+            </p>
           ) : null}
-          {minutes.status === "draft" && mayRun ? (
-            <DraftEditor />
-          ) : (
-            <MinutesBody minutes={minutes} />
-          )}
+          {minutes.status === "draft" && mayRun ? <DraftEditor /> : <MinutesBody minutes={minutes} />}
           {minutes.status !== "draft" && minutes.responses.length ? (
             <section>
               <h3>{t("meetings.minutes.answers")}</h3>
@@ -448,7 +539,9 @@ function MinutesSection() {
           ))}
         </details>
       ) : null}
-      {agenda.length === 0 && minutes?.status === "draft" && mayRun ? <p className="muted small">{t("meetings.minutes.no_agenda")}</p> : null}
+      {agenda.length === 0 && minutes?.status === "draft" && mayRun ? (
+        <p className="muted small">{t("meetings.minutes.no_agenda")}</p>
+      ) : null}
     </section>
   );
 }
@@ -480,7 +573,11 @@ function DraftEditor() {
             <div key={item.key}>
               <input type="hidden" name={f.agendaItemId.name} value={data.agenda[i]?.id ?? ""} />
               <input type="hidden" name={f.title.name} value={data.agenda[i]?.title ?? ""} />
-              <TextAreaField field={f.summary} label={t("meetings.minutes.item_summary", { title: data.agenda[i]?.title ?? "" })} rows={3} />
+              <TextAreaField
+                field={f.summary}
+                label={t("meetings.minutes.item_summary", { title: data.agenda[i]?.title ?? "" })}
+                rows={3}
+              />
             </div>
           );
         })}
@@ -494,14 +591,28 @@ function DraftEditor() {
           <h3>{t("meetings.minutes.add_decision")}</h3>
           <FormErrors errors={decisionForm.errors} />
           <input type="hidden" name="intent" value="decision-add" />
-          <TextAreaField field={decisionFields.text} label={t("meetings.minutes.decision_text")} hint={t("meetings.minutes.decision_hint")} rows={3} />
+          <TextAreaField
+            field={decisionFields.text}
+            label={t("meetings.minutes.decision_text")}
+            hint={t("meetings.minutes.decision_hint")}
+            rows={3}
+          />
           <TextField field={decisionFields.responsible} label={t("meetings.minutes.responsible")} />
-          <TextField field={decisionFields.dueOn} label={t("meetings.minutes.due")} hint={t("meetings.date_hint")} ltr inputProps={{ inputMode: "numeric" }} />
+          <TextField
+            field={decisionFields.dueOn}
+            label={t("meetings.minutes.due")}
+            hint={t("meetings.date_hint")}
+            ltr
+            inputProps={{ inputMode: "numeric" }}
+          />
           {agendaProposals.length ? (
             <SelectField
               field={decisionFields.proposalId}
               label={t("meetings.minutes.linked_proposal")}
-              options={[{ value: "", label: t("meetings.minutes.no_proposal") }, ...agendaProposals.map((a) => ({ value: a.proposalId!, label: a.title }))]}
+              options={[
+                { value: "", label: t("meetings.minutes.no_proposal") },
+                ...agendaProposals.map((a) => ({ value: a.proposalId!, label: a.title })),
+              ]}
             />
           ) : null}
           <button type="submit" className="button button--ghost" disabled={busy}>
@@ -537,13 +648,19 @@ function RespondForm() {
   const { myResponse } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useIntentForm("respond", RespondSchema, { defaultValue: { verdict: myResponse?.verdict ?? "approve", comment: myResponse?.comment ?? "" } });
+  const [form, fields] = useIntentForm("respond", RespondSchema, {
+    defaultValue: { verdict: myResponse?.verdict ?? "approve", comment: myResponse?.comment ?? "" },
+  });
   return (
     <Form method="post" {...getFormProps(form)} className="form card card--inset">
       <h3>{t("meetings.minutes.your_answer")}</h3>
       <FormErrors errors={form.errors} />
       <input type="hidden" name="intent" value="respond" />
-      <RadioGroupField field={fields.verdict} legend={t("meetings.minutes.verdict_label")} options={VERDICTS.map((v) => ({ value: v, label: t(`meetings.minutes.verdict.${v}`) }))} />
+      <RadioGroupField
+        field={fields.verdict}
+        legend={t("meetings.minutes.verdict_label")}
+        options={VERDICTS.map((v) => ({ value: v, label: t(`meetings.minutes.verdict.${v}`) }))}
+      />
       <TextAreaField field={fields.comment} label={t("meetings.minutes.comment")} rows={2} />
       <button type="submit" className="button" disabled={busy}>
         {t("meetings.minutes.send_answer")}

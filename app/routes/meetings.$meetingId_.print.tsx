@@ -63,14 +63,17 @@ export default function MinutesPrint() {
           <tr>
             <th>{t("meetings.present")}</th>
             <td colSpan={3}>
-              {present.map((p) => p.name).join(t("history.separator"))} ({t("meetings.quorum_line", { present: n(quorum.present), needed: n(quorum.needed) })})
+              {present.map((p) => p.name).join(t("history.separator"))} (
+              {t("meetings.quorum_line", { present: n(quorum.present), needed: n(quorum.needed) })})
             </td>
           </tr>
           <tr>
             <th>{t("meetings.absent")}</th>
             <td colSpan={3}>
               {absent.length
-                ? absent.map((p) => `${p.name}${p.status === "excused" ? ` (${t("meetings.attendance.excused")})` : ""}`).join(t("history.separator"))
+                ? absent
+                    .map((p) => `${p.name}${p.status === "excused" ? ` (${t("meetings.attendance.excused")})` : ""}`)
+                    .join(t("history.separator"))
                 : "—"}
             </td>
           </tr>
@@ -84,16 +87,18 @@ export default function MinutesPrint() {
           ) : null}
         </tbody>
       </table>
-      {agenda.length ? <section>
-        <h2>{t("meetings.agenda")}</h2>
-        <ol>
-          {agenda.map((a) => (
-            <li key={a.id} dir="auto">
-              {a.title}
-            </li>
-          ))}
-        </ol>
-      </section> : null}
+      {agenda.length ? (
+        <section>
+          <h2>{t("meetings.agenda")}</h2>
+          <ol>
+            {agenda.map((a) => (
+              <li key={a.id} dir="auto">
+                {a.title}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
       <MinutesBody minutes={minutes} />
       <footer className="print-sheet__foot">
         <p>{t("meetings.print_approved", { date: formatDate(minutes.approvedAt!, i18n.language, "date") })}</p>

@@ -9,14 +9,7 @@ import { HistoryList, publicEntry } from "~/components/council-history";
 import { Notice } from "~/components/form-field";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { tehranToday, termState } from "~/domain/charter";
-import {
-  councilHistory,
-  councilOfNeighborhood,
-  followState,
-  getCouncilPublic,
-  getNeighborhood,
-  setFollow,
-} from "~/domain/councils.server";
+import { councilHistory, councilOfNeighborhood, followState, getCouncilPublic, getNeighborhood, setFollow } from "~/domain/councils.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { useRoom } from "~/realtime/socket-provider";
 import { boundaryPath, type Boundary } from "~/utils/geojson";
@@ -35,11 +28,7 @@ async function loadNeighborhood(context: LoaderFunctionArgs["context"], id: stri
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const hood = await loadNeighborhood(context, params.neighborhoodId);
-  const [user, t, council] = await Promise.all([
-    getUser(request, context),
-    getT(request),
-    councilOfNeighborhood(context.db, hood.id),
-  ]);
+  const [user, t, council] = await Promise.all([getUser(request, context), getT(request), councilOfNeighborhood(context.db, hood.id)]);
   const [follow, pub, history, meetingsCard] = await Promise.all([
     followState(context.db, hood.id, user?.id ?? null),
     council ? getCouncilPublic(context.db, council.id) : null,
@@ -48,7 +37,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   ]);
   return {
     title: t("neighborhood.title", { name: hood.name, district: hood.districtName }),
-    neighborhood: { id: hood.id, name: hood.name, description: hood.description, districtId: hood.districtId, districtName: hood.districtName },
+    neighborhood: {
+      id: hood.id,
+      name: hood.name,
+      description: hood.description,
+      districtId: hood.districtId,
+      districtName: hood.districtName,
+    },
     // Drawn on the server: the page carries a short path, not the whole GeoJSON.
     outline: hood.boundary ? boundaryPath(hood.boundary as Boundary, OUTLINE.width, OUTLINE.height) : null,
     follow: { ...follow, signedIn: Boolean(user) },
@@ -85,7 +80,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
-
 
 export default function NeighborhoodPage() {
   const { neighborhood, outline, follow, council, history, meetingsCard } = useLoaderData<typeof loader>();

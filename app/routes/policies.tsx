@@ -34,7 +34,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       schema: AcknowledgeSchema,
       key: "policyId",
       // Whether this policy is addressed to the person is asked of the permission module in the domain call.
-      guard: () => districtsWhere(user, ["district_manager"]).length > 0 || user.councilRoles.some((s) => s.role === "chair") || can(user, "policy.publish"),
+      guard: () =>
+        districtsWhere(user, ["district_manager"]).length > 0 ||
+        user.councilRoles.some((s) => s.role === "chair") ||
+        can(user, "policy.publish"),
       run: async ({ policyId }) => {
         const result = await acknowledgePolicy(context.db, { actor: user, policyId }, context.requestId);
         if (!result.ok) return result;
@@ -70,8 +73,10 @@ export default function MyPolicies() {
           <li key={p.policyId} className="card stack">
             <h2 dir="auto">{p.title}</h2>
             <p className="small muted">
-              {t("policies.effective_from", { date: i18n.language === "fa" ? toJalaliInput(p.effectiveOn) : toJalaliInput(p.effectiveOn, "latn") })} ·{" "}
-              {formatDate(p.publishedAt, i18n.language)}
+              {t("policies.effective_from", {
+                date: i18n.language === "fa" ? toJalaliInput(p.effectiveOn) : toJalaliInput(p.effectiveOn, "latn"),
+              })}{" "}
+              · {formatDate(p.publishedAt, i18n.language)}
             </p>
             <p className="policy-body" dir="auto">
               {p.body}

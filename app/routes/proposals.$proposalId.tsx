@@ -106,7 +106,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           // "May vote" from the permission module, on this proposal's own vote.
           mayVote:
             vote !== null &&
-            ballotBlocker(user, { councilId: council.id, districtId: council.districtId, status: vote.status, opensAt: vote.opensAt, closesAt: vote.closesAt }) === null,
+            ballotBlocker(user, {
+              councilId: council.id,
+              districtId: council.districtId,
+              status: vote.status,
+              opensAt: vote.opensAt,
+              closesAt: vote.closesAt,
+            }) === null,
         }
       : null,
   };
@@ -211,7 +217,9 @@ export default function ProposalPage() {
   const { council, neighborhoodName, timeline, me, review, referForm, mayDecide, mayPostProgress, thread, reviewThreads } = loaded;
   // Every form answers its own refusals (app/server/intent.server.ts): field messages beside the
   // field, the rest above the form, what was typed kept.
-  const buttonsReply = [useIntentReply("support"), useIntentReply("unsupport"), useIntentReply("withdraw"), useIntentReply("agenda")].find(Boolean);
+  const buttonsReply = [useIntentReply("support"), useIntentReply("unsupport"), useIntentReply("withdraw"), useIntentReply("agenda")].find(
+    Boolean,
+  );
   const ballotReply = useIntentReply("ballot");
   const { t, i18n } = useTranslation();
   const [voteForm, voteFields] = useIntentForm("open-vote", OpenVoteSchema, {
@@ -276,7 +284,13 @@ export default function ProposalPage() {
           </Link>
         ) : open ? (
           <Form method="post">
-            <button type="submit" name="intent" value={me.supported ? "unsupport" : "support"} className={me.supported ? "button button--ghost" : "button"} disabled={busy}>
+            <button
+              type="submit"
+              name="intent"
+              value={me.supported ? "unsupport" : "support"}
+              className={me.supported ? "button button--ghost" : "button"}
+              disabled={busy}
+            >
               {me.supported ? t("proposal.unsupport") : t("proposal.support")}
             </button>
           </Form>
@@ -316,7 +330,9 @@ export default function ProposalPage() {
                 ) : null}
               </p>
               {vote.tally ? (
-                <p data-live="tally">{t("vote.tally", { for: vote.tally.for, against: vote.tally.against, abstain: vote.tally.abstain })}</p>
+                <p data-live="tally">
+                  {t("vote.tally", { for: vote.tally.for, against: vote.tally.against, abstain: vote.tally.abstain })}
+                </p>
               ) : (
                 <p className="small muted">{t("vote.secret_sealed")}</p>
               )}
@@ -342,7 +358,9 @@ export default function ProposalPage() {
                   ))}
                 </Form>
               ) : null}
-              {vote.myChoice && vote.status === "open" ? <p className="small">{t("vote.you_chose", { choice: t(`vote.choice.${vote.myChoice}`) })}</p> : null}
+              {vote.myChoice && vote.status === "open" ? (
+                <p className="small">{t("vote.you_chose", { choice: t(`vote.choice.${vote.myChoice}`) })}</p>
+              ) : null}
               {vote.voters ? <h3>{t("vote.voters_open")}</h3> : null}
               {!vote.voters ? null : vote.voters.length ? (
                 <ul className="list">

@@ -82,25 +82,25 @@ export default function ProposalsIndex() {
           : null}
         <label className="filters__item">
           <span className="small muted">{t("proposal.filter_status")}</span>
-        <select name="status" defaultValue={selected.status} className="field__input">
-          <option value="">{t("proposal.all")}</option>
-          {Object.keys(STATUS_GROUPS).map((g) => (
-            <option key={g} value={g}>
-              {t(`proposal.group.${g}`)}
-            </option>
-          ))}
-        </select>
+          <select name="status" defaultValue={selected.status} className="field__input">
+            <option value="">{t("proposal.all")}</option>
+            {Object.keys(STATUS_GROUPS).map((g) => (
+              <option key={g} value={g}>
+                {t(`proposal.group.${g}`)}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="filters__item">
           <span className="small muted">{t("proposal.category_label")}</span>
-        <select name="category" defaultValue={selected.category} className="field__input">
-          <option value="">{t("proposal.all")}</option>
-          {categories.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
+          <select name="category" defaultValue={selected.category} className="field__input">
+            <option value="">{t("proposal.all")}</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit" className="button button--ghost">
           {t("proposal.filter")}

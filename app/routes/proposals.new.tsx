@@ -29,7 +29,9 @@ async function loadCouncil(request: Request, context: LoaderFunctionArgs["contex
 
 /** District staff (with the power) file for a resident: `?onBehalf=1`. */
 function onBehalfAllowed(request: Request, user: Awaited<ReturnType<typeof requireUser>>, districtId: string) {
-  return readQuery(request, NewProposalQuery).values.onBehalf === "1" && can(user, "district.file_on_behalf", { kind: "district", districtId });
+  return (
+    readQuery(request, NewProposalQuery).values.onBehalf === "1" && can(user, "district.file_on_behalf", { kind: "district", districtId })
+  );
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

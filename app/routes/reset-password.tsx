@@ -80,7 +80,10 @@ export default function ResetPasswordPage() {
       <div className="card auth-card">
         <h1>{t("auth.reset_title")}</h1>
         <p>
-          {t("auth.reset_intro")} <bdi dir="ltr" className="nowrap">{phone}</bdi>
+          {t("auth.reset_intro")}{" "}
+          <bdi dir="ltr" className="nowrap">
+            {phone}
+          </bdi>
         </p>
         {resent ? <Notice tone="success">{t("auth.code_resent")}</Notice> : null}
         <Form method="post" {...getFormProps(form)} className="form" action={`/reset-password?flow=${flowId}`}>

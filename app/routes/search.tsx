@@ -128,11 +128,7 @@ function linkOf(hit: SearchHit): string {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }, { name: "robots", content: "noindex" }];
 
 function Highlighted({ segments }: { segments: Segment[] }) {
-  return (
-    <>
-      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : s.text))}
-    </>
-  );
+  return <>{segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : s.text))}</>;
 }
 
 export default function SearchPage() {
@@ -219,14 +215,34 @@ export default function SearchPage() {
             <label htmlFor="search-from" className="small muted">
               {t("search.from_label")}
             </label>
-            <input id="search-from" name="from" className="field__input" dir="ltr" inputMode="numeric" placeholder={t("search.date_placeholder")} defaultValue={typed.from} aria-invalid={errors.from ? true : undefined} aria-describedby={errors.from ? "search-from-error" : undefined} />
+            <input
+              id="search-from"
+              name="from"
+              className="field__input"
+              dir="ltr"
+              inputMode="numeric"
+              placeholder={t("search.date_placeholder")}
+              defaultValue={typed.from}
+              aria-invalid={errors.from ? true : undefined}
+              aria-describedby={errors.from ? "search-from-error" : undefined}
+            />
             <FieldErrors id="search-from-error" errors={errors.from ? [errors.from] : null} />
           </div>
           <div className={`filters__item${errors.to ? " field--invalid" : ""}`}>
             <label htmlFor="search-to" className="small muted">
               {t("search.to_label")}
             </label>
-            <input id="search-to" name="to" className="field__input" dir="ltr" inputMode="numeric" placeholder={t("search.date_placeholder")} defaultValue={typed.to} aria-invalid={errors.to ? true : undefined} aria-describedby={errors.to ? "search-to-error" : undefined} />
+            <input
+              id="search-to"
+              name="to"
+              className="field__input"
+              dir="ltr"
+              inputMode="numeric"
+              placeholder={t("search.date_placeholder")}
+              defaultValue={typed.to}
+              aria-invalid={errors.to ? true : undefined}
+              aria-describedby={errors.to ? "search-to-error" : undefined}
+            />
             <FieldErrors id="search-to-error" errors={errors.to ? [errors.to] : null} />
           </div>
         </div>

@@ -37,7 +37,12 @@ export default function ThreadPage() {
   return (
     <main className="page page--narrow">
       <Breadcrumbs trail={[{ to: thread.homePath, label: t(`thread.back.${thread.kind}`, { title: thread.title }) }]} />
-      <Thread bundle={thread} returnTo={`/threads/${thread.id}`} plainResult={result ?? null} heading={t(`thread.heading.${thread.kind}`, { title: thread.kind === "commission" ? (thread.commissionName ?? "") : thread.title })} />
+      <Thread
+        bundle={thread}
+        returnTo={`/threads/${thread.id}`}
+        plainResult={result ?? null}
+        heading={t(`thread.heading.${thread.kind}`, { title: thread.kind === "commission" ? (thread.commissionName ?? "") : thread.title })}
+      />
     </main>
   );
 }

@@ -78,7 +78,9 @@ export default function TrackPage() {
             </p>
             <p dir="auto">{t("inbox.track.action_support", { number: found.proposalNumber, title: found.proposalTitle })}</p>
             <p>{t("inbox.track.office", { office: found.officeName })}</p>
-            {found.confirmedAt ? <p>{t("inbox.track.when", { when: formatDate(new Date(found.confirmedAt), i18n.language, "datetime") })}</p> : null}
+            {found.confirmedAt ? (
+              <p>{t("inbox.track.when", { when: formatDate(new Date(found.confirmedAt), i18n.language, "datetime") })}</p>
+            ) : null}
             <p>{t("inbox.track.supports", { n: found.supportCount })}</p>
             <Link to={`/proposals/${found.proposalId}`}>{t("inbox.track.open_proposal")}</Link>
           </article>

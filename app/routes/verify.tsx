@@ -84,7 +84,10 @@ export default function VerifyPage() {
       <div className="card auth-card">
         <h1>{t("auth.verify_title")}</h1>
         <p>
-          {t("auth.verify_intro")} <bdi dir="ltr" className="nowrap">{phone}</bdi>
+          {t("auth.verify_intro")}{" "}
+          <bdi dir="ltr" className="nowrap">
+            {phone}
+          </bdi>
         </p>
         {resent ? <Notice tone="success">{t("auth.code_resent")}</Notice> : null}
         <Form method="post" {...getFormProps(form)} className="form" action={`/verify?flow=${flowId}`}>
@@ -94,7 +97,12 @@ export default function VerifyPage() {
             label={t("auth.code_label")}
             ltr
             errorParams={params}
-            inputProps={{ inputMode: "numeric", autoComplete: "one-time-code", maxLength: 12, className: "field__input field__input--code" }}
+            inputProps={{
+              inputMode: "numeric",
+              autoComplete: "one-time-code",
+              maxLength: 12,
+              className: "field__input field__input--code",
+            }}
           />
           <button type="submit" name="intent" value="verify" className="button button--block" disabled={busy}>
             {t("auth.verify_submit")}

@@ -134,7 +134,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   };
   // Text messages waiting in the durable outbox (pending or being sent): what the gateway owes.
   metrics.setSmsOutboxDepth(async () => {
-    const [row] = await database.db.select({ n: count() }).from(smsMessages).where(inArray(smsMessages.status, ["pending", "sending"]));
+    const [row] = await database.db
+      .select({ n: count() })
+      .from(smsMessages)
+      .where(inArray(smsMessages.status, ["pending", "sending"]));
     return Number(row?.n ?? 0);
   });
   if (keepOutbox) {
@@ -157,7 +160,13 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const realtime = await createRealtime(httpServer, { db: database.db, env, logger, metrics });
 
   // Notices fan out and text messages leave off the request path, on every instance (decision 022).
-  const inbox = startInboxWorker({ db: database.db, io: realtime.io, sms, logger, origin: env.APP_ORIGIN?.[0]?.replace(/\/$/, "") ?? null });
+  const inbox = startInboxWorker({
+    db: database.db,
+    io: realtime.io,
+    sms,
+    logger,
+    origin: env.APP_ORIGIN?.[0]?.replace(/\/$/, "") ?? null,
+  });
 
   const services: AppServices = {
     inbox,
@@ -202,7 +211,8 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         return id;
       },
       autoLogging: {
-        ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics" || req.url?.startsWith("/build/") === true,
+        ignore: (req) =>
+          req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics" || req.url?.startsWith("/build/") === true,
       },
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url }),
@@ -284,7 +294,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       ...(readCheck ? { readDb: { status: readCheck.ok ? "ok" : "unavailable", latencyMs: readCheck.latencyMs } } : {}),
       adapter: { kind: realtime.adapter.kind, status: adapterUp ? "ok" : "unavailable" },
     };
-    res.status(ready ? 200 : 503).set("Cache-Control", "no-store").json(body);
+    res
+      .status(ready ? 200 : 503)
+      .set("Cache-Control", "no-store")
+      .json(body);
     drain.asked(req);
   });
 
@@ -324,7 +337,6 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     next();
   });
 
-
   const mode = options.mode ?? (env.NODE_ENV === "production" ? "production" : "development");
   let handlerBuild: ServerBuild | undefined;
   let handler: ReturnType<typeof createRequestHandler> | undefined;
@@ -359,11 +371,12 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   });
 
   // Periodic clean-up of expired sessions and old rate-limit windows.
-  const housekeeping = setInterval(() => {
-    Promise.all([pruneSessions(database.db), pruneRateLimits(database.db)]).catch((err) =>
-      logger.warn({ err }, "housekeeping failed"),
-    );
-  }, 60 * 60 * 1000);
+  const housekeeping = setInterval(
+    () => {
+      Promise.all([pruneSessions(database.db), pruneRateLimits(database.db)]).catch((err) => logger.warn({ err }, "housekeeping failed"));
+    },
+    60 * 60 * 1000,
+  );
   housekeeping.unref();
 
   // Embedded PGlite never gathers planner statistics by itself (no autovacuum): keep them fresh.

@@ -24,7 +24,16 @@ describe("telling an unreachable database from a wrong query", () => {
   });
 
   it("leaves query errors and bugs alone", () => {
-    for (const error of [coded("23505"), coded("22P02"), coded("40P01"), new TypeError("x is undefined"), null, undefined, "ECONNREFUSED", {}]) {
+    for (const error of [
+      coded("23505"),
+      coded("22P02"),
+      coded("40P01"),
+      new TypeError("x is undefined"),
+      null,
+      undefined,
+      "ECONNREFUSED",
+      {},
+    ]) {
       expect(isDatabaseUnavailableError(error)).toBe(false);
     }
   });

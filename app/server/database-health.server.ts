@@ -19,16 +19,7 @@ import type { Logger } from "../utils/logger.server";
  */
 
 /** Node socket errors that mean the database is not there (or the way to it is broken). */
-const SOCKET_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
+const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
 /** postgres.js's own connection errors. */
 const DRIVER_CODES = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT"]);
 /** SQLSTATEs of a server that is shutting down, starting up, or has dropped the connection. */
@@ -46,7 +37,8 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
       if (SOCKET_CODES.has(code) || DRIVER_CODES.has(code) || SQLSTATES.has(code) || code.startsWith("08")) return true;
     }
     // node-postgres reports a connection lost mid-query by message only.
-    if (typeof message === "string" && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message)) return true;
+    if (typeof message === "string" && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message))
+      return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
@@ -217,7 +209,11 @@ export function unavailableGate(health: DatabaseHealth, onAnswer: () => void = (
     onAnswer();
     unavailablePage(localeOf(req.headers.cookie))
       .then((page) => {
-        res.status(503).set({ "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" }).type("html").send(page);
+        res
+          .status(503)
+          .set({ "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" })
+          .type("html")
+          .send(page);
       })
       .catch(next);
   };

@@ -109,10 +109,7 @@ describe("the intent runner", () => {
     const answer = await runIntent(formOf({ intent: "leave", seat: "s1" }), table([]));
     expect((answer as Response).status).toBe(302);
     const after = replyOf(
-      await runIntent(
-        formOf({ intent: "open", days: "5", reason: "دلیلی به اندازهٔ کافی بلند" }),
-        table([], { refuse: "x" }),
-      ),
+      await runIntent(formOf({ intent: "open", days: "5", reason: "دلیلی به اندازهٔ کافی بلند" }), table([], { refuse: "x" })),
     );
     expect(after.key).toBeNull();
   });

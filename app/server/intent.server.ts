@@ -31,11 +31,7 @@ export type Refused = { ok: false; error: string; status?: number; params?: Reco
 export type Verdict = boolean | { error: string; status?: number; params?: Record<string, number> };
 
 /** What `run` answers: the domain's refusal, a Response (a redirect), or success with an optional notice key. */
-export type RunOutcome<Done extends string = string> =
-  | Refused
-  | Response
-  | { ok: true; done?: Done | null; resetForm?: boolean }
-  | void;
+export type RunOutcome<Done extends string = string> = Refused | Response | { ok: true; done?: Done | null; resetForm?: boolean } | void;
 
 export interface IntentSpec<Schema extends z.ZodTypeAny, Done extends string = string> {
   schema: Schema;
@@ -53,7 +49,6 @@ export function intent<Schema extends z.ZodTypeAny, Done extends string = string
   return spec;
 }
 
- 
 export type IntentTable<Done extends string = string> = Record<string, IntentSpec<any, Done>>;
 
 export interface RunIntentOptions<Done extends string> {
@@ -129,7 +124,9 @@ export async function runIntent<Done extends string = string>(
   if (outcome instanceof Response) return outcome;
   if (outcome && outcome.ok === false) {
     const field = spec.fields?.[outcome.error];
-    const result = field ? submission.reply({ fieldErrors: { [field]: [outcome.error] } }) : submission.reply({ formErrors: [outcome.error] });
+    const result = field
+      ? submission.reply({ fieldErrors: { [field]: [outcome.error] } })
+      : submission.reply({ formErrors: [outcome.error] });
     return answer(result, outcome.status ?? statuses.refused, null, outcome.params);
   }
   const after = await options.after?.(name);

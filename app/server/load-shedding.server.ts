@@ -68,7 +68,10 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
     options.onShed?.(reason);
     const now = Date.now();
     if (options.logger && now - lastLog >= 1000) {
-      options.logger.warn({ reason, turnedAway: unlogged, inflight, queued: writes.length + reads.length }, "overloaded: requests turned away");
+      options.logger.warn(
+        { reason, turnedAway: unlogged, inflight, queued: writes.length + reads.length },
+        "overloaded: requests turned away",
+      );
       lastLog = now;
       unlogged = 0;
     }
@@ -139,7 +142,13 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
 
 /** Health checks and files (the build, the favicon) are never held; pages and their `.data` are. */
 function exempt(path: string) {
-  return path === "/healthz" || path === "/readyz" || path === "/metrics" || path.startsWith("/build/") || (/\.[A-Za-z0-9]+$/.test(path) && !path.endsWith(".data"));
+  return (
+    path === "/healthz" ||
+    path === "/readyz" ||
+    path === "/metrics" ||
+    path.startsWith("/build/") ||
+    (/\.[A-Za-z0-9]+$/.test(path) && !path.endsWith(".data"))
+  );
 }
 
 /**

@@ -27,8 +27,19 @@ const SERVER_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 const KNOWN_EVENTS: Set<string> = new Set(Object.values(SERVER_EVENTS));
 
 /** Room kinds (app/utils/permissions.ts `mayJoinRoom`, plus each session's and person's own rooms). */
-const ROOM_KINDS = new Set(["city", "deputy", "admin", "district", "council", "proposal", "thread", "district-staff", "commission", "user", "session"]);
-
+const ROOM_KINDS = new Set([
+  "city",
+  "deputy",
+  "admin",
+  "district",
+  "council",
+  "proposal",
+  "thread",
+  "district-staff",
+  "commission",
+  "user",
+  "session",
+]);
 
 /**
  * Maps a request to the Remix route that answers it, from the build's own route table
@@ -295,7 +306,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
         const body = await registry.metrics();
         res.status(200).set("Cache-Control", "no-store").type(registry.contentType).send(body);
       } catch (err) {
-        res.status(500).type("text/plain").send(`metrics failed: ${(err as Error).message}\n`);
+        res
+          .status(500)
+          .type("text/plain")
+          .send(`metrics failed: ${(err as Error).message}\n`);
       }
     },
     shed: (reason) => sheds.inc({ reason }),

@@ -109,7 +109,9 @@ export function createPageCache(options: PageCacheOptions): express.RequestHandl
     const end = res.end.bind(res) as (...args: unknown[]) => express.Response;
     const keep = (chunk: unknown, encoding: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === "function") return;
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"));
+      chunks.push(
+        Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8"),
+      );
     };
     res.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
       keep(chunk, encoding);
@@ -121,7 +123,13 @@ export function createPageCache(options: PageCacheOptions): express.RequestHandl
       const contentType = String(res.getHeader("Content-Type") ?? "");
       const nonce = String(res.locals.cspNonce ?? "");
       const cacheControl = String(res.getHeader("Cache-Control") ?? "");
-      if (res.statusCode === 200 && !res.getHeader("Set-Cookie") && contentType.startsWith("text/html") && nonce && !/no-store|private/.test(cacheControl)) {
+      if (
+        res.statusCode === 200 &&
+        !res.getHeader("Set-Cookie") &&
+        contentType.startsWith("text/html") &&
+        nonce &&
+        !/no-store|private/.test(cacheControl)
+      ) {
         const entry = { parts: Buffer.concat(chunks).toString("utf8").split(nonce), contentType, expires: clock() + ttlMs };
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
         entries.set(key, entry);

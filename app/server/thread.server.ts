@@ -2,7 +2,15 @@ import { redirect, type AppLoadContext } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
 import type { CurrentUser } from "~/domain/users.server";
 import { getThread, messageThreadId } from "~/domain/threads/lookup.server";
-import { activeMutes, hideMessage, muteInThread, pinMessage, restoreMessage, setThreadLock, unmuteInThread } from "~/domain/threads/moderate.server";
+import {
+  activeMutes,
+  hideMessage,
+  muteInThread,
+  pinMessage,
+  restoreMessage,
+  setThreadLock,
+  unmuteInThread,
+} from "~/domain/threads/moderate.server";
 import { editHistory } from "~/domain/threads/queue.server";
 import { getMessageView, mutedUntil, threadPage } from "~/domain/threads/read.server";
 import { deleteMessage, editMessage, postMessage, reportMessage } from "~/domain/threads/write.server";
@@ -11,7 +19,15 @@ import { ThreadSchemas } from "~/forms/thread";
 import type { ThreadBundle } from "~/domain/thread-view";
 import { notifyDeskChanged, notifyThreadStanding, publishThreadEvents } from "~/realtime/notify.server";
 import { publishProposalState } from "~/realtime/live.server";
-import { can, mayAnswerThread, mayEscalateThread, mayModerateThread, mayReadThread, mayReportInThread, postBlocker } from "~/utils/permissions";
+import {
+  can,
+  mayAnswerThread,
+  mayEscalateThread,
+  mayModerateThread,
+  mayReadThread,
+  mayReportInThread,
+  postBlocker,
+} from "~/utils/permissions";
 import { hitRateLimit, RATE_RULES } from "~/utils/rate-limit.server";
 import { PG_INT_MAX, queryField, readQuery } from "~/utils/query";
 import { safeRedirectWithAnchor } from "~/utils/safe-redirect";
@@ -22,7 +38,12 @@ import { intent, runIntent, type Refused, type Verdict } from "./intent.server";
 const ThreadQuery = { before: queryField.positiveInt(PG_INT_MAX), replyTo: queryField.uuid() };
 
 /** Everything a page needs to show a thread to this person. */
-export async function threadBundle(context: AppLoadContext, request: Request, user: CurrentUser | null, threadId: string): Promise<ThreadBundle> {
+export async function threadBundle(
+  context: AppLoadContext,
+  request: Request,
+  user: CurrentUser | null,
+  threadId: string,
+): Promise<ThreadBundle> {
   const thread = await getThread(context.db, threadId);
   if (!thread || !mayReadThread(user, thread)) throw new Response("Not Found", { status: 404 });
   const { values: query, invalid } = readQuery(request, ThreadQuery);
@@ -73,7 +94,12 @@ export async function threadBundle(context: AppLoadContext, request: Request, us
       : null,
     mutes: moderator ? (await activeMutes(context.db, thread.id)).map((m) => ({ ...m, until: m.until.toISOString() })) : [],
     /** Earlier versions of edited messages on this page: for moderators only. */
-    edits: moderator ? await editsOf(context.db, page.messages.filter((m) => m.editedAt).map((m) => m.id)) : {},
+    edits: moderator
+      ? await editsOf(
+          context.db,
+          page.messages.filter((m) => m.editedAt).map((m) => m.id),
+        )
+      : {},
     escalation: escalator || deputy ? await escalationOfThread(context.db, thread.id) : null,
   };
 }
@@ -157,7 +183,8 @@ export async function threadAction(context: AppLoadContext, request: Request, us
             [`thread-post-hour:${user.id}`, RATE_RULES.threadPostHourly],
           ] as const) {
             const limit = await hitRateLimit(db, key, rule);
-            if (!limit.allowed) return { ok: false, error: "thread_posting_too_fast", status: 429, params: { seconds: limit.retryAfterSeconds } };
+            if (!limit.allowed)
+              return { ok: false, error: "thread_posting_too_fast", status: 429, params: { seconds: limit.retryAfterSeconds } };
           }
           return changed(await postMessage(db, { threadId: thread.id, authorId: user.id, body, replyToId: replyTo, official, clientKey }));
         },
@@ -210,7 +237,8 @@ export async function threadAction(context: AppLoadContext, request: Request, us
         schema: ThreadSchemas.unlock,
         key: "messageId",
         guard: both(messageHere, moderator),
-        run: async ({ reason }) => changed(await setThreadLock(db, { ...base, threadId: thread.id, locked: false, reason: reason || null })),
+        run: async ({ reason }) =>
+          changed(await setThreadLock(db, { ...base, threadId: thread.id, locked: false, reason: reason || null })),
       }),
       pin: intent({
         schema: ThreadSchemas.pin,
@@ -230,7 +258,13 @@ export async function threadAction(context: AppLoadContext, request: Request, us
         guard: both(messageHere, moderator),
         run: async ({ userId, days, reason }) => {
           if (userId === user.id) return refused("mute_self", 400);
-          const result = await muteInThread(db, { ...base, threadId: thread.id, userId, until: new Date(Date.now() + days * 86_400_000), reason });
+          const result = await muteInThread(db, {
+            ...base,
+            threadId: thread.id,
+            userId,
+            until: new Date(Date.now() + days * 86_400_000),
+            reason,
+          });
           if (!result.ok) return refused(result.error);
           notifyThreadStanding(context.io, userId, thread.id);
           return { ok: true };

@@ -141,9 +141,17 @@ describe("loadEnv", () => {
     expect(problems.some((p) => p.startsWith("SESSION_SECRET"))).toBe(true);
   });
   it("takes a direct database address only beside DATABASE_URL", () => {
-    const env = loadEnv({ SESSION_SECRET: SECRET, DATABASE_URL: "postgres://a@127.0.0.1:6432/m", DATABASE_DIRECT_URL: "postgres://a@127.0.0.1:5432/m" });
+    const env = loadEnv({
+      SESSION_SECRET: SECRET,
+      DATABASE_URL: "postgres://a@127.0.0.1:6432/m",
+      DATABASE_DIRECT_URL: "postgres://a@127.0.0.1:5432/m",
+    });
     expect(env.DATABASE_DIRECT_URL).toBe("postgres://a@127.0.0.1:5432/m");
-    expect(names(problemsOf({ SESSION_SECRET: SECRET, DATABASE_DIRECT_URL: "postgres://a@127.0.0.1:5432/m" }))).toContain("DATABASE_DIRECT_URL");
-    expect(names(problemsOf({ SESSION_SECRET: SECRET, DATABASE_URL: "postgres://a@h/m", DATABASE_DIRECT_URL: "mysql://h/m" }))).toContain("DATABASE_DIRECT_URL");
+    expect(names(problemsOf({ SESSION_SECRET: SECRET, DATABASE_DIRECT_URL: "postgres://a@127.0.0.1:5432/m" }))).toContain(
+      "DATABASE_DIRECT_URL",
+    );
+    expect(names(problemsOf({ SESSION_SECRET: SECRET, DATABASE_URL: "postgres://a@h/m", DATABASE_DIRECT_URL: "mysql://h/m" }))).toContain(
+      "DATABASE_DIRECT_URL",
+    );
   });
 });

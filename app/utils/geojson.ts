@@ -6,11 +6,7 @@
 export type Boundary = { type: "Polygon"; coordinates: number[][][] } | { type: "MultiPolygon"; coordinates: number[][][][] };
 
 export type BoundaryError =
-  | "boundary_invalid_json"
-  | "boundary_too_large"
-  | "boundary_not_polygon"
-  | "boundary_bad_coordinates"
-  | "boundary_too_many_points";
+  "boundary_invalid_json" | "boundary_too_large" | "boundary_not_polygon" | "boundary_bad_coordinates" | "boundary_too_many_points";
 
 export const BOUNDARY_MAX_CHARS = 200_000;
 export const BOUNDARY_MAX_POINTS = 5_000;
@@ -67,8 +63,14 @@ function isPosition(value: unknown): value is number[] {
   if (!Array.isArray(value) || value.length < 2 || value.length > 3) return false;
   const [lon, lat] = value;
   return (
-    typeof lon === "number" && typeof lat === "number" && Number.isFinite(lon) && Number.isFinite(lat) &&
-    lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90
+    typeof lon === "number" &&
+    typeof lat === "number" &&
+    Number.isFinite(lon) &&
+    Number.isFinite(lat) &&
+    lon >= -180 &&
+    lon <= 180 &&
+    lat >= -90 &&
+    lat <= 90
   );
 }
 

@@ -48,7 +48,8 @@ describe("server i18n", () => {
         ["no.such.key"],
       ];
       for (let round = 0; round < 2; round++) {
-        for (const [key, options] of calls) expect(t(key, options as never), `${lng} ${key} ${JSON.stringify(options)}`).toBe(plain(key, options as never));
+        for (const [key, options] of calls)
+          expect(t(key, options as never), `${lng} ${key} ${JSON.stringify(options)}`).toBe(plain(key, options as never));
       }
       // Options that are not plain values are worked out every time, the same way.
       const at = new Date(0);

@@ -2,7 +2,12 @@ import type { TFunction } from "i18next";
 import { formatDate, toPersianDigits } from "./persian";
 
 /** Params whose value is itself a word to translate (a result, a decision, a state). */
-const WORDS: Record<string, string> = { result: "inbox.result", decision: "inbox.decision", progress: "inbox.progress", state: "inbox.escalation" };
+const WORDS: Record<string, string> = {
+  result: "inbox.result",
+  decision: "inbox.decision",
+  progress: "inbox.progress",
+  state: "inbox.escalation",
+};
 
 /**
  * The sentence of an inbox item in the reader's language. The same function writes the inbox page,

@@ -30,7 +30,12 @@ describe("meetings in the permission module", () => {
   it("keeps a district's meeting report to its own manager and staff and the deputy's office", () => {
     expect(can(manager(D1), "district.meetings.report", { kind: "district", districtId: D1 })).toBe(true);
     expect(can(manager(D2), "district.meetings.report", { kind: "district", districtId: D1 })).toBe(false);
-    expect(can({ id: ME, roles: [{ role: "deputy_staff", districtId: null, commissionId: null }] }, "district.meetings.report", { kind: "district", districtId: D1 })).toBe(true);
+    expect(
+      can({ id: ME, roles: [{ role: "deputy_staff", districtId: null, commissionId: null }] }, "district.meetings.report", {
+        kind: "district",
+        districtId: D1,
+      }),
+    ).toBe(true);
   });
 
   it("addresses a policy by district and by kind of recipient", () => {

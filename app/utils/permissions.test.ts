@@ -293,14 +293,25 @@ describe("socket rooms", () => {
     expect(mayJoinRoom(actorFor("admin"), `user:${OTHER}`)).toBe(false);
   });
 
-  it.each(["district:", "district:abc", `district:${D1}:x`, `unknown:${D1}`, "", `${D1}`, "City", `district-staff:${D1}:x`, "council:", "council:abc", `council:${CO1}:x`, `Council:${CO1}`, `district-staff:${CO1.slice(1)}`])(
-    "refuses the malformed room %j",
-    (room) => {
-      for (const key of ROLE_KEYS) {
-        expect(mayJoinRoom(actorFor(key), room)).toBe(false);
-      }
-    },
-  );
+  it.each([
+    "district:",
+    "district:abc",
+    `district:${D1}:x`,
+    `unknown:${D1}`,
+    "",
+    `${D1}`,
+    "City",
+    `district-staff:${D1}:x`,
+    "council:",
+    "council:abc",
+    `council:${CO1}:x`,
+    `Council:${CO1}`,
+    `district-staff:${CO1.slice(1)}`,
+  ])("refuses the malformed room %j", (room) => {
+    for (const key of ROLE_KEYS) {
+      expect(mayJoinRoom(actorFor(key), room)).toBe(false);
+    }
+  });
 });
 
 describe("threads", () => {
@@ -383,7 +394,11 @@ describe("ballots", () => {
     closesAt: new Date(NOW.getTime() + HOUR),
     ...over,
   });
-  const seat = (role: "member" | "chair" | "secretary", councilId = CO1): Actor => ({ id: OTHER, roles: [], councilRoles: [{ councilId, role }] });
+  const seat = (role: "member" | "chair" | "secretary", councilId = CO1): Actor => ({
+    id: OTHER,
+    roles: [],
+    councilRoles: [{ councilId, role }],
+  });
 
   it("gives a ballot to every active seat of the vote's council, and to no role without a seat", () => {
     for (const role of ["member", "chair", "secretary"] as const) {
@@ -408,6 +423,8 @@ describe("ballots", () => {
     expect(ballotBlocker(member, openVote({ opensAt: new Date(NOW.getTime() + 1) }), NOW)).toBe("vote_not_open");
     expect(ballotBlocker(member, openVote({ opensAt: NOW }), NOW)).toBeNull();
     // Dates as they arrive from serialized data.
-    expect(ballotBlocker(member, openVote({ opensAt: NOW.toISOString(), closesAt: new Date(NOW.getTime() + 1).toISOString() }), NOW)).toBeNull();
+    expect(
+      ballotBlocker(member, openVote({ opensAt: NOW.toISOString(), closesAt: new Date(NOW.getTime() + 1).toISOString() }), NOW),
+    ).toBeNull();
   });
 });

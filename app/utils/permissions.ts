@@ -6,13 +6,7 @@
 
 import { isUuid } from "./uuid";
 
-export type RoleName =
-  | "admin"
-  | "deputy"
-  | "deputy_staff"
-  | "district_manager"
-  | "district_staff"
-  | "commission_member";
+export type RoleName = "admin" | "deputy" | "deputy_staff" | "district_manager" | "district_staff" | "commission_member";
 
 export interface RoleGrant {
   role: RoleName;
@@ -283,12 +277,18 @@ export type BallotBlocker = "sign_in" | "vote_not_open" | "vote_closed" | "not_a
  * within its window. `vote` is the proposal's vote as the route found it from the URL, never one
  * named by a form. Null when the person may vote; otherwise why not.
  */
-export function ballotBlocker(actor: Actor | null | undefined, vote: VoteAccess | null | undefined, now: Date = new Date()): BallotBlocker | null {
+export function ballotBlocker(
+  actor: Actor | null | undefined,
+  vote: VoteAccess | null | undefined,
+  now: Date = new Date(),
+): BallotBlocker | null {
   if (!actor) return "sign_in";
   if (!vote) return "vote_not_open";
   if (vote.status !== "open" || new Date(vote.closesAt).getTime() <= now.getTime()) return "vote_closed";
   if (new Date(vote.opensAt).getTime() > now.getTime()) return "vote_not_open";
-  return can(actor, "council.vote.cast", { kind: "council", councilId: vote.councilId, districtId: vote.districtId }) ? null : "not_a_member";
+  return can(actor, "council.vote.cast", { kind: "council", councilId: vote.councilId, districtId: vote.districtId })
+    ? null
+    : "not_a_member";
 }
 
 export function mayVote(actor: Actor | null | undefined, vote: VoteAccess | null | undefined, now: Date = new Date()): boolean {
@@ -320,7 +320,8 @@ export function minutesResponseBlocker(
   input: { attended: boolean; circulating: boolean },
 ): MinutesResponseBlocker | null {
   if (!actor) return "sign_in";
-  if (!can(actor, "council.minutes.respond", { kind: "council", councilId: meeting.councilId, districtId: meeting.districtId })) return "not_a_member";
+  if (!can(actor, "council.minutes.respond", { kind: "council", councilId: meeting.councilId, districtId: meeting.districtId }))
+    return "not_a_member";
   if (!input.attended) return "not_present";
   if (!input.circulating) return "not_circulating";
   return null;

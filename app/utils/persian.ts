@@ -32,9 +32,9 @@ const STRIP_RE =
 const LINE_BREAK_RE = /\r\n?|[\u0085\u2028\u2029]/g;
 
 const CHAR_MAP: Record<string, string> = {
-  '\u064A': '\u06CC', // Arabic yeh → Persian yeh
-  '\u0649': '\u06CC', // alef maksura → Persian yeh
-  '\u0643': '\u06A9', // Arabic kaf → Persian keheh
+  "\u064A": "\u06CC", // Arabic yeh → Persian yeh
+  "\u0649": "\u06CC", // alef maksura → Persian yeh
+  "\u0643": "\u06A9", // Arabic kaf → Persian keheh
 };
 const CHAR_MAP_RE = /[\u064A\u0649\u0643\u0660-\u0669]/g;
 
@@ -47,11 +47,11 @@ export interface NormalizeOptions {
  * normalizeText(normalizeText(x)) === normalizeText(x).
  */
 export function normalizeText(s: string, opts: NormalizeOptions = {}): string {
-  let out = String(s ?? '')
-    .replace(LINE_BREAK_RE, '\n')
-    .replace(STRIP_RE, '')
+  let out = String(s ?? "")
+    .replace(LINE_BREAK_RE, "\n")
+    .replace(STRIP_RE, "")
     // After stripping, so removed chars can no longer block composition.
-    .normalize('NFC')
+    .normalize("NFC")
     .replace(CHAR_MAP_RE, (c) => {
       const code = c.charCodeAt(0);
       if (code >= ARABIC_ZERO && code <= ARABIC_ZERO + 9) {
@@ -62,19 +62,19 @@ export function normalizeText(s: string, opts: NormalizeOptions = {}): string {
 
   // ZWNJ only means something between two visible characters.
   out = out
-    .replace(/\u200C+/g, '\u200C')
-    .replace(/\u200C(?=\s|$)/g, '')
-    .replace(/(^|\s)\u200C/g, '$1');
+    .replace(/\u200C+/g, "\u200C")
+    .replace(/\u200C(?=\s|$)/g, "")
+    .replace(/(^|\s)\u200C/g, "$1");
 
   if (opts.multiline) {
     out = out
-      .replace(/[^\S\n]+/g, ' ')
-      .split('\n')
+      .replace(/[^\S\n]+/g, " ")
+      .split("\n")
       .map((line) => line.trim())
-      .join('\n')
-      .replace(/\n{3,}/g, '\n\n');
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n");
   } else {
-    out = out.replace(/\s+/g, ' ');
+    out = out.replace(/\s+/g, " ");
   }
   return out.trim();
 }
@@ -85,22 +85,21 @@ export function normalizeText(s: string, opts: NormalizeOptions = {}): string {
  */
 export function searchKey(s: string): string {
   const key = normalizeText(s)
-    .replace(/[\u064B-\u065F\u0670\u0640]/g, '')
-    .replace(/[\u0629\u06C0]/g, '\u0647') // ة ۀ → ه
-    .replace(/[\u0623\u0625\u0671]/g, '\u0627') // أ إ ٱ → ا
-    .replace(/\u0624/g, '\u0648') // ؤ → و
-    .replace(/\u200C/g, ' ')
-    .replace(/\s+/g, ' ')
+    .replace(/[\u064B-\u065F\u0670\u0640]/g, "")
+    .replace(/[\u0629\u06C0]/g, "\u0647") // ة ۀ → ه
+    .replace(/[\u0623\u0625\u0671]/g, "\u0627") // أ إ ٱ → ا
+    .replace(/\u0624/g, "\u0648") // ؤ → و
+    .replace(/\u200C/g, " ")
+    .replace(/\s+/g, " ")
     .trim()
     .toLowerCase()
     // Dropped marks and case mapping (İ → i̇) can both leave non-NFC text.
-    .normalize('NFC');
+    .normalize("NFC");
   return foldDigits(key);
 }
 
 // Separators people type or paste inside phone numbers.
-const PHONE_NOISE_RE =
-  /[\s\u00A0\-\u2010-\u2015\u2212.()\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\uFEFF\u2060]/g;
+const PHONE_NOISE_RE = /[\s\u00A0\-\u2010-\u2015\u2212.()\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\uFEFF\u2060]/g;
 const PHONE_RE = /^(?:(?:\+|00)?98(?:0)?|0)?(9\d{9})$/;
 
 /**
@@ -108,18 +107,18 @@ const PHONE_RE = /^(?:(?:\+|00)?98(?:0)?|0)?(9\d{9})$/;
  * it is not an Iranian mobile number.
  */
 export function normalizePhone(input: string): string | null {
-  if (typeof input !== 'string') return null;
-  const compact = foldDigits(input).replace(PHONE_NOISE_RE, '');
+  if (typeof input !== "string") return null;
+  const compact = foldDigits(input).replace(PHONE_NOISE_RE, "");
   const m = PHONE_RE.exec(compact);
   return m ? `+98${m[1]}` : null;
 }
 
 export interface FormatPhoneOptions {
   mask?: boolean;
-  digits?: 'fa' | 'latn';
+  digits?: "fa" | "latn";
 }
 
-const MASK = '\u2022\u2022\u2022';
+const MASK = "\u2022\u2022\u2022";
 
 /**
  * '+989123456789' → '۰۹۱۲ ۳۴۵ ۶۷۸۹'. In RTL text render inside an LTR
@@ -128,56 +127,56 @@ const MASK = '\u2022\u2022\u2022';
 export function formatPhone(e164: string, opts: FormatPhoneOptions = {}): string {
   const canonical = normalizePhone(e164);
   // Never echo an unparsed value when the caller asked for masking.
-  if (!canonical) return opts.mask ? MASK : String(e164 ?? '');
+  if (!canonical) return opts.mask ? MASK : String(e164 ?? "");
   const national = `0${canonical.slice(3)}`;
   const middle = opts.mask ? MASK : national.slice(4, 7);
   const formatted = `${national.slice(0, 4)} ${middle} ${national.slice(7)}`;
-  return opts.digits === 'latn' ? formatted : toPersianDigits(formatted);
+  return opts.digits === "latn" ? formatted : toPersianDigits(formatted);
 }
 
-type Lang = 'fa' | 'en';
+type Lang = "fa" | "en";
 
 function lang(locale: string | undefined): Lang {
-  return locale && locale.toLowerCase().startsWith('en') ? 'en' : 'fa';
+  return locale && locale.toLowerCase().startsWith("en") ? "en" : "fa";
 }
 
 const numberFormats = new Map<Lang, Intl.NumberFormat>();
 
-export function formatNumber(n: number, locale = 'fa'): string {
+export function formatNumber(n: number, locale = "fa"): string {
   const l = lang(locale);
   let nf = numberFormats.get(l);
   if (!nf) {
-    nf = new Intl.NumberFormat(l === 'fa' ? 'fa-IR' : 'en-US');
+    nf = new Intl.NumberFormat(l === "fa" ? "fa-IR" : "en-US");
     numberFormats.set(l, nf);
   }
   return nf.format(n);
 }
 
-export type DateStyle = 'date' | 'datetime' | 'long';
+export type DateStyle = "date" | "datetime" | "long";
 
-const TIME_ZONE = 'Asia/Tehran';
+const TIME_ZONE = "Asia/Tehran";
 
-const DATE_OPTIONS: Record<DateStyle | 'weekday', Intl.DateTimeFormatOptions> = {
-  weekday: { weekday: 'long' },
-  date: { year: 'numeric', month: 'long', day: 'numeric' },
+const DATE_OPTIONS: Record<DateStyle | "weekday", Intl.DateTimeFormatOptions> = {
+  weekday: { weekday: "long" },
+  date: { year: "numeric", month: "long", day: "numeric" },
   datetime: {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
   },
-  long: { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' },
+  long: { year: "numeric", month: "long", day: "numeric", weekday: "long" },
 };
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function dateFormat(l: Lang, style: DateStyle | 'weekday'): Intl.DateTimeFormat {
+function dateFormat(l: Lang, style: DateStyle | "weekday"): Intl.DateTimeFormat {
   const cacheKey = `${l}:${style}`;
   let df = dateFormats.get(cacheKey);
   if (!df) {
-    df = new Intl.DateTimeFormat(l === 'fa' ? 'fa-IR-u-ca-persian' : 'en-US-u-ca-persian', {
+    df = new Intl.DateTimeFormat(l === "fa" ? "fa-IR-u-ca-persian" : "en-US-u-ca-persian", {
       timeZone: TIME_ZONE,
       ...DATE_OPTIONS[style],
     });
@@ -191,30 +190,26 @@ function toDate(d: Date | string | number): Date {
 }
 
 /** Solar Hijri date in Tehran time. Returns '' for an invalid date. */
-export function formatDate(
-  d: Date | string | number,
-  locale = 'fa',
-  style: DateStyle = 'date',
-): string {
+export function formatDate(d: Date | string | number, locale = "fa", style: DateStyle = "date"): string {
   const date = toDate(d);
-  if (Number.isNaN(date.getTime())) return '';
+  if (Number.isNaN(date.getTime())) return "";
   const l = lang(locale);
-  if (l === 'fa') {
+  if (l === "fa") {
     // ICU's fa pattern with a weekday is "y MMMM d, EEEE", which reads
     // backwards to Persian readers; build "یکشنبه ۱ آذر ۱۴۰۵" instead.
-    if (style === 'long') {
-      return `${dateFormat(l, 'weekday').format(date)} ${dateFormat(l, 'date').format(date)}`;
+    if (style === "long") {
+      return `${dateFormat(l, "weekday").format(date)} ${dateFormat(l, "date").format(date)}`;
     }
     return dateFormat(l, style).format(date);
   }
   const df = dateFormat(l, style);
   // ICU appends the era ("AP") in English; it is noise for local users.
   const parts = df.formatToParts(date);
-  let out = '';
+  let out = "";
   for (let i = 0; i < parts.length; i++) {
     const next = parts[i + 1];
-    if (parts[i].type === 'era') continue;
-    if (parts[i].type === 'literal' && next?.type === 'era' && /^\s*$/.test(parts[i].value)) {
+    if (parts[i].type === "era") continue;
+    if (parts[i].type === "literal" && next?.type === "era" && /^\s*$/.test(parts[i].value)) {
       continue;
     }
     out += parts[i].value;
@@ -223,8 +218,8 @@ export function formatDate(
 }
 
 const JUST_NOW: Record<Lang, string> = {
-  fa: 'همین الان',
-  en: 'just now',
+  fa: "همین الان",
+  en: "just now",
 };
 
 const relativeFormats = new Map<Lang, Intl.RelativeTimeFormat>();
@@ -237,40 +232,36 @@ const DAY = 24 * HOUR;
  * "۵ دقیقه پیش" / "دیروز" for the last week (or next week), a plain date
  * beyond that. Returns '' for an invalid date.
  */
-export function formatRelative(
-  d: Date | string | number,
-  now: Date = new Date(),
-  locale = 'fa',
-): string {
+export function formatRelative(d: Date | string | number, now: Date = new Date(), locale = "fa"): string {
   const date = toDate(d);
-  if (Number.isNaN(date.getTime())) return '';
+  if (Number.isNaN(date.getTime())) return "";
   const l = lang(locale);
   const diff = (date.getTime() - now.getTime()) / 1000;
   const abs = Math.abs(diff);
   if (abs < 45) return JUST_NOW[l];
-  if (abs >= 7 * DAY) return formatDate(date, l, 'date');
+  if (abs >= 7 * DAY) return formatDate(date, l, "date");
 
   let rtf = relativeFormats.get(l);
   if (!rtf) {
-    rtf = new Intl.RelativeTimeFormat(l, { numeric: 'auto' });
+    rtf = new Intl.RelativeTimeFormat(l, { numeric: "auto" });
     relativeFormats.set(l, rtf);
   }
   const sign = diff < 0 ? -1 : 1;
   const minutes = Math.max(1, Math.round(abs / MINUTE));
-  if (minutes < 60) return rtf.format(sign * minutes, 'minute');
+  if (minutes < 60) return rtf.format(sign * minutes, "minute");
   const hours = Math.round(abs / HOUR);
-  if (hours < 24) return rtf.format(sign * hours, 'hour');
-  return rtf.format(sign * Math.round(abs / DAY), 'day');
+  if (hours < 24) return rtf.format(sign * hours, "hour");
+  return rtf.format(sign * Math.round(abs / DAY), "day");
 }
 
 // ---------------------------------------------------------------------------
 // Jalali (Solar Hijri) calendar dates typed by people, e.g. «۱۴۰۵/۰۹/۰۱».
 
-const jalaliParts = new Intl.DateTimeFormat('en-US-u-ca-persian-nu-latn', {
-  timeZone: 'UTC',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
+const jalaliParts = new Intl.DateTimeFormat("en-US-u-ca-persian-nu-latn", {
+  timeZone: "UTC",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
 });
 
 /** The Jalali year, month and day of a UTC calendar day. */
@@ -302,8 +293,8 @@ export function parseJalaliDate(input: string): string | null {
 }
 
 /** '2026-11-22' → «۱۴۰۵/۰۹/۰۱» (or Latin digits), the form people type dates in. */
-export function toJalaliInput(isoDate: string, digits: 'fa' | 'latn' = 'fa'): string {
+export function toJalaliInput(isoDate: string, digits: "fa" | "latn" = "fa"): string {
   const { year, month, day } = jalaliOf(new Date(`${isoDate}T00:00:00Z`));
-  const text = `${year}/${String(month).padStart(2, '0')}/${String(day).padStart(2, '0')}`;
-  return digits === 'fa' ? toPersianDigits(text) : text;
+  const text = `${year}/${String(month).padStart(2, "0")}/${String(day).padStart(2, "0")}`;
+  return digits === "fa" ? toPersianDigits(text) : text;
 }

@@ -3,7 +3,16 @@ import { decodeCursor, encodeCursor, queryField, readQuery } from "./query";
 
 const ID = "3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b";
 const b64 = (text: string) => Buffer.from(text).toString("base64url");
-const OBJECT_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "prototype", "__defineGetter__", "isPrototypeOf"];
+const OBJECT_NAMES = [
+  "constructor",
+  "__proto__",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "prototype",
+  "__defineGetter__",
+  "isPrototypeOf",
+];
 
 describe("query parameters", () => {
   const shape = {
@@ -16,9 +25,18 @@ describe("query parameters", () => {
 
   it("keeps what fits, drops and reports what does not, and ignores what the page does not read", () => {
     const cursor = encodeCursor({ createdAt: new Date("2026-03-01T08:30:00.123Z"), id: ID });
-    const parsed = readQuery(`http://x/p?status=agenda&id=${ID}&before=۴۲&after=${cursor}&flag=1&_data=routes%2Fp&other=constructor`, shape);
+    const parsed = readQuery(
+      `http://x/p?status=agenda&id=${ID}&before=۴۲&after=${cursor}&flag=1&_data=routes%2Fp&other=constructor`,
+      shape,
+    );
     expect(parsed.invalid).toEqual([]);
-    expect(parsed.values).toEqual({ status: "agenda", id: ID, before: 42, after: { createdAt: new Date("2026-03-01T08:30:00.123Z"), id: ID }, flag: "1" });
+    expect(parsed.values).toEqual({
+      status: "agenda",
+      id: ID,
+      before: 42,
+      after: { createdAt: new Date("2026-03-01T08:30:00.123Z"), id: ID },
+      flag: "1",
+    });
     expect(readQuery("http://x/p?status=&id=", shape)).toEqual({ values: {}, invalid: [] });
   });
 
@@ -28,19 +46,19 @@ describe("query parameters", () => {
     expect(parsed.invalid).toEqual(["status", "flag"]);
   });
 
-  it.each([
-    "------------------------------------",
-    "3f2b8c1e5d4a4e6f9a7b0c1d2e3f4a5b0000",
-    `${ID}x`,
-    `${ID.slice(0, 35)}g`,
-    "' or 1=1 --",
-  ])("refuses the id %j", (id) => {
-    expect(readQuery(`http://x/p?id=${encodeURIComponent(id)}`, shape).invalid).toEqual(["id"]);
-  });
+  it.each(["------------------------------------", "3f2b8c1e5d4a4e6f9a7b0c1d2e3f4a5b0000", `${ID}x`, `${ID.slice(0, 35)}g`, "' or 1=1 --"])(
+    "refuses the id %j",
+    (id) => {
+      expect(readQuery(`http://x/p?id=${encodeURIComponent(id)}`, shape).invalid).toEqual(["id"]);
+    },
+  );
 
-  it.each(["0", "-1", "1.5", "1e3", "NaN", "Infinity", "2147483648", "99999999999999999999", " ", "0x10", "۱٫۵"])("refuses the number %j", (value) => {
-    expect(readQuery(`http://x/p?before=${encodeURIComponent(value)}`, shape).invalid).toEqual(["before"]);
-  });
+  it.each(["0", "-1", "1.5", "1e3", "NaN", "Infinity", "2147483648", "99999999999999999999", " ", "0x10", "۱٫۵"])(
+    "refuses the number %j",
+    (value) => {
+      expect(readQuery(`http://x/p?before=${encodeURIComponent(value)}`, shape).invalid).toEqual(["before"]);
+    },
+  );
 
   it("accepts the largest number the column holds", () => {
     expect(readQuery("http://x/p?before=2147483647", shape).values.before).toBe(2_147_483_647);

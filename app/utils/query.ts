@@ -21,7 +21,8 @@ export const PG_INT_MAX = 2_147_483_647;
 export const queryField = {
   uuid: () => z.string().refine(isUuid),
   /** One of a fixed list of words (statuses, filters), compared as strings. */
-  oneOf: <T extends string>(values: readonly T[]) => z.string().refine((v): v is T => values.includes(v as T)) as unknown as z.ZodType<T, z.ZodTypeDef, string>,
+  oneOf: <T extends string>(values: readonly T[]) =>
+    z.string().refine((v): v is T => values.includes(v as T)) as unknown as z.ZodType<T, z.ZodTypeDef, string>,
   /** A whole number from 1 to `max`, in Latin or Persian digits. */
   positiveInt: (max: number = PG_INT_MAX) =>
     z

@@ -21,12 +21,7 @@ const MARK_RE = /\p{M}/gu;
  * punctuation mark a space.
  */
 export function searchWords(text: string): string {
-  return searchKey(text)
-    .normalize("NFD")
-    .replace(MARK_RE, "")
-    .normalize("NFC")
-    .replace(NOT_WORD_RE, " ")
-    .trim();
+  return searchKey(text).normalize("NFD").replace(MARK_RE, "").normalize("NFC").replace(NOT_WORD_RE, " ").trim();
 }
 
 /**

@@ -11,7 +11,11 @@ export interface SmsSender {
    * platform's own id of the message (a gateway that keeps it can drop a repeat); the answer may
    * carry the gateway's message id, which its delivery reports name.
    */
-  send(toPhone: string, text: string, options?: { reference?: string }): Promise<{ providerMessageId?: string; delivered?: boolean } | void>;
+  send(
+    toPhone: string,
+    text: string,
+    options?: { reference?: string },
+  ): Promise<{ providerMessageId?: string; delivered?: boolean } | void>;
 }
 
 /**

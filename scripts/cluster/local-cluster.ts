@@ -152,7 +152,13 @@ export class AppInstance {
     const log = fs.createWriteStream(this.logPath, { flags: "a" });
     const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env, HOST: "127.0.0.1", PORT: String(this.port) } as unknown as NodeJS.ProcessEnv,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...this.env,
+        HOST: "127.0.0.1",
+        PORT: String(this.port),
+      } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
@@ -241,7 +247,9 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const logDir = path.join(dir, "logs");
   fs.mkdirSync(logDir);
   // PgBouncer will not run as root: as root it runs as the postgres user, and its files are theirs.
-  const owner = asRoot ? { uid: Number(execFileSync("id", ["-u", "postgres"]).toString()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString()) } : null;
+  const owner = asRoot
+    ? { uid: Number(execFileSync("id", ["-u", "postgres"]).toString()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString()) }
+    : null;
 
   let pg: Cluster | null = null;
   let haproxy: ChildProcess | null = null;
@@ -317,7 +325,9 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     const bouncer = spawn(programs.pgbouncer, [path.join(bouncerDir, "pgbouncer.ini")], {
       cwd: bouncerDir,
       stdio: ["ignore", "pipe", "pipe"],
-      ...(owner ? { uid: owner.uid, gid: owner.gid, env: { PATH: process.env.PATH, HOME: bouncerDir } as unknown as NodeJS.ProcessEnv } : {}),
+      ...(owner
+        ? { uid: owner.uid, gid: owner.gid, env: { PATH: process.env.PATH, HOME: bouncerDir } as unknown as NodeJS.ProcessEnv }
+        : {}),
     });
     pgbouncer = bouncer;
     helpers.add(bouncer);
@@ -328,7 +338,10 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     pooled.port = String(bouncerPort);
     const pooledUrl = pooled.toString();
     await waitFor("PgBouncer to answer", 20_000, async () => {
-      if (pgbouncer!.exitCode !== null) throw new Error(`PgBouncer exited (${pgbouncer!.exitCode}): ${fs.readFileSync(path.join(logDir, "pgbouncer.log"), "utf8").slice(-1500)}`);
+      if (pgbouncer!.exitCode !== null)
+        throw new Error(
+          `PgBouncer exited (${pgbouncer!.exitCode}): ${fs.readFileSync(path.join(logDir, "pgbouncer.log"), "utf8").slice(-1500)}`,
+        );
       const probe = postgres(pooledUrl, { max: 1, prepare: false, connect_timeout: 2, onnotice: () => {} });
       try {
         await probe`select 1`;
@@ -390,7 +403,10 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     const stats = () => backendStats(statsSocket);
     const waitInRotation = async (names = instances.map((i) => i.name), ms = 30_000) => {
       await waitFor(`HAProxy to send work to ${names.join(", ")}`, ms, async () => {
-        if (haproxy!.exitCode !== null) throw new Error(`HAProxy exited (${haproxy!.exitCode}): ${fs.readFileSync(path.join(logDir, "haproxy.log"), "utf8").slice(-1500)}`);
+        if (haproxy!.exitCode !== null)
+          throw new Error(
+            `HAProxy exited (${haproxy!.exitCode}): ${fs.readFileSync(path.join(logDir, "haproxy.log"), "utf8").slice(-1500)}`,
+          );
         try {
           const up = (await stats()).filter((s) => s.status === "UP").map((s) => s.name);
           return names.every((n) => up.includes(n));

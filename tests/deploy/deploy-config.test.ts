@@ -27,11 +27,30 @@ describe("docs/deploy", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mahalleh-haproxy-"));
     try {
       const pem = path.join(dir, "site.pem");
-      const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=mahalleh.example", "-keyout", pem, "-out", `${pem}.crt`], { encoding: "utf8" });
+      const made = spawnSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=mahalleh.example",
+          "-keyout",
+          pem,
+          "-out",
+          `${pem}.crt`,
+        ],
+        { encoding: "utf8" },
+      );
       if (made.status !== 0) return; // no openssl: the local configuration below is still checked
       fs.appendFileSync(pem, fs.readFileSync(`${pem}.crt`));
       const cfg = path.join(dir, "haproxy.cfg");
-      fs.writeFileSync(cfg, exampleFiles()["haproxy.cfg"]!.replace("/etc/haproxy/certs/mahalleh.pem", pem).replace(/^\s+(user|group) haproxy$/gm, ""));
+      const example = exampleFiles()["haproxy.cfg"]!;
+      fs.writeFileSync(cfg, example.replace("/etc/haproxy/certs/mahalleh.pem", pem).replace(/^\s+(user|group) haproxy$/gm, ""));
       const check = spawnSync(haproxy!, ["-c", "-f", cfg], { encoding: "utf8" });
       expect(check.status, check.stderr).toBe(0);
     } finally {

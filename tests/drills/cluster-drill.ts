@@ -88,10 +88,19 @@ const rollingRestart: Drill = {
       ctx.check(on("app1") >= 1 && on("app2") === 0, "the pinned socket is not (only) on app1");
       const firstPoster = new Poster(world.threadId, world.members[0]!);
       const sentAt = Date.now();
-      const posted = await through(cluster, world.members[0]!, `/threads/${world.threadId}`, { intent: "post", body: "پیام از نمونه دیگر", clientKey: "cross-instance" }, "app2");
+      const posted = await through(
+        cluster,
+        world.members[0]!,
+        `/threads/${world.threadId}`,
+        { intent: "post", body: "پیام از نمونه دیگر", clientKey: "cross-instance" },
+        "app2",
+      );
       if (posted.status === 302 || posted.status === 303) firstPoster.acked.add("cross-instance");
       ctx.measure("the post went through", `${posted.servedBy} (${posted.status})`);
-      ctx.check(posted.servedBy === "app2" && firstPoster.acked.has("cross-instance"), `the post was not answered by app2 (${posted.servedBy}, ${posted.status})`);
+      ctx.check(
+        posted.servedBy === "app2" && firstPoster.acked.has("cross-instance"),
+        `the post was not answered by app2 (${posted.servedBy}, ${posted.status})`,
+      );
       await waitFor(() => pinned.applied.length >= 1, 10_000, "the event on the reader of app1").catch(() => {});
       ctx.measure("posted through app2 → on the socket of app1", pinned.applied.length >= 1 ? `${Date.now() - sentAt} ms` : "never");
       ctx.check(pinned.applied[0] === 1, "the reader on app1 did not get the message posted through app2");
@@ -107,7 +116,8 @@ const rollingRestart: Drill = {
 
       let rolling = true;
       const answers = new Map<string, number>();
-      const tally = (what: string, status: number | string) => answers.set(`${what} ${status}`, (answers.get(`${what} ${status}`) ?? 0) + 1);
+      const tally = (what: string, status: number | string) =>
+        answers.set(`${what} ${status}`, (answers.get(`${what} ${status}`) ?? 0) + 1);
       const visitor = async (n: number) => {
         while (rolling) {
           try {
@@ -157,7 +167,10 @@ const rollingRestart: Drill = {
       const rollStarted = Date.now();
       const steps = await cluster.roll();
       for (const s of steps) {
-        ctx.measure(`${s.instance} restarted`, `drained and stopped in ${s.drainMs} ms, started in ${s.startMs} ms, back in rotation after ${s.backInRotationMs} ms`);
+        ctx.measure(
+          `${s.instance} restarted`,
+          `drained and stopped in ${s.drainMs} ms, started in ${s.startMs} ms, back in rotation after ${s.backInRotationMs} ms`,
+        );
       }
       ctx.measure("the rolling restart took", `${Date.now() - rollStarted} ms`);
       await Promise.race([writes, sleep(120_000)]);
@@ -175,24 +188,34 @@ const rollingRestart: Drill = {
 
       // Everyone acknowledged is stored once; nothing is stored twice.
       await checkMessages(ctx, world, [firstPoster, ...posters]);
-      const [{ n: messages }] = (await world.database.db.select({ n: count() }).from(threadMessages).where(eq(threadMessages.threadId, world.threadId))) as [{ n: number }];
+      const [{ n: messages }] = (await world.database.db
+        .select({ n: count() })
+        .from(threadMessages)
+        .where(eq(threadMessages.threadId, world.threadId))) as [{ n: number }];
       ctx.check(Number(messages) === 1 + POSTERS * POSTS_EACH, `${messages} messages stored, ${1 + POSTERS * POSTS_EACH} posted`);
       const stored = await world.database.db.select().from(ballots).where(eq(ballots.voteId, world.voteId));
       const wrong = [...ackedBallots].filter(([id, choice]) => stored.find((s) => s.userId === id)?.choice !== choice);
       ctx.measure("ballots acknowledged / stored", `${ackedBallots.size} / ${stored.length}`);
       ctx.check(ackedBallots.size === VOTERS, `${VOTERS - ackedBallots.size} voters never got an answer`);
-      ctx.check(stored.length === VOTERS && wrong.length === 0, `${wrong.length} acknowledged ballots missing or changed, ${stored.length} stored`);
+      ctx.check(
+        stored.length === VOTERS && wrong.length === 0,
+        `${wrong.length} acknowledged ballots missing or changed, ${stored.length} stored`,
+      );
 
       // Every reader was moved (both instances restarted) and ends with every event once, in order.
       await waitFor(() => readers.every((r) => r.socket.connected), 20_000, "readers connected after the roll").catch(() => {});
       const moved = readers.filter((r, i) => r.disconnects > disconnectsBefore[i]!).length;
-      ctx.measure("readers moved to another instance / connected at the end", `${moved} / ${readers.filter((r) => r.socket.connected).length} of ${readers.length}`);
+      ctx.measure(
+        "readers moved to another instance / connected at the end",
+        `${moved} / ${readers.filter((r) => r.socket.connected).length} of ${readers.length}`,
+      );
       ctx.check(moved === readers.length, `${readers.length - moved} readers were never moved (an instance did not close its sockets)`);
       await checkReaders(ctx, world, readers, "readers through HAProxy (WebSocket and long-polling)");
 
       // 3. What the instances' /metrics count (loopback may read them): 10 more messages and 10
       //    changed ballots through the balancer, each delivered live to every reader.
-      const scrape = () => Promise.all(cluster.instances.map(async (i) => (await fetch(`${i.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()));
+      const scrape = () =>
+        Promise.all(cluster.instances.map(async (i) => (await fetch(`${i.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text()));
       const before = await scrape();
       const more = voters.slice(0, 10).map((m) => new Poster(world.threadId, m));
       await Promise.all(
@@ -208,7 +231,11 @@ const rollingRestart: Drill = {
         voters.slice(10, 20).map(async (member, n) => {
           const choice = CHOICES[(n + 11) % 3]!;
           for (let attempt = 0; attempt < 20; attempt++) {
-            const r = await through(cluster, member, `/proposals/${world.proposalId}`, { intent: "ballot", voteId: world.voteId, choice }).catch(() => null);
+            const r = await through(cluster, member, `/proposals/${world.proposalId}`, {
+              intent: "ballot",
+              voteId: world.voteId,
+              choice,
+            }).catch(() => null);
             if (r && (r.status === 302 || r.status === 303)) {
               ackedBallots.set(member.id, choice);
               changed++;
@@ -220,28 +247,55 @@ const rollingRestart: Drill = {
       );
       const acked = more.filter((p, n) => p.acked.has(`metrics-${n}`)).length;
       const readersNow = readers.length;
-      await waitFor(async () => {
-        const now = await scrape();
-        return sample(now, "mahalleh_socket_events_delivered_total", { event: "thread:event" }) - sample(before, "mahalleh_socket_events_delivered_total", { event: "thread:event" }) >= acked * readersNow;
-      }, 15_000, "every message delivered to every reader, by /metrics").catch(() => {});
+      await waitFor(
+        async () => {
+          const now = await scrape();
+          return (
+            sample(now, "mahalleh_socket_events_delivered_total", { event: "thread:event" }) -
+              sample(before, "mahalleh_socket_events_delivered_total", { event: "thread:event" }) >=
+            acked * readersNow
+          );
+        },
+        15_000,
+        "every message delivered to every reader, by /metrics",
+      ).catch(() => {});
       const after = await scrape();
       const delta = (name: string, labels: Record<string, string | RegExp>) => sample(after, name, labels) - sample(before, name, labels);
       const postsCounted = delta("mahalleh_http_requests_total", { route: "routes/threads.$threadId", method: "POST", code: /^30[23]$/ });
-      const ballotsCounted = delta("mahalleh_http_requests_total", { route: "routes/proposals.$proposalId", method: "POST", code: /^30[23]$/ });
+      const ballotsCounted = delta("mahalleh_http_requests_total", {
+        route: "routes/proposals.$proposalId",
+        method: "POST",
+        code: /^30[23]$/,
+      });
       const published = delta("mahalleh_socket_events_published_total", { event: "thread:event" });
       const delivered = delta("mahalleh_socket_events_delivered_total", { event: "thread:event" });
       const connected = sample(after, "mahalleh_sockets_connected");
       ctx.measure("/metrics: messages acknowledged / counted (POST 3xx, both instances)", `${acked} / ${postsCounted}`);
       ctx.measure("/metrics: ballot changes acknowledged / counted", `${changed} / ${ballotsCounted}`);
-      ctx.measure("/metrics: thread events published / delivered (readers × events)", `${published} / ${delivered} (${readersNow} × ${acked})`);
+      ctx.measure(
+        "/metrics: thread events published / delivered (readers × events)",
+        `${published} / ${delivered} (${readersNow} × ${acked})`,
+      );
       ctx.measure("/metrics: sockets connected (both instances) / readers", `${connected} / ${readersNow}`);
-      ctx.check(acked === 10 && postsCounted === acked, `/metrics counted ${postsCounted} acknowledged messages, ${acked} were acknowledged`);
-      ctx.check(changed === 10 && ballotsCounted === changed, `/metrics counted ${ballotsCounted} acknowledged ballots, ${changed} were acknowledged`);
-      ctx.check(published === acked && delivered === acked * readersNow, `/metrics: ${published} events published and ${delivered} delivered, ${acked} × ${readersNow} expected`);
+      ctx.check(
+        acked === 10 && postsCounted === acked,
+        `/metrics counted ${postsCounted} acknowledged messages, ${acked} were acknowledged`,
+      );
+      ctx.check(
+        changed === 10 && ballotsCounted === changed,
+        `/metrics counted ${ballotsCounted} acknowledged ballots, ${changed} were acknowledged`,
+      );
+      ctx.check(
+        published === acked && delivered === acked * readersNow,
+        `/metrics: ${published} events published and ${delivered} delivered, ${acked} × ${readersNow} expected`,
+      );
       ctx.check(connected === readersNow, `/metrics: ${connected} sockets connected, ${readersNow} readers`);
       const stillStored = await world.database.db.select().from(ballots).where(eq(ballots.voteId, world.voteId));
       const changedWrong = [...ackedBallots].filter(([id, choice]) => stillStored.find((s) => s.userId === id)?.choice !== choice);
-      ctx.check(stillStored.length === VOTERS && changedWrong.length === 0, `${changedWrong.length} changed ballots not stored as acknowledged`);
+      ctx.check(
+        stillStored.length === VOTERS && changedWrong.length === 0,
+        `${changedWrong.length} changed ballots not stored as acknowledged`,
+      );
       await checkMessages(ctx, world, [firstPoster, ...posters, ...more]);
       await checkReaders(ctx, world, readers, "readers after the /metrics round");
       const haproxyMetrics = await (await fetch(cluster.haproxyMetricsUrl, { signal: AbortSignal.timeout(10_000) })).text();

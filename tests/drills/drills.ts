@@ -47,8 +47,14 @@ export async function checkReaders(ctx: DrillContext, world: World, readers: Rea
   const last = await lastSeq(world);
   await waitFor(() => readers.every((r) => r.applied.length >= last), 20_000, `${label}: every reader at event ${last}`).catch(() => {});
   const wrong = readers.filter((r) => !exactlyOnce(r.applied, last));
-  ctx.measure(`${label}: thread events / readers with every event exactly once, in order`, `${last} / ${readers.length - wrong.length} of ${readers.length}`);
-  ctx.check(wrong.length === 0, `${wrong.length} readers did not get every event exactly once (e.g. ${wrong[0]?.applied.length} of ${last})`);
+  ctx.measure(
+    `${label}: thread events / readers with every event exactly once, in order`,
+    `${last} / ${readers.length - wrong.length} of ${readers.length}`,
+  );
+  ctx.check(
+    wrong.length === 0,
+    `${wrong.length} readers did not get every event exactly once (e.g. ${wrong[0]?.applied.length} of ${last})`,
+  );
 }
 
 async function listenPids(url: string) {
@@ -123,7 +129,11 @@ const databaseRestart: Drill = {
       const choice = CHOICES[n % 3]!;
       for (let i = 0; !ackedBallots.has(member.id); i++) {
         try {
-          const r = await send(urls[(n + i) % 2]!, member, `/proposals/${world.proposalId}`, { intent: "ballot", voteId: world.voteId, choice });
+          const r = await send(urls[(n + i) % 2]!, member, `/proposals/${world.proposalId}`, {
+            intent: "ballot",
+            voteId: world.voteId,
+            choice,
+          });
           if (r.status === 302 || r.status === 303) ackedBallots.set(member.id, choice);
           else if (r.status >= 500 && r.status !== 503) bad.push(`POST ballot ${r.status}`);
         } catch {
@@ -132,11 +142,7 @@ const databaseRestart: Drill = {
         if (!ackedBallots.has(member.id)) await sleep(500);
       }
     };
-    const work = [
-      ...[0, 1, 2].map(readLoop),
-      ...posters.map((p, n) => postLoop(p, n)),
-      ...voters.map((m, n) => voteLoop(m, n)),
-    ];
+    const work = [...[0, 1, 2].map(readLoop), ...posters.map((p, n) => postLoop(p, n)), ...voters.map((m, n) => voteLoop(m, n))];
 
     await sleep(3000);
     // 1. PostgreSQL restarts (fast shutdown), stays away for two seconds, and comes back.
@@ -145,12 +151,16 @@ const databaseRestart: Drill = {
     await sleep(2000);
     ctx.cluster.start();
     const upAt = Date.now();
-    await waitFor(async () => (await healthy(a.url)) && (await healthy(b.url)), 15_000, "both instances healthy after the restart").catch(() => {});
+    await waitFor(async () => (await healthy(a.url)) && (await healthy(b.url)), 15_000, "both instances healthy after the restart").catch(
+      () => {},
+    );
     const recoveredMs = Date.now() - upAt;
     ctx.measure("PostgreSQL away (stop → start returned)", `${upAt - stoppedAt} ms`);
     ctx.measure("healthy again after PostgreSQL came back", `${recoveredMs} ms`);
     ctx.check(recoveredMs <= 5000, `healthy only ${recoveredMs} ms after PostgreSQL came back (over 5 s)`);
-    await waitFor(async () => (await listenPids(ctx.cluster.url())).length === 2, 10_000, "both listening after the restart").catch(() => {});
+    await waitFor(async () => (await listenPids(ctx.cluster.url())).length === 2, 10_000, "both listening after the restart").catch(
+      () => {},
+    );
     const probe = async (label: string) => {
       const poster = new Poster(world.threadId, world.members[0]!);
       const before = readers[1]!.applied.length;
@@ -175,10 +185,14 @@ const databaseRestart: Drill = {
     await admin`select pg_terminate_backend(pid) from unnest(${before}::int[]) as pid`;
     await admin.end();
     const cutAt = Date.now();
-    await waitFor(async () => {
-      const now = await listenPids(ctx.cluster.url());
-      return now.length === 2 && now.every((p) => !before.includes(p));
-    }, 10_000, "both listening again after the cut").catch(() => {});
+    await waitFor(
+      async () => {
+        const now = await listenPids(ctx.cluster.url());
+        return now.length === 2 && now.every((p) => !before.includes(p));
+      },
+      10_000,
+      "both listening again after the cut",
+    ).catch(() => {});
     ctx.measure("LISTEN re-established after pg_terminate_backend", `${Date.now() - cutAt} ms`);
     const afterCut = await probe("probe-after-cut");
     ctx.measure("a message posted on A reaches a reader on B after the cut", `${afterCut} ms`);
@@ -228,7 +242,11 @@ const voteStormKill: Drill = {
         const preferred = job.i % 2 === 0 ? a : b;
         const target = preferred.ready ? preferred : preferred === a ? b : a;
         try {
-          const r = await send(target.url, job.member, `/proposals/${world.proposalId}`, { intent: "ballot", voteId: world.voteId, choice: job.choice });
+          const r = await send(target.url, job.member, `/proposals/${world.proposalId}`, {
+            intent: "ballot",
+            voteId: world.voteId,
+            choice: job.choice,
+          });
           if (r.status === 302 || r.status === 303) acked.set(job.member.id, job.choice);
           else {
             failures.set(String(r.status), (failures.get(String(r.status)) ?? 0) + 1);
@@ -298,11 +316,17 @@ const voteStormKill: Drill = {
     ctx.check(Number(n) === Number(members), "a member has more than one ballot");
 
     // Close the vote: its deadline passes and the closer counts.
-    await db.update(votes).set({ closesAt: sql`now() - interval '1 second'` }).where(eq(votes.id, world.voteId));
+    await db
+      .update(votes)
+      .set({ closesAt: sql`now() - interval '1 second'` })
+      .where(eq(votes.id, world.voteId));
     await closeDueVotes(db);
     const [vote] = await db.select().from(votes).where(eq(votes.id, world.voteId));
     const byChoice = (c: string) => rows.filter((r) => r.choice === c).length;
-    ctx.measure("closing tally (for/against/abstain)", `${vote!.forCount}/${vote!.againstCount}/${vote!.abstainCount} (rows ${byChoice("for")}/${byChoice("against")}/${byChoice("abstain")})`);
+    ctx.measure(
+      "closing tally (for/against/abstain)",
+      `${vote!.forCount}/${vote!.againstCount}/${vote!.abstainCount} (rows ${byChoice("for")}/${byChoice("against")}/${byChoice("abstain")})`,
+    );
     ctx.check(vote!.status === "closed", "the vote did not close");
     ctx.check(
       vote!.forCount === byChoice("for") && vote!.againstCount === byChoice("against") && vote!.abstainCount === byChoice("abstain"),
@@ -340,9 +364,16 @@ const instanceDies: Drill = {
       const disconnectsBefore = readers.reduce((s, r) => s + r.disconnects, 0);
       const killedAt = Date.now();
       a.kill9();
-      await waitFor(() => readers.every((r) => r.socket.connected) && readers.reduce((s, r) => s + r.disconnects, 0) > disconnectsBefore, 15_000, "readers back").catch(() => {});
+      await waitFor(
+        () => readers.every((r) => r.socket.connected) && readers.reduce((s, r) => s + r.disconnects, 0) > disconnectsBefore,
+        15_000,
+        "readers back",
+      ).catch(() => {});
       const dropped = readers.reduce((s, r) => s + r.disconnects, 0) - disconnectsBefore;
-      ctx.measure("readers dropped by the kill / reconnected to B", `${dropped} / ${readers.filter((r) => r.socket.connected).length} of ${readers.length}`);
+      ctx.measure(
+        "readers dropped by the kill / reconnected to B",
+        `${dropped} / ${readers.filter((r) => r.socket.connected).length} of ${readers.length}`,
+      );
       ctx.measure("all readers connected again after", `${Date.now() - killedAt} ms`);
       ctx.check(dropped > 0, "no reader was on the killed instance (the balancer did not spread them)");
       await Promise.race([Promise.all(work), sleep(90_000)]);
@@ -406,4 +437,3 @@ const randomDisconnects: Drill = {
 };
 
 export const drills: Drill[] = [databaseRestart, voteStormKill, instanceDies, randomDisconnects, backupRestore, redisRestart];
-

@@ -40,7 +40,9 @@ async function tableCounts(url: string) {
 async function auditChain(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const rows = await sql<{ id: string; row: string }[]>`select a.id::text as id, row_to_json(a)::text as row from audit_log a order by a.id`;
+    const rows = await sql<
+      { id: string; row: string }[]
+    >`select a.id::text as id, row_to_json(a)::text as row from audit_log a order by a.id`;
     const crypto = await import("node:crypto");
     let digest = "";
     let ordered = true;
@@ -93,7 +95,11 @@ export const backupRestore: Drill = {
     // People at work: ballots and messages through the app.
     let acked = 0;
     for (const [i, member] of world.members.slice(0, 30).entries()) {
-      const r = await send(a.url, member, `/proposals/${world.proposalId}`, { intent: "ballot", voteId: world.voteId, choice: CHOICES[i % 3]! });
+      const r = await send(a.url, member, `/proposals/${world.proposalId}`, {
+        intent: "ballot",
+        voteId: world.voteId,
+        choice: CHOICES[i % 3]!,
+      });
       if (r.status === 302 || r.status === 303) acked++;
     }
     ctx.check(acked === 30, `only ${acked} of 30 ballots acknowledged`);
@@ -134,9 +140,15 @@ export const backupRestore: Drill = {
     await new Promise((r) => setTimeout(r, 1100)); // the archive's name has the second it was made
     const third = await run("bash", ["scripts/backup.sh"], env);
     ctx.check(third.status === 0, `the third backup failed: ${third.out}`);
-    const archives = fs.readdirSync(backupDir).filter((f) => f.endsWith(".dump")).sort();
+    const archives = fs
+      .readdirSync(backupDir)
+      .filter((f) => f.endsWith(".dump"))
+      .sort();
     ctx.check(archives.length === 2, `rotation kept ${archives.length} archives, not BACKUP_KEEP=2: ${archives.join(", ")}`);
-    ctx.check(fs.readdirSync(backupDir).every((f) => !f.endsWith(".partial")), "a partial archive was left behind");
+    ctx.check(
+      fs.readdirSync(backupDir).every((f) => !f.endsWith(".partial")),
+      "a partial archive was left behind",
+    );
     const archive = path.join(backupDir, archives.at(-1)!);
     ctx.measure("archive size", `${fs.statSync(archive).size} bytes`);
 
@@ -215,7 +227,12 @@ export const redisRestart: Drill = {
       ctx.b.env.REDIS_URL = redis.url;
       await ctx.startInstances();
 
-      const socket = connect(ctx.b.url, { transports: ["websocket"], extraHeaders: { origin: ctx.b.url }, forceNew: true, reconnection: false });
+      const socket = connect(ctx.b.url, {
+        transports: ["websocket"],
+        extraHeaders: { origin: ctx.b.url },
+        forceNew: true,
+        reconnection: false,
+      });
       const seen: number[] = [];
       socket.on("thread:event", (event: { seq: number }) => seen.push(event.seq));
       await waitFor(() => socket.connected, 10_000, "reader connected to B");
@@ -252,7 +269,10 @@ export const redisRestart: Drill = {
       ctx.measure("messages acknowledged / thread events / live packets on B", `${acknowledged()} / ${last} / ${seen.length}`);
       const statuses = posters.flatMap((p) => [...p.statuses]);
       ctx.check(acknowledged() === TOTAL + 1, `${TOTAL + 1 - acknowledged()} posts not acknowledged (${JSON.stringify(statuses)})`);
-      ctx.check(missing.length === 0, `${missing.length} live packets lost across the Redis restart (e.g. ${missing.slice(0, 5).join(", ")})`);
+      ctx.check(
+        missing.length === 0,
+        `${missing.length} live packets lost across the Redis restart (e.g. ${missing.slice(0, 5).join(", ")})`,
+      );
       ctx.check(seen.length === unique.size, `${seen.length - unique.size} packets delivered twice`);
       for (const instance of [ctx.a, ctx.b]) {
         const ready = await fetch(`${instance.url}/readyz`).then((r) => r.status);

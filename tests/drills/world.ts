@@ -45,17 +45,36 @@ export async function buildWorld(databaseUrl: string, size: number, options: { s
   // Migrates the fresh database (the instances start after it).
   const database = await openDatabase({ databaseUrl, maxConnections: 8 });
   const db = database.db;
-  const [district] = await db.insert(districts).values({ number: 7, name: "منطقه هفت", nameKey: "منطقه هفت" }).returning({ id: districts.id });
-  const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "محله آزمون", nameKey: "محله آزمون" }).returning({ id: neighborhoods.id });
+  const [district] = await db
+    .insert(districts)
+    .values({ number: 7, name: "منطقه هفت", nameKey: "منطقه هفت" })
+    .returning({ id: districts.id });
+  const [hood] = await db
+    .insert(neighborhoods)
+    .values({ districtId: district!.id, name: "محله آزمون", nameKey: "محله آزمون" })
+    .returning({ id: neighborhoods.id });
   const people = await db
     .insert(users)
-    .values(Array.from({ length: size }, (_, i) => ({ phone: `+98912${String(5_000_000 + i).padStart(7, "0")}`, displayName: `عضو ${i + 1}`, passwordHash: "x" })))
+    .values(
+      Array.from({ length: size }, (_, i) => ({
+        phone: `+98912${String(5_000_000 + i).padStart(7, "0")}`,
+        displayName: `عضو ${i + 1}`,
+        passwordHash: "x",
+      })),
+    )
     .returning({ id: users.id });
   const council = await createCouncil(db, people[0]!.id, hood!.id, testCharter({ supportThreshold: 1000 }));
   if (!council.ok) throw new Error(council.error);
   await db
     .insert(memberships)
-    .values(people.map((p, i) => ({ councilId: council.id, userId: p.id, termNumber: 1, role: i === 0 ? ("chair" as const) : ("member" as const) })))
+    .values(
+      people.map((p, i) => ({
+        councilId: council.id,
+        userId: p.id,
+        termNumber: 1,
+        role: i === 0 ? ("chair" as const) : ("member" as const),
+      })),
+    )
     .onConflictDoNothing();
   const category = await createCategory(db, "فضای سبز");
   if (!category.ok) throw new Error(category.error);

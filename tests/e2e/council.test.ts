@@ -119,6 +119,12 @@ describeBrowser("a council from set-up to its public page", () => {
     await shot(managerDesktop.page, "council-manage-1280");
 
     expect(problems).toEqual([]);
-    await Promise.all([manager.context.close(), resident.context.close(), visitor.close(), desktop.close(), managerDesktop.context.close()]);
+    await Promise.all([
+      manager.context.close(),
+      resident.context.close(),
+      visitor.close(),
+      desktop.close(),
+      managerDesktop.context.close(),
+    ]);
   });
 });

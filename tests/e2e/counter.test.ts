@@ -29,12 +29,24 @@ describeBrowser("a counter office: the operator starts a support for a resident,
     app = await startTestApp("pglite");
     browser = await launchChromium();
     const db = app.database.db;
-    const [district] = await db.insert(districts).values({ number: 4, name: "منطقه چهار", nameKey: searchKey("منطقه چهار") }).returning({ id: districts.id });
+    const [district] = await db
+      .insert(districts)
+      .values({ number: 4, name: "منطقه چهار", nameKey: searchKey("منطقه چهار") })
+      .returning({ id: districts.id });
     districtId = district!.id;
-    const [hood] = await db.insert(neighborhoods).values({ districtId, name: "کوی بهار", nameKey: searchKey("کوی بهار") }).returning({ id: neighborhoods.id });
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: "کوی بهار", nameKey: searchKey("کوی بهار") })
+      .returning({ id: neighborhoods.id });
     const [operator, author, resident] = await db
       .insert(users)
-      .values(["کارشناس پیشخوان", "نویسندهٔ طرح", "ساکن محله"].map((name, i) => ({ phone: `+98918${String(1_000_000 + i).padStart(7, "0")}`, displayName: name, passwordHash: "x" })))
+      .values(
+        ["کارشناس پیشخوان", "نویسندهٔ طرح", "ساکن محله"].map((name, i) => ({
+          phone: `+98918${String(1_000_000 + i).padStart(7, "0")}`,
+          displayName: name,
+          passwordHash: "x",
+        })),
+      )
       .returning({ id: users.id, phone: users.phone });
     residentPhone = resident!.phone;
     await db.insert(roleAssignments).values({ userId: operator!.id, role: "district_staff", districtId, powers: ["file_on_behalf"] });
@@ -43,9 +55,18 @@ describeBrowser("a counter office: the operator starts a support for a resident,
     await db.insert(memberships).values({ councilId: council.id, userId: author!.id, termNumber: 1, role: "chair" });
     const category = await createCategory(db, "فضای سبز", 1);
     if (!category.ok) throw new Error(category.error);
-    const filed = await fileProposal(db, { councilId: council.id, authorId: author!.id, title: "درخت‌کاری کنار جوی", body: "کنار جوی خیابان بهار درختی نمانده و تابستان‌ها گرم است.", categoryId: category.id, place: "" });
+    const filed = await fileProposal(db, {
+      councilId: council.id,
+      authorId: author!.id,
+      title: "درخت‌کاری کنار جوی",
+      body: "کنار جوی خیابان بهار درختی نمانده و تابستان‌ها گرم است.",
+      categoryId: category.id,
+      place: "",
+    });
     if (!filed.ok) throw new Error(filed.error);
-    [{ number }] = (await db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, filed.id))) as [{ number: number }];
+    [{ number }] = (await db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, filed.id))) as [
+      { number: number },
+    ];
     const office = await createCounterOffice(db, { districtId, name: "پیشخوان میدان بهار", code: "4411" });
     if (!office.ok) throw new Error(office.error);
     officeId = office.id;
@@ -77,7 +98,11 @@ describeBrowser("a counter office: the operator starts a support for a resident,
     await page.getByLabel("شمارهٔ همراه شهروند").fill("0" + residentPhone.slice(3));
     await page.getByRole("button", { name: "فرستادن کد به شهروند" }).click();
     await page.getByLabel("کد پیامک‌شده").waitFor();
-    const sms = await waitFor(() => app.sms.messages.find((m) => m.to === residentPhone && /\d{6}/.test(m.text)), 10_000, "the texted code");
+    const sms = await waitFor(
+      () => app.sms.messages.find((m) => m.to === residentPhone && /\d{6}/.test(m.text)),
+      10_000,
+      "the texted code",
+    );
     const code = /(\d{6})/.exec(sms.text)![1]!;
     await page.getByLabel("کد پیامک‌شده").fill(code === "000000" ? "111111" : "000000");
     await page.getByRole("button", { name: "ثبت حمایت" }).click();

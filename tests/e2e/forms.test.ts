@@ -46,7 +46,10 @@ describeBrowser("forms at phone width", () => {
     const passwordHash = await hashPassword(PASSWORD);
     const ids: Partial<Record<Who, string>> = {};
     for (const [key, p] of Object.entries(PEOPLE)) {
-      const [row] = await db.insert(users).values({ phone: `+98${p.phone.slice(1)}`, displayName: p.name, passwordHash }).returning({ id: users.id });
+      const [row] = await db
+        .insert(users)
+        .values({ phone: `+98${p.phone.slice(1)}`, displayName: p.name, passwordHash })
+        .returning({ id: users.id });
       ids[key as Who] = row!.id;
     }
     const [district] = await db

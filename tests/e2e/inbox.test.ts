@@ -49,8 +49,14 @@ describeBrowser("the inbox: a member sees a vote open live, opens it and votes; 
     app = await startTestApp("pglite");
     browser = await launchChromium();
     const db = app.database.db;
-    const [district] = await db.insert(districts).values({ number: 3, name: "منطقه سه", nameKey: searchKey("منطقه سه") }).returning({ id: districts.id });
-    const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "کوی مدرس", nameKey: searchKey("کوی مدرس") }).returning({ id: neighborhoods.id });
+    const [district] = await db
+      .insert(districts)
+      .values({ number: 3, name: "منطقه سه", nameKey: searchKey("منطقه سه") })
+      .returning({ id: districts.id });
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId: district!.id, name: "کوی مدرس", nameKey: searchKey("کوی مدرس") })
+      .returning({ id: neighborhoods.id });
     chairId = await person("رئیس شورای مدرس", 0);
     memberId = await person("مریم احمدی", 1);
     authorId = await person("علی رضایی", 2);

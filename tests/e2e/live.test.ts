@@ -40,8 +40,14 @@ describeBrowser("a page follows live states in place", () => {
     app = await startTestApp("pglite");
     browser = await launchChromium();
     const db = app.database.db;
-    const [district] = await db.insert(districts).values({ number: 4, name: "منطقه چهار", nameKey: searchKey("منطقه چهار") }).returning({ id: districts.id });
-    const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "کوی ارم", nameKey: searchKey("کوی ارم") }).returning({ id: neighborhoods.id });
+    const [district] = await db
+      .insert(districts)
+      .values({ number: 4, name: "منطقه چهار", nameKey: searchKey("منطقه چهار") })
+      .returning({ id: districts.id });
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId: district!.id, name: "کوی ارم", nameKey: searchKey("کوی ارم") })
+      .returning({ id: neighborhoods.id });
     const chair = await person("رئیس شورای ارم", 0);
     chairId = chair.id;
     clients.push(chair.client);
@@ -90,7 +96,9 @@ describeBrowser("a page follows live states in place", () => {
   }
 
   const shows = (page: Page, selector: string, pattern: RegExp) =>
-    expect.poll(async () => latin(await page.locator(selector).first().innerText()), { timeout: 10_000 * SLOW, interval: 100 }).toMatch(pattern);
+    expect
+      .poll(async () => latin(await page.locator(selector).first().innerText()), { timeout: 10_000 * SLOW, interval: 100 })
+      .toMatch(pattern);
 
   it("a proposal page and a list show new supports and messages without running their loaders", async () => {
     const room = `proposal:${proposalId}`;
@@ -133,7 +141,9 @@ describeBrowser("a page follows live states in place", () => {
     await expect.poll(() => composer.inputValue(), { timeout: 10_000 * SLOW }).toBe("");
     await shows(page, "#thread", /شیلنگ بلند را من می‌آورم/);
     // The fetcher has settled (a revalidation, had there been one, starts before it does).
-    await expect.poll(() => page.locator("#thread .thread__composer button[type=submit]").isDisabled(), { timeout: 10_000 * SLOW }).toBe(false);
+    await expect
+      .poll(() => page.locator("#thread .thread__composer button[type=submit]").isDisabled(), { timeout: 10_000 * SLOW })
+      .toBe(false);
     expect(loads).toEqual([]);
     expect(problems).toEqual([]);
   }, 120_000);

@@ -36,7 +36,10 @@ describeBrowser("a council meeting from schedule to printed minutes, and a polic
     browser = await launchChromium();
     const db = app.database.db;
     const passwordHash = await hashPassword(PASSWORD);
-    const [district] = await db.insert(districts).values({ number: 3, name: "منطقه سه", nameKey: "منطقه سه" }).returning({ id: districts.id });
+    const [district] = await db
+      .insert(districts)
+      .values({ number: 3, name: "منطقه سه", nameKey: "منطقه سه" })
+      .returning({ id: districts.id });
     districtId = district!.id;
     for (const [key, p] of Object.entries(people)) {
       const [row] = await db.insert(users).values({ phone: p.phone, displayName: p.name, passwordHash }).returning({ id: users.id });
@@ -46,7 +49,10 @@ describeBrowser("a council meeting from schedule to printed minutes, and a polic
       { userId: ids.manager!, role: "district_manager", districtId },
       { userId: ids.deputy!, role: "deputy" },
     ]);
-    const [hood] = await db.insert(neighborhoods).values({ districtId, name: "کوی فرهنگیان", nameKey: "کوی فرهنگیان" }).returning({ id: neighborhoods.id });
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: "کوی فرهنگیان", nameKey: "کوی فرهنگیان" })
+      .returning({ id: neighborhoods.id });
     const council = await createCouncil(db, ids.manager!, hood!.id, testCharter({ meetings: { meetingQuorum: 3 } }));
     if (!council.ok) throw new Error(council.error);
     councilId = council.id;
@@ -137,7 +143,7 @@ describeBrowser("a council meeting from schedule to printed minutes, and a polic
     }
     await page.reload();
     await page.waitForSelector(".minutes-status--approved");
-    expect(await page.locator('form#decision-add').count()).toBe(0);
+    expect(await page.locator("form#decision-add").count()).toBe(0);
     await shot(page, "meetings-minutes-locked-390");
 
     await page.goto(`${meetingUrl}/print`);
@@ -163,7 +169,10 @@ describeBrowser("a council meeting from schedule to printed minutes, and a polic
     await deputy.page.goto(`${app.baseUrl}/deputy/policies`);
     await deputy.page.fill('form#create input[name="title"]', "شیوه‌نامه برگزاری جلسه‌های شورا");
     await deputy.page.fill('form#create textarea[name="body"]', "جلسه‌های شورا هر ماه دست‌کم دو بار و با دعوت از همه اعضا برگزار شود.");
-    await Promise.all([deputy.page.waitForURL(/\/deputy\/policies\/[0-9a-f-]{36}$/), deputy.page.locator('form#create button[type="submit"]').click()]);
+    await Promise.all([
+      deputy.page.waitForURL(/\/deputy\/policies\/[0-9a-f-]{36}$/),
+      deputy.page.locator('form#create button[type="submit"]').click(),
+    ]);
     await Promise.all([deputy.page.waitForLoadState("networkidle"), deputy.page.locator('button[value="publish"]').click()]);
     const chip = deputy.page.locator(`[data-testid="not-yet-${districtId}"]`);
     await expect.poll(() => chip.textContent()).toContain("۲");

@@ -29,7 +29,11 @@ describe.each(BACKENDS)("admin screens on %s", (backend) => {
 
   beforeAll(async () => {
     app = await startTestApp(backend);
-    await bootstrapAdmin(app.database.db, { phone: "+989120000001", displayName: "مدیر سامانه", passwordHash: await hashPassword(PASSWORD) });
+    await bootstrapAdmin(app.database.db, {
+      phone: "+989120000001",
+      displayName: "مدیر سامانه",
+      passwordHash: await hashPassword(PASSWORD),
+    });
     admin = await account("+989120000001", "مدیر سامانه");
     resident = await account("+989120000002", "حسین مرادی");
     await account("+989120000003", "فاطمه نوری");
@@ -163,14 +167,25 @@ describe.each(BACKENDS)("admin screens on %s", (backend) => {
     const added = await admin.post("/admin/categories", { intent: "add", name: "حمل و نقل" });
     expect(added.status).toBe(200);
     const [topic] = await db.select().from(categories).where(eq(categories.name, "حمل و نقل"));
-    const [commission] = await db.insert(commissions).values({ name: "کمیسیون عمران", nameKey: "کمیسیون عمران" }).returning({ id: commissions.id });
+    const [commission] = await db
+      .insert(commissions)
+      .values({ name: "کمیسیون عمران", nameKey: "کمیسیون عمران" })
+      .returning({ id: commissions.id });
 
-    const missing = await admin.post("/admin/categories", { intent: "commission", categoryId: topic!.id, commissionId: crypto.randomUUID() });
+    const missing = await admin.post("/admin/categories", {
+      intent: "commission",
+      categoryId: topic!.id,
+      commissionId: crypto.randomUUID(),
+    });
     expect(missing.status).toBe(409);
     expect(visibleText(await missing.text())).toContain(fa.errors.commission_unknown);
     expect((await db.select().from(categories).where(eq(categories.id, topic!.id)))[0]!.defaultCommissionId).toBeNull();
 
-    const noTopic = await admin.post("/admin/categories", { intent: "commission", categoryId: crypto.randomUUID(), commissionId: commission!.id });
+    const noTopic = await admin.post("/admin/categories", {
+      intent: "commission",
+      categoryId: crypto.randomUUID(),
+      commissionId: commission!.id,
+    });
     expect(noTopic.status).toBe(409);
     const malformed = await admin.post("/admin/categories", { intent: "commission", categoryId: topic!.id, commissionId: "constructor" });
     expect(malformed.status).toBe(400);
@@ -185,9 +200,13 @@ describe.each(BACKENDS)("admin screens on %s", (backend) => {
     const db = app.database.db;
     const [topic] = await db.insert(categories).values({ name: "ورزش", nameKey: "ورزش" }).returning({ id: categories.id });
     // The write itself, as it would run after its existence check lost a race with a deletion.
-    const outcome = await refusalOf(() => db.update(categories).set({ defaultCommissionId: crypto.randomUUID() }).where(eq(categories.id, topic!.id)));
+    const outcome = await refusalOf(() =>
+      db.update(categories).set({ defaultCommissionId: crypto.randomUUID() }).where(eq(categories.id, topic!.id)),
+    );
     expect(outcome).toEqual({ ok: false, error: "commission_unknown" });
-    const other = await refusalOf(() => db.insert(memberships).values({ councilId: crypto.randomUUID(), userId: crypto.randomUUID(), termNumber: 1 }));
+    const other = await refusalOf(() =>
+      db.insert(memberships).values({ councilId: crypto.randomUUID(), userId: crypto.randomUUID(), termNumber: 1 }),
+    );
     expect(other).toEqual({ ok: false, error: "reference_unknown" });
     expect(fa.errors.reference_unknown).toBeTruthy();
   });

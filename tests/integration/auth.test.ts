@@ -107,7 +107,10 @@ describe.each(BACKENDS)("accounts over HTTP on %s", (backend) => {
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).not.toContain("<img src=x");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
-    const [stored] = await app.database.db.select().from(users).where(eq(users.phone, e164(phone)));
+    const [stored] = await app.database.db
+      .select()
+      .from(users)
+      .where(eq(users.phone, e164(phone)));
     expect(stored!.displayName).not.toMatch(/[\u202E\u200B]/);
     expect(stored!.displayName).toContain("نام");
   });
@@ -149,7 +152,10 @@ describe.each(BACKENDS)("accounts over HTTP on %s", (backend) => {
     expect(visibleText(await sixth.text())).toContain("موقتاً بسته شد");
     const rightAfterLock = await client.post(path, { intent: "verify", code: right });
     expect(rightAfterLock.status).toBe(429);
-    const [row] = await app.database.db.select({ n: count() }).from(users).where(eq(users.phone, e164(phone)));
+    const [row] = await app.database.db
+      .select({ n: count() })
+      .from(users)
+      .where(eq(users.phone, e164(phone)));
     expect(Number(row!.n)).toBe(0);
   });
 

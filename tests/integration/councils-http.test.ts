@@ -69,12 +69,32 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
       boundary: JSON.stringify({
         type: "Feature",
         properties: { note: "dropped" },
-        geometry: { type: "Polygon", coordinates: [[[48.5, 34.8], [48.52, 34.8], [48.52, 34.82], [48.5, 34.8]]] },
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [48.5, 34.8],
+              [48.52, 34.8],
+              [48.52, 34.82],
+              [48.5, 34.8],
+            ],
+          ],
+        },
       }),
     });
     expect(created.status).toBe(302);
     const hood = await neighborhoodNamed("کوی فرهنگ");
-    expect(hood.boundary).toEqual({ type: "Polygon", coordinates: [[[48.5, 34.8], [48.52, 34.8], [48.52, 34.82], [48.5, 34.8]]] });
+    expect(hood.boundary).toEqual({
+      type: "Polygon",
+      coordinates: [
+        [
+          [48.5, 34.8],
+          [48.52, 34.8],
+          [48.52, 34.82],
+          [48.5, 34.8],
+        ],
+      ],
+    });
 
     const duplicate = await clients.manager1!.post(`/manage/districts/${district1}/neighborhoods/new`, { name: "کوی  فرهنگ" });
     expect(duplicate.status).toBe(409);
@@ -85,7 +105,20 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
     for (const [boundary, error] of [
       ["{not json", fa.errors.boundary_invalid_json],
       [JSON.stringify({ type: "Point", coordinates: [48.5, 34.8] }), fa.errors.boundary_not_polygon],
-      [JSON.stringify({ type: "Polygon", coordinates: [[[200, 34.8], [48.52, 34.8], [48.52, 34.82], [200, 34.8]]] }), fa.errors.boundary_bad_coordinates],
+      [
+        JSON.stringify({
+          type: "Polygon",
+          coordinates: [
+            [
+              [200, 34.8],
+              [48.52, 34.8],
+              [48.52, 34.82],
+              [200, 34.8],
+            ],
+          ],
+        }),
+        fa.errors.boundary_bad_coordinates,
+      ],
       ["x".repeat(250_000), fa.errors.boundary_too_large],
     ] as const) {
       const response = await clients.manager1!.post(`/manage/districts/${district1}/neighborhoods/new`, { name: "محله آزمایشی", boundary });
@@ -94,7 +127,9 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
       expect(visibleText(html)).toContain(error);
       expect(inputValue(html, "name")).toBe("محله آزمایشی");
     }
-    const [{ n }] = (await app.database.db.select({ n: count() }).from(neighborhoods).where(eq(neighborhoods.name, "محله آزمایشی"))) as [{ n: number }];
+    const [{ n }] = (await app.database.db.select({ n: count() }).from(neighborhoods).where(eq(neighborhoods.name, "محله آزمایشی"))) as [
+      { n: number },
+    ];
     expect(Number(n)).toBe(0);
   });
 
@@ -234,10 +269,9 @@ describe.each(BACKENDS)("councils over HTTP on %s", (backend) => {
     const late = await newcomer.post(`/councils/${council!.id}`, { intent: "apply", statement: "" });
     expect(late.status).toBe(409);
     expect(visibleText(await late.text())).toContain(fa.errors.council_not_active.slice(0, 10));
-    const [{ n }] = (await app.database.db
-      .select({ n: count() })
-      .from(applications)
-      .where(eq(applications.councilId, council!.id))) as [{ n: number }];
+    const [{ n }] = (await app.database.db.select({ n: count() }).from(applications).where(eq(applications.councilId, council!.id))) as [
+      { n: number },
+    ];
     expect(Number(n)).toBe(1);
   });
 });

@@ -67,10 +67,16 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
   const council = async (id: string) => (await db.select().from(councils).where(eq(councils.id, id)))[0]!;
   const seatsOf = (councilId: string) => db.select().from(memberships).where(eq(memberships.councilId, councilId));
   const activeSeatsOf = (userId: string) =>
-    db.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.status, "active")));
+    db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.userId, userId), eq(memberships.status, "active")));
   const application = async (id: string) => (await db.select().from(applications).where(eq(applications.id, id)))[0]!;
   const auditOf = (councilId: string, action: string) =>
-    db.select().from(auditLog).where(and(eq(auditLog.councilId, councilId), eq(auditLog.action, action)));
+    db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.councilId, councilId), eq(auditLog.action, action)));
 
   beforeAll(async () => {
     database = await createTestDatabase(backend);
@@ -327,7 +333,14 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       expect(await application(id)).toMatchObject({ status: "approved", decidedBy: managerId });
       const seats = await seatsOf(councilId);
       expect(seats).toHaveLength(1);
-      expect(seats[0]).toMatchObject({ userId: user.id, role: "member", status: "active", termNumber: 1, decidedBy: managerId, endedAt: null });
+      expect(seats[0]).toMatchObject({
+        userId: user.id,
+        role: "member",
+        status: "active",
+        termNumber: 1,
+        decidedBy: managerId,
+        endedAt: null,
+      });
 
       const joined = await auditOf(councilId, "membership.joined");
       expect(joined).toHaveLength(1);
@@ -380,9 +393,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       const user = await make.user();
       const idB = await apply(b, user.id, 1);
       const idA = await apply(a, user.id, 1);
-      expect((await decideApplication(db, { actorId: managerId, applicationId: idA, decision: "approve", reason: "", seatLimit: 1 })).ok).toBe(
-        true,
-      );
+      expect(
+        (await decideApplication(db, { actorId: managerId, applicationId: idA, decision: "approve", reason: "", seatLimit: 1 })).ok,
+      ).toBe(true);
 
       expect(
         await decideApplication(db, { actorId: managerId, applicationId: idB, decision: "approve", reason: "", seatLimit: 1 }),
@@ -393,9 +406,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       expect(await auditOf(b, "membership.joined")).toHaveLength(0);
 
       // With a higher limit the same application goes through.
-      expect((await decideApplication(db, { actorId: managerId, applicationId: idB, decision: "approve", reason: "", seatLimit: 2 })).ok).toBe(
-        true,
-      );
+      expect(
+        (await decideApplication(db, { actorId: managerId, applicationId: idB, decision: "approve", reason: "", seatLimit: 2 })).ok,
+      ).toBe(true);
       expect(await activeSeatsOf(user.id)).toHaveLength(2);
     });
 
@@ -405,7 +418,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       const user = await make.user();
       const ids = [await apply(a, user.id, 1), await apply(b, user.id, 1)];
       const results = await Promise.all(
-        ids.map((applicationId) => decideApplication(db, { actorId: managerId, applicationId, decision: "approve", reason: "", seatLimit: 1 })),
+        ids.map((applicationId) =>
+          decideApplication(db, { actorId: managerId, applicationId, decision: "approve", reason: "", seatLimit: 1 }),
+        ),
       );
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, error: "membership_limit" }]);
@@ -422,9 +437,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       const user = await make.user();
       const id = await apply(councilId, user.id);
       await changeCouncilStatus(db, managerId, councilId, "suspend", "بازبینی");
-      expect(
-        await decideApplication(db, { actorId: managerId, applicationId: id, decision: "approve", reason: "", seatLimit: 1 }),
-      ).toEqual({ ok: false, error: "council_not_active" });
+      expect(await decideApplication(db, { actorId: managerId, applicationId: id, decision: "approve", reason: "", seatLimit: 1 })).toEqual(
+        { ok: false, error: "council_not_active" },
+      );
       expect((await application(id)).status).toBe("pending");
       expect(await seatsOf(councilId)).toHaveLength(0);
     });
@@ -472,13 +487,25 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       expect(sent.userId).toBe(invited.id);
 
       expect(
-        await respondToInvitation(db, { userId: other.id, phone: other.phone, invitationId: sent.invitationId, accept: true, seatLimit: 1 }),
+        await respondToInvitation(db, {
+          userId: other.id,
+          phone: other.phone,
+          invitationId: sent.invitationId,
+          accept: true,
+          seatLimit: 1,
+        }),
       ).toEqual({ ok: false, error: "already_decided" });
       const [still] = await db.select().from(invitations).where(eq(invitations.id, sent.invitationId));
       expect(still!.status).toBe("pending");
 
       expect(
-        await respondToInvitation(db, { userId: invited.id, phone: invited.phone, invitationId: sent.invitationId, accept: false, seatLimit: 1 }),
+        await respondToInvitation(db, {
+          userId: invited.id,
+          phone: invited.phone,
+          invitationId: sent.invitationId,
+          accept: false,
+          seatLimit: 1,
+        }),
       ).toEqual({ ok: true });
       const [declined] = await db.select().from(invitations).where(eq(invitations.id, sent.invitationId));
       expect(declined!.status).toBe("declined");
@@ -492,7 +519,13 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       const sent = await inviteToCouncil(db, { actorId: managerId, councilId, phone: member.phone });
       if (!sent.ok) throw new Error(sent.error);
       expect(
-        await respondToInvitation(db, { userId: member.id, phone: member.phone, invitationId: sent.invitationId, accept: true, seatLimit: 1 }),
+        await respondToInvitation(db, {
+          userId: member.id,
+          phone: member.phone,
+          invitationId: sent.invitationId,
+          accept: true,
+          seatLimit: 1,
+        }),
       ).toEqual({ ok: false, error: "membership_limit" });
       const [row] = await db.select().from(invitations).where(eq(invitations.id, sent.invitationId));
       expect(row!.status).toBe("pending");
@@ -510,7 +543,10 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       const phone = make.nextPhone();
       expect((await inviteToCouncil(db, { actorId: managerId, councilId, phone })).ok).toBe(true);
       expect(await inviteToCouncil(db, { actorId: managerId, councilId, phone })).toEqual({ ok: false, error: "already_invited" });
-      const rows = await db.select().from(invitations).where(and(eq(invitations.councilId, councilId), eq(invitations.phone, phone)));
+      const rows = await db
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.councilId, councilId), eq(invitations.phone, phone)));
       expect(rows).toHaveLength(1);
 
       await changeCouncilStatus(db, managerId, councilId, "suspend", "بازبینی");
@@ -579,7 +615,13 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       const councilId = (await make.council()).id;
       const chair = await seated(councilId);
       const secretary = await seated(councilId);
-      await appointOfficer(db, { actorId: managerId, councilId, membershipId: chair.membershipId, office: "chair", expectedHolder: "none" });
+      await appointOfficer(db, {
+        actorId: managerId,
+        councilId,
+        membershipId: chair.membershipId,
+        office: "chair",
+        expectedHolder: "none",
+      });
       expect(
         await appointOfficer(db, {
           actorId: managerId,
@@ -608,12 +650,24 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       const member = await seated(councilId);
       await leaveCouncil(db, member.id, councilId);
       expect(
-        await appointOfficer(db, { actorId: managerId, councilId, membershipId: member.membershipId, office: "chair", expectedHolder: "none" }),
+        await appointOfficer(db, {
+          actorId: managerId,
+          councilId,
+          membershipId: member.membershipId,
+          office: "chair",
+          expectedHolder: "none",
+        }),
       ).toEqual({ ok: false, error: "not_a_member" });
       // A seat on another council is not a seat here.
       const elsewhere = await seated((await make.council()).id);
       expect(
-        await appointOfficer(db, { actorId: managerId, councilId, membershipId: elsewhere.membershipId, office: "chair", expectedHolder: "none" }),
+        await appointOfficer(db, {
+          actorId: managerId,
+          councilId,
+          membershipId: elsewhere.membershipId,
+          office: "chair",
+          expectedHolder: "none",
+        }),
       ).toEqual({ ok: false, error: "not_a_member" });
       expect(await chairs(councilId)).toEqual([]);
     });
@@ -705,7 +759,11 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
         expect(seat).toMatchObject({ status: "ended", endReason: "انحلال به درخواست اعضا" });
         expect(seat.endedAt).toBeInstanceOf(Date);
       }
-      expect(await application(applicationId)).toMatchObject({ status: "rejected", decidedBy: managerId, reason: "انحلال به درخواست اعضا" });
+      expect(await application(applicationId)).toMatchObject({
+        status: "rejected",
+        decidedBy: managerId,
+        reason: "انحلال به درخواست اعضا",
+      });
       const [invitation] = await db.select().from(invitations).where(eq(invitations.id, sent.invitationId));
       expect(invitation!.status).toBe("revoked");
       const [term] = await db.select().from(councilTerms).where(eq(councilTerms.councilId, councilId));
@@ -777,7 +835,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       ]);
 
       // Approving it now seats the person in term 2; former members may apply again.
-      expect((await decideApplication(db, { actorId: managerId, applicationId: waiting, decision: "approve", reason: "", seatLimit: 1 })).ok).toBe(true);
+      expect(
+        (await decideApplication(db, { actorId: managerId, applicationId: waiting, decision: "approve", reason: "", seatLimit: 1 })).ok,
+      ).toBe(true);
       expect(await activeSeatsOf(applicant.id)).toMatchObject([{ councilId, termNumber: 2 }]);
       expect((await applyToCouncil(db, { userId: a.id, councilId, statement: "", seatLimit: 1 })).ok).toBe(true);
     });
@@ -836,9 +896,19 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
       const foreign = await make.district();
       const staff = await make.user();
       const manager = await make.user();
-      const granted = await assignRole(db, managerId, { phone: staff.phone, role: "district_staff", districtId: d, powers: ["applications"] });
+      const granted = await assignRole(db, managerId, {
+        phone: staff.phone,
+        role: "district_staff",
+        districtId: d,
+        powers: ["applications"],
+      });
       if (!granted.ok) throw new Error(granted.error);
-      const asManager = await assignRole(db, managerId, { phone: manager.phone, role: "district_manager", districtId: d, powers: ["moderate"] });
+      const asManager = await assignRole(db, managerId, {
+        phone: manager.phone,
+        role: "district_manager",
+        districtId: d,
+        powers: ["moderate"],
+      });
       if (!asManager.ok) throw new Error(asManager.error);
 
       const row = async (id: string) => (await db.select().from(roleAssignments).where(eq(roleAssignments.id, id)))[0]!;
@@ -850,7 +920,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
         .where(and(eq(auditLog.subjectId, granted.assignmentId), eq(auditLog.action, "role.granted")));
       expect(grantAudit!.data).toMatchObject({ role: "district_staff", powers: ["applications"] });
 
-      expect(await setStaffPowers(db, managerId, { assignmentId: granted.assignmentId, districtId: foreign, powers: ["moderate"] })).toEqual({
+      expect(
+        await setStaffPowers(db, managerId, { assignmentId: granted.assignmentId, districtId: foreign, powers: ["moderate"] }),
+      ).toEqual({
         ok: false,
         error: "not_found",
       });
@@ -869,7 +941,9 @@ describe.each(BACKENDS)("councils and membership on %s", (backend) => {
         .select()
         .from(auditLog)
         .where(and(eq(auditLog.subjectId, granted.assignmentId), eq(auditLog.action, "role.powers_changed")));
-      expect(changed).toMatchObject([{ actorId: managerId, districtId: d, data: { userId: staff.id, powers: ["moderate", "file_on_behalf"] } }]);
+      expect(changed).toMatchObject([
+        { actorId: managerId, districtId: d, data: { userId: staff.id, powers: ["moderate", "file_on_behalf"] } },
+      ]);
 
       // Revoking is limited to the page's own district.
       expect(await revokeRole(db, managerId, granted.assignmentId, undefined, { districtId: foreign })).toEqual({

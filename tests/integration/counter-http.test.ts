@@ -4,7 +4,17 @@ import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
 import { createSession } from "../../app/domain/sessions.server";
 import { sessionCookie } from "../../app/utils/session-cookie.server";
-import { auditLog, counterOffices, districts, memberships, neighborhoods, proposals, roleAssignments, supports, users } from "../../db/schema";
+import {
+  auditLog,
+  counterOffices,
+  districts,
+  memberships,
+  neighborhoods,
+  proposals,
+  roleAssignments,
+  supports,
+  users,
+} from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { testCharter } from "../support/fixtures";
@@ -57,13 +67,25 @@ describe.each(BACKENDS)("counter offices over HTTP, on %s", (backend) => {
       { userId: operator.id, role: "district_staff", districtId: a!.id, powers: ["file_on_behalf"] },
       { userId: foreign.id, role: "district_staff", districtId: b!.id, powers: ["file_on_behalf"] },
     ]);
-    const [hood] = await db.insert(neighborhoods).values({ districtId: a!.id, name: "کوی نسترن", nameKey: "counter-http-hood" }).returning();
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId: a!.id, name: "کوی نسترن", nameKey: "counter-http-hood" })
+      .returning();
     const council = await createCouncil(db, author.id, hood!.id, testCharter({ supportThreshold: 100 }));
     if (!council.ok) throw new Error(council.error);
     await db.insert(memberships).values({ councilId: council.id, userId: author.id, termNumber: 1, role: "chair" });
-    const filed = await fileProposal(db, { councilId: council.id, authorId: author.id, title: "نیمکت برای پارک محله", body: "پارک محله هیچ نیمکتی ندارد و سالمندان جایی برای نشستن ندارند.", categoryId: category.id, place: "" });
+    const filed = await fileProposal(db, {
+      councilId: council.id,
+      authorId: author.id,
+      title: "نیمکت برای پارک محله",
+      body: "پارک محله هیچ نیمکتی ندارد و سالمندان جایی برای نشستن ندارند.",
+      categoryId: category.id,
+      place: "",
+    });
     if (!filed.ok) throw new Error(filed.error);
-    const [{ number }] = (await db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, filed.id))) as [{ number: number }];
+    const [{ number }] = (await db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, filed.id))) as [
+      { number: number },
+    ];
     const page = `/manage/districts/${a!.id}/counter`;
 
     // Another district's operator, and a resident, cannot open the page.
@@ -111,7 +133,11 @@ describe.each(BACKENDS)("counter offices over HTTP, on %s", (backend) => {
     expect(started.status).toBe(302);
     const requestPage = started.headers.get("location")!;
     expect(requestPage).toMatch(new RegExp(`^${page}\\?office=${office!.id}&request=[0-9a-f-]{36}$`));
-    const codeSms = await waitFor(() => app.sms.messages.find((m) => m.to === resident.phone && /\d{6}/.test(m.text)), WAIT, "the code texted to the resident");
+    const codeSms = await waitFor(
+      () => app.sms.messages.find((m) => m.to === resident.phone && /\d{6}/.test(m.text)),
+      WAIT,
+      "the code texted to the resident",
+    );
     const code = /(\d{6})/.exec(codeSms.text)![1]!;
     expect(codeSms.text).toContain("پیشخوان میدان هفت‌تیر");
 
@@ -137,7 +163,11 @@ describe.each(BACKENDS)("counter offices over HTTP, on %s", (backend) => {
     expect(done).toContain("حمایت ثبت شد");
     const tracking = /کد رهگیری[^:]*:\s*([۰-۹]{10})/.exec(done)?.[1];
     expect(tracking).toBeTruthy();
-    const trackingSms = await waitFor(() => app.sms.messages.find((m) => m.to === resident.phone && m.text.includes("کد رهگیری")), WAIT, "the tracking code texted");
+    const trackingSms = await waitFor(
+      () => app.sms.messages.find((m) => m.to === resident.phone && m.text.includes("کد رهگیری")),
+      WAIT,
+      "the tracking code texted",
+    );
     expect(fa(/(\d{10})/.exec(trackingSms.text)![1]!)).toBe(tracking);
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, "counter.support"));
     expect(audit).toMatchObject({ actorId: operator.id, districtId: a!.id });

@@ -154,7 +154,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the socket.io adapter's LISTEN 
     db = a.database.db;
     dbName = new URL(a.database.url!).pathname.slice(1);
     await waitFor(
-      async () => (await a.server.services.io.of("/").adapter.serverCount()) === 2 && (await b.server.services.io.of("/").adapter.serverCount()) === 2,
+      async () =>
+        (await a.server.services.io.of("/").adapter.serverCount()) === 2 &&
+        (await b.server.services.io.of("/").adapter.serverCount()) === 2,
       15_000,
       "the two instances to see each other",
     );
@@ -171,7 +173,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the socket.io adapter's LISTEN 
   });
 
   function open(url: string) {
-    const socket = connect(url, { transports: ["websocket"], extraHeaders: { origin: url }, forceNew: true, reconnection: true, reconnectionDelay: 50 });
+    const socket = connect(url, {
+      transports: ["websocket"],
+      extraHeaders: { origin: url },
+      forceNew: true,
+      reconnection: true,
+      reconnectionDelay: 50,
+    });
     sockets.push(socket);
     return socket;
   }
@@ -211,10 +219,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("the socket.io adapter's LISTEN 
     // Posted while B is not listening: B's reader is asked to catch up once B listens again.
     await post("در همان لحظه قطع اتصال");
 
-    await waitFor(async () => {
-      const now = await listenBackends(adminUrl, dbName);
-      return now.length === 2 && now.every((pid) => !before.includes(pid));
-    }, RECOVERY_MS, "both instances listening again on new connections");
+    await waitFor(
+      async () => {
+        const now = await listenBackends(adminUrl, dbName);
+        return now.length === 2 && now.every((pid) => !before.includes(pid));
+      },
+      RECOVERY_MS,
+      "both instances listening again on new connections",
+    );
     await waitFor(() => seen.length === 2, RECOVERY_MS, "the event sent during the cut reaches B's reader");
 
     for (const instance of [a, b]) {

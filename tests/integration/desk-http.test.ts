@@ -33,7 +33,12 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     await person("manager", "+989120000401", "مدیر منطقه یک");
     for (const n of [1, 2]) {
       const districtId = await make.district({ number: n });
-      const council = await make.council({ founderId: ids.manager, districtId, neighborhood: `محله ${n}`, charter: { supportThreshold: 5 } });
+      const council = await make.council({
+        founderId: ids.manager,
+        districtId,
+        neighborhood: `محله ${n}`,
+        charter: { supportThreshold: 5 },
+      });
       ids[`district${n}`] = districtId;
       ids[`council${n}`] = council.id;
       threads[`council${n}`] = await make.thread({ kind: "council", councilId: council.id });
@@ -49,7 +54,11 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
   });
 
   it("refuses a body far beyond any form with a Persian page, before any action runs", async () => {
-    const huge = await client.resident!.post(`/threads/${threads.council1}`, { intent: "post", body: "ب".repeat(3 * 1024 * 1024), returnTo: "/" });
+    const huge = await client.resident!.post(`/threads/${threads.council1}`, {
+      intent: "post",
+      body: "ب".repeat(3 * 1024 * 1024),
+      returnTo: "/",
+    });
     expect(huge.status).toBe(413);
     expect(visibleText(await huge.text())).toContain(fa.errors.too_large_body);
   });
@@ -58,7 +67,11 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     const path = `/manage/districts/${ids.district1}/moderation`;
     expect((await client.resident!.get(path)).status).toBe(403);
     expect((await client.otherManager!.get(path)).status).toBe(403);
-    const posted = await postMessage(app.database.db, { threadId: threads.council1!, authorId: ids.otherManager!, body: "متنی که گزارش می‌شود" });
+    const posted = await postMessage(app.database.db, {
+      threadId: threads.council1!,
+      authorId: ids.otherManager!,
+      body: "متنی که گزارش می‌شود",
+    });
     if (!posted.ok) throw new Error(posted.error);
     const reported = await client.resident!.post(`/threads/${threads.council1}`, {
       intent: "report",
@@ -74,7 +87,10 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     expect(text).toContain("<img src=x onerror=alert(1)> توهین‌آمیز");
     expect(html).not.toContain("<img src=x");
     // Dismissing the reports takes it off the queue.
-    expect((await client.manager!.post(`/threads/${threads.council1}`, { intent: "restore", messageId: posted.messageId, returnTo: path })).status).toBe(302);
+    expect(
+      (await client.manager!.post(`/threads/${threads.council1}`, { intent: "restore", messageId: posted.messageId, returnTo: path }))
+        .status,
+    ).toBe(302);
     expect(visibleText(await (await client.manager!.get(path)).text())).not.toContain("متنی که گزارش می‌شود");
   });
 
@@ -132,11 +148,23 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     expect(visibleText(sameHtml)).toContain(fa.errors.desk_same_state);
     expect(sameHtml).toContain("دوباره");
     expect(
-      (await client.deputy!.post("/deputy", { intent: "state", escalationId: item!.id, state: "following", note: "با آبفای منطقه هماهنگ شد." })).status,
+      (
+        await client.deputy!.post("/deputy", {
+          intent: "state",
+          escalationId: item!.id,
+          state: "following",
+          note: "با آبفای منطقه هماهنگ شد.",
+        })
+      ).status,
     ).toBe(302);
     const bad = await client.deputy!.post("/deputy", { intent: "state", escalationId: item!.id, state: "closed", note: "x" });
     expect(bad.status).toBe(400);
-    const long = await client.deputy!.post("/deputy", { intent: "state", escalationId: item!.id, state: "resolved", note: "ن".repeat(5000) });
+    const long = await client.deputy!.post("/deputy", {
+      intent: "state",
+      escalationId: item!.id,
+      state: "resolved",
+      note: "ن".repeat(5000),
+    });
     expect(long.status).toBe(400);
     expect(visibleText(await long.text())).toContain(fa.errors.desk_note_too_long);
 
@@ -150,9 +178,18 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
 
   it("escalating again updates the one item and brings a resolved one back", async () => {
     const [item] = await app.database.db.select().from(escalations).where(eq(escalations.threadId, threads.council2!));
-    expect((await client.deputy!.post("/deputy", { intent: "state", escalationId: item!.id, state: "resolved", note: "رسیدگی شد." })).status).toBe(302);
     expect(
-      (await client.otherManager!.post(`/threads/${threads.council2}`, { intent: "escalate", note: "دوباره شکایت رسیده است، لطفاً ببینید", urgency: "high", returnTo: "/" })).status,
+      (await client.deputy!.post("/deputy", { intent: "state", escalationId: item!.id, state: "resolved", note: "رسیدگی شد." })).status,
+    ).toBe(302);
+    expect(
+      (
+        await client.otherManager!.post(`/threads/${threads.council2}`, {
+          intent: "escalate",
+          note: "دوباره شکایت رسیده است، لطفاً ببینید",
+          urgency: "high",
+          returnTo: "/",
+        })
+      ).status,
     ).toBe(302);
     const rows = await app.database.db.select().from(escalations).where(eq(escalations.threadId, threads.council2!));
     expect(rows).toHaveLength(1);
@@ -177,16 +214,27 @@ describe.each(BACKENDS)("the deputy's desk over HTTP on %s", (backend) => {
     expect((await app.database.db.select().from(surfacingSettings))[0]!.participantsMin).toBe(15);
 
     expect((await client.deputy!.post("/deputy/settings", { ...form, burstMinMessages: "50" })).status).toBe(302);
-    expect((await app.database.db.select().from(surfacingSettings))[0]).toMatchObject({ burstWindowMinutes: 60, participantsMin: 3, burstMinMessages: 50 });
+    expect((await app.database.db.select().from(surfacingSettings))[0]).toMatchObject({
+      burstWindowMinutes: 60,
+      participantsMin: 3,
+      burstMinMessages: 50,
+    });
 
     // A third council thread with three different writers: the third post brings it to the desk.
     const db = app.database.db;
-    const council = await make.council({ founderId: ids.manager, districtId: ids.district1, neighborhood: "محله سه", charter: { supportThreshold: 5 } });
+    const council = await make.council({
+      founderId: ids.manager,
+      districtId: ids.district1,
+      neighborhood: "محله سه",
+      charter: { supportThreshold: 5 },
+    });
     const thread = await make.thread({ kind: "council", councilId: council.id });
     await postMessage(db, { threadId: thread, authorId: ids.manager!, body: "پیام نخست" });
     await postMessage(db, { threadId: thread, authorId: ids.otherManager!, body: "پیام دوم" });
     expect((await db.select().from(escalations).where(eq(escalations.threadId, thread))).length).toBe(0);
-    expect((await client.resident!.post(`/threads/${thread}`, { intent: "post", body: "پیام سوم از یک ساکن", returnTo: "/" })).status).toBe(302);
+    expect((await client.resident!.post(`/threads/${thread}`, { intent: "post", body: "پیام سوم از یک ساکن", returnTo: "/" })).status).toBe(
+      302,
+    );
     const [surfaced] = await db.select().from(escalations).where(eq(escalations.threadId, thread));
     expect(surfaced).toMatchObject({ state: "new", escalatedBy: null });
     expect(surfaced!.signals).toEqual([{ kind: "participants", count: 3, windowHours: 24 }]);

@@ -70,7 +70,9 @@ describe.each(BACKENDS)("the development outbox (%s)", (backend) => {
     const entrance = await lanEntrance(strict, lanAddress);
     try {
       for (const claim of [undefined, "127.0.0.1", "::1"]) {
-        const response = await fetch(`${entrance.url}/dev/outbox`, { headers: claim ? { "x-forwarded-for": claim, connection: "close" } : { connection: "close" } });
+        const response = await fetch(`${entrance.url}/dev/outbox`, {
+          headers: claim ? { "x-forwarded-for": claim, connection: "close" } : { connection: "close" },
+        });
         expect(response.status, String(claim)).toBe(404);
         expect(await response.text()).not.toContain(CODE);
       }

@@ -172,9 +172,10 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
         error: "user_not_found",
       });
       const user = await make.user();
-      expect(
-        await assignRole(db, adminId, { phone: user.phone, role: "district_manager", districtId: crypto.randomUUID() }),
-      ).toEqual({ ok: false, error: "scope_not_found" });
+      expect(await assignRole(db, adminId, { phone: user.phone, role: "district_manager", districtId: crypto.randomUUID() })).toEqual({
+        ok: false,
+        error: "scope_not_found",
+      });
       expect(await assignRole(db, adminId, { phone: user.phone, role: "commission_member" })).toEqual({
         ok: false,
         error: "scope_not_found",
@@ -245,38 +246,41 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
       expect((await activeManagers(d1)).map((m) => m.userId)).toEqual([m1.id]);
     });
 
-    it.each([false, true])("leaves exactly one manager after two simultaneous appointments (previous manager: %s)", async (withPrevious) => {
-      const districtId = await newDistrict();
-      let previous: { id: string; assignmentId: string } | null = null;
-      if (withPrevious) {
-        const p = await make.user();
-        const r = await assignRole(db, adminId, { phone: p.phone, role: "district_manager", districtId });
-        if (!r.ok) throw new Error(r.error);
-        previous = { id: p.id, assignmentId: r.assignmentId };
-      }
-      const x = await make.user();
-      const y = await make.user();
-      const results = await Promise.all([
-        assignRole(db, adminId, { phone: x.phone, role: "district_manager", districtId }),
-        assignRole(db, adminId, { phone: y.phone, role: "district_manager", districtId }),
-      ]);
-      for (const r of results) {
-        if (!r.ok) expect(r.error).toBe("concurrent_change");
-      }
-      expect(results.some((r) => r.ok)).toBe(true);
+    it.each([false, true])(
+      "leaves exactly one manager after two simultaneous appointments (previous manager: %s)",
+      async (withPrevious) => {
+        const districtId = await newDistrict();
+        let previous: { id: string; assignmentId: string } | null = null;
+        if (withPrevious) {
+          const p = await make.user();
+          const r = await assignRole(db, adminId, { phone: p.phone, role: "district_manager", districtId });
+          if (!r.ok) throw new Error(r.error);
+          previous = { id: p.id, assignmentId: r.assignmentId };
+        }
+        const x = await make.user();
+        const y = await make.user();
+        const results = await Promise.all([
+          assignRole(db, adminId, { phone: x.phone, role: "district_manager", districtId }),
+          assignRole(db, adminId, { phone: y.phone, role: "district_manager", districtId }),
+        ]);
+        for (const r of results) {
+          if (!r.ok) expect(r.error).toBe("concurrent_change");
+        }
+        expect(results.some((r) => r.ok)).toBe(true);
 
-      const active = await activeManagers(districtId);
-      expect(active).toHaveLength(1);
-      expect([x.id, y.id]).toContain(active[0]!.userId);
-      const winner = results.find((r) => r.ok && r.assignmentId === active[0]!.id);
-      expect(winner).toBeDefined();
+        const active = await activeManagers(districtId);
+        expect(active).toHaveLength(1);
+        expect([x.id, y.id]).toContain(active[0]!.userId);
+        const winner = results.find((r) => r.ok && r.assignmentId === active[0]!.id);
+        expect(winner).toBeDefined();
 
-      if (previous) {
-        const [old] = await db.select().from(roleAssignments).where(eq(roleAssignments.id, previous.assignmentId));
-        expect(old!.revokedAt).not.toBeNull();
-        expect(await auditFor(previous.assignmentId, "role.revoked")).toHaveLength(1);
-      }
-    });
+        if (previous) {
+          const [old] = await db.select().from(roleAssignments).where(eq(roleAssignments.id, previous.assignmentId));
+          expect(old!.revokedAt).not.toBeNull();
+          expect(await auditFor(previous.assignmentId, "role.revoked")).toHaveLength(1);
+        }
+      },
+    );
 
     it("refuses to revoke the last admin", async () => {
       const extra = await make.user();
@@ -327,10 +331,7 @@ describe.each(BACKENDS)("domain rules on %s", (backend) => {
       const user = await make.user();
       const granted = await assignRole(db, adminId, { phone: user.phone, role: "deputy" });
       if (!granted.ok) throw new Error(granted.error);
-      const results = await Promise.all([
-        revokeRole(db, adminId, granted.assignmentId),
-        revokeRole(db, adminId, granted.assignmentId),
-      ]);
+      const results = await Promise.all([revokeRole(db, adminId, granted.assignmentId), revokeRole(db, adminId, granted.assignmentId)]);
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, error: "not_found" }]);
       expect(await auditFor(granted.assignmentId, "role.revoked")).toHaveLength(1);

@@ -77,9 +77,19 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
     await person("reviewer", "عضو کمیسیون خدمات", { role: "commission_member", commissionId: commission });
     await person("colleague", "همکار کمیسیون", { role: "commission_member", commissionId: commission });
     await person("resident", "نرگس احمدی");
-    await person("twoCommissions", "عضو دو کمیسیون", { role: "commission_member", commissionId: commission }, { role: "commission_member", commissionId: second });
+    await person(
+      "twoCommissions",
+      "عضو دو کمیسیون",
+      { role: "commission_member", commissionId: commission },
+      { role: "commission_member", commissionId: second },
+    );
     await person("neighbor", "علی رضایی");
-    const council = await make.council({ founderId: ids.manager, districtId, neighborhood: "کوی بهار", neighborhoodKey: "forms-http-hood" });
+    const council = await make.council({
+      founderId: ids.manager,
+      districtId,
+      neighborhood: "کوی بهار",
+      neighborhoodKey: "forms-http-hood",
+    });
     const filed = await make.proposal({
       title: "درختکاری بوستان بهار",
       body: "بوستان محله درخت کم دارد و تابستان‌ها بی‌سایه است.",
@@ -118,7 +128,11 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
     });
 
     it("sign-in still returns to a page of this site", async () => {
-      const response = await new Tracked(app.baseUrl).post("/login", { phone: phones.resident!, password: PASSWORD, redirectTo: `/proposals/${proposalId}` });
+      const response = await new Tracked(app.baseUrl).post("/login", {
+        phone: phones.resident!,
+        password: PASSWORD,
+        redirectTo: `/proposals/${proposalId}`,
+      });
       expect(response.headers.get("location")).toBe(`/proposals/${proposalId}`);
     });
 
@@ -134,12 +148,22 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
       const client = await signedIn("resident");
       for (const target of HOSTILE_TARGETS) {
         await db.execute(sql`delete from rate_limits`);
-        const response = await client.post(`/threads/${councilThread}`, { intent: "post", clientKey: randomUUID(), body: `پیام ${target.length}`, returnTo: `${target}#thread` });
+        const response = await client.post(`/threads/${councilThread}`, {
+          intent: "post",
+          clientKey: randomUUID(),
+          body: `پیام ${target.length}`,
+          returnTo: `${target}#thread`,
+        });
         expect(response.status, target).toBe(302);
         const location = response.headers.get("location")!;
         expect(location, target).toMatch(/^\/councils\/[0-9a-f-]{36}#thread$/);
       }
-      const fine = await client.post(`/threads/${councilThread}`, { intent: "post", clientKey: randomUUID(), body: "پیام آخر", returnTo: `/threads/${councilThread}#thread` });
+      const fine = await client.post(`/threads/${councilThread}`, {
+        intent: "post",
+        clientKey: randomUUID(),
+        body: "پیام آخر",
+        returnTo: `/threads/${councilThread}#thread`,
+      });
       expect(fine.headers.get("location")).toBe(`/threads/${councilThread}#thread`);
     });
   });
@@ -155,7 +179,11 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
       const reviewSection = onProposal.slice(onProposal.indexOf(`id="review-${reviewThread}"`));
       expect(reviewSection.slice(0, reviewSection.indexOf("</section>"))).not.toContain('value="report"');
 
-      const forged = await reviewer.post(`/threads/${reviewThread}`, { intent: "report", messageId: reviewMessage, reason: "گزارش آزمایشی" });
+      const forged = await reviewer.post(`/threads/${reviewThread}`, {
+        intent: "report",
+        messageId: reviewMessage,
+        reason: "گزارش آزمایشی",
+      });
       expect(forged.status).toBe(403);
       const text = visibleText(await forged.text());
       // The thread page, with the refusal in Persian: not an error page.
@@ -169,7 +197,12 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
       const resident = await signedIn("resident");
       const page = await (await resident.get(`/threads/${councilThread}`)).text();
       expect(page).toContain('name="intent" value="report"');
-      const report = await resident.post(`/threads/${councilThread}`, { intent: "report", messageId: councilMessage, reason: "لحن توهین‌آمیز", returnTo: `/threads/${councilThread}#thread` });
+      const report = await resident.post(`/threads/${councilThread}`, {
+        intent: "report",
+        messageId: councilMessage,
+        reason: "لحن توهین‌آمیز",
+        returnTo: `/threads/${councilThread}#thread`,
+      });
       expect(report.status).toBe(302);
     });
 
@@ -212,7 +245,9 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
     it("names a session's browser and system in Persian", async () => {
       const client = new Tracked(app.baseUrl);
       const chromeOnLinux = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-      expect((await client.post("/login", { phone: phones.neighbor!, password: PASSWORD }, { "user-agent": chromeOnLinux })).status).toBe(302);
+      expect((await client.post("/login", { phone: phones.neighbor!, password: PASSWORD }, { "user-agent": chromeOnLinux })).status).toBe(
+        302,
+      );
       const text = visibleText(await (await client.get("/account", { "user-agent": chromeOnLinux })).text());
       expect(text).toContain("کروم · لینوکس");
       expect(text).not.toMatch(/Chrome|Linux/);

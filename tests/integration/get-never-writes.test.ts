@@ -92,7 +92,8 @@ describe.each(BACKENDS)("reading pages never writes, on %s", (backend) => {
 
   it("sends no insert, update or delete of threads, read marks or sessions while pages are read, signed in or not", async () => {
     const threadId = (await findThreadId(database.db, { kind: "council", councilId }))!;
-    for (let i = 1; i <= 3; i++) expect((await postMessage(database.db, { threadId, authorId: writerId, body: `پیام ${i}` })).ok).toBe(true);
+    for (let i = 1; i <= 3; i++)
+      expect((await postMessage(database.db, { threadId, authorId: writerId, body: `پیام ${i}` })).ok).toBe(true);
     statements.length = 0;
     const anonymous = new Browserless(baseUrl);
     for (const client of [reader, anonymous]) {
@@ -108,7 +109,8 @@ describe.each(BACKENDS)("reading pages never writes, on %s", (backend) => {
     const threadId = (await findThreadId(database.db, { kind: "council", councilId }))!;
     const marker = `<span>${fa.thread.new_messages}</span>`;
     // The reader has seen the three messages (the note is not written yet); two more arrive.
-    for (let i = 4; i <= 5; i++) expect((await postMessage(database.db, { threadId, authorId: writerId, body: `پیام تازه ${i}` })).ok).toBe(true);
+    for (let i = 4; i <= 5; i++)
+      expect((await postMessage(database.db, { threadId, authorId: writerId, body: `پیام تازه ${i}` })).ok).toBe(true);
     let html = await (await reader.get(`/threads/${threadId}`)).text();
     expect(html).toContain(marker);
     expect(html.indexOf(marker)).toBeLessThan(html.indexOf("پیام تازه 4"));

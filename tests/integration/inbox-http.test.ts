@@ -39,10 +39,20 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
   async function councilOf(members: { id: string }[]) {
     const db = app.database.db;
     const k = seq++;
-    const [hood] = await db.insert(neighborhoods).values({ districtId, name: `کوی شقایق ${k}`, nameKey: `inbox-http-${k}` }).returning();
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: `کوی شقایق ${k}`, nameKey: `inbox-http-${k}` })
+      .returning();
     const made = await createCouncil(db, members[0]!.id, hood!.id, testCharter({ supportThreshold: 100 }));
     if (!made.ok) throw new Error(made.error);
-    await db.insert(memberships).values(members.map((m, i) => ({ councilId: made.id, userId: m.id, termNumber: 1, role: i === 0 ? ("chair" as const) : ("member" as const) })));
+    await db.insert(memberships).values(
+      members.map((m, i) => ({
+        councilId: made.id,
+        userId: m.id,
+        termNumber: 1,
+        role: i === 0 ? ("chair" as const) : ("member" as const),
+      })),
+    );
     return made.id;
   }
 
@@ -61,7 +71,12 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
 
   /** A socket with the person's cookie, recording the inbox events it gets. */
   async function socketOf(baseUrl: string, client: Browserless) {
-    const socket = connect(baseUrl, { transports: ["websocket"], extraHeaders: { origin: baseUrl, cookie: client.cookieHeader() }, reconnection: false, forceNew: true });
+    const socket = connect(baseUrl, {
+      transports: ["websocket"],
+      extraHeaders: { origin: baseUrl, cookie: client.cookieHeader() },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(socket);
     const notices: InboxNotice[] = [];
     socket.on("inbox:notice", (payload: InboxNotice) => notices.push(payload));
@@ -142,10 +157,17 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
     const resident = await person("ساکن بی‌گوشی هوشمند");
     const councilId = await councilOf([author]);
     const proposalId = await file(councilId, author.id);
-    const [{ number }] = (await app.database.db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, proposalId))) as [{ number: number }];
+    const [{ number }] = (await app.database.db
+      .select({ number: proposals.number })
+      .from(proposals)
+      .where(eq(proposals.id, proposalId))) as [{ number: number }];
     const local = new Browserless(app.baseUrl);
     const machine = { "x-forwarded-for": "127.0.0.1" };
-    const sent = await local.post("/dev/outbox", { from: "0" + resident.phone.slice(3), body: String(number).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[Number(d)]!) }, machine);
+    const sent = await local.post(
+      "/dev/outbox",
+      { from: "0" + resident.phone.slice(3), body: String(number).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[Number(d)]!) },
+      machine,
+    );
     expect(sent.status).toBe(200);
     expect(visibleText(await sent.text())).toContain("supported");
     expect(await app.database.db.select().from(supports).where(eq(supports.proposalId, proposalId))).toHaveLength(1);
@@ -167,10 +189,19 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
     const resident = await person("ساکن");
     const councilId = await councilOf([author]);
     const proposalId = await file(councilId, author.id);
-    const [{ number }] = (await app.database.db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, proposalId))) as [{ number: number }];
+    const [{ number }] = (await app.database.db
+      .select({ number: proposals.number })
+      .from(proposals)
+      .where(eq(proposals.id, proposalId))) as [{ number: number }];
     const post = (path: string, body: unknown, token = TOKEN) =>
-      fetch(app.baseUrl + path, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-    expect((await post("/sms/inbound", { id: "g-1", from: resident.phone, text: String(number) }, "wrong-token-0123456789")).status).toBe(401);
+      fetch(app.baseUrl + path, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    expect((await post("/sms/inbound", { id: "g-1", from: resident.phone, text: String(number) }, "wrong-token-0123456789")).status).toBe(
+      401,
+    );
     expect((await post("/sms/inbound", { id: "g-1", from: resident.phone })).status).toBe(400);
     const first = await post("/sms/inbound", { id: "g-1", from: resident.phone, text: String(number) });
     expect(await first.json()).toMatchObject({ ok: true, outcome: "supported", duplicate: false });
@@ -178,7 +209,14 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
     expect(await again.json()).toMatchObject({ ok: true, outcome: "supported", duplicate: true });
     expect(await app.database.db.select().from(supports).where(eq(supports.proposalId, proposalId))).toHaveLength(1);
 
-    await app.database.db.insert(smsMessages).values({ toPhone: resident.phone, purpose: "notice", dedupeKey: "report-test", body: "آزمایش", status: "sent", providerMessageId: "gw-77" });
+    await app.database.db.insert(smsMessages).values({
+      toPhone: resident.phone,
+      purpose: "notice",
+      dedupeKey: "report-test",
+      body: "آزمایش",
+      status: "sent",
+      providerMessageId: "gw-77",
+    });
     expect(await (await post("/sms/report", { id: "gw-77", status: "delivered" })).json()).toEqual({ ok: true, known: true });
     const [row] = await app.database.db.select().from(smsMessages).where(eq(smsMessages.dedupeKey, "report-test"));
     expect(row).toMatchObject({ deliveryStatus: "delivered" });
@@ -204,12 +242,19 @@ describe.each(BACKENDS)("the inbox over HTTP and sockets, on %s", (backend) => {
     const opened = await openVote(app.database.db, { proposalId, actorId: chair.id, hours: 24 });
     if (!opened.ok) throw new Error(opened.error);
     expect((await member.client.post("/inbox/settings", { smsOnly: "on", from: "0", until: "24" })).status).toBe(302);
-    await app.database.db.update(votes).set({ opensAt: sql`now() - interval '20 hours'`, closesAt: sql`now() + interval '1 hour'` }).where(eq(votes.id, opened.voteId));
+    await app.database.db
+      .update(votes)
+      .set({ opensAt: sql`now() - interval '20 hours'`, closesAt: sql`now() + interval '1 hour'` })
+      .where(eq(votes.id, opened.voteId));
     await app.server.services.inbox.runScheduled();
     const page = visibleText(await (await member.client.get("/inbox")).text());
     expect(page).toContain("به‌زودی بسته می‌شود و شما هنوز رأی نداده‌اید");
     await app.server.services.inbox.runScheduled();
-    const digest = await waitFor(() => app.sms.messages.find((m) => m.to === member.phone && m.text.includes("مورد خوانده‌نشده")), WAIT, "the digest");
+    const digest = await waitFor(
+      () => app.sms.messages.find((m) => m.to === member.phone && m.text.includes("مورد خوانده‌نشده")),
+      WAIT,
+      "the digest",
+    );
     expect(digest.text.length).toBeLessThanOrEqual(134);
     // Once a day: running again sends no second digest.
     await app.server.services.inbox.runScheduled();

@@ -1,7 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
-import { confirmCounterRequest, createCounterOffice, startCounterSupport, trackCounterRequest } from "../../app/domain/counter-offices.server";
+import {
+  confirmCounterRequest,
+  createCounterOffice,
+  startCounterSupport,
+  trackCounterRequest,
+} from "../../app/domain/counter-offices.server";
 import { inviteToCouncil } from "../../app/domain/membership.server";
 import {
   getPreferences,
@@ -79,7 +84,10 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
 
   async function councilWith(n: number, overrides = {}) {
     const k = seq++;
-    const [hood] = await db.insert(neighborhoods).values({ districtId, name: `محله کارتابل ${k}`, nameKey: `inbox-hood-${k}` }).returning();
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: `محله کارتابل ${k}`, nameKey: `inbox-hood-${k}` })
+      .returning();
     const council = await createCouncil(db, managerId, hood!.id, testCharter(overrides));
     if (!council.ok) throw new Error(council.error);
     const members = await newUsers(n, (i) => `عضو ${i}`);
@@ -175,7 +183,13 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
   it("refuses another person's item and marking it read; marks all read; pages newest first", async () => {
     const [owner, other] = await newUsers(2);
     for (let i = 0; i < 25; i++) {
-      await recordNotice(db, { kind: "policy_published", itemKey: `policy:${i}`, link: "/", params: { title: `ابلاغ ${i}` }, audience: { users: [owner!.id] } });
+      await recordNotice(db, {
+        kind: "policy_published",
+        itemKey: `policy:${i}`,
+        link: "/",
+        params: { title: `ابلاغ ${i}` },
+        audience: { users: [owner!.id] },
+      });
     }
     await drain();
     const first = await inboxPage(db, owner!.id);
@@ -202,21 +216,43 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
       ok: false,
       error: "hours_end_before_start",
     });
-    expect(await savePreferences(db, person!.id, { smsOnly: true, smsFromMinute: 8 * 60, smsUntilMinute: null, sms: {} })).toEqual({ ok: false, error: "hours_invalid" });
+    expect(await savePreferences(db, person!.id, { smsOnly: true, smsFromMinute: 8 * 60, smsUntilMinute: null, sms: {} })).toEqual({
+      ok: false,
+      error: "hours_invalid",
+    });
     // Nothing was written by the refusals.
     expect(await db.select().from(notificationSettings).where(eq(notificationSettings.userId, person!.id))).toHaveLength(0);
     // The database holds the rule too.
     await expect(db.insert(notificationSettings).values({ userId: person!.id, smsFromMinute: 600, smsUntilMinute: 300 })).rejects.toThrow();
 
-    expect(await savePreferences(db, person!.id, { smsOnly: true, smsFromMinute: null, smsUntilMinute: null, sms: { thread_messages: true, vote_opened: false } })).toEqual({ ok: true });
+    expect(
+      await savePreferences(db, person!.id, {
+        smsOnly: true,
+        smsFromMinute: null,
+        smsUntilMinute: null,
+        sms: { thread_messages: true, vote_opened: false },
+      }),
+    ).toEqual({ ok: true });
     const prefs = await getPreferences(db, person!.id);
     expect(prefs.sms.vote_result).toBe(true); // important: default on for SMS-only
     expect(prefs.sms.vote_opened).toBe(false); // turned off
     expect(prefs.sms.thread_messages).toBe(true); // turned on
     expect(prefs.sms.support_milestone).toBe(false);
 
-    await recordNotice(db, { kind: "policy_published", itemKey: "policy:sms", link: "/", params: { title: "ابلاغ پیامکی" }, audience: { users: [person!.id] } });
-    await recordNotice(db, { kind: "vote_opened", itemKey: "vote:sms-off", link: "/", params: { title: "طرح" }, audience: { users: [person!.id] } });
+    await recordNotice(db, {
+      kind: "policy_published",
+      itemKey: "policy:sms",
+      link: "/",
+      params: { title: "ابلاغ پیامکی" },
+      audience: { users: [person!.id] },
+    });
+    await recordNotice(db, {
+      kind: "vote_opened",
+      itemKey: "vote:sms-off",
+      link: "/",
+      params: { title: "طرح" },
+      audience: { users: [person!.id] },
+    });
     await drain();
     const queued = await db.select().from(smsMessages).where(eq(smsMessages.userId, person!.id));
     expect(queued).toHaveLength(1);
@@ -232,8 +268,16 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
       sql`select (extract(hour from now() at time zone 'Asia/Tehran') * 60 + extract(minute from now() at time zone 'Asia/Tehran'))::int as minute`,
     );
     const from = (Number(minute) + 120) % 1380;
-    expect(await savePreferences(db, person!.id, { smsOnly: true, smsFromMinute: from, smsUntilMinute: from + 60, sms: {} })).toEqual({ ok: true });
-    await recordNotice(db, { kind: "policy_published", itemKey: "policy:quiet", link: "/", params: { title: "ابلاغ شبانه" }, audience: { users: [person!.id] } });
+    expect(await savePreferences(db, person!.id, { smsOnly: true, smsFromMinute: from, smsUntilMinute: from + 60, sms: {} })).toEqual({
+      ok: true,
+    });
+    await recordNotice(db, {
+      kind: "policy_published",
+      itemKey: "policy:quiet",
+      link: "/",
+      params: { title: "ابلاغ شبانه" },
+      audience: { users: [person!.id] },
+    });
     await drain();
     const [queued] = await db.select().from(smsMessages).where(eq(smsMessages.userId, person!.id));
     expect(queued!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
@@ -243,12 +287,25 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
     const crowd = 3000;
     await db.execute(sql`insert into users (phone, display_name, password_hash)
       select '+98914' || lpad(g::text, 7, '0'), 'شهروند ' || g, 'x' from generate_series(1, ${crowd}) g`);
-    const [{ n: everyone }] = (await db.select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.isActive, true))) as [{ n: number }];
-    await recordNotice(db, { kind: "policy_published", itemKey: "policy:city", link: "/", params: { title: "ابلاغ شهری" }, audience: { everyone: true }, actorId: managerId });
+    const [{ n: everyone }] = (await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(eq(users.isActive, true))) as [{ n: number }];
+    await recordNotice(db, {
+      kind: "policy_published",
+      itemKey: "policy:city",
+      link: "/",
+      params: { title: "ابلاغ شهری" },
+      audience: { everyone: true },
+      actorId: managerId,
+    });
     const fanned = await drain();
     const city = fanned.find((f) => f.itemKey === "policy:city")!;
     expect(city.userIds.length).toBe(Number(everyone) - 1);
-    const [{ n }] = (await db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(eq(notifications.itemKey, "policy:city"))) as [{ n: number }];
+    const [{ n }] = (await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(notifications)
+      .where(eq(notifications.itemKey, "policy:city"))) as [{ n: number }];
     expect(Number(n)).toBe(Number(everyone) - 1);
   });
 
@@ -256,7 +313,9 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
     await db.execute(sql`update sms_messages set status = 'sent' where status = 'pending'`);
     const people = await newUsers(5);
     for (const p of people) {
-      await db.insert(smsMessages).values({ toPhone: p.phone, userId: p.id, purpose: "notice", dedupeKey: `outage:${p.id}`, body: "پیام آزمایشی" });
+      await db
+        .insert(smsMessages)
+        .values({ toPhone: p.phone, userId: p.id, purpose: "notice", dedupeKey: `outage:${p.id}`, body: "پیام آزمایشی" });
     }
     const gateway = new FakeGateway();
     gateway.down = true;
@@ -267,7 +326,10 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
       expect(result.failed).toBe(1); // one try per round: the rest wait, untouched
       await db.execute(sql`update sms_messages set next_attempt_at = now() - interval '1 second' where dedupe_key like 'outage:%'`);
     }
-    const waiting = await db.select().from(smsMessages).where(sql`${smsMessages.dedupeKey} like 'outage:%'`);
+    const waiting = await db
+      .select()
+      .from(smsMessages)
+      .where(sql`${smsMessages.dedupeKey} like 'outage:%'`);
     expect(waiting.every((m) => m.status === "pending")).toBe(true);
     expect(waiting.some((m) => m.attempts > 1)).toBe(true);
     expect(waiting.every((m) => m.lastError === null || m.lastError.includes("503"))).toBe(true);
@@ -276,7 +338,10 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
 
     gateway.down = false;
     await sendDueSms(db, gateway, { limit: 50 });
-    const sent = await db.select().from(smsMessages).where(sql`${smsMessages.dedupeKey} like 'outage:%'`);
+    const sent = await db
+      .select()
+      .from(smsMessages)
+      .where(sql`${smsMessages.dedupeKey} like 'outage:%'`);
     expect(sent.every((m) => m.status === "sent" && m.providerMessageId?.startsWith("fake-"))).toBe(true);
     expect(gateway.sent.map((s) => s.to).sort()).toEqual(people.map((p) => p.phone).sort());
     // Nothing is sent twice.
@@ -287,7 +352,9 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
   it.runIf(backend === "postgres")("gives each message to one sender when instances send at once", async () => {
     await db.execute(sql`update sms_messages set status = 'sent' where status = 'pending'`);
     const people = await newUsers(60);
-    await db.insert(smsMessages).values(people.map((p) => ({ toPhone: p.phone, userId: p.id, purpose: "notice", dedupeKey: `race:${p.id}`, body: "یک بار" })));
+    await db
+      .insert(smsMessages)
+      .values(people.map((p) => ({ toPhone: p.phone, userId: p.id, purpose: "notice", dedupeKey: `race:${p.id}`, body: "یک بار" })));
     const second = await attachTestDatabase(database);
     try {
       const gateways = [new FakeGateway(), new FakeGateway(), new FakeGateway()];
@@ -311,41 +378,65 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
     const { councilId } = await councilWith(0, { supportThreshold: 50 });
     const [resident, author] = await newUsers(2);
     const proposalId = await file(councilId, author!.id);
-    const [{ number }] = (await db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, proposalId))) as [{ number: number }];
+    const [{ number }] = (await db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, proposalId))) as [
+      { number: number },
+    ];
     const opts = { seatLimit: 1 };
 
     const unknown = await receiveSms(db, { provider: "local", providerMessageId: "in-1", from: "09990000000", body: String(number) }, opts);
     expect(unknown.outcome).toBe("unknown_number");
-    expect(await db.select().from(smsMessages).where(eq(smsMessages.dedupeKey, `reply:${unknown.id}`))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(smsMessages)
+        .where(eq(smsMessages.dedupeKey, `reply:${unknown.id}`)),
+    ).toHaveLength(0);
 
     // Replying a proposal's code (in Persian digits, from the number written another way) supports it.
     const localPhone = "0" + resident!.phone.slice(3);
     const persianCode = String(number).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[Number(d)]!);
-    const supported = await receiveSms(db, { provider: "local", providerMessageId: "in-2", from: localPhone, body: ` ${persianCode} ` }, opts);
+    const supported = await receiveSms(
+      db,
+      { provider: "local", providerMessageId: "in-2", from: localPhone, body: ` ${persianCode} ` },
+      opts,
+    );
     expect(supported.outcome).toBe("supported");
     // The same message delivered again: recorded once, acted on once.
     const again = await receiveSms(db, { provider: "local", providerMessageId: "in-2", from: localPhone, body: persianCode }, opts);
     expect(again).toMatchObject({ id: supported.id, outcome: "supported", duplicate: true });
     expect(await db.select().from(supports).where(eq(supports.proposalId, proposalId))).toHaveLength(1);
     expect(await db.select().from(smsInbound).where(eq(smsInbound.providerMessageId, "in-2"))).toHaveLength(1);
-    const [reply] = await db.select().from(smsMessages).where(eq(smsMessages.dedupeKey, `reply:${supported.id}`));
+    const [reply] = await db
+      .select()
+      .from(smsMessages)
+      .where(eq(smsMessages.dedupeKey, `reply:${supported.id}`));
     expect(reply!.body).toContain("ثبت شد");
 
     // An unknown code, and a closed proposal's code.
-    expect((await receiveSms(db, { provider: "local", providerMessageId: "in-3", from: resident!.phone, body: "999999" }, opts)).outcome).toBe("proposal_unknown");
+    expect(
+      (await receiveSms(db, { provider: "local", providerMessageId: "in-3", from: resident!.phone, body: "999999" }, opts)).outcome,
+    ).toBe("proposal_unknown");
     await db.update(proposals).set({ status: "withdrawn" }).where(eq(proposals.id, proposalId));
     const [other] = await newUsers(1);
-    expect((await receiveSms(db, { provider: "local", providerMessageId: "in-4", from: other!.phone, body: String(number) }, opts)).outcome).toBe("proposal_closed");
+    expect(
+      (await receiveSms(db, { provider: "local", providerMessageId: "in-4", from: other!.phone, body: String(number) }, opts)).outcome,
+    ).toBe("proposal_closed");
 
     // 10,000 characters: recorded (cut), not acted on, answered.
-    const long = await receiveSms(db, { provider: "local", providerMessageId: "in-5", from: resident!.phone, body: "۱".repeat(10_000) }, opts);
+    const long = await receiveSms(
+      db,
+      { provider: "local", providerMessageId: "in-5", from: resident!.phone, body: "۱".repeat(10_000) },
+      opts,
+    );
     expect(long.outcome).toBe("too_long");
     const [kept] = await db.select().from(smsInbound).where(eq(smsInbound.id, long.id));
     expect(kept!.body.length).toBe(1000);
     expect(kept!.bodyLength).toBe(10_000);
 
     // «لغو» stops notices by SMS.
-    expect((await receiveSms(db, { provider: "local", providerMessageId: "in-6", from: resident!.phone, body: "لغو" }, opts)).outcome).toBe("stopped");
+    expect((await receiveSms(db, { provider: "local", providerMessageId: "in-6", from: resident!.phone, body: "لغو" }, opts)).outcome).toBe(
+      "stopped",
+    );
     expect((await getPreferences(db, resident!.id)).smsStopped).toBe(true);
 
     // An invitation answered «بله».
@@ -354,31 +445,72 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
     expect(invitation.ok).toBe(true);
     await drain();
     expect((await inboxOf(other!.id)).map((i) => i.kind)).toContain("invitation");
-    expect((await receiveSms(db, { provider: "local", providerMessageId: "in-7", from: other!.phone, body: "بله" }, opts)).outcome).toBe("invitation_accepted");
-    const seats = await db.select().from(memberships).where(and(eq(memberships.councilId, invited.councilId), eq(memberships.userId, other!.id)));
+    expect((await receiveSms(db, { provider: "local", providerMessageId: "in-7", from: other!.phone, body: "بله" }, opts)).outcome).toBe(
+      "invitation_accepted",
+    );
+    const seats = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.councilId, invited.councilId), eq(memberships.userId, other!.id)));
     expect(seats).toHaveLength(1);
-    expect((await receiveSms(db, { provider: "local", providerMessageId: "in-8", from: other!.phone, body: "بله" }, opts)).outcome).toBe("invitation_none");
+    expect((await receiveSms(db, { provider: "local", providerMessageId: "in-8", from: other!.phone, body: "بله" }, opts)).outcome).toBe(
+      "invitation_none",
+    );
   });
 
   it("lets a counter office support for a resident with their SMS code, names office and operator, and gives a tracking code", async () => {
     const { councilId } = await councilWith(0, { supportThreshold: 50 });
     const [resident, author, operatorUser, outsider] = await newUsers(4);
     const proposalId = await file(councilId, author!.id);
-    const [{ number }] = (await db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, proposalId))) as [{ number: number }];
+    const [{ number }] = (await db.select({ number: proposals.number }).from(proposals).where(eq(proposals.id, proposalId))) as [
+      { number: number },
+    ];
     await db.insert(roleAssignments).values({ userId: operatorUser!.id, role: "district_staff", districtId, powers: ["file_on_behalf"] });
     const office = await createCounterOffice(db, { districtId, name: "پیشخوان میدان امام", code: `P-${seq++}` });
     if (!office.ok) throw new Error(office.error);
     const operator = (await loadCurrentUser(db, operatorUser!.id))!;
     const stranger = (await loadCurrentUser(db, outsider!.id))!;
 
-    expect(await startCounterSupport(db, { officeId: office.id, operator: stranger, residentPhone: resident!.phone, proposalNumber: number, secret: SECRET })).toEqual({ ok: false, error: "forbidden" });
-    expect(await startCounterSupport(db, { officeId: office.id, operator, residentPhone: "+989990000001", proposalNumber: number, secret: SECRET })).toEqual({ ok: false, error: "resident_unknown" });
-    const started = await startCounterSupport(db, { officeId: office.id, operator, residentPhone: resident!.phone, proposalNumber: number, secret: SECRET });
+    expect(
+      await startCounterSupport(db, {
+        officeId: office.id,
+        operator: stranger,
+        residentPhone: resident!.phone,
+        proposalNumber: number,
+        secret: SECRET,
+      }),
+    ).toEqual({ ok: false, error: "forbidden" });
+    expect(
+      await startCounterSupport(db, {
+        officeId: office.id,
+        operator,
+        residentPhone: "+989990000001",
+        proposalNumber: number,
+        secret: SECRET,
+      }),
+    ).toEqual({ ok: false, error: "resident_unknown" });
+    const started = await startCounterSupport(db, {
+      officeId: office.id,
+      operator,
+      residentPhone: resident!.phone,
+      proposalNumber: number,
+      secret: SECRET,
+    });
     if (!started.ok) throw new Error(started.error);
-    const [codeSms] = await db.select().from(smsMessages).where(eq(smsMessages.dedupeKey, `counter:${started.requestId}`));
+    const [codeSms] = await db
+      .select()
+      .from(smsMessages)
+      .where(eq(smsMessages.dedupeKey, `counter:${started.requestId}`));
     const code = /(\d{6})/.exec(codeSms!.body)![1]!;
 
-    expect(await confirmCounterRequest(db, { requestId: started.requestId, operator, code: code === "000000" ? "111111" : "000000", secret: SECRET })).toEqual({ ok: false, error: "code_wrong" });
+    expect(
+      await confirmCounterRequest(db, {
+        requestId: started.requestId,
+        operator,
+        code: code === "000000" ? "111111" : "000000",
+        secret: SECRET,
+      }),
+    ).toEqual({ ok: false, error: "code_wrong" });
     expect(await db.select().from(supports).where(eq(supports.proposalId, proposalId))).toHaveLength(0);
     const done = await confirmCounterRequest(db, { requestId: started.requestId, operator, code, secret: SECRET });
     if (!done.ok) throw new Error(done.error);
@@ -386,18 +518,30 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
     const given = await db.select().from(supports).where(eq(supports.proposalId, proposalId));
     expect(given.map((s) => s.userId)).toEqual([resident!.id]);
     // Confirming again changes nothing and answers the same tracking code.
-    expect(await confirmCounterRequest(db, { requestId: started.requestId, operator, code, secret: SECRET })).toMatchObject({ ok: true, trackingCode: done.trackingCode });
+    expect(await confirmCounterRequest(db, { requestId: started.requestId, operator, code, secret: SECRET })).toMatchObject({
+      ok: true,
+      trackingCode: done.trackingCode,
+    });
 
-    const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.action, "counter.support"), eq(auditLog.subjectId, proposalId)));
+    const [audit] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "counter.support"), eq(auditLog.subjectId, proposalId)));
     expect(audit!.actorId).toBe(operatorUser!.id);
     expect(audit!.data).toMatchObject({ officeId: office.id, officeName: "پیشخوان میدان امام", operatorId: operatorUser!.id });
 
-    const tracked = await trackCounterRequest(db, done.trackingCode.replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[Number(d)]!));
+    const tracked = await trackCounterRequest(
+      db,
+      done.trackingCode.replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[Number(d)]!),
+    );
     expect(tracked).toMatchObject({ status: "done", outcome: "supported", officeName: "پیشخوان میدان امام", proposalNumber: number });
     expect(JSON.stringify(tracked)).not.toContain(resident!.phone);
     expect(await trackCounterRequest(db, "12345")).toBeNull();
     expect(await trackCounterRequest(db, "1000000000")).toBeNull();
-    const [trackingSms] = await db.select().from(smsMessages).where(eq(smsMessages.dedupeKey, `counter-done:${started.requestId}`));
+    const [trackingSms] = await db
+      .select()
+      .from(smsMessages)
+      .where(eq(smsMessages.dedupeKey, `counter-done:${started.requestId}`));
     expect(trackingSms!.body).toContain(done.trackingCode);
   });
 
@@ -405,7 +549,10 @@ describe.each(BACKENDS)("inbox, notifications and SMS on %s", (backend) => {
     const { councilId, members } = await councilWith(1);
     const [author] = await newUsers(1);
     const proposalId = await file(councilId, author!.id);
-    const [commission] = await db.insert(commissions).values({ name: `کمیسیون ${seq++}`, nameKey: `inbox-commission-${seq}` }).returning();
+    const [commission] = await db
+      .insert(commissions)
+      .values({ name: `کمیسیون ${seq++}`, nameKey: `inbox-commission-${seq}` })
+      .returning();
     await db.update(proposals).set({ status: "adopted" }).where(eq(proposals.id, proposalId));
     const referred = await referToCommission(db, { proposalId, commissionId: commission!.id, actorId: members[0]!.id });
     if (!referred.ok) throw new Error(referred.error);

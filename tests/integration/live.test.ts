@@ -64,7 +64,12 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   let secretCouncil = "";
 
   async function listener(room: string) {
-    const socket = connect(app.baseUrl, { transports: ["websocket"], extraHeaders: { origin: app.baseUrl }, reconnection: false, forceNew: true });
+    const socket = connect(app.baseUrl, {
+      transports: ["websocket"],
+      extraHeaders: { origin: app.baseUrl },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(socket);
     await connected(socket);
     const rec = recorder(socket);
@@ -120,7 +125,9 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
     const supporters = [];
     for (let i = 0; i < 50; i++) supporters.push(await make.signedIn({ name: `حامی گروهی ${i}` }));
     const started = Date.now();
-    const answers = await Promise.all(supporters.map((s) => s.client.post(`/proposals/${id}`, { intent: "support" }).then((r) => r.status)));
+    const answers = await Promise.all(
+      supporters.map((s) => s.client.post(`/proposals/${id}`, { intent: "support" }).then((r) => r.status)),
+    );
     expect(answers.filter((s) => s !== 302)).toEqual([]);
     await room.until(() => room.states().some((s) => s.supportCount === 50), "the final count");
     const span = Date.now() - started;
@@ -146,7 +153,9 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
     const room = await listener(`proposal:${id}`);
     const readers = await listener(`thread:${threadId}`);
     const poster = voters[0]!;
-    expect((await poster.client.post(`/threads/${threadId}`, { intent: "post", body: "چه خوب؛ من هم کمک می‌کنم." })).status).toBeLessThan(400);
+    expect((await poster.client.post(`/threads/${threadId}`, { intent: "post", body: "چه خوب؛ من هم کمک می‌کنم." })).status).toBeLessThan(
+      400,
+    );
     const event = await readers.until(
       () => readers.events.find((e) => e.name === "thread:event" && (e.payload as { kind: string }).kind === "posted"),
       "the posted event",
@@ -159,23 +168,38 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   it("an open ballot is announced live with its tally and roll call", async () => {
     const { proposalId } = await make.openVote({ councilId: openCouncil, by: chair.id, authorId: author.id, hours: 24 });
     const room = await listener(`proposal:${proposalId}`);
-    expect((await voters[0]!.client.post(`/proposals/${proposalId}`, { intent: "ballot", choice: "for", voteId: await currentVote(proposalId) })).status).toBe(302);
+    expect(
+      (await voters[0]!.client.post(`/proposals/${proposalId}`, { intent: "ballot", choice: "for", voteId: await currentVote(proposalId) }))
+        .status,
+    ).toBe(302);
     const state = await room.until(() => room.states().find((s) => s.vote?.tally?.for === 1), "the tally");
-    expect(state.vote).toMatchObject({ status: "open", secret: false, tally: { for: 1, against: 0, abstain: 0 }, voters: [{ name: voters[0]!.name, choice: "for" }] });
+    expect(state.vote).toMatchObject({
+      status: "open",
+      secret: false,
+      tally: { for: 1, against: 0, abstain: 0 },
+      voters: [{ name: voters[0]!.name, choice: "for" }],
+    });
   });
 
   it.runIf(backend === "postgres")("a state reaches the room's sockets on another instance, coalesced there too", async () => {
     const other = await startTestApp(backend, {}, { sameDatabaseAs: app.database });
     try {
       const id = (await make.proposal({ councilId: openCouncil, authorId: author.id, title: "سایه‌بان ایستگاه اتوبوس" })).id;
-      const socket = connect(other.baseUrl, { transports: ["websocket"], extraHeaders: { origin: other.baseUrl }, reconnection: false, forceNew: true });
+      const socket = connect(other.baseUrl, {
+        transports: ["websocket"],
+        extraHeaders: { origin: other.baseUrl },
+        reconnection: false,
+        forceNew: true,
+      });
       sockets.push(socket);
       await connected(socket);
       const room = recorder(socket);
       expect(await socket.timeout(WAIT).emitWithAck("room:join", { room: `proposal:${id}` })).toMatchObject({ ok: true });
       const supporters = [];
       for (let i = 0; i < 10; i++) supporters.push(await make.signedIn({ name: `حامی دوردست ${i}` }));
-      const answers = await Promise.all(supporters.map((s) => s.client.post(`/proposals/${id}`, { intent: "support" }).then((r) => r.status)));
+      const answers = await Promise.all(
+        supporters.map((s) => s.client.post(`/proposals/${id}`, { intent: "support" }).then((r) => r.status)),
+      );
       expect(answers.filter((s) => s !== 302)).toEqual([]);
       await room.until(() => room.states().some((s) => s.supportCount === 10), "the final count on the other instance");
       const counts = room.states().map((s) => s.supportCount);
@@ -189,7 +213,7 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
   async function currentVote(proposalId: string) {
     const response = await new Browserless(app.baseUrl).get(`/proposals/${proposalId}.data`);
     const data = await turboData(response);
-    return ((data["routes/proposals.$proposalId"]!.data as { vote: { id: string } }).vote.id);
+    return (data["routes/proposals.$proposalId"]!.data as { vote: { id: string } }).vote.id;
   }
 
   describe("a secret ballot", () => {
@@ -200,12 +224,20 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
       const dataResponse = await client.get(`/proposals/${proposalId}.data`);
       expect(dataResponse.status).toBe(200);
       const raw = await dataResponse.clone().text();
-      const data = (await turboData(dataResponse))["routes/proposals.$proposalId"]!.data as { vote: Record<string, unknown>; timeline: unknown };
+      const data = (await turboData(dataResponse))["routes/proposals.$proposalId"]!.data as {
+        vote: Record<string, unknown>;
+        timeline: unknown;
+      };
       return { html, text: visibleText(html), raw, data };
     }
 
     it("shows no tally, no roll and sends no event per ballot while open; totals only after closing", async () => {
-      const { proposalId, voteId, closesAt } = await make.openVote({ councilId: secretCouncil, by: chair.id, authorId: author.id, hours: 24 });
+      const { proposalId, voteId, closesAt } = await make.openVote({
+        councilId: secretCouncil,
+        by: chair.id,
+        authorId: author.id,
+        hours: 24,
+      });
       const threadId = await ensureThread(app.database.db, { kind: "proposal", proposalId });
       const room = await listener(`proposal:${proposalId}`);
       const before = room.events.length;
@@ -213,7 +245,9 @@ describe.each(BACKENDS)("live events carry what changed, on %s", (backend) => {
         expect((await voters[i]!.client.post(`/proposals/${proposalId}`, { intent: "ballot", voteId, choice })).status).toBe(302);
       }
       // A later public change (a message) reaches the room; nothing from the ballots came before it.
-      expect((await author.client.post(`/threads/${threadId}`, { intent: "post", body: "رأی‌ها را پس از پایان ببینیم." })).status).toBeLessThan(400);
+      expect(
+        (await author.client.post(`/threads/${threadId}`, { intent: "post", body: "رأی‌ها را پس از پایان ببینیم." })).status,
+      ).toBeLessThan(400);
       const marker = await room.until(() => room.states().find((s) => s.messageCount === 1), "the message count");
       const seen = room.events.slice(before);
       expect(seen.map((e) => e.name)).toEqual([STATE]);

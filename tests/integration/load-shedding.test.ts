@@ -84,7 +84,13 @@ describe.each(BACKENDS)("bounded concurrency on %s", (backend) => {
       expect((await get(app.baseUrl, "/")).status).toBe(200);
       const holder = slowPost(app.baseUrl);
       // The held post has its slot once a page view is turned away.
-      expectBusyPage(await until("a page to be turned away", () => get(app.baseUrl, "/"), (a) => a.status === 503));
+      expectBusyPage(
+        await until(
+          "a page to be turned away",
+          () => get(app.baseUrl, "/"),
+          (a) => a.status === 503,
+        ),
+      );
       const burst = await Promise.all(Array.from({ length: 5 }, () => get(app.baseUrl, "/proposals")));
       for (const answer of burst) expectBusyPage(answer);
       expect((await get(app.baseUrl, "/healthz")).status).toBe(200);
@@ -93,7 +99,15 @@ describe.each(BACKENDS)("bounded concurrency on %s", (backend) => {
       holder.finish();
       expect((await holder.answer).status).not.toBe(503);
       // The slot is free again.
-      expect((await until("the page to be served again", () => get(app.baseUrl, "/"), (a) => a.status === 200)).status).toBe(200);
+      expect(
+        (
+          await until(
+            "the page to be served again",
+            () => get(app.baseUrl, "/"),
+            (a) => a.status === 200,
+          )
+        ).status,
+      ).toBe(200);
     });
   });
 
@@ -108,7 +122,11 @@ describe.each(BACKENDS)("bounded concurrency on %s", (backend) => {
 
     it("turns away a page view that waited too long or found the queue full, and lets a form post wait its turn", async () => {
       const holder = slowPost(app.baseUrl);
-      await until("a page to be turned away", () => get(app.baseUrl, "/"), (a) => a.status === 503);
+      await until(
+        "a page to be turned away",
+        () => get(app.baseUrl, "/"),
+        (a) => a.status === 503,
+      );
       // One waits in the queue (and is turned away when its wait runs out), the other finds it full.
       const [first, second] = await Promise.all([get(app.baseUrl, "/"), get(app.baseUrl, "/proposals")]);
       expectBusyPage(first);
@@ -124,7 +142,15 @@ describe.each(BACKENDS)("bounded concurrency on %s", (backend) => {
       holder.finish();
       expect((await holder.answer).status).not.toBe(503);
       expect((await queuedPost).status).not.toBe(503);
-      expect((await until("the page to be served again", () => get(app.baseUrl, "/"), (a) => a.status === 200)).status).toBe(200);
+      expect(
+        (
+          await until(
+            "the page to be served again",
+            () => get(app.baseUrl, "/"),
+            (a) => a.status === 200,
+          )
+        ).status,
+      ).toBe(200);
     });
   });
 });

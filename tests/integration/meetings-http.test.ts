@@ -28,11 +28,25 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
   beforeAll(async () => {
     app = await startTestApp(backend);
     const db = app.database.db;
-    const [d1, d2] = await db.insert(districts).values([{ number: 1, name: "منطقه یک", nameKey: "منطقه یک" }, { number: 2, name: "منطقه دو", nameKey: "منطقه دو" }]).returning({ id: districts.id });
+    const [d1, d2] = await db
+      .insert(districts)
+      .values([
+        { number: 1, name: "منطقه یک", nameKey: "منطقه یک" },
+        { number: 2, name: "منطقه دو", nameKey: "منطقه دو" },
+      ])
+      .returning({ id: districts.id });
     districtId = d1!.id;
-    const [hood] = await db.insert(neighborhoods).values({ districtId, name: "کوی بهار", nameKey: "کوی بهار" }).returning({ id: neighborhoods.id });
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: "کوی بهار", nameKey: "کوی بهار" })
+      .returning({ id: neighborhoods.id });
     const names = ["secretary", "chair", "member", "absentee", "managerForeign", "manager", "deputy"];
-    const rows = await db.insert(users).values(names.map((n, i) => ({ phone: `+98912${String(5_000_000 + i).padStart(7, "0")}`, displayName: `شخص ${n}`, passwordHash: "x" }))).returning({ id: users.id });
+    const rows = await db
+      .insert(users)
+      .values(
+        names.map((n, i) => ({ phone: `+98912${String(5_000_000 + i).padStart(7, "0")}`, displayName: `شخص ${n}`, passwordHash: "x" })),
+      )
+      .returning({ id: users.id });
     names.forEach((n, i) => (id[n] = rows[i]!.id));
     const council = await createCouncil(db, id.chair!, hood!.id, testCharter({ meetings: { meetingQuorum: 2 } }));
     if (!council.ok) throw new Error(council.error);
@@ -59,7 +73,15 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     // A held meeting with approved minutes (secretary and chair present), and one in session.
     const secretary = (await loadCurrentUser(db, id.secretary!))!;
     const day = toJalaliInput(new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10));
-    const s = await scheduleMeeting(db, { actor: secretary, councilId, kind: "regular", date: day, start: "17:00", end: "19:00", place: "سرای محله" });
+    const s = await scheduleMeeting(db, {
+      actor: secretary,
+      councilId,
+      kind: "regular",
+      date: day,
+      start: "17:00",
+      end: "19:00",
+      place: "سرای محله",
+    });
     if (!s.ok) throw new Error(s.error);
     meetingId = s.meetingId;
     await openMeeting(db, { actor: secretary, meetingId });
@@ -72,7 +94,15 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     await circulateMinutes(db, { actor: secretary, minutesId: m.minutesId });
     await respondToMinutes(db, { actor: secretary, minutesId: m.minutesId, verdict: "approve" });
     await respondToMinutes(db, { actor: (await loadCurrentUser(db, id.chair!))!, minutesId: m.minutesId, verdict: "approve" });
-    const o = await scheduleMeeting(db, { actor: secretary, councilId, kind: "extra", date: day, start: "20:00", end: "21:00", place: "سرای محله" });
+    const o = await scheduleMeeting(db, {
+      actor: secretary,
+      councilId,
+      kind: "extra",
+      date: day,
+      start: "20:00",
+      end: "21:00",
+      place: "سرای محله",
+    });
     if (!o.ok) throw new Error(o.error);
     openMeetingId = o.meetingId;
     await openMeeting(db, { actor: secretary, meetingId: openMeetingId });
@@ -87,7 +117,14 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
       [toJalaliInput(new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10)), "این تاریخ و ساعت گذشته است"],
     ];
     for (const [date, message] of cases) {
-      const r = await client.secretary!.post(`/councils/${councilId}/meetings`, { intent: "schedule", kind: "regular", date, start: "17:00", end: "19:00", place: "سرای محله شمالی" });
+      const r = await client.secretary!.post(`/councils/${councilId}/meetings`, {
+        intent: "schedule",
+        kind: "regular",
+        date,
+        start: "17:00",
+        end: "19:00",
+        place: "سرای محله شمالی",
+      });
       expect(r.status).toBe(409);
       const text = visibleText(await r.text());
       expect(text).toContain(message);
@@ -97,7 +134,11 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
   it("lets no one but the secretary or chair take the roll call, and only of members", async () => {
     const member = await client.member!.post(`/meetings/${openMeetingId}`, { intent: "mark", userId: id.member!, status: "present" });
     expect(member.status).toBe(403);
-    const outsider = await client.secretary!.post(`/meetings/${openMeetingId}`, { intent: "mark", userId: id.managerForeign!, status: "present" });
+    const outsider = await client.secretary!.post(`/meetings/${openMeetingId}`, {
+      intent: "mark",
+      userId: id.managerForeign!,
+      status: "present",
+    });
     expect(outsider.status).toBe(409);
     expect(await app.database.db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, openMeetingId))).toEqual([]);
   });
@@ -120,7 +161,13 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
   it("shows and saves the charter's meeting rules on the manager's council page, refusing beside the field", async () => {
     const db = app.database.db;
     const page = visibleText(await (await client.manager!.get(`/manage/councils/${councilId}`)).text());
-    for (const label of ["کمینه جلسه در ماه", "حد نصاب جلسه", "غیبت پیاپی برای بازبینی عضویت", "مهلت تأیید صورتجلسه (روز)", "آیا جلسه می‌تواند طرحی را تصویب کند؟"]) {
+    for (const label of [
+      "کمینه جلسه در ماه",
+      "حد نصاب جلسه",
+      "غیبت پیاپی برای بازبینی عضویت",
+      "مهلت تأیید صورتجلسه (روز)",
+      "آیا جلسه می‌تواند طرحی را تصویب کند؟",
+    ]) {
       expect(page).toContain(label);
     }
     const [council] = await db.select().from(councils).where(eq(councils.id, councilId));
@@ -150,7 +197,9 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     expect(refused.status).toBe(400);
     const text = visibleText(await refused.text());
     expect(text).toContain("حد نصاب درصدی جلسه عددی از ۱ تا ۱۰۰ است.");
-    const bad = visibleText(await (await client.manager!.post(`/manage/councils/${councilId}`, { ...form, meetingQuorum: "60", meetingsPerMonth: "۹" })).text());
+    const bad = visibleText(
+      await (await client.manager!.post(`/manage/councils/${councilId}`, { ...form, meetingQuorum: "60", meetingsPerMonth: "۹" })).text(),
+    );
     expect(bad).toContain("شمار جلسه‌های ماهانه عددی از ۰ تا ۸ است.");
     const [unchanged] = await db.select().from(councils).where(eq(councils.id, councilId));
     expect(unchanged).toEqual(council);
@@ -160,7 +209,15 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     const saved = await client.manager!.post(`/manage/councils/${councilId}`, { ...form, meetingQuorum: "60" });
     expect(saved.status).toBeLessThan(400);
     const [after] = await db.select().from(councils).where(eq(councils.id, councilId));
-    expect(after).toMatchObject({ meetingsPerMonth: 3, meetingQuorumKind: "percent", meetingQuorum: 60, absencesInRow: 4, absencesInYear: 8, minutesApprovalDays: 10, meetingsAdopt: true });
+    expect(after).toMatchObject({
+      meetingsPerMonth: 3,
+      meetingQuorumKind: "percent",
+      meetingQuorum: 60,
+      absencesInRow: 4,
+      absencesInYear: 8,
+      minutesApprovalDays: 10,
+      meetingsAdopt: true,
+    });
     // Put back what the other cases rely on.
     await db.update(councils).set({ meetingQuorumKind: "count", meetingQuorum: 2, meetingsAdopt: false }).where(eq(councils.id, councilId));
   });
@@ -172,7 +229,15 @@ describe.each(BACKENDS)("meetings over HTTP on %s", (backend) => {
     expect((await client.deputy!.get(`/manage/districts/${districtId}`)).status).toBe(403);
     expect((await client.deputy!.get(`/manage/districts/${districtId}/applications`)).status).toBe(403);
     expect((await client.deputy!.get(`/manage`)).status).toBe(403);
-    expect((await client.deputy!.post(`/manage/districts/${districtId}/meetings`, { intent: "keep", membershipId: "00000000-0000-4000-8000-000000000000", note: "بماند" })).status).toBe(403);
+    expect(
+      (
+        await client.deputy!.post(`/manage/districts/${districtId}/meetings`, {
+          intent: "keep",
+          membershipId: "00000000-0000-4000-8000-000000000000",
+          note: "بماند",
+        })
+      ).status,
+    ).toBe(403);
     // A member who is not a chair is not let in by the new admission.
     expect((await client.member!.get(`/manage/districts/${districtId}/meetings`)).status).toBe(403);
     // The deputy's desk links to each district's report.

@@ -15,7 +15,11 @@ describe("finding mentions in a message", () => {
   ];
   it("is @ and the display name as the thread shows it, ending the word; the longest name wins", () => {
     expect(findMentions("سلام @مریم احمدی، نظرتان؟", people).map((p) => p.id)).toEqual(["2"]);
-    expect(findMentions("@مریم و @Reza K موافقید؟", people).map((p) => p.id).sort()).toEqual(["1", "3"]);
+    expect(
+      findMentions("@مریم و @Reza K موافقید؟", people)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(["1", "3"]);
     expect(findMentions("@مریمی نیست", people)).toEqual([]);
     expect(findMentions("مریم احمدی بدون @", people)).toEqual([]);
     expect(findMentions("email@مریم.", people).map((p) => p.id)).toEqual(["1"]);
@@ -38,11 +42,18 @@ describe.each(BACKENDS)("mentions in threads on %s", (backend) => {
     const [manager, a, b, c, outsider] = await db
       .insert(users)
       .values(
-        ["مدیر", "زهرا کریمی", "حسن", "مریم احمدی", "مریم احمدی"].map((name, i) => ({ phone: `+98917500000${i}`, displayName: name, passwordHash: "x" })),
+        ["مدیر", "زهرا کریمی", "حسن", "مریم احمدی", "مریم احمدی"].map((name, i) => ({
+          phone: `+98917500000${i}`,
+          displayName: name,
+          passwordHash: "x",
+        })),
       )
       .returning({ id: users.id });
     const [district] = await db.insert(districts).values({ number: 15, name: "منطقه ۱۵", nameKey: "district-15" }).returning();
-    const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "کوی یاس", nameKey: "mention-hood" }).returning();
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId: district!.id, name: "کوی یاس", nameKey: "mention-hood" })
+      .returning();
     const council = await createCouncil(db, manager!.id, hood!.id, testCharter({}));
     if (!council.ok) throw new Error(council.error);
     await db.insert(memberships).values([a!, b!, c!].map((m) => ({ councilId: council.id, userId: m.id, termNumber: 1 })));

@@ -73,24 +73,32 @@ describe.each(BACKENDS)("metrics, health and readiness (%s)", (backend) => {
       .returning({ id: districts.id });
     const before = (await scrape(app)).text;
     const base = metricValue(before, "mahalleh_http_requests_total", { route: "routes/proposals._index", method: "GET", code: "200" });
-    expect((await status(`${app.baseUrl}/proposals`))).toBe(200);
-    expect((await status(`${app.baseUrl}/proposals.data`))).toBe(200);
-    expect((await status(`${app.baseUrl}/districts/${district!.id}`))).toBe(200);
-    expect((await status(`${app.baseUrl}/no/such/page/${"x".repeat(20)}`))).toBe(404);
+    expect(await status(`${app.baseUrl}/proposals`)).toBe(200);
+    expect(await status(`${app.baseUrl}/proposals.data`)).toBe(200);
+    expect(await status(`${app.baseUrl}/districts/${district!.id}`)).toBe(200);
+    expect(await status(`${app.baseUrl}/no/such/page/${"x".repeat(20)}`)).toBe(404);
     const after = (await scrape(app)).text;
 
-    expect(metricValue(after, "mahalleh_http_requests_total", { route: "routes/proposals._index", method: "GET", code: "200" })).toBe(base + 2);
-    expect(metricValue(after, "mahalleh_http_requests_total", { route: "routes/districts.$districtId", method: "GET", code: "200" })).toBeGreaterThanOrEqual(1);
-    expect(metricValue(after, "mahalleh_http_request_duration_seconds_count", { route: "routes/districts.$districtId", method: "GET" })).toBeGreaterThanOrEqual(1);
+    expect(metricValue(after, "mahalleh_http_requests_total", { route: "routes/proposals._index", method: "GET", code: "200" })).toBe(
+      base + 2,
+    );
+    expect(
+      metricValue(after, "mahalleh_http_requests_total", { route: "routes/districts.$districtId", method: "GET", code: "200" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(after, "mahalleh_http_request_duration_seconds_count", { route: "routes/districts.$districtId", method: "GET" }),
+    ).toBeGreaterThanOrEqual(1);
     // Unknown addresses share the splat route's label.
     expect(metricValue(after, "mahalleh_http_requests_total", { route: "routes/$", code: "404" })).toBeGreaterThanOrEqual(1);
     // No label carries an id or a raw path.
     expect(after).not.toContain(district!.id);
     expect(after).not.toContain("xxxxxxxxxx");
     // The database was used and timed, and its pool is described.
-    expect(metricValue(after, "mahalleh_db_operation_duration_seconds_count", { handle: "primary", operation: "query", outcome: "ok" })).toBeGreaterThan(0);
+    expect(
+      metricValue(after, "mahalleh_db_operation_duration_seconds_count", { handle: "primary", operation: "query", outcome: "ok" }),
+    ).toBeGreaterThan(0);
     expect(metricValue(after, "mahalleh_db_pool_size", { handle: "primary" })).toBe(backend === "pglite" ? 1 : 20);
-    expect(after).toContain("mahalleh_db_pool_in_use{handle=\"primary\"}");
+    expect(after).toContain('mahalleh_db_pool_in_use{handle="primary"}');
     expect(after).toContain("mahalleh_process_resident_memory_bytes");
   });
 
@@ -143,13 +151,13 @@ describe.each(BACKENDS)("metrics, health and readiness (%s)", (backend) => {
       const draining = await fetch(`${app.baseUrl}/readyz`);
       expect(draining.status).toBe(503);
       expect(await draining.json()).toMatchObject({ status: "error", draining: true, db: { status: "ok" } });
-      expect((await status(`${app.baseUrl}/healthz`))).toBe(200);
+      expect(await status(`${app.baseUrl}/healthz`)).toBe(200);
       // Pages are still served while draining: only new visitors are sent elsewhere.
-      expect((await status(`${app.baseUrl}/proposals`))).toBe(200);
+      expect(await status(`${app.baseUrl}/proposals`)).toBe(200);
     } finally {
       app.server.setDraining(false);
     }
-    expect((await status(`${app.baseUrl}/readyz`))).toBe(200);
+    expect(await status(`${app.baseUrl}/readyz`)).toBe(200);
 
     // The database unreachable: not ready, still alive; the 503 pages are counted.
     const before = metricValue((await scrape(app)).text, "mahalleh_database_unavailable_answers_total");
@@ -164,7 +172,7 @@ describe.each(BACKENDS)("metrics, health and readiness (%s)", (backend) => {
       const alive = await fetch(`${app.baseUrl}/healthz`);
       expect(alive.status).toBe(200);
       expect(await alive.json()).toMatchObject({ status: "ok" });
-      expect((await status(`${app.baseUrl}/proposals`))).toBe(503);
+      expect(await status(`${app.baseUrl}/proposals`)).toBe(503);
       expect(metricValue((await scrape(app)).text, "mahalleh_database_unavailable_answers_total")).toBe(before + 1);
     } finally {
       app.database.ping = ping;
@@ -195,7 +203,7 @@ describe.each(BACKENDS)("load shedding in the metrics (%s)", (backend) => {
     held.write(body.slice(0, 5));
     try {
       await waitFor(async () => (await status(`${app.baseUrl}/`)) === 503, 20_000, "a page view turned away");
-      expect((await status(`${app.baseUrl}/readyz`))).toBe(200);
+      expect(await status(`${app.baseUrl}/readyz`)).toBe(200);
       const text = (await scrape(app)).text;
       expect(metricValue(text, "mahalleh_load_shed_total", { reason: "queue_full" })).toBeGreaterThanOrEqual(1);
       expect(metricValue(text, "mahalleh_http_requests_total", { route: "routes/_index", code: "503" })).toBeGreaterThanOrEqual(1);
@@ -254,8 +262,8 @@ describe("the read handle (DATABASE_READ_URL)", () => {
       expect(r1).toBeGreaterThan(r0);
 
       // Data requests (what a live event makes a page ask again) and signed-in visitors read the primary.
-      expect((await status(`${app.baseUrl}/_root.data`))).toBe(200);
-      expect((await status(`${app.baseUrl}/proposals.data`))).toBe(200);
+      expect(await status(`${app.baseUrl}/_root.data`)).toBe(200);
+      expect(await status(`${app.baseUrl}/proposals.data`)).toBe(200);
       expect(await status(`${app.baseUrl}/proposals`, { cookie: "mahalleh_session=not-a-session" })).toBe(200);
       expect(await reads()).toBe(r1);
 

@@ -2,7 +2,15 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tehranToday } from "../../app/domain/charter";
 import { createCouncil } from "../../app/domain/councils.server";
-import { acknowledgePolicy, acknowledgementsOf, policiesForRecipient, policiesInForce, publishPolicy, savePolicyDraft, type PolicyDraftInput } from "../../app/domain/policies.server";
+import {
+  acknowledgePolicy,
+  acknowledgementsOf,
+  policiesForRecipient,
+  policiesInForce,
+  publishPolicy,
+  savePolicyDraft,
+  type PolicyDraftInput,
+} from "../../app/domain/policies.server";
 import { loadCurrentUser, type CurrentUser } from "../../app/domain/users.server";
 import { violatedConstraint } from "../../app/utils/db-errors.server";
 import { toJalaliInput } from "../../app/utils/persian";
@@ -36,7 +44,10 @@ describe.each(BACKENDS)("policies on %s", (backend) => {
 
   async function chairIn(districtId: string, name: string) {
     const n = seq++;
-    const [hood] = await db.insert(neighborhoods).values({ districtId, name: `محله ${n}`, nameKey: `policy-hood-${n}` }).returning({ id: neighborhoods.id });
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: `محله ${n}`, nameKey: `policy-hood-${n}` })
+      .returning({ id: neighborhoods.id });
     const created = await createCouncil(db, deputy.id, hood!.id, testCharter());
     if (!created.ok) throw new Error(created.error);
     const userId = await person(name);
@@ -66,7 +77,9 @@ describe.each(BACKENDS)("policies on %s", (backend) => {
       ])
       .returning({ id: districts.id });
     [d1, d2] = [rows[0]!.id, rows[1]!.id];
-    const [deputyId, staffId, m1, m2, residentId] = await Promise.all(["معاون", "کارشناس معاونت", "مدیر ۲۱", "مدیر ۲۲", "شهروند"].map(person));
+    const [deputyId, staffId, m1, m2, residentId] = await Promise.all(
+      ["معاون", "کارشناس معاونت", "مدیر ۲۱", "مدیر ۲۲", "شهروند"].map(person),
+    );
     await db.insert(roleAssignments).values([
       { userId: deputyId!, role: "deputy" },
       { userId: staffId!, role: "deputy_staff" },
@@ -83,9 +96,15 @@ describe.each(BACKENDS)("policies on %s", (backend) => {
 
   it("refuses a policy with an empty audience, a bad date, or from anyone but the deputy's office", async () => {
     expect(await savePolicyDraft(db, { actor: deputy, ...draft({ districtIds: [] }) })).toEqual({ ok: false, error: "audience_empty" });
-    expect(await savePolicyDraft(db, { actor: deputy, ...draft({ effectiveOn: "۱۴۰۴/۱۲/۳۰" }) })).toEqual({ ok: false, error: "effective_invalid" });
+    expect(await savePolicyDraft(db, { actor: deputy, ...draft({ effectiveOn: "۱۴۰۴/۱۲/۳۰" }) })).toEqual({
+      ok: false,
+      error: "effective_invalid",
+    });
     expect(await savePolicyDraft(db, { actor: deputy, ...draft({ title: "کوتاه"[0]! }) })).toEqual({ ok: false, error: "title_invalid" });
-    expect(await savePolicyDraft(db, { actor: deputy, ...draft({ districtIds: ["00000000-0000-4000-8000-000000000000"] }) })).toEqual({ ok: false, error: "district_unknown" });
+    expect(await savePolicyDraft(db, { actor: deputy, ...draft({ districtIds: ["00000000-0000-4000-8000-000000000000"] }) })).toEqual({
+      ok: false,
+      error: "district_unknown",
+    });
     expect(await savePolicyDraft(db, { actor: manager1, ...draft() })).toEqual({ ok: false, error: "forbidden" });
     expect(await savePolicyDraft(db, { actor: chair1, ...draft() })).toEqual({ ok: false, error: "forbidden" });
     expect((await savePolicyDraft(db, { actor: staff, ...draft() })).ok).toBe(true);
@@ -120,7 +139,9 @@ describe.each(BACKENDS)("policies on %s", (backend) => {
     expect((await policiesInForce(db, d2, tehranToday())).map((p) => p.id)).not.toContain(policyId);
 
     // A new version is acknowledged afresh; the old one stays as it was published.
-    expect((await savePolicyDraft(db, { actor: deputy, policyId, ...draft({ allDistricts: true, recipients: "managers" }) })).ok).toBe(true);
+    expect((await savePolicyDraft(db, { actor: deputy, policyId, ...draft({ allDistricts: true, recipients: "managers" }) })).ok).toBe(
+      true,
+    );
     expect(await publishPolicy(db, { actor: deputy, policyId })).toMatchObject({ ok: true, version: 2 });
     status = await acknowledgementsOf(db, policyId);
     expect(status!.districts.filter((d) => [d1, d2].includes(d.districtId)).map((d) => [d.notYet, d.recipients.map((r) => r.as)])).toEqual([
@@ -169,8 +190,13 @@ describe.each(BACKENDS)("policies on %s", (backend) => {
     expect((await told(saved.policyId)).map((r) => r.userId)).toEqual([chair1.id]);
 
     // The next version, to every district's managers and chairs, reaches them all (the publisher aside).
-    await db.update(notifications).set({ readAt: new Date() }).where(eq(notifications.itemKey, `policy:${saved.policyId}`));
-    expect(await savePolicyDraft(db, { actor: staff, policyId: saved.policyId, ...draft({ allDistricts: true, districtIds: [] }) })).toMatchObject({ ok: true });
+    await db
+      .update(notifications)
+      .set({ readAt: new Date() })
+      .where(eq(notifications.itemKey, `policy:${saved.policyId}`));
+    expect(
+      await savePolicyDraft(db, { actor: staff, policyId: saved.policyId, ...draft({ allDistricts: true, districtIds: [] }) }),
+    ).toMatchObject({ ok: true });
     expect(await publishPolicy(db, { actor: staff, policyId: saved.policyId })).toMatchObject({ ok: true, version: 2 });
     const second = await told(saved.policyId);
     expect(second.map((r) => r.userId).sort()).toEqual([manager1.id, manager2.id, chair1.id, chair2.id].sort());
@@ -189,6 +215,11 @@ describe.each(BACKENDS)("policies on %s", (backend) => {
     if (!saved.ok) throw new Error(saved.error);
     expect(await publishPolicy(db, { actor: manager1, policyId: saved.policyId })).toEqual({ ok: false, error: "forbidden" });
     await processNotices(db, { limit: 50 });
-    expect(await db.select().from(notifications).where(eq(notifications.itemKey, `policy:${saved.policyId}`))).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.itemKey, `policy:${saved.policyId}`)),
+    ).toEqual([]);
   });
 });

@@ -28,7 +28,8 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     make = appFactories(app);
     const districtId = await make.district({ number: 1, name: "منطقه یک" });
     const manager = await make.user({ phone: "+989120000201", name: "مدیر" });
-    councilId = (await make.council({ founderId: manager.id, districtId, neighborhood: "کوی فرهنگیان", charter: { supportThreshold: 2 } })).id;
+    councilId = (await make.council({ founderId: manager.id, districtId, neighborhood: "کوی فرهنگیان", charter: { supportThreshold: 2 } }))
+      .id;
     categoryId = await make.category("فضای سبز");
     author = (await signedIn("+989120000202", "نرگس احمدی")).client;
     neighbor = (await signedIn("+989120000203", "علی رضایی")).client;
@@ -53,7 +54,10 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     expect(visibleText(longHtml)).toContain("شرح طولانی است؛ حداکثر ۱۰٬۰۰۰ نویسه.");
     expect(inputValue(longHtml, "title")).toBe("روشنایی کوچه شهید رجایی");
 
-    const unknown = await author.post(`/proposals/new?council=${councilId}`, fileForm({ categoryId: "00000000-0000-4000-8000-000000000000" }));
+    const unknown = await author.post(
+      `/proposals/new?council=${councilId}`,
+      fileForm({ categoryId: "00000000-0000-4000-8000-000000000000" }),
+    );
     expect(unknown.status).toBe(409);
     expect(visibleText(await unknown.text())).toContain(fa.errors.category_unknown);
     expect(Number((await app.database.db.select({ n: count() }).from(proposals))[0]!.n)).toBe(before);
@@ -154,7 +158,9 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     expect((await neighbor.post(path, { intent: "refer", commissionId: culture })).status).toBe(403);
     expect((await author.post(path, { intent: "refer", commissionId: culture })).status).toBe(302);
 
-    expect((await stranger.post(path, { intent: "decide", decision: "accepted", rationale: "دلیل کافی برای پذیرش طرح." })).status).toBe(403);
+    expect((await stranger.post(path, { intent: "decide", decision: "accepted", rationale: "دلیل کافی برای پذیرش طرح." })).status).toBe(
+      403,
+    );
     const noReason = await member.post(path, { intent: "decide", decision: "accepted", rationale: "کافی نیست" });
     expect(noReason.status).toBe(400);
     const noReasonHtml = await noReason.text();
@@ -172,11 +178,16 @@ describe.each(BACKENDS)("proposals over HTTP on %s", (backend) => {
     expect(again.status).toBe(409);
 
     const [manager] = await db.select({ id: users.id }).from(users).where(eq(users.phone, "+989120000201"));
-    await db.update(users).set({ passwordHash: await hashPassword(PASSWORD) }).where(eq(users.id, manager!.id));
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword(PASSWORD) })
+      .where(eq(users.id, manager!.id));
     await db.insert(roleAssignments).values({ userId: manager!.id, role: "district_manager", districtId: row!.districtId });
     const desk = new Browserless(app.baseUrl);
     await desk.post("/login", { phone: "09120000201", password: PASSWORD });
-    expect((await desk.post(path, { intent: "progress", status: "in_progress", note: "پیمانکار نصب چراغ‌ها را آغاز کرد." })).status).toBe(302);
+    expect((await desk.post(path, { intent: "progress", status: "in_progress", note: "پیمانکار نصب چراغ‌ها را آغاز کرد." })).status).toBe(
+      302,
+    );
 
     const text = visibleText(await (await new Browserless(app.baseUrl).get(path)).text());
     expect(text).toContain("روشنایی معابر از اولویت‌های ایمنی محله است");

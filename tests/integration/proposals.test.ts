@@ -41,7 +41,10 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
   const proposalsOf = (councilId: string) => db.select().from(proposals).where(eq(proposals.councilId, councilId));
   const supportRows = (proposalId: string) => db.select().from(supports).where(eq(supports.proposalId, proposalId));
   const eventsOf = async (proposalId: string, kind: string) =>
-    db.select().from(proposalEvents).where(and(eq(proposalEvents.proposalId, proposalId), eq(proposalEvents.kind, kind)));
+    db
+      .select()
+      .from(proposalEvents)
+      .where(and(eq(proposalEvents.proposalId, proposalId), eq(proposalEvents.kind, kind)));
 
   /** A raw row that passes every check unless overridden. */
   const rawRow = (councilId: string, authorId: string | null, overrides: Partial<typeof proposals.$inferInsert> = {}) => ({
@@ -166,9 +169,7 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
       ).rejects.toThrow();
       await expect(db.insert(proposals).values(rawRow(sharedCouncil, resident, { title: "کوچه" }))).rejects.toThrow();
       await expect(db.insert(proposals).values(rawRow(sharedCouncil, resident, { body: "ب".repeat(10_001) }))).rejects.toThrow();
-      await expect(
-        db.insert(proposals).values(rawRow(sharedCouncil, resident, { status: "archived" as never })),
-      ).rejects.toThrow();
+      await expect(db.insert(proposals).values(rawRow(sharedCouncil, resident, { status: "archived" as never }))).rejects.toThrow();
       expect(await proposalsOf(sharedCouncil)).toHaveLength(before);
 
       // The limits themselves are accepted.
@@ -176,7 +177,12 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
         .insert(proposals)
         .values(rawRow(sharedCouncil, resident, { title: "کوچه‌", body: "ب".repeat(10_000) }))
         .returning({ id: proposals.id });
-      await expect(db.update(proposals).set({ status: "archived" as never }).where(eq(proposals.id, edge!.id))).rejects.toThrow();
+      await expect(
+        db
+          .update(proposals)
+          .set({ status: "archived" as never })
+          .where(eq(proposals.id, edge!.id)),
+      ).rejects.toThrow();
       await expect(db.update(proposals).set({ supportCount: -1 }).where(eq(proposals.id, edge!.id))).rejects.toThrow();
       expect(await proposal(edge!.id)).toMatchObject({ status: "open", supportCount: 0 });
     });
@@ -377,7 +383,10 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
     beforeAll(async () => {
       councilA = (await make.council()).id;
       councilB = (await make.council()).id;
-      const hoods = await db.select().from(councils).where(sql`${councils.id} in (${councilA}, ${councilB})`);
+      const hoods = await db
+        .select()
+        .from(councils)
+        .where(sql`${councils.id} in (${councilA}, ${councilB})`);
       const hoodOf = (id: string) => hoods.find((c) => c.id === id)!.neighborhoodId;
       const base = Date.parse("2024-03-01T08:00:00.000Z");
       const shared = new Date(base + 60_000);
@@ -393,7 +402,10 @@ describe.each(BACKENDS)("proposals on %s", (backend) => {
           createdAt,
         };
       });
-      all = await db.insert(proposals).values(values).returning({ id: proposals.id, createdAt: proposals.createdAt, councilId: proposals.councilId });
+      all = await db
+        .insert(proposals)
+        .values(values)
+        .returning({ id: proposals.id, createdAt: proposals.createdAt, councilId: proposals.councilId });
     });
 
     it("pages through each council exactly once, newest first", async () => {

@@ -47,7 +47,12 @@ describe.runIf(REDIS_AVAILABLE).each(BACKENDS)("socket.io over Redis streams (%s
   };
 
   async function readerOn(app: TestApp) {
-    const socket = connect(app.baseUrl, { transports: ["websocket"], extraHeaders: { origin: app.baseUrl }, reconnection: false, forceNew: true });
+    const socket = connect(app.baseUrl, {
+      transports: ["websocket"],
+      extraHeaders: { origin: app.baseUrl },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(socket);
     const marks: number[] = [];
     socket.on("city:changed", (payload: { mark?: number } | undefined) => marks.push(payload?.mark ?? 0));
@@ -58,10 +63,14 @@ describe.runIf(REDIS_AVAILABLE).each(BACKENDS)("socket.io over Redis streams (%s
 
   /** The link works: a signal from A reaches B's reader (sent again, numbered anew, until one does). */
   async function linked(reader: { marks: number[] }) {
-    await waitFor(() => {
-      const sent = emitFrom(a);
-      return reader.marks.some((m) => m >= sent - 20 && m > 0) || null;
-    }, 10_000, "a signal from one instance on the other");
+    await waitFor(
+      () => {
+        const sent = emitFrom(a);
+        return reader.marks.some((m) => m >= sent - 20 && m > 0) || null;
+      },
+      10_000,
+      "a signal from one instance on the other",
+    );
   }
 
   it("is chosen by REDIS_URL and reported ready", async () => {
@@ -69,7 +78,9 @@ describe.runIf(REDIS_AVAILABLE).each(BACKENDS)("socket.io over Redis streams (%s
       const ready = await fetch(`${app.baseUrl}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ status: "ok", adapter: { kind: "redis", status: "ok" } });
-      expect(metricValue(await (await fetch(`${app.baseUrl}/metrics`)).text(), "mahalleh_socket_adapter_info", { adapter: "redis" })).toBe(1);
+      expect(metricValue(await (await fetch(`${app.baseUrl}/metrics`)).text(), "mahalleh_socket_adapter_info", { adapter: "redis" })).toBe(
+        1,
+      );
     }
   });
 
@@ -108,7 +119,9 @@ describe.runIf(REDIS_AVAILABLE).each(BACKENDS)("socket.io over Redis streams (%s
     const after = emitFrom(a);
     await waitFor(() => reader.marks.includes(after), 15_000, "a signal after the restart");
     expect(reader.marks.filter((m) => m === during)).toHaveLength(1);
-    const errors = metricValue(await (await fetch(`${a.baseUrl}/metrics`)).text(), "mahalleh_socket_adapter_errors_total", { adapter: "redis" });
+    const errors = metricValue(await (await fetch(`${a.baseUrl}/metrics`)).text(), "mahalleh_socket_adapter_errors_total", {
+      adapter: "redis",
+    });
     expect(errors).toBeGreaterThan(0);
   });
 });

@@ -31,13 +31,22 @@ describe.each(BACKENDS)("notices from the clock on %s", (backend) => {
   async function newUsers(n: number, name = (i: number) => `ساکن ${i}`) {
     return db
       .insert(users)
-      .values(Array.from({ length: n }, (_, i) => ({ phone: `+98914${String(4_000_000 + seq++).padStart(7, "0")}`, displayName: name(i), passwordHash: "x" })))
+      .values(
+        Array.from({ length: n }, (_, i) => ({
+          phone: `+98914${String(4_000_000 + seq++).padStart(7, "0")}`,
+          displayName: name(i),
+          passwordHash: "x",
+        })),
+      )
       .returning({ id: users.id, phone: users.phone });
   }
 
   async function councilWith(n: number) {
     const k = seq++;
-    const [hood] = await db.insert(neighborhoods).values({ districtId, name: `محلهٔ ساعت ${k}`, nameKey: `clock-hood-${k}` }).returning();
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId, name: `محلهٔ ساعت ${k}`, nameKey: `clock-hood-${k}` })
+      .returning();
     const council = await createCouncil(db, managerId, hood!.id, testCharter({}));
     if (!council.ok) throw new Error(council.error);
     const members = await newUsers(n, (i) => `عضو ${i}`);
@@ -62,7 +71,14 @@ describe.each(BACKENDS)("notices from the clock on %s", (backend) => {
   it("reminds the members who have not voted when a vote closes soon, once per vote per person", async () => {
     const { councilId, members } = await councilWith(4);
     const [author] = await newUsers(1);
-    const filed = await fileProposal(db, { title: "روشنایی کوچه‌ها", body: "کوچه‌های پشت مدرسه شب‌ها تاریک است و رفت‌وآمد سخت است.", categoryId, place: "", councilId, authorId: author!.id });
+    const filed = await fileProposal(db, {
+      title: "روشنایی کوچه‌ها",
+      body: "کوچه‌های پشت مدرسه شب‌ها تاریک است و رفت‌وآمد سخت است.",
+      categoryId,
+      place: "",
+      councilId,
+      authorId: author!.id,
+    });
     if (!filed.ok) throw new Error(filed.error);
     expect((await putOnAgenda(db, filed.id, members[0]!.id)).ok).toBe(true);
     const opened = await openVote(db, { proposalId: filed.id, actorId: members[0]!.id, hours: 24 });
@@ -73,7 +89,10 @@ describe.each(BACKENDS)("notices from the clock on %s", (backend) => {
     // A day left: nobody is reminded yet.
     expect(await remindVotesClosingSoon(db)).toBe(0);
     // An hour left.
-    await db.update(votes).set({ opensAt: sql`now() - interval '23 hours'`, closesAt: sql`now() + interval '1 hour'` }).where(eq(votes.id, opened.voteId));
+    await db
+      .update(votes)
+      .set({ opensAt: sql`now() - interval '23 hours'`, closesAt: sql`now() + interval '1 hour'` })
+      .where(eq(votes.id, opened.voteId));
     expect(await remindVotesClosingSoon(db)).toBe(3);
     await drain();
     for (const m of [members[0]!, members[2]!, members[3]!]) {
@@ -84,7 +103,10 @@ describe.each(BACKENDS)("notices from the clock on %s", (backend) => {
     expect((await inboxOf(members[1]!.id)).map((i) => i.kind)).toEqual(["vote_opened"]);
     // Once per vote per person: running again (or on another instance) tells nobody.
     expect(await remindVotesClosingSoon(db)).toBe(0);
-    const keys = await db.select().from(noticeOnce).where(eq(noticeOnce.key, `vote_closing:${opened.voteId}`));
+    const keys = await db
+      .select()
+      .from(noticeOnce)
+      .where(eq(noticeOnce.key, `vote_closing:${opened.voteId}`));
     expect(keys).toHaveLength(3);
     // Someone who read it is not told again.
     await markAllRead(db, members[2]!.id);
@@ -103,7 +125,12 @@ describe.each(BACKENDS)("notices from the clock on %s", (backend) => {
     await savePreferences(db, webOnly!.id, { smsOnly: false, ...allDay, sms: {} });
     await savePreferences(db, stopped!.id, { smsOnly: true, ...allDay, sms: {} });
     await stopSms(db, stopped!.id);
-    await savePreferences(db, outside!.id, { smsOnly: true, smsFromMinute: outsideHours.from, smsUntilMinute: outsideHours.until, sms: {} });
+    await savePreferences(db, outside!.id, {
+      smsOnly: true,
+      smsFromMinute: outsideHours.from,
+      smsUntilMinute: outsideHours.until,
+      sms: {},
+    });
     await savePreferences(db, nothingUnread!.id, { smsOnly: true, ...allDay, sms: {} });
     const told = [smsOnly!, perKind!, webOnly!, stopped!, outside!].map((u) => u.id);
     for (let i = 0; i < 3; i++) {
@@ -120,7 +147,9 @@ describe.each(BACKENDS)("notices from the clock on %s", (backend) => {
     const digests = () => db.select().from(smsMessages).where(like(smsMessages.dedupeKey, "digest:%"));
     const before = (await digests()).length;
     const queued = await queueDailyDigests(db, { origin: "https://mahalleh.example" });
-    const mine = (await digests()).filter((m) => [smsOnly, perKind, webOnly, stopped, outside, nothingUnread].some((u) => u!.id === m.userId));
+    const mine = (await digests()).filter((m) =>
+      [smsOnly, perKind, webOnly, stopped, outside, nothingUnread].some((u) => u!.id === m.userId),
+    );
     expect(queued).toBe((await digests()).length - before);
     expect(mine.map((m) => m.userId).sort()).toEqual([smsOnly!.id, perKind!.id].sort());
     for (const m of mine) {
@@ -133,7 +162,10 @@ describe.each(BACKENDS)("notices from the clock on %s", (backend) => {
     await queueDailyDigests(db, { origin: "https://mahalleh.example" });
     const again = (await digests()).filter((m) => m.userId === smsOnly!.id || m.userId === perKind!.id);
     expect(again).toHaveLength(2);
-    const [row] = await db.select().from(smsMessages).where(and(eq(smsMessages.userId, smsOnly!.id), like(smsMessages.dedupeKey, "digest:%")));
+    const [row] = await db
+      .select()
+      .from(smsMessages)
+      .where(and(eq(smsMessages.userId, smsOnly!.id), like(smsMessages.dedupeKey, "digest:%")));
     expect(row!.purpose).toBe("digest");
   });
 });

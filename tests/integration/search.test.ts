@@ -32,13 +32,25 @@ describe.each(BACKENDS)("search on %s", (backend) => {
   beforeAll(async () => {
     app = await startTestApp(backend);
     const db = app.database.db;
-    const [admin] = await db.insert(users).values({ phone: "+989120000801", displayName: "مدیر", passwordHash: "x" }).returning({ id: users.id });
+    const [admin] = await db
+      .insert(users)
+      .values({ phone: "+989120000801", displayName: "مدیر", passwordHash: "x" })
+      .returning({ id: users.id });
     await db.insert(roleAssignments).values({ userId: admin!.id, role: "admin" });
-    const [resident] = await db.insert(users).values({ phone: "+989120000802", displayName: "ساکن", passwordHash: "x" }).returning({ id: users.id });
+    const [resident] = await db
+      .insert(users)
+      .values({ phone: "+989120000802", displayName: "ساکن", passwordHash: "x" })
+      .returning({ id: users.id });
     id.admin = admin!.id;
     id.resident = resident!.id;
-    const [district] = await db.insert(districts).values({ number: 7, name: "منطقه هفت", nameKey: "منطقه هفت" }).returning({ id: districts.id });
-    const [hood] = await db.insert(neighborhoods).values({ districtId: district!.id, name: "کوی نرگس", nameKey: "کوی نرگس" }).returning({ id: neighborhoods.id });
+    const [district] = await db
+      .insert(districts)
+      .values({ number: 7, name: "منطقه هفت", nameKey: "منطقه هفت" })
+      .returning({ id: districts.id });
+    const [hood] = await db
+      .insert(neighborhoods)
+      .values({ districtId: district!.id, name: "کوی نرگس", nameKey: "کوی نرگس" })
+      .returning({ id: neighborhoods.id });
     id.district = district!.id;
     id.hood = hood!.id;
     const council = await createCouncil(db, id.admin, hood!.id, testCharter());
@@ -46,7 +58,14 @@ describe.each(BACKENDS)("search on %s", (backend) => {
     id.council = council.id;
     const category = await createCategory(db, "فضای سبز");
     if (!category.ok) throw new Error(category.error);
-    const filed = await fileProposal(db, { councilId: council.id, authorId: id.resident, categoryId: category.id, title: TITLE, body: BODY, place: "" });
+    const filed = await fileProposal(db, {
+      councilId: council.id,
+      authorId: id.resident,
+      categoryId: category.id,
+      title: TITLE,
+      body: BODY,
+      place: "",
+    });
     if (!filed.ok) throw new Error(filed.error);
     id.proposal = filed.id;
     id.thread = await ensureThread(db, { kind: "proposal", proposalId: filed.id });
@@ -58,7 +77,10 @@ describe.each(BACKENDS)("search on %s", (backend) => {
     id.visible = await post(id.thread, "نظر من: زمین بازی با نیمکت و سایه‌بان بهتر است.");
     id.hidden = await post(id.thread, "پیامی ناسزاآمیز دربارهٔ همسایه زرشکی");
     id.deleted = await post(id.thread, "پیامی که نویسنده‌اش پاک کرد: آلبالویی");
-    const [commission] = await db.insert(commissions).values({ name: "کمیسیون فرهنگی", nameKey: "کمیسیون فرهنگی" }).returning({ id: commissions.id });
+    const [commission] = await db
+      .insert(commissions)
+      .values({ name: "کمیسیون فرهنگی", nameKey: "کمیسیون فرهنگی" })
+      .returning({ id: commissions.id });
     const review = await ensureThread(db, { kind: "commission", proposalId: filed.id, commissionId: commission!.id });
     await post(review, "گفت‌وگوی محرمانه کمیسیون درباره بودجه فیروزه‌ای");
     await hideMessage(db, { actorId: id.admin, messageId: id.hidden, reason: "توهین به دیگران" });
@@ -87,7 +109,10 @@ describe.each(BACKENDS)("search on %s", (backend) => {
     ];
     for (const spelling of spellings) {
       const hits = await find(spelling);
-      expect(hits.map((h) => `${h.kind}:${h.id}`), spelling).toContain(`proposal:${id.proposal}`);
+      expect(
+        hits.map((h) => `${h.kind}:${h.id}`),
+        spelling,
+      ).toContain(`proposal:${id.proposal}`);
     }
   });
 
@@ -95,7 +120,10 @@ describe.each(BACKENDS)("search on %s", (backend) => {
     for (const typo of ["مناسبب", "ندارنذ"]) {
       const page = await search(app.database.db, q(typo), {});
       expect(page.approximate, typo).toBe(true);
-      expect(page.hits.map((h) => h.id), typo).toContain(id.proposal);
+      expect(
+        page.hits.map((h) => h.id),
+        typo,
+      ).toContain(id.proposal);
     }
     // Messages are found by their words as typed: the loose pass reads titles and descriptions.
     expect((await search(app.database.db, q("نیمکتت"), {})).hits).toEqual([]);
@@ -182,7 +210,9 @@ describe.each(BACKENDS)("search on %s", (backend) => {
           expect(text, JSON.stringify(empty)).toContain(fa.errors.search_empty);
         }
       }
-      const reversed = await page(`q=${encodeURIComponent("پارک")}&from=${encodeURIComponent("۱۴۰۵/۰۹/۱۰")}&to=${encodeURIComponent("۱۴۰۵/۰۹/۰۱")}`);
+      const reversed = await page(
+        `q=${encodeURIComponent("پارک")}&from=${encodeURIComponent("۱۴۰۵/۰۹/۱۰")}&to=${encodeURIComponent("۱۴۰۵/۰۹/۰۱")}`,
+      );
       expect(visibleText(reversed)).toContain(fa.errors.search_range_reversed);
       expect(inputValue(reversed, "from")).toBe("۱۴۰۵/۰۹/۱۰");
       expect(inputValue(reversed, "q")).toBe("پارک");

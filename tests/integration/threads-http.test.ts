@@ -4,7 +4,18 @@ import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { moderationQueue } from "../../app/domain/threads/queue.server";
 import { formatNumber } from "../../app/utils/persian";
-import { auditLog, councils, escalationEvents, escalations, messageEdits, messageReports, referrals, threadMessages, threadMutes, threads } from "../../db/schema";
+import {
+  auditLog,
+  councils,
+  escalationEvents,
+  escalations,
+  messageEdits,
+  messageReports,
+  referrals,
+  threadMessages,
+  threadMutes,
+  threads,
+} from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { Browserless, visibleText } from "../support/http";
@@ -41,7 +52,14 @@ function composerOf(html: string, anchor = "thread") {
 }
 function textareaValue(fragment: string | null, name = "body") {
   const match = fragment?.match(new RegExp(`<textarea[^>]*name="${name}"[^>]*>([^<]*)</textarea>`));
-  return match ? match[1]!.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&") : null;
+  return match
+    ? match[1]!
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&#x27;/g, "'")
+        .replace(/&amp;/g, "&")
+    : null;
 }
 /** The small form of one message for one intent (edit, report, hide…), as rendered. */
 function messageForm(html: string, messageId: string, intent: string) {
@@ -108,7 +126,8 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     expect(row!.body).toBe(body);
     return row!.id;
   }
-  const messagesIn = async (threadId: string) => Number((await db.select({ n: count() }).from(threadMessages).where(eq(threadMessages.threadId, threadId)))[0]!.n);
+  const messagesIn = async (threadId: string) =>
+    Number((await db.select({ n: count() }).from(threadMessages).where(eq(threadMessages.threadId, threadId)))[0]!.n);
   const messageRow = async (id: string) => (await db.select().from(threadMessages).where(eq(threadMessages.id, id)))[0]!;
   const rowsIn = async (table: typeof messageReports | typeof threadMutes | typeof escalations | typeof auditLog | typeof messageEdits) =>
     Number((await db.select({ n: count() }).from(table))[0]!.n);
@@ -120,9 +139,11 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     mutes: await rowsIn(threadMutes),
     escalations: await rowsIn(escalations),
     audit: await rowsIn(auditLog),
-    threads: (await db.select({ id: threads.id, lastSeq: threads.lastSeq, lockedAt: threads.lockedAt, pinned: threads.pinnedMessageId }).from(threads)).sort((a, b) =>
-      a.id.localeCompare(b.id),
-    ),
+    threads: (
+      await db
+        .select({ id: threads.id, lastSeq: threads.lastSeq, lockedAt: threads.lockedAt, pinned: threads.pinnedMessageId })
+        .from(threads)
+    ).sort((a, b) => a.id.localeCompare(b.id)),
   });
 
   beforeAll(async () => {
@@ -150,7 +171,10 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     make.defaults.founderId = idOf("manager1");
     ({ councilId: council1, threadId: councilThread } = await make.councilThread({ districtId: district1 }));
-    ({ councilId: council2, threadId: membersThread } = await make.councilThread({ districtId: district1, charter: { threadPosters: "members" } }));
+    ({ councilId: council2, threadId: membersThread } = await make.councilThread({
+      districtId: district1,
+      charter: { threadPosters: "members" },
+    }));
     await make.seat(council1, [idOf("chair")], { role: "chair" });
     await make.seat(council2, [idOf("member2")]);
     categoryId = await make.category("روشنایی معابر");
@@ -212,7 +236,10 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     it("never sends a plain form anywhere but back into the site", async () => {
       for (const returnTo of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", ""]) {
-        const response = await as("resident").post(`/threads/${councilThread}`, form("post", { body: `بازگشت امن ${returnTo.length}`, returnTo }));
+        const response = await as("resident").post(
+          `/threads/${councilThread}`,
+          form("post", { body: `بازگشت امن ${returnTo.length}`, returnTo }),
+        );
         expect(response.status).toBe(302);
         expect(response.headers.get("location")).toBe(`/councils/${council1}#thread`);
       }
@@ -222,7 +249,10 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       const clientKey = randomUUID();
       const before = await messagesIn(councilThread);
       const fields = { intent: "post", body: "این پیام را دو بار فرستادم", clientKey, returnTo: `/councils/${council1}` };
-      const [a, b] = await Promise.all([as("third").post(`/threads/${councilThread}`, fields), as("third").post(`/threads/${councilThread}`, fields)]);
+      const [a, b] = await Promise.all([
+        as("third").post(`/threads/${councilThread}`, fields),
+        as("third").post(`/threads/${councilThread}`, fields),
+      ]);
       expect([a.status, b.status]).toEqual([302, 302]);
       expect(await messagesIn(councilThread)).toBe(before + 1);
     });
@@ -252,7 +282,10 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     it("keeps the typed text of a refused reply", async () => {
       const original = await posted("neighbor", councilThread, "پیامی که به آن پاسخ می‌دهند");
-      const refused = await as("resident").post(`/threads/${councilThread}`, form("post", { body: "ن".repeat(2001), replyTo: original, returnTo: `/councils/${council1}` }));
+      const refused = await as("resident").post(
+        `/threads/${councilThread}`,
+        form("post", { body: "ن".repeat(2001), replyTo: original, returnTo: `/councils/${council1}` }),
+      );
       expect(refused.status).toBe(400);
       const composer = composerOf(await refused.text());
       expect(visibleText(composer!)).toContain(say("thread_message_too_long", { max: 2000 }));
@@ -263,14 +296,20 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     // reply the kept text would be sent as a new message, no longer answering anyone.
     it("keeps the message a refused reply answers", async () => {
       const original = await posted("neighbor", councilThread, "پیام دیگری که به آن پاسخ می‌دهند");
-      const refused = await as("resident").post(`/threads/${councilThread}`, form("post", { body: "ن".repeat(2001), replyTo: original, returnTo: `/councils/${council1}` }));
+      const refused = await as("resident").post(
+        `/threads/${councilThread}`,
+        form("post", { body: "ن".repeat(2001), replyTo: original, returnTo: `/councils/${council1}` }),
+      );
       expect(refused.status).toBe(400);
       expect(composerOf(await refused.text())).toContain(`name="replyTo" value="${original}"`);
     });
 
     it("shows in Persian where a message was deleted or hidden by the manager, without its text", async () => {
       const gone = await posted("resident", councilThread, "این را اشتباهی نوشتم");
-      expect((await as("resident").post(`/threads/${councilThread}`, form("delete", { messageId: gone, returnTo: `/councils/${council1}` }))).status).toBe(302);
+      expect(
+        (await as("resident").post(`/threads/${councilThread}`, form("delete", { messageId: gone, returnTo: `/councils/${council1}` })))
+          .status,
+      ).toBe(302);
       const rude = await posted("neighbor", councilThread, "حرف بی‌ادبانه درباره همسایه");
       const hidden = await as("manager1").post(`/threads/${councilThread}`, form("hide", { messageId: rude, reason: "توهین به همسایه" }));
       expect(hidden.status).toBe(302);
@@ -282,7 +321,11 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       expect(text).not.toContain("این را اشتباهی نوشتم");
       expect(text).not.toContain("حرف بی‌ادبانه درباره همسایه");
       expect(html).not.toContain("حرف بی‌ادبانه");
-      expect(await messageRow(rude)).toMatchObject({ hiddenKind: "moderator", hiddenBy: idOf("manager1"), hiddenReason: "توهین به همسایه" });
+      expect(await messageRow(rude)).toMatchObject({
+        hiddenKind: "moderator",
+        hiddenBy: idOf("manager1"),
+        hiddenReason: "توهین به همسایه",
+      });
       expect((await messageRow(gone)).deletedAt).not.toBeNull();
     });
 
@@ -305,7 +348,10 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
   describe("with JavaScript", () => {
     it("answers a script's form with data instead of a redirect", async () => {
       const before = await messagesIn(councilThread);
-      const response = await as("resident").post(`/threads/${councilThread}.data`, form("post", { body: "از راه اسکریپت", _js: "1", returnTo: `/councils/${council1}` }));
+      const response = await as("resident").post(
+        `/threads/${councilThread}.data`,
+        form("post", { body: "از راه اسکریپت", _js: "1", returnTo: `/councils/${council1}` }),
+      );
       expect(response.status).toBe(200);
       expect(response.headers.get("location")).toBeNull();
       // The app's one reply shape (app/forms/reply.ts): the intent that answered and "done".
@@ -314,7 +360,11 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
       const refused = await as("resident").post(`/threads/${councilThread}.data`, form("post", { body: "   ", _js: "1" }));
       expect(refused.status).toBe(400);
-      expect(await turboData(refused)).toMatchObject({ intent: "post", done: null, result: { error: { body: ["thread_message_required"] } } });
+      expect(await turboData(refused)).toMatchObject({
+        intent: "post",
+        done: null,
+        result: { error: { body: ["thread_message_required"] } },
+      });
       expect(await messagesIn(councilThread)).toBe(before + 1);
     });
   });
@@ -385,7 +435,9 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       const { councilId, threadId } = await make.councilThread({ districtId: district1 });
       const message = await posted("neighbor", threadId, "پیامی برای پنهان شدن");
       const hideReason = `<b onmouseover=alert(3)>دلیل</b>`;
-      expect((await as("manager1").post(`/threads/${threadId}`, form("hide", { messageId: message, reason: hideReason }))).status).toBe(302);
+      expect((await as("manager1").post(`/threads/${threadId}`, form("hide", { messageId: message, reason: hideReason }))).status).toBe(
+        302,
+      );
       const lockReason = `<script>alert("lock")</script> آرامش`;
       expect((await as("manager1").post(`/threads/${threadId}`, form("lock", { reason: lockReason }))).status).toBe(302);
       const html = await (await new Tracked(app.baseUrl).get(`/councils/${councilId}`)).text();
@@ -478,7 +530,9 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       const response = await as("resident").post(`/threads/${councilThread}`, form("edit", { messageId: id, body: "جلسه ساعت شش است" }));
       expect(response.status).toBe(302);
       expect((await messageRow(id)).body).toBe("جلسه ساعت شش است");
-      expect((await db.select().from(messageEdits).where(eq(messageEdits.messageId, id))).map((e) => e.previousBody)).toEqual(["جلسه ساعت پنج است"]);
+      expect((await db.select().from(messageEdits).where(eq(messageEdits.messageId, id))).map((e) => e.previousBody)).toEqual([
+        "جلسه ساعت پنج است",
+      ]);
     });
 
     it("refuses editing someone else's message with 403 and changes nothing", async () => {
@@ -491,7 +545,9 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       expect(deleting.status).toBe(403);
       expect((await messageRow(id)).deletedAt).toBeNull();
       // A manager is not the author either.
-      expect((await as("manager1").post(`/threads/${councilThread}`, form("edit", { messageId: id, body: "ویرایش مدیر" }))).status).toBe(403);
+      expect((await as("manager1").post(`/threads/${councilThread}`, form("edit", { messageId: id, body: "ویرایش مدیر" }))).status).toBe(
+        403,
+      );
       expect(await snapshot()).toEqual(before);
     });
 
@@ -580,15 +636,27 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       const plainView = await (await as("staffPlain").get(`/threads/${councilThread}`)).text();
       expect(messageForm(plainView, target, "hide")).toBeNull();
       const before = await snapshot();
-      expect((await as("staffPlain").post(`/threads/${councilThread}`, form("hide", { messageId: target, reason: "بدون اختیار" }))).status).toBe(403);
+      expect(
+        (await as("staffPlain").post(`/threads/${councilThread}`, form("hide", { messageId: target, reason: "بدون اختیار" }))).status,
+      ).toBe(403);
       expect(await snapshot()).toEqual(before);
 
       const view = await (await as("staffMod").get(`/threads/${councilThread}`)).text();
       expect(messageForm(view, target, "hide")).not.toBeNull();
-      const response = await as("staffMod").post(`/threads/${councilThread}`, form("hide", { messageId: target, reason: "خارج از موضوع", returnTo: `/councils/${council1}` }));
+      const response = await as("staffMod").post(
+        `/threads/${councilThread}`,
+        form("hide", { messageId: target, reason: "خارج از موضوع", returnTo: `/councils/${council1}` }),
+      );
       expect(response.status).toBe(302);
-      expect(await messageRow(target)).toMatchObject({ hiddenKind: "moderator", hiddenBy: idOf("staffMod"), hiddenReason: "خارج از موضوع" });
-      const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.subjectId, target), eq(auditLog.action, "message.hide")));
+      expect(await messageRow(target)).toMatchObject({
+        hiddenKind: "moderator",
+        hiddenBy: idOf("staffMod"),
+        hiddenReason: "خارج از موضوع",
+      });
+      const [audit] = await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.subjectId, target), eq(auditLog.action, "message.hide")));
       expect(audit).toMatchObject({ actorId: idOf("staffMod"), districtId: district1, councilId: council1, reason: "خارج از موضوع" });
       expect((await as("staffMod").post(`/threads/${councilThread}`, form("restore", { messageId: target }))).status).toBe(302);
       expect((await messageRow(target)).hiddenKind).toBeNull();
@@ -601,7 +669,10 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       expect(await snapshot()).toEqual(before);
       await db.update(councils).set({ chairsModerate: true }).where(eq(councils.id, council1));
       try {
-        const allowed = await as("chair").post(`/threads/${councilThread}`, form("hide", { messageId: target, reason: "رئیس پنهان می‌کند" }));
+        const allowed = await as("chair").post(
+          `/threads/${councilThread}`,
+          form("hide", { messageId: target, reason: "رئیس پنهان می‌کند" }),
+        );
         expect(allowed.status).toBe(302);
         expect(await messageRow(target)).toMatchObject({ hiddenKind: "moderator", hiddenBy: idOf("chair") });
         expect((await as("chair").post(`/threads/${councilThread}`, form("restore", { messageId: target }))).status).toBe(302);
@@ -616,7 +687,10 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     it("mutes a person from the thread until a moderator lifts it", async () => {
       const { threadId } = await make.councilThread({ districtId: district1 });
-      expect((await as("manager1").post(`/threads/${threadId}`, form("mute", { userId: idOf("third"), days: "۳", reason: "توهین مکرر" }))).status).toBe(302);
+      expect(
+        (await as("manager1").post(`/threads/${threadId}`, form("mute", { userId: idOf("third"), days: "۳", reason: "توهین مکرر" })))
+          .status,
+      ).toBe(302);
       const [mute] = await db.select().from(threadMutes).where(eq(threadMutes.threadId, threadId));
       expect(mute!.until.getTime()).toBeGreaterThan(Date.now() + 2.9 * 86_400_000);
       const refused = await as("third").post(`/threads/${threadId}`, form("post", { body: "بگذارید بنویسم" }));
@@ -630,13 +704,25 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
   describe("escalation", () => {
     it("keeps one desk item when a thread is escalated twice, with the latest note and urgency", async () => {
       const { threadId } = await make.councilThread({ districtId: district1 });
-      const first = await as("manager1").post(`/threads/${threadId}`, form("escalate", { note: "درگیری لفظی میان ساکنان بالا گرفته است", urgency: "normal" }));
+      const first = await as("manager1").post(
+        `/threads/${threadId}`,
+        form("escalate", { note: "درگیری لفظی میان ساکنان بالا گرفته است", urgency: "normal" }),
+      );
       expect(first.status).toBe(302);
-      const second = await as("manager1").post(`/threads/${threadId}`, form("escalate", { note: "وضع بدتر شده و حضور معاونت لازم است", urgency: "urgent" }));
+      const second = await as("manager1").post(
+        `/threads/${threadId}`,
+        form("escalate", { note: "وضع بدتر شده و حضور معاونت لازم است", urgency: "urgent" }),
+      );
       expect(second.status).toBe(302);
       const items = await db.select().from(escalations).where(eq(escalations.threadId, threadId));
       expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({ note: "وضع بدتر شده و حضور معاونت لازم است", urgency: "urgent", state: "new", escalatedBy: idOf("manager1"), districtId: district1 });
+      expect(items[0]).toMatchObject({
+        note: "وضع بدتر شده و حضور معاونت لازم است",
+        urgency: "urgent",
+        state: "new",
+        escalatedBy: idOf("manager1"),
+        districtId: district1,
+      });
       expect(await db.select().from(escalationEvents).where(eq(escalationEvents.escalationId, items[0]!.id))).toHaveLength(2);
       const page = await (await as("manager1").get(`/threads/${threadId}`)).text();
       expect(page).toContain('data-escalation-state="new"');
@@ -645,9 +731,18 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     it("lets the council's chair escalate, and no resident", async () => {
       const before = await snapshot();
-      expect((await as("resident").post(`/threads/${councilThread}`, form("escalate", { note: "لطفاً رسیدگی کنید به این گفت‌وگو", urgency: "high" }))).status).toBe(403);
+      expect(
+        (
+          await as("resident").post(
+            `/threads/${councilThread}`,
+            form("escalate", { note: "لطفاً رسیدگی کنید به این گفت‌وگو", urgency: "high" }),
+          )
+        ).status,
+      ).toBe(403);
       expect(await snapshot()).toEqual(before);
-      expect((await as("chair").post(`/threads/${councilThread}`, form("escalate", { note: "رئیس شورا ارجاع می‌دهد", urgency: "high" }))).status).toBe(302);
+      expect(
+        (await as("chair").post(`/threads/${councilThread}`, form("escalate", { note: "رئیس شورا ارجاع می‌دهد", urgency: "high" }))).status,
+      ).toBe(302);
       expect(await db.select().from(escalations).where(eq(escalations.threadId, councilThread))).toHaveLength(1);
     });
   });
@@ -657,12 +752,18 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       const { councilId, threadId } = await make.councilThread({ districtId: district1 });
       expect((await as("manager1").post(`/threads/${threadId}`, form("lock", { reason: "بحث از موضوع خارج شد" }))).status).toBe(302);
       const before = await snapshot();
-      const refused = await as("resident").post(`/threads/${threadId}`, form("post", { body: "هنوز حرف دارم", returnTo: `/councils/${councilId}` }));
+      const refused = await as("resident").post(
+        `/threads/${threadId}`,
+        form("post", { body: "هنوز حرف دارم", returnTo: `/councils/${councilId}` }),
+      );
       expect(refused.status).toBe(409);
       expect(await snapshot()).toEqual(before);
       // Only the deputy may answer officially, and it passes the lock.
       expect((await as("resident").post(`/threads/${threadId}`, form("post", { body: "رسمی نیستم", official: "1" }))).status).toBe(403);
-      const official = await as("deputy").post(`/threads/${threadId}`, form("post", { body: "پاسخ رسمی معاونت درباره این موضوع", official: "1" }));
+      const official = await as("deputy").post(
+        `/threads/${threadId}`,
+        form("post", { body: "پاسخ رسمی معاونت درباره این موضوع", official: "1" }),
+      );
       expect(official.status).toBe(302);
       const [row] = await db.select().from(threadMessages).where(eq(threadMessages.threadId, threadId));
       expect(row).toMatchObject({ official: true, authorId: idOf("deputy") });
@@ -677,7 +778,10 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     it("explains a refused post to a locked thread with errors.thread_locked and keeps the text", async () => {
       const { councilId, threadId } = await make.councilThread({ districtId: district1 });
       expect((await as("manager1").post(`/threads/${threadId}`, form("lock", { reason: "آرامش" }))).status).toBe(302);
-      const refused = await as("resident").post(`/threads/${threadId}`, form("post", { body: "متنی که نوشته بودم", returnTo: `/councils/${councilId}` }));
+      const refused = await as("resident").post(
+        `/threads/${threadId}`,
+        form("post", { body: "متنی که نوشته بودم", returnTo: `/councils/${councilId}` }),
+      );
       expect(refused.status).toBe(409);
       const html = await refused.text();
       expect(visibleText(html)).toContain(say("thread_locked"));
@@ -688,8 +792,13 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
     // refused text is lost.
     it("keeps the typed text when a post is refused because its author was muted meanwhile", async () => {
       const { councilId, threadId } = await make.councilThread({ districtId: district1 });
-      expect((await as("manager1").post(`/threads/${threadId}`, form("mute", { userId: idOf("third"), days: "1", reason: "تند نوشتن" }))).status).toBe(302);
-      const refused = await as("third").post(`/threads/${threadId}`, form("post", { body: "متن بلندی که نوشته بودم", returnTo: `/councils/${councilId}` }));
+      expect(
+        (await as("manager1").post(`/threads/${threadId}`, form("mute", { userId: idOf("third"), days: "1", reason: "تند نوشتن" }))).status,
+      ).toBe(302);
+      const refused = await as("third").post(
+        `/threads/${threadId}`,
+        form("post", { body: "متن بلندی که نوشته بودم", returnTo: `/councils/${councilId}` }),
+      );
       expect(refused.status).toBe(409);
       const html = await refused.text();
       expect(visibleText(html)).toContain(faThreads.thread.muted_until.split("{{date}}")[0]!);
@@ -740,9 +849,14 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       expect(await snapshot()).toEqual(before);
 
       expect((await as("reviewer").get(`/threads/${reviewThread}`)).status).toBe(200);
-      const response = await as("reviewer").post(`/threads/${reviewThread}`, form("post", { body: "بودجه روشنایی را از واحد خدمات بپرسیم.", returnTo: `/proposals/${proposalId}` }));
+      const response = await as("reviewer").post(
+        `/threads/${reviewThread}`,
+        form("post", { body: "بودجه روشنایی را از واحد خدمات بپرسیم.", returnTo: `/proposals/${proposalId}` }),
+      );
       expect(response.status).toBe(302);
-      expect(visibleText(await (await as("reviewer").get(`/proposals/${proposalId}`)).text())).toContain("بودجه روشنایی را از واحد خدمات بپرسیم.");
+      expect(visibleText(await (await as("reviewer").get(`/proposals/${proposalId}`)).text())).toContain(
+        "بودجه روشنایی را از واحد خدمات بپرسیم.",
+      );
       expect(visibleText(await (await as("resident").get(`/proposals/${proposalId}`)).text())).not.toContain("بودجه روشنایی");
     });
   });
@@ -756,40 +870,207 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       mine = await posted("resident", councilThread, "پیام خودم برای آزمون ورودی‌ها");
     });
 
-    const cases: { name: string; who: string; path?: () => string; fields: () => Record<string, string>; status: number; error?: ErrorKey; params?: Record<string, number> }[] = [
-      { name: "an empty message", who: "resident", fields: () => form("post", { body: "" }), status: 400, error: "thread_message_required" },
-      { name: "a message of only spaces and joiners", who: "resident", fields: () => form("post", { body: " \u200c \n\t " }), status: 400, error: "thread_message_required" },
-      { name: "a message of 2,001 characters", who: "resident", fields: () => form("post", { body: "ن".repeat(2001) }), status: 400, error: "thread_message_too_long", params: { max: 2000 } },
-      { name: "a reply to something that is not an id", who: "resident", fields: () => form("post", { body: "پاسخ", replyTo: "../../etc" }), status: 400, error: "thread_reply_not_found" },
-      { name: "a reply to an unknown message", who: "resident", fields: () => form("post", { body: "پاسخ", replyTo: randomUUID() }), status: 409, error: "thread_reply_not_found" },
-      { name: "an official answer from a resident", who: "resident", fields: () => form("post", { body: "رسمی", official: "1" }), status: 403 },
+    const cases: {
+      name: string;
+      who: string;
+      path?: () => string;
+      fields: () => Record<string, string>;
+      status: number;
+      error?: ErrorKey;
+      params?: Record<string, number>;
+    }[] = [
+      {
+        name: "an empty message",
+        who: "resident",
+        fields: () => form("post", { body: "" }),
+        status: 400,
+        error: "thread_message_required",
+      },
+      {
+        name: "a message of only spaces and joiners",
+        who: "resident",
+        fields: () => form("post", { body: " \u200c \n\t " }),
+        status: 400,
+        error: "thread_message_required",
+      },
+      {
+        name: "a message of 2,001 characters",
+        who: "resident",
+        fields: () => form("post", { body: "ن".repeat(2001) }),
+        status: 400,
+        error: "thread_message_too_long",
+        params: { max: 2000 },
+      },
+      {
+        name: "a reply to something that is not an id",
+        who: "resident",
+        fields: () => form("post", { body: "پاسخ", replyTo: "../../etc" }),
+        status: 400,
+        error: "thread_reply_not_found",
+      },
+      {
+        name: "a reply to an unknown message",
+        who: "resident",
+        fields: () => form("post", { body: "پاسخ", replyTo: randomUUID() }),
+        status: 409,
+        error: "thread_reply_not_found",
+      },
+      {
+        name: "an official answer from a resident",
+        who: "resident",
+        fields: () => form("post", { body: "رسمی", official: "1" }),
+        status: 403,
+      },
       { name: "an unknown intent", who: "resident", fields: () => form("explode", { body: "بوم" }), status: 400 },
       { name: "no intent at all", who: "resident", fields: () => ({ body: "بی‌هدف" }), status: 400 },
-      { name: "an edit without a message id", who: "resident", fields: () => form("edit", { messageId: "1 or 1=1", body: "ویرایش" }), status: 400 },
-      { name: "an edit of an unknown message", who: "resident", fields: () => form("edit", { messageId: randomUUID(), body: "ویرایش" }), status: 404 },
-      { name: "an empty edit", who: "resident", fields: () => form("edit", { messageId: mine, body: "  " }), status: 400, error: "thread_message_required" },
-      { name: "an edit of 2,001 characters", who: "resident", fields: () => form("edit", { messageId: mine, body: "ن".repeat(2001) }), status: 400, error: "thread_message_too_long", params: { max: 2000 } },
-      { name: "a report without a reason", who: "resident", fields: () => form("report", { messageId: someoneElses, reason: "بد" }), status: 400, error: "thread_report_reason_required" },
-      { name: "a report reason over 500 characters", who: "resident", fields: () => form("report", { messageId: someoneElses, reason: "ب".repeat(501) }), status: 400, error: "thread_report_reason_too_long", params: { max: 500 } },
-      { name: "a report of one's own message", who: "resident", fields: () => form("report", { messageId: mine, reason: "گزارش خودم" }), status: 409 },
-      { name: "a report of an unknown message", who: "resident", fields: () => form("report", { messageId: randomUUID(), reason: "ناپیدا" }), status: 404 },
-      { name: "a hide without a reason", who: "manager1", fields: () => form("hide", { messageId: someoneElses, reason: "" }), status: 400, error: "thread_hide_reason_required" },
-      { name: "a hide of a message id that is not one", who: "manager1", fields: () => form("hide", { messageId: "x", reason: "دلیل کافی" }), status: 400 },
-      { name: "a restore of a message that is not hidden", who: "manager1", fields: () => form("restore", { messageId: mine }), status: 409 },
-      { name: "a lock without a reason", who: "manager1", fields: () => form("lock", { reason: " " }), status: 400, error: "thread_lock_reason_required" },
+      {
+        name: "an edit without a message id",
+        who: "resident",
+        fields: () => form("edit", { messageId: "1 or 1=1", body: "ویرایش" }),
+        status: 400,
+      },
+      {
+        name: "an edit of an unknown message",
+        who: "resident",
+        fields: () => form("edit", { messageId: randomUUID(), body: "ویرایش" }),
+        status: 404,
+      },
+      {
+        name: "an empty edit",
+        who: "resident",
+        fields: () => form("edit", { messageId: mine, body: "  " }),
+        status: 400,
+        error: "thread_message_required",
+      },
+      {
+        name: "an edit of 2,001 characters",
+        who: "resident",
+        fields: () => form("edit", { messageId: mine, body: "ن".repeat(2001) }),
+        status: 400,
+        error: "thread_message_too_long",
+        params: { max: 2000 },
+      },
+      {
+        name: "a report without a reason",
+        who: "resident",
+        fields: () => form("report", { messageId: someoneElses, reason: "بد" }),
+        status: 400,
+        error: "thread_report_reason_required",
+      },
+      {
+        name: "a report reason over 500 characters",
+        who: "resident",
+        fields: () => form("report", { messageId: someoneElses, reason: "ب".repeat(501) }),
+        status: 400,
+        error: "thread_report_reason_too_long",
+        params: { max: 500 },
+      },
+      {
+        name: "a report of one's own message",
+        who: "resident",
+        fields: () => form("report", { messageId: mine, reason: "گزارش خودم" }),
+        status: 409,
+      },
+      {
+        name: "a report of an unknown message",
+        who: "resident",
+        fields: () => form("report", { messageId: randomUUID(), reason: "ناپیدا" }),
+        status: 404,
+      },
+      {
+        name: "a hide without a reason",
+        who: "manager1",
+        fields: () => form("hide", { messageId: someoneElses, reason: "" }),
+        status: 400,
+        error: "thread_hide_reason_required",
+      },
+      {
+        name: "a hide of a message id that is not one",
+        who: "manager1",
+        fields: () => form("hide", { messageId: "x", reason: "دلیل کافی" }),
+        status: 400,
+      },
+      {
+        name: "a restore of a message that is not hidden",
+        who: "manager1",
+        fields: () => form("restore", { messageId: mine }),
+        status: 409,
+      },
+      {
+        name: "a lock without a reason",
+        who: "manager1",
+        fields: () => form("lock", { reason: " " }),
+        status: 400,
+        error: "thread_lock_reason_required",
+      },
       { name: "an unlock of an open thread", who: "manager1", fields: () => form("unlock"), status: 409 },
       { name: "a pin of an unknown message", who: "manager1", fields: () => form("pin", { messageId: randomUUID() }), status: 404 },
       { name: "an unpin with nothing pinned", who: "manager1", fields: () => form("unpin"), status: 409 },
-      { name: "a mute for 2 days", who: "manager1", fields: () => form("mute", { messageId: someoneElses, userId: idOf("neighbor"), days: "2", reason: "دلیل کافی" }), status: 400, error: "thread_mute_days_invalid" },
-      { name: "a mute without a reason", who: "manager1", fields: () => form("mute", { messageId: someoneElses, userId: idOf("neighbor"), days: "1", reason: "" }), status: 400, error: "thread_mute_reason_required" },
-      { name: "a mute of oneself", who: "manager1", fields: () => form("mute", { messageId: someoneElses, userId: idOf("manager1"), days: "1", reason: "خودم" }), status: 400, error: "thread_mute_self" },
-      { name: "a mute of someone who is not an id", who: "manager1", fields: () => form("mute", { messageId: someoneElses, userId: "همه", days: "1", reason: "همه را" }), status: 400, error: "thread_not_found" },
+      {
+        name: "a mute for 2 days",
+        who: "manager1",
+        fields: () => form("mute", { messageId: someoneElses, userId: idOf("neighbor"), days: "2", reason: "دلیل کافی" }),
+        status: 400,
+        error: "thread_mute_days_invalid",
+      },
+      {
+        name: "a mute without a reason",
+        who: "manager1",
+        fields: () => form("mute", { messageId: someoneElses, userId: idOf("neighbor"), days: "1", reason: "" }),
+        status: 400,
+        error: "thread_mute_reason_required",
+      },
+      {
+        name: "a mute of oneself",
+        who: "manager1",
+        fields: () => form("mute", { messageId: someoneElses, userId: idOf("manager1"), days: "1", reason: "خودم" }),
+        status: 400,
+        error: "thread_mute_self",
+      },
+      {
+        name: "a mute of someone who is not an id",
+        who: "manager1",
+        fields: () => form("mute", { messageId: someoneElses, userId: "همه", days: "1", reason: "همه را" }),
+        status: 400,
+        error: "thread_not_found",
+      },
       { name: "an unmute of someone not muted", who: "manager1", fields: () => form("unmute", { userId: idOf("neighbor") }), status: 409 },
-      { name: "an escalation with an unknown urgency", who: "manager1", fields: () => form("escalate", { note: "یادداشت کافی برای معاونت", urgency: "apocalyptic" }), status: 400, error: "thread_urgency_invalid" },
-      { name: "an escalation with a short note", who: "manager1", fields: () => form("escalate", { note: "کوتاه", urgency: "high" }), status: 400, error: "thread_escalation_note_required" },
-      { name: "an escalation note over 2,000 characters", who: "manager1", fields: () => form("escalate", { note: "ی".repeat(2001), urgency: "high" }), status: 400, error: "thread_escalation_note_too_long", params: { max: 2000 } },
-      { name: "a post to a thread id that is not one", who: "resident", path: () => "/threads/not-a-thread", fields: () => form("post", { body: "کجا؟" }), status: 404 },
-      { name: "a post to an unknown thread", who: "resident", path: () => `/threads/${randomUUID()}`, fields: () => form("post", { body: "کجا؟" }), status: 404 },
+      {
+        name: "an escalation with an unknown urgency",
+        who: "manager1",
+        fields: () => form("escalate", { note: "یادداشت کافی برای معاونت", urgency: "apocalyptic" }),
+        status: 400,
+        error: "thread_urgency_invalid",
+      },
+      {
+        name: "an escalation with a short note",
+        who: "manager1",
+        fields: () => form("escalate", { note: "کوتاه", urgency: "high" }),
+        status: 400,
+        error: "thread_escalation_note_required",
+      },
+      {
+        name: "an escalation note over 2,000 characters",
+        who: "manager1",
+        fields: () => form("escalate", { note: "ی".repeat(2001), urgency: "high" }),
+        status: 400,
+        error: "thread_escalation_note_too_long",
+        params: { max: 2000 },
+      },
+      {
+        name: "a post to a thread id that is not one",
+        who: "resident",
+        path: () => "/threads/not-a-thread",
+        fields: () => form("post", { body: "کجا؟" }),
+        status: 404,
+      },
+      {
+        name: "a post to an unknown thread",
+        who: "resident",
+        path: () => `/threads/${randomUUID()}`,
+        fields: () => form("post", { body: "کجا؟" }),
+        status: 404,
+      },
     ];
 
     it.each(cases)("refuses $name", async ({ who, path, fields, status, error, params }) => {
@@ -813,7 +1094,9 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
 
     it("refuses a form posted from another site", async () => {
       const before = await snapshot();
-      const response = await as("resident").post(`/threads/${councilThread}`, form("post", { body: "از سایت دیگر" }), { origin: "https://evil.example" });
+      const response = await as("resident").post(`/threads/${councilThread}`, form("post", { body: "از سایت دیگر" }), {
+        origin: "https://evil.example",
+      });
       expect(response.status).toBe(403);
       expect(await snapshot()).toEqual(before);
     });

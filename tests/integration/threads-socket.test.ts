@@ -31,7 +31,6 @@ const PASSWORD = "کوچه-باغ-های-نیاوران";
 
 type LiveEvent = ThreadEventView & { threadId: string };
 
-
 /** A small seeded generator: the same seed gives the same pattern of drops and posts. */
 function mulberry32(seed: number) {
   let a = seed >>> 0;
@@ -85,7 +84,6 @@ function record(socket: Socket) {
   };
 }
 type Recorder = ReturnType<typeof record>;
-
 
 /** A district with one neighborhood and its council, a category and two commissions; and the builders that made them. */
 async function buildPlace(db: Db) {
@@ -142,7 +140,10 @@ async function lastSeqOf(db: Db, threadId: string) {
 }
 
 async function messageAt(db: Db, threadId: string, seq: number) {
-  const [row] = await db.select({ id: threadMessages.id }).from(threadMessages).where(and(eq(threadMessages.threadId, threadId), eq(threadMessages.seq, seq)));
+  const [row] = await db
+    .select({ id: threadMessages.id })
+    .from(threadMessages)
+    .where(and(eq(threadMessages.threadId, threadId), eq(threadMessages.seq, seq)));
   return row!.id;
 }
 
@@ -203,8 +204,14 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     db = app.database.db;
     place = await buildPlace(db);
     manager = await signedInPerson(place, app.baseUrl, "مدیر منطقه سه", { role: "district_manager", districtId: place.districtId });
-    reviewer = await signedInPerson(place, app.baseUrl, "عضو کمیسیون عمران", { role: "commission_member", commissionId: place.reviewCommissionId });
-    otherReviewer = await signedInPerson(place, app.baseUrl, "عضو کمیسیون سلامت", { role: "commission_member", commissionId: place.otherCommissionId });
+    reviewer = await signedInPerson(place, app.baseUrl, "عضو کمیسیون عمران", {
+      role: "commission_member",
+      commissionId: place.reviewCommissionId,
+    });
+    otherReviewer = await signedInPerson(place, app.baseUrl, "عضو کمیسیون سلامت", {
+      role: "commission_member",
+      commissionId: place.otherCommissionId,
+    });
     const { proposalId } = await place.proposalThread(manager.id);
     commissionThreadId = await ensureThread(db, { kind: "commission", proposalId, commissionId: place.reviewCommissionId });
   }, scaled(120_000));
@@ -306,7 +313,10 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     for (const outsider of Object.values(outsiders)) {
       expect(await join(outsider.socket, { room })).toEqual({ ok: false, error: "forbidden" });
       // The same thread under another spelling of its id is still the same thread.
-      expect(await join(outsider.socket, { room: `thread:${commissionThreadId.toUpperCase()}` })).toEqual({ ok: false, error: "forbidden" });
+      expect(await join(outsider.socket, { room: `thread:${commissionThreadId.toUpperCase()}` })).toEqual({
+        ok: false,
+        error: "forbidden",
+      });
       expect(await sync(outsider.socket, { threadId: commissionThreadId, after: 0 })).toEqual({ ok: false, error: "not_joined" });
       // Leaving a room one is not in changes nothing.
       outsider.socket.emit("room:leave", { room });
@@ -340,7 +350,10 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     expect(await join(prober.socket, { room: `thread:${publicThreadId}` })).toMatchObject({ ok: true });
     // An id in capitals joins the same (lower-case) room the events are sent to.
     const shouting = record(await pool.openConnected());
-    expect(await join(shouting.socket, { room: `thread:${publicThreadId.toUpperCase()}` })).toEqual({ ok: true, room: `thread:${publicThreadId}` });
+    expect(await join(shouting.socket, { room: `thread:${publicThreadId.toUpperCase()}` })).toEqual({
+      ok: true,
+      room: `thread:${publicThreadId}`,
+    });
     expect(await sync(shouting.socket, { threadId: publicThreadId, after: 0 })).toMatchObject({ ok: true });
     for (const payload of [
       { threadId: publicThreadId, after: -1 },
@@ -391,8 +404,19 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     expect((await threadPost(neighbor, commissionThreadId, { intent: "post", body: "من هم نظری دارم" })).status).toBe(404);
     await waitFor(() => member.of(commissionThreadId).length === 2, 3000, "the member to hear the commission's messages");
     // Raw arrival order is not promised (each post publishes after its own commit); followers order by number.
-    expect(member.of(commissionThreadId).map((e) => e.seq).sort((a, b) => a - b)).toEqual([1, 2]);
-    await holdsFor(() => [...Object.values(outsiders), prober].every((o) => o.of(commissionThreadId).length === 0) && member.of(commissionThreadId).length === 2, 300, "nobody else hears the commission");
+    expect(
+      member
+        .of(commissionThreadId)
+        .map((e) => e.seq)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 2]);
+    await holdsFor(
+      () =>
+        [...Object.values(outsiders), prober].every((o) => o.of(commissionThreadId).length === 0) &&
+        member.of(commissionThreadId).length === 2,
+      300,
+      "nobody else hears the commission",
+    );
     for (const outsider of [...Object.values(outsiders), prober]) {
       expect(outsider.of(commissionThreadId)).toEqual([]);
     }
@@ -403,7 +427,11 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     const author = await resident("رضا تندرو");
     const reporters = [await resident("گزارشگر یک"), await resident("گزارشگر دو"), await resident("گزارشگر سه")];
     const { threadId } = await place.proposalThread(author.id);
-    const readers = [record(await pool.openConnected()), record(await pool.openConnected({ cookie: author.cookie })), record(await pool.openConnected({ cookie: reporters[0]!.cookie }))];
+    const readers = [
+      record(await pool.openConnected()),
+      record(await pool.openConnected({ cookie: author.cookie })),
+      record(await pool.openConnected({ cookie: reporters[0]!.cookie })),
+    ];
     for (const reader of readers) expect(await join(reader.socket, { room: `thread:${threadId}` })).toMatchObject({ ok: true });
 
     const rude = "متن زننده‌ای که گزارش می‌شود";
@@ -418,151 +446,177 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     await holdsFor(() => readers.every((r) => r.of(threadId).length === 2), 200, "nothing more, nothing twice");
     for (const reader of readers) {
       const [posted, hidden] = reader.of(threadId);
-      expect(reader.of(threadId).map((e) => [e.seq, e.kind])).toEqual([[1, "posted"], [2, "hidden"]]);
+      expect(reader.of(threadId).map((e) => [e.seq, e.kind])).toEqual([
+        [1, "posted"],
+        [2, "hidden"],
+      ]);
       expect(posted!.message!.body).toBe(rude);
       expect(hidden!.message).toMatchObject({ id: messageId, body: null, state: "hidden_reports", hiddenReason: null });
       expect(JSON.stringify(hidden)).not.toContain(rude);
     }
   });
 
-  it("catches a late reader up over several answers when a thread has many events", async () => {
-    const authors = [await resident("پرگو یک"), await resident("پرگو دو")];
-    const { threadId } = await place.proposalThread(authors[0]!.id);
-    const TOTAL = 520; // more than one catch-up answer carries
-    for (let i = 0; i < TOTAL; i++) {
-      const result = await postMessage(db, { threadId, authorId: authors[i % 2]!.id, body: `پیام شماره ${i + 1}` });
-      expect(result.ok).toBe(true);
-    }
-    const socket = await pool.openConnected();
-    expect(await join(socket, { room: `thread:${threadId}` })).toMatchObject({ ok: true });
-    const firstPage = await sync(socket, { threadId, after: 0 });
-    expect(firstPage).toMatchObject({ ok: true, more: true, lastSeq: TOTAL });
-    expect(firstPage.events.map((e: ThreadEventView) => e.seq)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
-    const secondPage = await sync(socket, { threadId, after: 500 });
-    expect(secondPage).toMatchObject({ ok: true, more: false, lastSeq: TOTAL });
-    expect(secondPage.events.map((e: ThreadEventView) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 501));
-
-    // A follower from the start, and one whose page already showed up to 510.
-    const fromStart: ThreadEventView[] = [];
-    const fromPage: number[] = [];
-    const followers = [
-      new ThreadFollower(await pool.openConnected(), threadId, 0, { apply: (e) => fromStart.push(e) }).start(),
-      new ThreadFollower(await pool.openConnected(), threadId, 510, { apply: (e) => fromPage.push(e.seq) }).start(),
-    ];
-    await waitFor(() => followers.every((f) => f.lastSeq === TOTAL), 10_000, "both followers to catch up");
-    await holdsFor(() => fromStart.length === TOTAL && fromPage.length === 10, 200, "nothing applied twice");
-    expect(fromStart.map((e) => e.seq)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
-    expect(fromStart.at(-1)!.message!.body).toBe(`پیام شماره ${TOTAL}`);
-    expect(fromPage).toEqual(Array.from({ length: 10 }, (_, i) => i + 511));
-    for (const follower of followers) follower.stop();
-  }, scaled(60_000));
-
-  it("applies every event exactly once, in order, while readers drop and reconnect", async () => {
-    const authors = [await resident("نویسنده یک"), await resident("نویسنده دو"), await resident("نویسنده سه")];
-    const { threadId } = await place.proposalThread(authors[0]!.id);
-    const io = app.server.services.io;
-
-    const FOLLOWERS = 6;
-    const EVENTS_PER_WORKER = 90;
-    const MAX_DROPS = 40;
-    const clients = [] as { socket: Socket; follower: ThreadFollower; applied: number[]; kinds: string[]; disconnects: number }[];
-    for (let i = 0; i < FOLLOWERS; i++) {
-      const cookie = i % 2 === 0 ? undefined : authors[(i - 1) / 2]!.cookie;
-      const socket = pool.open({ cookie, reconnect: true });
-      const client = { socket, applied: [] as number[], kinds: [] as string[], disconnects: 0, follower: null as unknown as ThreadFollower };
-      client.follower = new ThreadFollower(socket, threadId, 0, {
-        apply: (event) => {
-          client.applied.push(event.seq);
-          client.kinds.push(event.kind);
-        },
-        refused: (error) => {
-          throw new Error(`join refused: ${error}`);
-        },
-      }).start();
-      socket.on("disconnect", () => client.disconnects++);
-      clients.push(client);
-    }
-    await Promise.all(clients.map((c) => connected(c.socket)));
-
-    // Two writers at once (so events may also be published out of order), posting, editing, hiding.
-    // No wall-clock budget for the writing: on a busy machine it takes longer, and a budget would
-    // cut the writers short (fewer events than the test asks for) rather than find a lost one.
-    const mine = new Map<string, string[]>(authors.map((a) => [a.id, []]));
-    let writing = true;
-    const writer = async (seed: number) => {
-      const rng = mulberry32(seed);
-      let produced = 0;
-      while (produced < EVENTS_PER_WORKER) {
-        const author = authors[Math.floor(rng() * authors.length)]!;
-        const roll = rng();
-        const own = mine.get(author.id)!;
-        let seqs: number[] = [];
-        if (roll < 0.15 && own.length) {
-          const messageId = own[Math.floor(rng() * own.length)]!;
-          const result = await editMessage(db, { messageId, actorId: author.id, body: `ویرایش ${seed}-${produced}` });
-          if (result.ok) seqs = result.seqs;
-        } else if (roll < 0.22 && own.length) {
-          const messageId = own[Math.floor(rng() * own.length)]!;
-          const result = await hideMessage(db, { actorId: manager.id, messageId, reason: "خارج از موضوع" });
-          if (result.ok) seqs = result.seqs;
-        } else {
-          const result = await postMessage(db, { threadId, authorId: author.id, body: `پیام ${seed}-${produced}` });
-          if (!result.ok) throw new Error(result.error);
-          own.push(result.messageId);
-          seqs = result.seqs;
-        }
-        await publishThreadEvents(io, db, threadId, seqs);
-        produced += seqs.length;
-        await pause(rng() * 12);
+  it(
+    "catches a late reader up over several answers when a thread has many events",
+    async () => {
+      const authors = [await resident("پرگو یک"), await resident("پرگو دو")];
+      const { threadId } = await place.proposalThread(authors[0]!.id);
+      const TOTAL = 520; // more than one catch-up answer carries
+      for (let i = 0; i < TOTAL; i++) {
+        const result = await postMessage(db, { threadId, authorId: authors[i % 2]!.id, body: `پیام شماره ${i + 1}` });
+        expect(result.ok).toBe(true);
       }
-    };
+      const socket = await pool.openConnected();
+      expect(await join(socket, { room: `thread:${threadId}` })).toMatchObject({ ok: true });
+      const firstPage = await sync(socket, { threadId, after: 0 });
+      expect(firstPage).toMatchObject({ ok: true, more: true, lastSeq: TOTAL });
+      expect(firstPage.events.map((e: ThreadEventView) => e.seq)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+      const secondPage = await sync(socket, { threadId, after: 500 });
+      expect(secondPage).toMatchObject({ ok: true, more: false, lastSeq: TOTAL });
+      expect(secondPage.events.map((e: ThreadEventView) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 501));
 
-    // Meanwhile readers lose their connection: the network goes (the client reconnects by itself),
-    // or the page drops the socket and opens it again a moment later.
-    let drops = 0;
-    const reconnects: Promise<void>[] = [];
-    const chaos = async () => {
-      const rng = mulberry32(20240611);
-      while (writing && drops < MAX_DROPS) {
-        await pause(15 + rng() * 60);
-        const client = clients[Math.floor(rng() * clients.length)]!;
-        const cut = rng() < 0.5;
-        const downFor = 10 + rng() * 300;
-        if (!client.socket.connected) continue;
-        drops++;
-        if (cut) client.socket.io.engine.close();
-        else {
-          client.socket.disconnect();
-          reconnects.push(pause(downFor).then(() => void client.socket.connect()));
-        }
+      // A follower from the start, and one whose page already showed up to 510.
+      const fromStart: ThreadEventView[] = [];
+      const fromPage: number[] = [];
+      const followers = [
+        new ThreadFollower(await pool.openConnected(), threadId, 0, { apply: (e) => fromStart.push(e) }).start(),
+        new ThreadFollower(await pool.openConnected(), threadId, 510, { apply: (e) => fromPage.push(e.seq) }).start(),
+      ];
+      await waitFor(() => followers.every((f) => f.lastSeq === TOTAL), 10_000, "both followers to catch up");
+      await holdsFor(() => fromStart.length === TOTAL && fromPage.length === 10, 200, "nothing applied twice");
+      expect(fromStart.map((e) => e.seq)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
+      expect(fromStart.at(-1)!.message!.body).toBe(`پیام شماره ${TOTAL}`);
+      expect(fromPage).toEqual(Array.from({ length: 10 }, (_, i) => i + 511));
+      for (const follower of followers) follower.stop();
+    },
+    scaled(60_000),
+  );
+
+  it(
+    "applies every event exactly once, in order, while readers drop and reconnect",
+    async () => {
+      const authors = [await resident("نویسنده یک"), await resident("نویسنده دو"), await resident("نویسنده سه")];
+      const { threadId } = await place.proposalThread(authors[0]!.id);
+      const io = app.server.services.io;
+
+      const FOLLOWERS = 6;
+      const EVENTS_PER_WORKER = 90;
+      const MAX_DROPS = 40;
+      const clients = [] as { socket: Socket; follower: ThreadFollower; applied: number[]; kinds: string[]; disconnects: number }[];
+      for (let i = 0; i < FOLLOWERS; i++) {
+        const cookie = i % 2 === 0 ? undefined : authors[(i - 1) / 2]!.cookie;
+        const socket = pool.open({ cookie, reconnect: true });
+        const client = {
+          socket,
+          applied: [] as number[],
+          kinds: [] as string[],
+          disconnects: 0,
+          follower: null as unknown as ThreadFollower,
+        };
+        client.follower = new ThreadFollower(socket, threadId, 0, {
+          apply: (event) => {
+            client.applied.push(event.seq);
+            client.kinds.push(event.kind);
+          },
+          refused: (error) => {
+            throw new Error(`join refused: ${error}`);
+          },
+        }).start();
+        socket.on("disconnect", () => client.disconnects++);
+        clients.push(client);
       }
-    };
-    const chaosDone = chaos();
-    await Promise.all([writer(1), writer(2)]);
-    writing = false;
-    await chaosDone;
-    await Promise.all(reconnects);
+      await Promise.all(clients.map((c) => connected(c.socket)));
 
-    const total = await lastSeqOf(db, threadId);
-    expect(total).toBeGreaterThanOrEqual(2 * EVENTS_PER_WORKER);
-    expect(total).toBeLessThan(2 * EVENTS_PER_WORKER + 10);
-    expect(drops).toBeGreaterThanOrEqual(10);
-    expect(clients.reduce((n, c) => n + c.disconnects, 0)).toBeGreaterThanOrEqual(drops);
+      // Two writers at once (so events may also be published out of order), posting, editing, hiding.
+      // No wall-clock budget for the writing: on a busy machine it takes longer, and a budget would
+      // cut the writers short (fewer events than the test asks for) rather than find a lost one.
+      const mine = new Map<string, string[]>(authors.map((a) => [a.id, []]));
+      let writing = true;
+      const writer = async (seed: number) => {
+        const rng = mulberry32(seed);
+        let produced = 0;
+        while (produced < EVENTS_PER_WORKER) {
+          const author = authors[Math.floor(rng() * authors.length)]!;
+          const roll = rng();
+          const own = mine.get(author.id)!;
+          let seqs: number[] = [];
+          if (roll < 0.15 && own.length) {
+            const messageId = own[Math.floor(rng() * own.length)]!;
+            const result = await editMessage(db, { messageId, actorId: author.id, body: `ویرایش ${seed}-${produced}` });
+            if (result.ok) seqs = result.seqs;
+          } else if (roll < 0.22 && own.length) {
+            const messageId = own[Math.floor(rng() * own.length)]!;
+            const result = await hideMessage(db, { actorId: manager.id, messageId, reason: "خارج از موضوع" });
+            if (result.ok) seqs = result.seqs;
+          } else {
+            const result = await postMessage(db, { threadId, authorId: author.id, body: `پیام ${seed}-${produced}` });
+            if (!result.ok) throw new Error(result.error);
+            own.push(result.messageId);
+            seqs = result.seqs;
+          }
+          await publishThreadEvents(io, db, threadId, seqs);
+          produced += seqs.length;
+          await pause(rng() * 12);
+        }
+      };
 
-    await waitFor(() => clients.every((c) => c.follower.lastSeq === total), 20_000, "every follower to reach the last number");
-    await holdsFor(() => clients.every((c) => c.applied.length === total), 300, "nothing applied twice");
-    const expected = Array.from({ length: total }, (_, i) => i + 1);
-    const kinds = (await db.select({ kind: threadEvents.kind }).from(threadEvents).where(eq(threadEvents.threadId, threadId)).orderBy(asc(threadEvents.seq))).map((e) => e.kind);
-    expect(new Set(kinds)).toEqual(new Set(["posted", "edited", "hidden"]));
-    for (const client of clients) {
-      expect(client.applied).toEqual(expected);
-      expect(client.kinds).toEqual(kinds);
-    }
-    for (const client of clients) client.follower.stop();
-  }, scaled(90_000));
+      // Meanwhile readers lose their connection: the network goes (the client reconnects by itself),
+      // or the page drops the socket and opens it again a moment later.
+      let drops = 0;
+      const reconnects: Promise<void>[] = [];
+      const chaos = async () => {
+        const rng = mulberry32(20240611);
+        while (writing && drops < MAX_DROPS) {
+          await pause(15 + rng() * 60);
+          const client = clients[Math.floor(rng() * clients.length)]!;
+          const cut = rng() < 0.5;
+          const downFor = 10 + rng() * 300;
+          if (!client.socket.connected) continue;
+          drops++;
+          if (cut) client.socket.io.engine.close();
+          else {
+            client.socket.disconnect();
+            reconnects.push(pause(downFor).then(() => void client.socket.connect()));
+          }
+        }
+      };
+      const chaosDone = chaos();
+      await Promise.all([writer(1), writer(2)]);
+      writing = false;
+      await chaosDone;
+      await Promise.all(reconnects);
+
+      const total = await lastSeqOf(db, threadId);
+      expect(total).toBeGreaterThanOrEqual(2 * EVENTS_PER_WORKER);
+      expect(total).toBeLessThan(2 * EVENTS_PER_WORKER + 10);
+      expect(drops).toBeGreaterThanOrEqual(10);
+      expect(clients.reduce((n, c) => n + c.disconnects, 0)).toBeGreaterThanOrEqual(drops);
+
+      await waitFor(() => clients.every((c) => c.follower.lastSeq === total), 20_000, "every follower to reach the last number");
+      await holdsFor(() => clients.every((c) => c.applied.length === total), 300, "nothing applied twice");
+      const expected = Array.from({ length: total }, (_, i) => i + 1);
+      const kinds = (
+        await db
+          .select({ kind: threadEvents.kind })
+          .from(threadEvents)
+          .where(eq(threadEvents.threadId, threadId))
+          .orderBy(asc(threadEvents.seq))
+      ).map((e) => e.kind);
+      expect(new Set(kinds)).toEqual(new Set(["posted", "edited", "hidden"]));
+      for (const client of clients) {
+        expect(client.applied).toEqual(expected);
+        expect(client.kinds).toEqual(kinds);
+      }
+      for (const client of clients) client.follower.stop();
+    },
+    scaled(90_000),
+  );
 
   it("closes a reader's sockets when that session signs out; the reconnected socket is anonymous", async () => {
-    const laptop = await signedInPerson(place, app.baseUrl, "عضو کمیسیون عمران دوم", { role: "commission_member", commissionId: place.reviewCommissionId });
+    const laptop = await signedInPerson(place, app.baseUrl, "عضو کمیسیون عمران دوم", {
+      role: "commission_member",
+      commissionId: place.reviewCommissionId,
+    });
     const room = `thread:${commissionThreadId}`;
     const socket = await pool.openConnected({ cookie: laptop.cookie });
     const seen = record(socket);
@@ -610,11 +664,19 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
     await waitFor(() => bystander.of(threadId).length === 1, 3000, "the first message");
 
     // Only a moderator mutes.
-    expect((await threadPost(bystanderPerson, threadId, { intent: "mute", userId: talker.id, days: "1", reason: "پیام‌های تکراری" })).status).toBe(403);
+    expect(
+      (await threadPost(bystanderPerson, threadId, { intent: "mute", userId: talker.id, days: "1", reason: "پیام‌های تکراری" })).status,
+    ).toBe(403);
     await holdsFor(() => talkerReading.standing.length === 0, 200, "no standing change after a refused mute");
 
-    expect((await threadPost(manager, threadId, { intent: "mute", userId: talker.id, days: "1", reason: "پیام‌های تکراری" })).status).toBe(302);
-    await waitFor(() => talkerReading.standing.length === 1 && talkerElsewhere.standing.length === 1, 3000, "thread:standing on both of the talker's sockets");
+    expect((await threadPost(manager, threadId, { intent: "mute", userId: talker.id, days: "1", reason: "پیام‌های تکراری" })).status).toBe(
+      302,
+    );
+    await waitFor(
+      () => talkerReading.standing.length === 1 && talkerElsewhere.standing.length === 1,
+      3000,
+      "thread:standing on both of the talker's sockets",
+    );
     expect(talkerReading.standing).toEqual([{ threadId }]);
     expect(talkerElsewhere.standing).toEqual([{ threadId }]);
 
@@ -628,7 +690,11 @@ describe.each(BACKENDS)("thread sockets on %s", (backend) => {
       .from(threadMessages)
       .where(and(eq(threadMessages.threadId, threadId), eq(threadMessages.authorId, talker.id)));
     expect(Number(written!.n)).toBe(1);
-    await holdsFor(() => bystander.of(threadId).length === 1 && talkerReading.of(threadId).length === 1, 300, "the refused message reaches nobody");
+    await holdsFor(
+      () => bystander.of(threadId).length === 1 && talkerReading.of(threadId).length === 1,
+      300,
+      "the refused message reaches nobody",
+    );
     expect(bystander.of(threadId).length).toBe(1);
     expect(talkerReading.of(threadId).length).toBe(1);
     expect(bystander.standing).toEqual([]);
@@ -656,7 +722,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
     place = await buildPlace(db);
     // The instances find each other through their heartbeats.
     await waitFor(
-      async () => (await a.server.services.io.of("/").adapter.serverCount()) === 2 && (await b.server.services.io.of("/").adapter.serverCount()) === 2,
+      async () =>
+        (await a.server.services.io.of("/").adapter.serverCount()) === 2 &&
+        (await b.server.services.io.of("/").adapter.serverCount()) === 2,
       15_000,
       "the two instances to see each other",
     );
@@ -725,62 +793,82 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("thread sockets across two insta
     expect((await gone)[0]).toBe("io server disconnect");
   });
 
-  it("lets an instance shut down with readers in a thread without work left behind", async () => {
-    const author = await signedInPerson(place, a.baseUrl, "نویسنده پیش از خاموشی");
-    const { threadId } = await place.proposalThread(author.id);
-    const c = await startTestApp("postgres", {}, { sameDatabaseAs: a.database });
-    try {
-      await waitFor(async () => (await c.server.services.io.of("/").adapter.serverCount()) >= 2, 15_000, "the third instance to see another");
-      const readers = [await pool.openConnected({ url: c.baseUrl }), await pool.openConnected({ url: c.baseUrl })];
-      const presence = readers.map((socket) => record(socket));
-      for (const socket of readers) expect(await join(socket, { room: `thread:${threadId}` })).toMatchObject({ ok: true });
-      // The presence recount for the joins is done once each reader has heard "two here".
-      await waitFor(() => presence.every((p) => p.lastPresence(threadId) === 2), 5000, "the presence recount after the joins");
-      const warnings = vi.spyOn(c.server.services.logger, "warn");
-      const errors = vi.spyOn(c.server.services.logger, "error");
-      const gone = readers.map((socket) => nextEvent(socket, "disconnect", 5000));
-      await c.close();
-      await Promise.all(gone);
-      // Readers leaving as it closes must not start presence recounts on a closed server.
-      await holdsFor(() => errors.mock.calls.length === 0 && warnings.mock.calls.length === 0, 1200, "no error or warning after the shutdown");
-      expect(errors).not.toHaveBeenCalled();
-      expect(warnings).not.toHaveBeenCalled();
-    } finally {
-      await c.close();
-    }
-  }, scaled(60_000));
+  it(
+    "lets an instance shut down with readers in a thread without work left behind",
+    async () => {
+      const author = await signedInPerson(place, a.baseUrl, "نویسنده پیش از خاموشی");
+      const { threadId } = await place.proposalThread(author.id);
+      const c = await startTestApp("postgres", {}, { sameDatabaseAs: a.database });
+      try {
+        await waitFor(
+          async () => (await c.server.services.io.of("/").adapter.serverCount()) >= 2,
+          15_000,
+          "the third instance to see another",
+        );
+        const readers = [await pool.openConnected({ url: c.baseUrl }), await pool.openConnected({ url: c.baseUrl })];
+        const presence = readers.map((socket) => record(socket));
+        for (const socket of readers) expect(await join(socket, { room: `thread:${threadId}` })).toMatchObject({ ok: true });
+        // The presence recount for the joins is done once each reader has heard "two here".
+        await waitFor(() => presence.every((p) => p.lastPresence(threadId) === 2), 5000, "the presence recount after the joins");
+        const warnings = vi.spyOn(c.server.services.logger, "warn");
+        const errors = vi.spyOn(c.server.services.logger, "error");
+        const gone = readers.map((socket) => nextEvent(socket, "disconnect", 5000));
+        await c.close();
+        await Promise.all(gone);
+        // Readers leaving as it closes must not start presence recounts on a closed server.
+        await holdsFor(
+          () => errors.mock.calls.length === 0 && warnings.mock.calls.length === 0,
+          1200,
+          "no error or warning after the shutdown",
+        );
+        expect(errors).not.toHaveBeenCalled();
+        expect(warnings).not.toHaveBeenCalled();
+      } finally {
+        await c.close();
+      }
+    },
+    scaled(60_000),
+  );
 
-  it("keeps exactly-once order for followers on both instances when both publish", async () => {
-    const author = await signedInPerson(place, a.baseUrl, "نویسنده پرکار");
-    const { threadId } = await place.proposalThread(author.id);
-    const followers = [a, b, a, b].map((app) => {
-      const socket = pool.open({ url: app.baseUrl, reconnect: true });
-      const applied: number[] = [];
-      const follower = new ThreadFollower(socket, threadId, 0, { apply: (e) => applied.push(e.seq) }).start();
-      return { socket, applied, follower };
-    });
-    await Promise.all(followers.map((f) => connected(f.socket)));
-    // Every follower has joined the thread's room (on either instance) before anything is written.
-    await waitFor(async () => (await a.server.services.io.in(`thread:${threadId}`).fetchSockets()).length === followers.length, 10_000, "every follower to join");
-    const TOTAL = 60;
-    const rng = mulberry32(7);
-    // Each instance publishes what its own requests wrote, as it would behind a load balancer.
-    await Promise.all(
-      [a, b].map(async (app, n) => {
-        for (let i = 0; i < TOTAL / 2; i++) {
-          const result = await postMessage(app.database.db, { threadId, authorId: author.id, body: `پیام ${n}-${i}` });
-          if (!result.ok) throw new Error(result.error);
-          await publishThreadEvents(app.server.services.io, app.database.db, threadId, result.seqs);
-          if (rng() < 0.1) followers[Math.floor(rng() * followers.length)]!.socket.io.engine.close();
-          await pause(rng() * 5);
-        }
-      }),
-    );
-    await waitFor(() => followers.every((f) => f.follower.lastSeq === TOTAL), 20_000, "every follower to reach the last number");
-    await holdsFor(() => followers.every((f) => f.applied.length === TOTAL), 300, "nothing applied twice");
-    for (const f of followers) {
-      expect(f.applied).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
-      f.follower.stop();
-    }
-  }, scaled(60_000));
+  it(
+    "keeps exactly-once order for followers on both instances when both publish",
+    async () => {
+      const author = await signedInPerson(place, a.baseUrl, "نویسنده پرکار");
+      const { threadId } = await place.proposalThread(author.id);
+      const followers = [a, b, a, b].map((app) => {
+        const socket = pool.open({ url: app.baseUrl, reconnect: true });
+        const applied: number[] = [];
+        const follower = new ThreadFollower(socket, threadId, 0, { apply: (e) => applied.push(e.seq) }).start();
+        return { socket, applied, follower };
+      });
+      await Promise.all(followers.map((f) => connected(f.socket)));
+      // Every follower has joined the thread's room (on either instance) before anything is written.
+      await waitFor(
+        async () => (await a.server.services.io.in(`thread:${threadId}`).fetchSockets()).length === followers.length,
+        10_000,
+        "every follower to join",
+      );
+      const TOTAL = 60;
+      const rng = mulberry32(7);
+      // Each instance publishes what its own requests wrote, as it would behind a load balancer.
+      await Promise.all(
+        [a, b].map(async (app, n) => {
+          for (let i = 0; i < TOTAL / 2; i++) {
+            const result = await postMessage(app.database.db, { threadId, authorId: author.id, body: `پیام ${n}-${i}` });
+            if (!result.ok) throw new Error(result.error);
+            await publishThreadEvents(app.server.services.io, app.database.db, threadId, result.seqs);
+            if (rng() < 0.1) followers[Math.floor(rng() * followers.length)]!.socket.io.engine.close();
+            await pause(rng() * 5);
+          }
+        }),
+      );
+      await waitFor(() => followers.every((f) => f.follower.lastSeq === TOTAL), 20_000, "every follower to reach the last number");
+      await holdsFor(() => followers.every((f) => f.applied.length === TOTAL), 300, "nothing applied twice");
+      for (const f of followers) {
+        expect(f.applied).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
+        f.follower.stop();
+      }
+    },
+    scaled(60_000),
+  );
 });

@@ -10,12 +10,31 @@ import {
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
 import { liveliestThreads } from "../../app/domain/threads/home.server";
 import { ensureThread, getThread } from "../../app/domain/threads/lookup.server";
-import { hideMessage, muteInThread, pinMessage, restoreMessage, setThreadLock, unmuteInThread } from "../../app/domain/threads/moderate.server";
+import {
+  hideMessage,
+  muteInThread,
+  pinMessage,
+  restoreMessage,
+  setThreadLock,
+  unmuteInThread,
+} from "../../app/domain/threads/moderate.server";
 import { editHistory, moderationQueue } from "../../app/domain/threads/queue.server";
 import { eventsSince, getMessageView, threadPage } from "../../app/domain/threads/read.server";
 import { deleteMessage, editMessage, postMessage, reportMessage } from "../../app/domain/threads/write.server";
 import { queryRows, refreshStatistics } from "../../db/client.server";
-import { auditLog, commissions, councils, escalationEvents, escalations, messageEdits, messageReports, threadEvents, threadMessages, threadMutes, threads } from "../../db/schema";
+import {
+  auditLog,
+  commissions,
+  councils,
+  escalationEvents,
+  escalations,
+  messageEdits,
+  messageReports,
+  threadEvents,
+  threadMessages,
+  threadMutes,
+  threads,
+} from "../../db/schema";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { factories, idsOf, ok, type Factories } from "../support/factories";
 
@@ -29,9 +48,13 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
   const threadRow = async (id: string) => (await db.select().from(threads).where(eq(threads.id, id)))[0]!;
   const messageRow = async (id: string) => (await db.select().from(threadMessages).where(eq(threadMessages.id, id)))[0]!;
-  const messagesOf = (threadId: string) => db.select().from(threadMessages).where(eq(threadMessages.threadId, threadId)).orderBy(asc(threadMessages.seq));
+  const messagesOf = (threadId: string) =>
+    db.select().from(threadMessages).where(eq(threadMessages.threadId, threadId)).orderBy(asc(threadMessages.seq));
   const eventKinds = async (threadId: string) =>
-    (await db.select().from(threadEvents).where(eq(threadEvents.threadId, threadId)).orderBy(asc(threadEvents.seq))).map((e) => [e.seq, e.kind]);
+    (await db.select().from(threadEvents).where(eq(threadEvents.threadId, threadId)).orderBy(asc(threadEvents.seq))).map((e) => [
+      e.seq,
+      e.kind,
+    ]);
   const auditOf = (subjectId: string) => db.select().from(auditLog).where(eq(auditLog.subjectId, subjectId)).orderBy(asc(auditLog.id));
   const reportsToHide = async (threadId: string) => (await getThread(db, threadId))!.reportsToHide;
 
@@ -65,14 +88,32 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     it("keeps a proposal's thread and a commission's review thread apart", async () => {
       const councilId = (await make.council()).id;
       const author = (await make.user()).id;
-      const filed = ok(await fileProposal(db, { title: "نیمکت برای بوستان", body: "بوستان محله هیچ نیمکتی ندارد و سالمندان خسته می‌شوند.", categoryId, place: "بوستان", councilId, authorId: author }));
-      const [commission] = await db.insert(commissions).values({ name: "کمیسیون فضای سبز", nameKey: "commission-green-thread" }).returning({ id: commissions.id });
+      const filed = ok(
+        await fileProposal(db, {
+          title: "نیمکت برای بوستان",
+          body: "بوستان محله هیچ نیمکتی ندارد و سالمندان خسته می‌شوند.",
+          categoryId,
+          place: "بوستان",
+          councilId,
+          authorId: author,
+        }),
+      );
+      const [commission] = await db
+        .insert(commissions)
+        .values({ name: "کمیسیون فضای سبز", nameKey: "commission-green-thread" })
+        .returning({ id: commissions.id });
       const proposalThread = await ensureThread(db, { kind: "proposal", proposalId: filed.id });
       const reviewThread = await ensureThread(db, { kind: "commission", proposalId: filed.id, commissionId: commission!.id });
       expect(proposalThread).not.toBe(reviewThread);
       expect(await ensureThread(db, { kind: "proposal", proposalId: filed.id })).toBe(proposalThread);
       const info = await getThread(db, reviewThread);
-      expect(info).toMatchObject({ kind: "commission", councilId, proposalId: filed.id, commissionId: commission!.id, homePath: `/proposals/${filed.id}` });
+      expect(info).toMatchObject({
+        kind: "commission",
+        councilId,
+        proposalId: filed.id,
+        commissionId: commission!.id,
+        homePath: `/proposals/${filed.id}`,
+      });
       await expect(ensureThread(db, { kind: "proposal", proposalId: crypto.randomUUID() })).rejects.toThrow();
 
       // The home page's latest discussions: public threads, newest message first; a commission's never.
@@ -80,7 +121,12 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect((await liveliestThreads(db, 50)).map((t) => t.id)).not.toContain(reviewThread);
       await make.message(proposalThread, author, "پیام عمومی درباره نیمکت");
       const [latest] = await liveliestThreads(db, 5);
-      expect(latest).toMatchObject({ id: proposalThread, proposalTitle: "نیمکت برای بوستان", messageCount: 1, path: `/proposals/${filed.id}#thread` });
+      expect(latest).toMatchObject({
+        id: proposalThread,
+        proposalTitle: "نیمکت برای بوستان",
+        messageCount: 1,
+        path: `/proposals/${filed.id}#thread`,
+      });
     });
   });
 
@@ -280,7 +326,10 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       });
       expect(await messagesOf(one.threadId)).toHaveLength(0);
       expect((await threadRow(one.threadId)).lastSeq).toBe(0);
-      expect(await postMessage(db, { threadId: crypto.randomUUID(), authorId: author, body: "ناکجا" })).toEqual({ ok: false, error: "not_found" });
+      expect(await postMessage(db, { threadId: crypto.randomUUID(), authorId: author, body: "ناکجا" })).toEqual({
+        ok: false,
+        error: "not_found",
+      });
     });
 
     it("quotes the start of the message replied to, and drops the quote once it is gone", async () => {
@@ -292,7 +341,11 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const view = await getMessageView(db, reply.messageId);
       expect(view!.replyTo).toEqual({ id: original.messageId, authorName: "همسایه 1", excerpt: "ا".repeat(100) + "ب".repeat(40) });
       ok(await deleteMessage(db, { messageId: original.messageId, actorId: a! }));
-      expect((await getMessageView(db, reply.messageId))!.replyTo).toEqual({ id: original.messageId, authorName: "همسایه 1", excerpt: null });
+      expect((await getMessageView(db, reply.messageId))!.replyTo).toEqual({
+        id: original.messageId,
+        authorName: "همسایه 1",
+        excerpt: null,
+      });
     });
 
     it("lets the author edit within 15 minutes, keeping what it said before", async () => {
@@ -309,19 +362,31 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect((await editHistory(db, posted.messageId)).map((e) => e.previousBody)).toEqual(["جلسه ساعت پنج است", "جلسه ساعت شش است"]);
       expect((await getMessageView(db, posted.messageId))!.editedAt).not.toBeNull();
 
-      expect(await editMessage(db, { messageId: posted.messageId, actorId: other!, body: "دست‌کاری" })).toEqual({ ok: false, error: "not_author" });
-      expect(await editMessage(db, { messageId: posted.messageId, actorId: managerId, body: "دست‌کاری" })).toEqual({ ok: false, error: "not_author" });
+      expect(await editMessage(db, { messageId: posted.messageId, actorId: other!, body: "دست‌کاری" })).toEqual({
+        ok: false,
+        error: "not_author",
+      });
+      expect(await editMessage(db, { messageId: posted.messageId, actorId: managerId, body: "دست‌کاری" })).toEqual({
+        ok: false,
+        error: "not_author",
+      });
 
       // Sixteen minutes later the window has closed.
       await db.execute(sql`update thread_messages set created_at = now() - interval '16 minutes' where id = ${posted.messageId}`);
-      expect(await editMessage(db, { messageId: posted.messageId, actorId: author!, body: "دیر شد" })).toEqual({ ok: false, error: "edit_window_passed" });
+      expect(await editMessage(db, { messageId: posted.messageId, actorId: author!, body: "دیر شد" })).toEqual({
+        ok: false,
+        error: "edit_window_passed",
+      });
       expect((await messageRow(posted.messageId)).body).toBe("جلسه ساعت شش و نیم است");
       expect(await db.select().from(messageEdits).where(eq(messageEdits.messageId, posted.messageId))).toHaveLength(2);
       // Just inside the window it still works.
       const fresh = await make.message(threadId, author!, "تازه");
       await db.execute(sql`update thread_messages set created_at = now() - interval '14 minutes' where id = ${fresh.messageId}`);
       ok(await editMessage(db, { messageId: fresh.messageId, actorId: author!, body: "تازه‌تر" }));
-      expect(await editMessage(db, { messageId: crypto.randomUUID(), actorId: author!, body: "ناپیدا" })).toEqual({ ok: false, error: "not_found" });
+      expect(await editMessage(db, { messageId: crypto.randomUUID(), actorId: author!, body: "ناپیدا" })).toEqual({
+        ok: false,
+        error: "not_found",
+      });
     });
 
     it("leaves a trace of a deleted message, with no text in any view", async () => {
@@ -339,7 +404,10 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const page = await threadPage(db, threadId);
       expect(page.messages).toEqual([expect.objectContaining({ id: posted.messageId, state: "deleted", body: null })]);
       expect(JSON.stringify(page)).not.toContain("این را پاک می‌کنم");
-      expect(await editMessage(db, { messageId: posted.messageId, actorId: author!, body: "برگشت" })).toEqual({ ok: false, error: "message_gone" });
+      expect(await editMessage(db, { messageId: posted.messageId, actorId: author!, body: "برگشت" })).toEqual({
+        ok: false,
+        error: "message_gone",
+      });
       expect(await reportMessage(db, { messageId: posted.messageId, reporterId: other!, reason: "توهین", reportsToHide: 3 })).toEqual({
         ok: false,
         error: "message_gone",
@@ -360,16 +428,22 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const limit = await reportsToHide(threadId);
       expect(limit).toBe(3);
       for (const reporterId of readers.slice(0, 2)) {
-        expect(ok(await reportMessage(db, { messageId: posted.messageId, reporterId, reason: "توهین به همسایه", reportsToHide: limit })).hidden).toBe(false);
+        expect(
+          ok(await reportMessage(db, { messageId: posted.messageId, reporterId, reason: "توهین به همسایه", reportsToHide: limit })).hidden,
+        ).toBe(false);
       }
       expect(await messageRow(posted.messageId)).toMatchObject({ reportCount: 2, hiddenKind: null, hiddenAt: null });
       expect((await getMessageView(db, posted.messageId))!.state).toBe("visible");
-      const third = ok(await reportMessage(db, { messageId: posted.messageId, reporterId: readers[2]!, reason: "توهین", reportsToHide: limit }));
+      const third = ok(
+        await reportMessage(db, { messageId: posted.messageId, reporterId: readers[2]!, reason: "توهین", reportsToHide: limit }),
+      );
       expect(third).toMatchObject({ hidden: true, seqs: [2] });
       expect(await messageRow(posted.messageId)).toMatchObject({ reportCount: 3, hiddenKind: "reports", hiddenBy: null });
       expect(await getMessageView(db, posted.messageId)).toMatchObject({ state: "hidden_reports", body: null });
       // A fourth report counts, but the message is hidden only once.
-      expect(ok(await reportMessage(db, { messageId: posted.messageId, reporterId: readers[3]!, reason: "توهین", reportsToHide: limit }))).toMatchObject({
+      expect(
+        ok(await reportMessage(db, { messageId: posted.messageId, reporterId: readers[3]!, reason: "توهین", reportsToHide: limit })),
+      ).toMatchObject({
         hidden: false,
         seqs: [],
       });
@@ -389,7 +463,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const [author, reader] = idsOf(await make.users(2));
       const posted = await make.message(threadId, author!, "پیامی بحث‌برانگیز");
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => reportMessage(db, { messageId: posted.messageId, reporterId: reader!, reason: "هرزنامه", reportsToHide: 2 })),
+        Array.from({ length: 10 }, () =>
+          reportMessage(db, { messageId: posted.messageId, reporterId: reader!, reason: "هرزنامه", reportsToHide: 2 }),
+        ),
       );
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.filter((r) => !r.ok).map((r) => (r.ok ? null : r.error))).toEqual(Array(9).fill("already_reported"));
@@ -424,7 +500,8 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const author = (await make.user()).id;
       const readers = idsOf(await make.users(3));
       const hidden = await make.message(threadId, author, "پیامی که پنهان شد");
-      for (const reporterId of readers.slice(0, 2)) ok(await reportMessage(db, { messageId: hidden.messageId, reporterId, reason: "نامناسب", reportsToHide: 2 }));
+      for (const reporterId of readers.slice(0, 2))
+        ok(await reportMessage(db, { messageId: hidden.messageId, reporterId, reason: "نامناسب", reportsToHide: 2 }));
       expect((await messageRow(hidden.messageId)).hiddenKind).toBe("reports");
       const restored = ok(await restoreMessage(db, { actorId: managerId, messageId: hidden.messageId, reason: "مشکلی ندارد" }));
       expect(restored.seqs).toHaveLength(1);
@@ -435,16 +512,20 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect((await getMessageView(db, hidden.messageId))!.body).toBe("پیامی که پنهان شد");
       // Restored is settled: it leaves the queue, and a reader who already reported cannot report again.
       expect((await moderationQueue(db, districtId)).map((q) => q.id)).not.toContain(hidden.messageId);
-      expect(await reportMessage(db, { messageId: hidden.messageId, reporterId: readers[0]!, reason: "باز هم", reportsToHide: 2 })).toEqual({
-        ok: false,
-        error: "already_reported",
-      });
+      expect(await reportMessage(db, { messageId: hidden.messageId, reporterId: readers[0]!, reason: "باز هم", reportsToHide: 2 })).toEqual(
+        {
+          ok: false,
+          error: "already_reported",
+        },
+      );
 
       const reported = await make.message(threadId, author, "پیامی با یک گزارش");
       ok(await reportMessage(db, { messageId: reported.messageId, reporterId: readers[2]!, reason: "نامناسب", reportsToHide: 2 }));
       const dismissed = ok(await restoreMessage(db, { actorId: managerId, messageId: reported.messageId }));
       expect(dismissed.seqs).toEqual([]);
-      expect((await db.select().from(messageReports).where(eq(messageReports.messageId, reported.messageId)))[0]).toMatchObject({ resolution: "dismissed" });
+      expect((await db.select().from(messageReports).where(eq(messageReports.messageId, reported.messageId)))[0]).toMatchObject({
+        resolution: "dismissed",
+      });
       expect(await messageRow(reported.messageId)).toMatchObject({ reportCount: 0 });
       expect(await restoreMessage(db, { actorId: managerId, messageId: reported.messageId })).toEqual({ ok: false, error: "not_hidden" });
       // The hiding by reports was the platform's act; the restoring, the manager's.
@@ -463,11 +544,29 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const posted = await make.message(threadId, author!, "آگهی فروش");
       ok(await reportMessage(db, { messageId: posted.messageId, reporterId: reader!, reason: "تبلیغات", reportsToHide: 3 }));
       ok(await hideMessage(db, { actorId: managerId, messageId: posted.messageId, reason: "تبلیغ تجاری", requestId: "req-hide-1" }));
-      expect(await getMessageView(db, posted.messageId)).toMatchObject({ state: "hidden_moderator", body: null, hiddenReason: "تبلیغ تجاری" });
-      expect(await messageRow(posted.messageId)).toMatchObject({ hiddenKind: "moderator", hiddenBy: managerId, hiddenReason: "تبلیغ تجاری", body: "آگهی فروش" });
-      expect((await db.select().from(messageReports).where(eq(messageReports.messageId, posted.messageId)))[0]).toMatchObject({ resolution: "hidden", resolvedBy: managerId });
-      expect(await hideMessage(db, { actorId: managerId, messageId: posted.messageId, reason: "دوباره" })).toEqual({ ok: false, error: "already_hidden" });
-      expect(await editMessage(db, { messageId: posted.messageId, actorId: author!, body: "ویرایش پنهانی" })).toEqual({ ok: false, error: "message_gone" });
+      expect(await getMessageView(db, posted.messageId)).toMatchObject({
+        state: "hidden_moderator",
+        body: null,
+        hiddenReason: "تبلیغ تجاری",
+      });
+      expect(await messageRow(posted.messageId)).toMatchObject({
+        hiddenKind: "moderator",
+        hiddenBy: managerId,
+        hiddenReason: "تبلیغ تجاری",
+        body: "آگهی فروش",
+      });
+      expect((await db.select().from(messageReports).where(eq(messageReports.messageId, posted.messageId)))[0]).toMatchObject({
+        resolution: "hidden",
+        resolvedBy: managerId,
+      });
+      expect(await hideMessage(db, { actorId: managerId, messageId: posted.messageId, reason: "دوباره" })).toEqual({
+        ok: false,
+        error: "already_hidden",
+      });
+      expect(await editMessage(db, { messageId: posted.messageId, actorId: author!, body: "ویرایش پنهانی" })).toEqual({
+        ok: false,
+        error: "message_gone",
+      });
       const [entry] = await auditOf(posted.messageId);
       expect(entry).toMatchObject({
         action: "message.hide",
@@ -488,9 +587,15 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       expect(await postMessage(db, { threadId, authorId: resident!, body: "هنوز حرف دارم" })).toEqual({ ok: false, error: "locked" });
       const official = await make.message(threadId, deputy!, "پاسخ رسمی معاونت", { official: true });
       expect((await messageRow(official.messageId)).official).toBe(true);
-      expect(await setThreadLock(db, { actorId: managerId, threadId, locked: true, reason: "دوباره" })).toEqual({ ok: false, error: "already_locked" });
+      expect(await setThreadLock(db, { actorId: managerId, threadId, locked: true, reason: "دوباره" })).toEqual({
+        ok: false,
+        error: "already_locked",
+      });
       ok(await setThreadLock(db, { actorId: managerId, threadId, locked: false, reason: null }));
-      expect(await setThreadLock(db, { actorId: managerId, threadId, locked: false, reason: null })).toEqual({ ok: false, error: "not_locked" });
+      expect(await setThreadLock(db, { actorId: managerId, threadId, locked: false, reason: null })).toEqual({
+        ok: false,
+        error: "not_locked",
+      });
       await make.message(threadId, resident!, "حالا می‌شود نوشت");
       expect((await messagesOf(threadId)).map((m) => m.body)).toEqual(["پاسخ رسمی معاونت", "حالا می‌شود نوشت"]);
       expect((await auditOf(threadId)).map((a) => [a.action, a.reason])).toEqual([
@@ -502,17 +607,41 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
     it("refuses a muted person until the mute ends", async () => {
       const { threadId } = await make.councilThread();
       const resident = (await make.user({ name: "پرخاشگر" })).id;
-      ok(await muteInThread(db, { actorId: managerId, threadId, userId: resident, until: new Date(Date.now() + 86_400_000), reason: "توهین مکرر" }));
+      ok(
+        await muteInThread(db, {
+          actorId: managerId,
+          threadId,
+          userId: resident,
+          until: new Date(Date.now() + 86_400_000),
+          reason: "توهین مکرر",
+        }),
+      );
       expect(await postMessage(db, { threadId, authorId: resident, body: "بگذارید بنویسم" })).toEqual({ ok: false, error: "muted" });
       // Muting again replaces the period instead of adding a row.
-      ok(await muteInThread(db, { actorId: managerId, threadId, userId: resident, until: new Date(Date.now() + 3 * 86_400_000), reason: "باز هم توهین" }));
+      ok(
+        await muteInThread(db, {
+          actorId: managerId,
+          threadId,
+          userId: resident,
+          until: new Date(Date.now() + 3 * 86_400_000),
+          reason: "باز هم توهین",
+        }),
+      );
       expect(await db.select().from(threadMutes).where(eq(threadMutes.threadId, threadId))).toHaveLength(1);
       // The period runs out.
       await db.execute(sql`update thread_mutes set until = now() - interval '1 second' where thread_id = ${threadId}`);
       await make.message(threadId, resident, "دوباره آمدم");
       expect(await unmuteInThread(db, { actorId: managerId, threadId, userId: resident })).toEqual({ ok: false, error: "not_muted" });
       // Lifted early by a moderator.
-      ok(await muteInThread(db, { actorId: managerId, threadId, userId: resident, until: new Date(Date.now() + 86_400_000), reason: "توهین" }));
+      ok(
+        await muteInThread(db, {
+          actorId: managerId,
+          threadId,
+          userId: resident,
+          until: new Date(Date.now() + 86_400_000),
+          reason: "توهین",
+        }),
+      );
       expect((await postMessage(db, { threadId, authorId: resident, body: "باز هم" })).ok).toBe(false);
       ok(await unmuteInThread(db, { actorId: managerId, threadId, userId: resident }));
       await make.message(threadId, resident, "ممنون");
@@ -537,16 +666,25 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const hidden = ok(await hideMessage(db, { actorId: managerId, messageId: first.messageId, reason: "اشتباه" }));
       expect(hidden.seqs).toHaveLength(2);
       expect((await threadRow(threadId)).pinnedMessageId).toBeNull();
-      expect(await pinMessage(db, { actorId: managerId, threadId, messageId: first.messageId })).toEqual({ ok: false, error: "not_pinnable" });
+      expect(await pinMessage(db, { actorId: managerId, threadId, messageId: first.messageId })).toEqual({
+        ok: false,
+        error: "not_pinnable",
+      });
 
       ok(await pinMessage(db, { actorId: managerId, threadId, messageId: second.messageId }));
       ok(await deleteMessage(db, { messageId: second.messageId, actorId: b! }));
       expect((await threadRow(threadId)).pinnedMessageId).toBeNull();
-      expect(await pinMessage(db, { actorId: managerId, threadId, messageId: second.messageId })).toEqual({ ok: false, error: "not_pinnable" });
+      expect(await pinMessage(db, { actorId: managerId, threadId, messageId: second.messageId })).toEqual({
+        ok: false,
+        error: "not_pinnable",
+      });
 
       const other = await make.councilThread();
       const foreign = await make.message(other.threadId, a!, "در جای دیگر");
-      expect(await pinMessage(db, { actorId: managerId, threadId, messageId: foreign.messageId })).toEqual({ ok: false, error: "not_pinnable" });
+      expect(await pinMessage(db, { actorId: managerId, threadId, messageId: foreign.messageId })).toEqual({
+        ok: false,
+        error: "not_pinnable",
+      });
       expect((await eventKinds(threadId)).map(([, kind]) => kind)).toEqual([
         "posted",
         "posted",
@@ -560,7 +698,13 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
         "deleted",
         "unpinned",
       ]);
-      expect((await auditOf(threadId)).map((a) => a.action)).toEqual(["thread.pin", "thread.pin", "thread.unpin", "thread.pin", "thread.pin"]);
+      expect((await auditOf(threadId)).map((a) => a.action)).toEqual([
+        "thread.pin",
+        "thread.pin",
+        "thread.unpin",
+        "thread.pin",
+        "thread.pin",
+      ]);
     });
 
     it("records every moderation act in the audit log, with who, where and why", async () => {
@@ -576,7 +720,15 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       ok(await setThreadLock(db, { actorId: managerId, threadId, locked: false, reason: null }));
       ok(await pinMessage(db, { actorId: managerId, threadId, messageId: m.messageId }));
       ok(await pinMessage(db, { actorId: managerId, threadId, messageId: null }));
-      ok(await muteInThread(db, { actorId: managerId, threadId, userId: author!, until: new Date(Date.now() + 86_400_000), reason: "هشدار" }));
+      ok(
+        await muteInThread(db, {
+          actorId: managerId,
+          threadId,
+          userId: author!,
+          until: new Date(Date.now() + 86_400_000),
+          reason: "هشدار",
+        }),
+      );
       ok(await unmuteInThread(db, { actorId: managerId, threadId, userId: author! }));
       ok(await escalateThread(db, { threadId, actorId: managerId, note: "نیاز به پیگیری معاونت دارد", urgency: "high" }));
       const mine = await db
@@ -611,36 +763,75 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       const chair = (await make.user({ name: "رئیس شورا" })).id;
       const first = ok(await escalateThread(db, { threadId, actorId: managerId, note: "درگیری لفظی میان ساکنان", urgency: "normal" }));
       expect(first.created).toBe(true);
-      const second = ok(await escalateThread(db, { threadId, actorId: chair, note: "وضع بدتر شده و نیاز به حضور معاونت است", urgency: "urgent" }));
+      const second = ok(
+        await escalateThread(db, { threadId, actorId: chair, note: "وضع بدتر شده و نیاز به حضور معاونت است", urgency: "urgent" }),
+      );
       expect(second).toMatchObject({ created: false, escalationId: first.escalationId });
       const items = await db.select().from(escalations).where(eq(escalations.threadId, threadId));
       expect(items).toHaveLength(1);
-      expect(items[0]).toMatchObject({ urgency: "urgent", note: "وضع بدتر شده و نیاز به حضور معاونت است", escalatedBy: chair, state: "new", districtId });
-      expect((await db.select().from(escalationEvents).where(eq(escalationEvents.escalationId, first.escalationId))).map((e) => [e.kind, e.urgency])).toEqual([
+      expect(items[0]).toMatchObject({
+        urgency: "urgent",
+        note: "وضع بدتر شده و نیاز به حضور معاونت است",
+        escalatedBy: chair,
+        state: "new",
+        districtId,
+      });
+      expect(
+        (await db.select().from(escalationEvents).where(eq(escalationEvents.escalationId, first.escalationId))).map((e) => [
+          e.kind,
+          e.urgency,
+        ]),
+      ).toEqual([
         ["escalated", "normal"],
         ["escalated", "urgent"],
       ]);
 
-      expect(await setEscalationState(db, { escalationId: first.escalationId, actorId: managerId, state: "resolved", note: null })).toEqual({
-        ok: false,
-        error: "note_required",
-      });
-      ok(await setEscalationState(db, { escalationId: first.escalationId, actorId: managerId, state: "resolved", note: "با ساکنان گفت‌وگو شد" }));
-      expect(await setEscalationState(db, { escalationId: first.escalationId, actorId: managerId, state: "resolved", note: "باز" })).toEqual({
+      expect(await setEscalationState(db, { escalationId: first.escalationId, actorId: managerId, state: "resolved", note: null })).toEqual(
+        {
+          ok: false,
+          error: "note_required",
+        },
+      );
+      ok(
+        await setEscalationState(db, {
+          escalationId: first.escalationId,
+          actorId: managerId,
+          state: "resolved",
+          note: "با ساکنان گفت‌وگو شد",
+        }),
+      );
+      expect(
+        await setEscalationState(db, { escalationId: first.escalationId, actorId: managerId, state: "resolved", note: "باز" }),
+      ).toEqual({
         ok: false,
         error: "same_state",
       });
       const again = ok(await escalateThread(db, { threadId, actorId: managerId, note: "دوباره مشکل پیش آمد", urgency: "high" }));
       expect(again).toMatchObject({ created: false, escalationId: first.escalationId });
-      expect((await db.select().from(escalations).where(eq(escalations.threadId, threadId)))[0]).toMatchObject({ state: "new", urgency: "high" });
+      expect((await db.select().from(escalations).where(eq(escalations.threadId, threadId)))[0]).toMatchObject({
+        state: "new",
+        urgency: "high",
+      });
       expect(await db.select().from(escalations).where(eq(escalations.threadId, threadId))).toHaveLength(1);
     });
 
     it("never puts a commission's review thread on the desk", async () => {
       const councilId = (await make.council()).id;
       const author = (await make.user()).id;
-      const filed = ok(await fileProposal(db, { title: "سرویس بهداشتی بوستان", body: "بوستان سرویس بهداشتی ندارد و مردم در زحمت‌اند.", categoryId, place: "بوستان", councilId, authorId: author }));
-      const [commission] = await db.insert(commissions).values({ name: "کمیسیون بهداشت", nameKey: "commission-health-thread" }).returning({ id: commissions.id });
+      const filed = ok(
+        await fileProposal(db, {
+          title: "سرویس بهداشتی بوستان",
+          body: "بوستان سرویس بهداشتی ندارد و مردم در زحمت‌اند.",
+          categoryId,
+          place: "بوستان",
+          councilId,
+          authorId: author,
+        }),
+      );
+      const [commission] = await db
+        .insert(commissions)
+        .values({ name: "کمیسیون بهداشت", nameKey: "commission-health-thread" })
+        .returning({ id: commissions.id });
       const review = await ensureThread(db, { kind: "commission", proposalId: filed.id, commissionId: commission!.id });
       expect(await escalateThread(db, { threadId: review, actorId: managerId, note: "بررسی کمیسیون کند است", urgency: "normal" })).toEqual({
         ok: false,
@@ -691,13 +882,28 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
         const [updated] = await db.select().from(escalations).where(eq(escalations.threadId, threadId));
         expect(updated!.id).toBe(item!.id);
         expect(updated!.signals.map((s) => s.kind).sort()).toEqual(["participants", "reports"]);
-        expect(updated!.signals.find((s) => s.kind === "reports")).toEqual({ kind: "reports", count: 1, windowHours: defaults.reportsWindowHours });
+        expect(updated!.signals.find((s) => s.kind === "reports")).toEqual({
+          kind: "reports",
+          count: 1,
+          windowHours: defaults.reportsWindowHours,
+        });
 
         // A burst: three messages in the window against a quiet week.
-        await updateSurfacingSettings(db, { ...defaults, participantsMin: 3, reportsMin: 1, burstMinMessages: 2, burstFactor: 2, actorId: managerId });
+        await updateSurfacingSettings(db, {
+          ...defaults,
+          participantsMin: 3,
+          reportsMin: 1,
+          burstMinMessages: 2,
+          burstFactor: 2,
+          actorId: managerId,
+        });
         expect(await surfaceIfSignalled(db, threadId)).toBe(true);
         const [burst] = await db.select().from(escalations).where(eq(escalations.threadId, threadId));
-        expect(burst!.signals.find((s) => s.kind === "burst")).toMatchObject({ kind: "burst", recent: 3, windowMinutes: defaults.burstWindowMinutes });
+        expect(burst!.signals.find((s) => s.kind === "burst")).toMatchObject({
+          kind: "burst",
+          recent: 3,
+          windowMinutes: defaults.burstWindowMinutes,
+        });
         expect((await db.select().from(escalationEvents).where(eq(escalationEvents.escalationId, item!.id))).map((e) => e.kind)).toEqual([
           "surfaced",
           "surfaced",
@@ -749,9 +955,17 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       await expect(db.insert(threadMessages).values(message({ hiddenAt: new Date() }))).rejects.toThrow();
       await expect(db.insert(threadMessages).values(message({ hiddenAt: new Date(), hiddenKind: "spam" as never }))).rejects.toThrow();
       await expect(db.insert(threadMessages).values(message({ reportCount: -1 }))).rejects.toThrow();
-      const [edge] = await db.insert(threadMessages).values(message({ body: "ب".repeat(2000) })).returning({ id: threadMessages.id });
+      const [edge] = await db
+        .insert(threadMessages)
+        .values(message({ body: "ب".repeat(2000) }))
+        .returning({ id: threadMessages.id });
       await expect(db.insert(threadMessages).values(message({ body: "شماره تکراری" }))).rejects.toThrow();
-      await expect(db.update(threadMessages).set({ body: "ب".repeat(2001) }).where(eq(threadMessages.id, edge!.id))).rejects.toThrow();
+      await expect(
+        db
+          .update(threadMessages)
+          .set({ body: "ب".repeat(2001) })
+          .where(eq(threadMessages.id, edge!.id)),
+      ).rejects.toThrow();
 
       // Threads: unknown kinds, columns that do not fit the kind, a second thread for one council.
       await expect(db.insert(threads).values({ ...place, kind: "chat" as never })).rejects.toThrow();
@@ -768,7 +982,9 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
 
       // Reports: a real reason, known resolutions, one per reader.
       await expect(db.insert(messageReports).values({ messageId: edge!.id, reporterId: managerId, reason: "بد" })).rejects.toThrow();
-      await expect(db.insert(messageReports).values({ messageId: edge!.id, reporterId: managerId, reason: "ب".repeat(501) })).rejects.toThrow();
+      await expect(
+        db.insert(messageReports).values({ messageId: edge!.id, reporterId: managerId, reason: "ب".repeat(501) }),
+      ).rejects.toThrow();
       await expect(
         db.insert(messageReports).values({ messageId: edge!.id, reporterId: managerId, reason: "نامناسب", resolution: "ignored" as never }),
       ).rejects.toThrow();
@@ -784,13 +1000,23 @@ describe.each(BACKENDS)("discussion threads on %s", (backend) => {
       await expect(db.insert(escalations).values({ ...item, escalatedAt: new Date() })).rejects.toThrow();
 
       // Charter and settings values.
-      await expect(db.update(councils).set({ threadPosters: "everyone" as never }).where(eq(councils.id, councilId))).rejects.toThrow();
+      await expect(
+        db
+          .update(councils)
+          .set({ threadPosters: "everyone" as never })
+          .where(eq(councils.id, councilId)),
+      ).rejects.toThrow();
       await expect(db.execute(sql`update surfacing_settings set burst_factor = 1`)).rejects.toThrow();
       await expect(db.execute(sql`insert into surfacing_settings (id) values (2)`)).rejects.toThrow();
 
       const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from thread_messages where thread_id = ${threadId}`);
       expect(Number(rows[0]!.n)).toBe(1);
-      expect(await db.select().from(threads).where(and(eq(threads.councilId, councilId)))).toHaveLength(1);
+      expect(
+        await db
+          .select()
+          .from(threads)
+          .where(and(eq(threads.councilId, councilId))),
+      ).toHaveLength(1);
     });
   });
 });

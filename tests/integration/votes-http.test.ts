@@ -46,28 +46,41 @@ describe.each(BACKENDS)("council votes over HTTP under load on %s", (backend) =>
     await app?.close();
   });
 
-  it("keeps exactly one ballot when one member sends the same vote 100 times at once", async () => {
-    const one = members[5]!;
-    const answers = await Promise.all(
-      Array.from({ length: 100 }, () => one.client.post(proposalPath, { intent: "ballot", voteId, choice: "against" }).then((r) => r.status)),
-    );
-    expect(answers.filter((s) => s >= 500)).toEqual([]);
-    expect(answers.every((s) => s === 302 || s === 409)).toBe(true);
-    const rows = await app.database.db.select().from(ballots).where(and(eq(ballots.voteId, voteId), eq(ballots.userId, one.id)));
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.choice).toBe("against");
-  }, scaled(120_000));
+  it(
+    "keeps exactly one ballot when one member sends the same vote 100 times at once",
+    async () => {
+      const one = members[5]!;
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          one.client.post(proposalPath, { intent: "ballot", voteId, choice: "against" }).then((r) => r.status),
+        ),
+      );
+      expect(answers.filter((s) => s >= 500)).toEqual([]);
+      expect(answers.every((s) => s === 302 || s === 409)).toBe(true);
+      const rows = await app.database.db
+        .select()
+        .from(ballots)
+        .where(and(eq(ballots.voteId, voteId), eq(ballots.userId, one.id)));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.choice).toBe("against");
+    },
+    scaled(120_000),
+  );
 
-  it("counts exactly when all 200 members vote at once", async () => {
-    const choiceOf = (i: number) => (i % 5 === 0 ? "abstain" : i % 3 === 0 ? "against" : "for");
-    const answers = await Promise.all(
-      members.map((m, i) => m.client.post(proposalPath, { intent: "ballot", voteId, choice: choiceOf(i) }).then((r) => r.status)),
-    );
-    expect(answers.filter((s) => s !== 302)).toEqual([]);
-    const expected = { for: 0, against: 0, abstain: 0 };
-    members.forEach((_, i) => expected[choiceOf(i)]++);
-    const db = app.database.db;
-    expect(await tallyOf(db, voteId)).toEqual(expected);
-    expect(Number((await db.select({ n: count() }).from(ballots).where(eq(ballots.voteId, voteId)))[0]!.n)).toBe(MEMBERS);
-  }, scaled(120_000));
+  it(
+    "counts exactly when all 200 members vote at once",
+    async () => {
+      const choiceOf = (i: number) => (i % 5 === 0 ? "abstain" : i % 3 === 0 ? "against" : "for");
+      const answers = await Promise.all(
+        members.map((m, i) => m.client.post(proposalPath, { intent: "ballot", voteId, choice: choiceOf(i) }).then((r) => r.status)),
+      );
+      expect(answers.filter((s) => s !== 302)).toEqual([]);
+      const expected = { for: 0, against: 0, abstain: 0 };
+      members.forEach((_, i) => expected[choiceOf(i)]++);
+      const db = app.database.db;
+      expect(await tallyOf(db, voteId)).toEqual(expected);
+      expect(Number((await db.select({ n: count() }).from(ballots).where(eq(ballots.voteId, voteId)))[0]!.n)).toBe(MEMBERS);
+    },
+    scaled(120_000),
+  );
 });

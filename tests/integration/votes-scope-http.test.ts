@@ -29,7 +29,11 @@ describe.each(BACKENDS)("ballots and supports scoped by the address on %s", (bac
   /** Council X or Y with its seats (the first chairs). */
   async function council(key: string, seats: string[]) {
     id[key] = (await make.council({ neighborhood: `محله ${key}` })).id;
-    await make.seat(id[key]!, seats.map((s) => id[s]!), { chairFirst: true });
+    await make.seat(
+      id[key]!,
+      seats.map((s) => id[s]!),
+      { chairFirst: true },
+    );
   }
 
   /** Proposal `key` of a council, with a vote open on it for 48 hours when `vote`. */

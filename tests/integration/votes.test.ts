@@ -37,7 +37,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
   const vote = async (id: string) => (await db.select().from(votes).where(eq(votes.id, id)))[0]!;
   const ballotsOf = (voteId: string) => db.select().from(ballots).where(eq(ballots.voteId, voteId));
   const eventsOf = (proposalId: string, kind: string) =>
-    db.select().from(proposalEvents).where(and(eq(proposalEvents.proposalId, proposalId), eq(proposalEvents.kind, kind)));
+    db
+      .select()
+      .from(proposalEvents)
+      .where(and(eq(proposalEvents.proposalId, proposalId), eq(proposalEvents.kind, kind)));
 
   beforeAll(async () => {
     database = await createTestDatabase(backend);
@@ -104,7 +107,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
 
       expect(await castBallot(db, { proposalId, userId: outsider!, choice: "for" })).toEqual({ ok: false, error: "not_a_member" });
       expect(await castBallot(db, { proposalId, userId: removed!, choice: "for" })).toEqual({ ok: false, error: "not_a_member" });
-      expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "for", now: closesAt })).toEqual({ ok: false, error: "vote_closed" });
+      expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "for", now: closesAt })).toEqual({
+        ok: false,
+        error: "vote_closed",
+      });
       expect(await castBallot(db, { proposalId, userId: members[0]!, choice: "for", now: new Date(closesAt.getTime() + HOUR) })).toEqual({
         ok: false,
         error: "vote_closed",
@@ -113,7 +119,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
         ok: false,
         error: "vote_not_open",
       });
-      expect(await castBallot(db, { proposalId: crypto.randomUUID(), userId: members[0]!, choice: "for" })).toEqual({ ok: false, error: "not_found" });
+      expect(await castBallot(db, { proposalId: crypto.randomUUID(), userId: members[0]!, choice: "for" })).toEqual({
+        ok: false,
+        error: "not_found",
+      });
       expect(await ballotsOf(voteId)).toHaveLength(0);
     });
 
@@ -131,7 +140,9 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     it("keeps one ballot under 100 identical parallel calls", async () => {
       const { councilId, memberIds: members } = await make.councilWithMembers(1);
       const { voteId, proposalId } = await make.openVote({ councilId, ...BENCH });
-      const results = await Promise.all(Array.from({ length: 100 }, () => castBallot(db, { proposalId, userId: members[0]!, choice: "abstain" })));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () => castBallot(db, { proposalId, userId: members[0]!, choice: "abstain" })),
+      );
       expect(results.every((r) => r.ok)).toBe(true);
       expect(await ballotsOf(voteId)).toHaveLength(1);
       expect(await tallyOf(db, voteId)).toEqual({ for: 0, against: 0, abstain: 1 });
@@ -178,7 +189,15 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
       expect((await proposal(proposalId)).status).toBe("adopted");
       const events = await eventsOf(proposalId, "vote_closed");
       expect(events).toHaveLength(1);
-      expect(events[0]!.data).toEqual({ for: 4, against: 2, abstain: 1, activeMembers: 10, quorumNeeded: 5, quorumMet: true, result: "adopted" });
+      expect(events[0]!.data).toEqual({
+        for: 4,
+        against: 2,
+        abstain: 1,
+        activeMembers: 10,
+        quorumNeeded: 5,
+        quorumMet: true,
+        result: "adopted",
+      });
 
       // Within the window by the clock, but the vote is closed.
       expect(await castBallot(db, { proposalId, userId: members[9]!, choice: "for", now: new Date(start.getTime() + 2 * HOUR) })).toEqual({
@@ -194,7 +213,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     it("closes each vote exactly once when two closers race", async () => {
       const { councilId, memberIds: members } = await make.councilWithMembers(4);
       const start = nextEra();
-      const opened = [await make.openVote({ councilId, ...BENCH, hours: 2, now: start }), await make.openVote({ councilId, ...BENCH, hours: 3, now: start })];
+      const opened = [
+        await make.openVote({ councilId, ...BENCH, hours: 2, now: start }),
+        await make.openVote({ councilId, ...BENCH, hours: 3, now: start }),
+      ];
       for (const { voteId } of opened) await castAll(voteId, members, mix({ for: 3, against: 1 }), start);
 
       const at = new Date(start.getTime() + 5 * HOUR);
@@ -258,7 +280,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     const letters = ["الف", "ب", "پ", "ت"];
 
     it("shows nothing of a secret ballot while open but the voter's own choice, and totals only after", async () => {
-      const { councilId, memberIds: members } = await make.councilWithMembers(4, { charter: { ballot: "secret" }, name: (i) => `${letters[i]} رای‌دهنده` });
+      const { councilId, memberIds: members } = await make.councilWithMembers(4, {
+        charter: { ballot: "secret" },
+        name: (i) => `${letters[i]} رای‌دهنده`,
+      });
       const start = nextEra();
       const { voteId, proposalId, closesAt } = await make.openVote({ councilId, ...BENCH, hours: 1, now: start });
       await castAll(voteId, members, ["for", "against", "abstain"], start);
@@ -277,7 +302,10 @@ describe.each(BACKENDS)("votes on %s", (backend) => {
     });
 
     it("shows each choice under an open ballot", async () => {
-      const { councilId, memberIds: members } = await make.councilWithMembers(3, { charter: { ballot: "open" }, name: (i) => `${letters[i]} عضو شورا` });
+      const { councilId, memberIds: members } = await make.councilWithMembers(3, {
+        charter: { ballot: "open" },
+        name: (i) => `${letters[i]} عضو شورا`,
+      });
       const { voteId, proposalId } = await make.openVote({ councilId, ...BENCH });
       await castAll(voteId, members, ["for", "for", "against"]);
 

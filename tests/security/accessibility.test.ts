@@ -31,7 +31,17 @@ const PAGES: { as: RoleKey; paths: (w: World) => string[] }[] = [
       "/track?code=1234567890",
     ],
   },
-  { as: "resident", paths: (w) => ["/inbox", "/inbox/settings", "/me/councils", "/account", `/proposals/new?council=${w.ids.councilA}`, `/threads/${w.ids.publicThread}`] },
+  {
+    as: "resident",
+    paths: (w) => [
+      "/inbox",
+      "/inbox/settings",
+      "/me/councils",
+      "/account",
+      `/proposals/new?council=${w.ids.councilA}`,
+      `/threads/${w.ids.publicThread}`,
+    ],
+  },
   { as: "chair", paths: (w) => [`/councils/${w.ids.councilA}`, `/proposals/${w.ids.proposalId}`] },
   {
     as: "managerOwn",
@@ -75,7 +85,14 @@ async function axe(page: Page): Promise<AxeResult> {
   return page.evaluate(async () => {
     const run = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<AxeResult> } }).axe.run;
     const result = await run(document, { resultTypes: ["violations"] });
-    return { violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })) };
+    return {
+      violations: result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      })),
+    };
   });
 }
 
@@ -93,32 +110,46 @@ describeBrowser("accessibility (axe-core, Chromium at 390 px)", () => {
   });
 
   for (const { as, paths } of PAGES) {
-    it(`has no serious or critical violation on the main pages of ${as}`, async () => {
-      const problems: string[] = [];
-      const session =
-        as === "anonymous"
-          ? await (async () => {
-              const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "fa-IR" });
-              watchContext(context, problems);
-              return { context, page: await context.newPage() };
-            })()
-          : await signInContext(browser, { baseUrl: w.app.baseUrl, phone: w.users[as].phone.replace(/^\+98/, "0"), password: PASSWORD, problems });
-      const found: string[] = [];
-      try {
-        for (const path of paths(w)) {
-          const response = await session.page.goto(`${w.app.baseUrl}${path}`);
-          expect(response?.status(), path).toBe(200);
-          await session.page.waitForLoadState("networkidle").catch(() => {});
-          const { violations } = await axe(session.page);
-          for (const v of violations) {
-            if (v.impact !== "serious" && v.impact !== "critical") continue;
-            found.push(`${path}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+    it(
+      `has no serious or critical violation on the main pages of ${as}`,
+      async () => {
+        const problems: string[] = [];
+        const session =
+          as === "anonymous"
+            ? await (async () => {
+                const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "fa-IR" });
+                watchContext(context, problems);
+                return { context, page: await context.newPage() };
+              })()
+            : await signInContext(browser, {
+                baseUrl: w.app.baseUrl,
+                phone: w.users[as].phone.replace(/^\+98/, "0"),
+                password: PASSWORD,
+                problems,
+              });
+        const found: string[] = [];
+        try {
+          for (const path of paths(w)) {
+            const response = await session.page.goto(`${w.app.baseUrl}${path}`);
+            expect(response?.status(), path).toBe(200);
+            await session.page.waitForLoadState("networkidle").catch(() => {});
+            const { violations } = await axe(session.page);
+            for (const v of violations) {
+              if (v.impact !== "serious" && v.impact !== "critical") continue;
+              found.push(
+                `${path}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+                  .slice(0, 3)
+                  .map((n) => n.target.join(" "))
+                  .join(" | ")}`,
+              );
+            }
           }
+        } finally {
+          await session.context.close();
         }
-      } finally {
-        await session.context.close();
-      }
-      expect(found).toEqual([]);
-    }, scaled(120_000));
+        expect(found).toEqual([]);
+      },
+      scaled(120_000),
+    );
   }
 });

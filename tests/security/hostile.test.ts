@@ -20,8 +20,8 @@ const XSS = [
   "<script>alert(1)</script>",
   "<img src=x onerror=alert(1)>",
   '"><svg onload=alert(1)>',
-  "<a href=\"javascript:alert(1)\">لینک</a>",
-  "<iframe src=\"data:text/html,<script>alert(1)</script>\"></iframe>",
+  '<a href="javascript:alert(1)">لینک</a>',
+  '<iframe src="data:text/html,<script>alert(1)</script>"></iframe>',
 ];
 const BIDI = "\u202Eکد مخرب\u202C\u2066ضمیمه\u2069";
 const ZERO_WIDTH = "\u200B\u200D\uFEFF\u2060";
@@ -98,7 +98,11 @@ add({
   as: poster(),
   method: "POST",
   path: (w) => `/threads/${w.ids.publicThread}`,
-  fields: () => ({ intent: "post", body: "ببینید javascript:alert(document.cookie) و data:text/html;base64,PHNjcmlwdD4= را", returnTo: "/" }),
+  fields: () => ({
+    intent: "post",
+    body: "ببینید javascript:alert(document.cookie) و data:text/html;base64,PHNjcmlwdD4= را",
+    returnTo: "/",
+  }),
   writes: { thread_messages: 1, thread_events: 1, escalations: -1 },
   view: (w) => `/threads/${w.ids.publicThread}`,
 });
@@ -186,7 +190,12 @@ add({
   as: "resident",
   method: "POST",
   path: (w) => `/proposals/new?council=${w.ids.councilA}`,
-  fields: (w) => ({ title: `طرح ${XSS[0]}`, body: `شرح طرح ${XSS[2]} و [پیوند](javascript:alert(1)) javascript:alert(1)`, categoryId: w.ids.categoryId, place: XSS[1]! }),
+  fields: (w) => ({
+    title: `طرح ${XSS[0]}`,
+    body: `شرح طرح ${XSS[2]} و [پیوند](javascript:alert(1)) javascript:alert(1)`,
+    categoryId: w.ids.categoryId,
+    place: XSS[1]!,
+  }),
   writes: { proposals: 1, threads: 1 }, // a proposal is filed with its discussion
   view: () => "/proposals",
   payloads: XSS.slice(0, 3),
@@ -243,7 +252,10 @@ add({
   // Taken as a ballot on this page's vote, or refused: either way, nothing lands on the other vote.
   writes: { ballots: -1 },
   check: async (w) => {
-    const rows = await queryRows<{ vote_id: string }>(w.app.database.db, sql`select vote_id from ballots where user_id = ${w.users.member.id}`);
+    const rows = await queryRows<{ vote_id: string }>(
+      w.app.database.db,
+      sql`select vote_id from ballots where user_id = ${w.users.member.id}`,
+    );
     expect(rows.map((r) => r.vote_id).filter((id) => id === w.ids.votingB.voteId)).toEqual([]);
   },
 });
@@ -322,8 +334,20 @@ add({
   payloads: [`"><script>alert(1)</script>`],
 });
 for (const flow of [XSS[0]!, "__proto__", "%E0%80%80"]) {
-  add({ name: `verify page with a forged flow (${flow.slice(0, 12)})`, as: "anonymous", method: "GET", path: () => `/verify?flow=${encodeURIComponent(flow)}`, payloads: [flow] });
-  add({ name: `reset page with a forged flow (${flow.slice(0, 12)})`, as: "anonymous", method: "GET", path: () => `/reset-password?flow=${encodeURIComponent(flow)}`, payloads: [flow] });
+  add({
+    name: `verify page with a forged flow (${flow.slice(0, 12)})`,
+    as: "anonymous",
+    method: "GET",
+    path: () => `/verify?flow=${encodeURIComponent(flow)}`,
+    payloads: [flow],
+  });
+  add({
+    name: `reset page with a forged flow (${flow.slice(0, 12)})`,
+    as: "anonymous",
+    method: "GET",
+    path: () => `/reset-password?flow=${encodeURIComponent(flow)}`,
+    payloads: [flow],
+  });
 }
 add({
   name: "verify form with a non-numeric code is refused",
@@ -455,8 +479,20 @@ add({
   viewAs: "deputy",
   payloads: [XSS[0]!, XSS[4]!],
 });
-add({ name: "account form with an intent named __proto__", as: "resident", method: "POST", path: () => "/account", fields: () => ({ intent: "__proto__" }) });
-add({ name: "my-councils form with an intent named constructor and forged ids", as: "resident", method: "POST", path: () => "/me/councils", fields: () => ({ intent: "constructor", invitationId: SQL, applicationId: "__proto__" }) });
+add({
+  name: "account form with an intent named __proto__",
+  as: "resident",
+  method: "POST",
+  path: () => "/account",
+  fields: () => ({ intent: "__proto__" }),
+});
+add({
+  name: "my-councils form with an intent named constructor and forged ids",
+  as: "resident",
+  method: "POST",
+  path: () => "/me/councils",
+  fields: () => ({ intent: "constructor", invitationId: SQL, applicationId: "__proto__" }),
+});
 
 // --- Query parameters and addresses -------------------------------------------------------------------
 for (const status of PROPERTY_NAMES) {
@@ -467,7 +503,13 @@ for (const [label, value] of [
   ["markup", XSS[0]!],
   ["property name", "__proto__"],
 ] as const) {
-  add({ name: `proposal list filtered by council ${label}`, as: "anonymous", method: "GET", path: () => `/proposals?council=${encodeURIComponent(value)}&district=${encodeURIComponent(value)}`, payloads: [value] });
+  add({
+    name: `proposal list filtered by council ${label}`,
+    as: "anonymous",
+    method: "GET",
+    path: () => `/proposals?council=${encodeURIComponent(value)}&district=${encodeURIComponent(value)}`,
+    payloads: [value],
+  });
 }
 for (const [label, cursor] of [
   ["garbage", "not-a-cursor"],
@@ -477,7 +519,12 @@ for (const [label, cursor] of [
   ["year 0", Buffer.from("0000-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000").toString("base64url")],
   ["huge", "A".repeat(5000)],
 ] as const) {
-  add({ name: `proposal list with a forged cursor (${label})`, as: "anonymous", method: "GET", path: () => `/proposals?after=${encodeURIComponent(cursor)}` });
+  add({
+    name: `proposal list with a forged cursor (${label})`,
+    as: "anonymous",
+    method: "GET",
+    path: () => `/proposals?after=${encodeURIComponent(cursor)}`,
+  });
 }
 for (const before of ["1e308", "-1", "NaN", "99999999999999999999", "__proto__"]) {
   add({ name: `audit log before=${before}`, as: "admin", method: "GET", path: () => `/admin/audit?before=${encodeURIComponent(before)}` });
@@ -488,8 +535,19 @@ add({
   method: "GET",
   path: () => "/deputy?district=__proto__&urgency=constructor&state=toString&category=hasOwnProperty",
 });
-add({ name: "council page with a markup done flag", as: "anonymous", method: "GET", path: (w) => `/councils/${w.ids.councilA}?done=${encodeURIComponent(XSS[0]!)}`, payloads: [XSS[0]!] });
-add({ name: "new proposal page for a forged council", as: "resident", method: "GET", path: () => `/proposals/new?council=__proto__&onBehalf=constructor` });
+add({
+  name: "council page with a markup done flag",
+  as: "anonymous",
+  method: "GET",
+  path: (w) => `/councils/${w.ids.councilA}?done=${encodeURIComponent(XSS[0]!)}`,
+  payloads: [XSS[0]!],
+});
+add({
+  name: "new proposal page for a forged council",
+  as: "resident",
+  method: "GET",
+  path: () => `/proposals/new?council=__proto__&onBehalf=constructor`,
+});
 for (const [label, path] of [
   ["malformed UTF-8 in a query", "/proposals?status=%C3%28&council=%FF%FE"],
   ["malformed UTF-8 in a proposal id", "/proposals/%FF%FE%FD"],
@@ -533,7 +591,11 @@ describe.each(BACKENDS)("hostile input on %s", (backend) => {
       const after = await rowCounts(w);
       const expected = { ...before };
       // A negative count means "at most this many" (zero or one, where either answer is right).
-      const atMost = new Set(Object.entries(c.writes ?? {}).filter(([, n]) => n < 0).map(([t]) => t));
+      const atMost = new Set(
+        Object.entries(c.writes ?? {})
+          .filter(([, n]) => n < 0)
+          .map(([t]) => t),
+      );
       for (const [table, n] of Object.entries(c.writes ?? {})) expected[table] = before[table]! + Math.abs(n);
       const changed = Object.keys(after)
         .filter((t) => (atMost.has(t) ? after[t]! < before[t]! || after[t]! > expected[t]! : after[t] !== expected[t]))
@@ -545,7 +607,8 @@ describe.each(BACKENDS)("hostile input on %s", (backend) => {
         expect(page.status).toBe(200);
         const viewHtml = await page.text();
         assertInert(viewHtml, c.payloads);
-        if (c.shows) expect(viewHtml).toContain(c.shows.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+        if (c.shows)
+          expect(viewHtml).toContain(c.shows.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
         expect(viewHtml).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
       }
     });
@@ -596,16 +659,48 @@ interface SocketCase {
 }
 
 const SOCKET_CASES: SocketCase[] = [
-  ...PROPERTY_NAMES.map((name) => ({ name: `room:join of a room named ${name}`, event: CLIENT_EVENTS.join, payload: () => [{ room: name }] })),
-  ...PROPERTY_NAMES.map((name) => ({ name: `room:join of ${name}:<uuid>`, event: CLIENT_EVENTS.join, payload: (w: World) => [{ room: `${name}:${w.ids.districtA}` }] })),
-  { name: "room:join with a payload whose own __proto__ names a room", event: CLIENT_EVENTS.join, payload: () => [JSON.parse('{"__proto__":{"room":"city"}}')] },
+  ...PROPERTY_NAMES.map((name) => ({
+    name: `room:join of a room named ${name}`,
+    event: CLIENT_EVENTS.join,
+    payload: () => [{ room: name }],
+  })),
+  ...PROPERTY_NAMES.map((name) => ({
+    name: `room:join of ${name}:<uuid>`,
+    event: CLIENT_EVENTS.join,
+    payload: (w: World) => [{ room: `${name}:${w.ids.districtA}` }],
+  })),
+  {
+    name: "room:join with a payload whose own __proto__ names a room",
+    event: CLIENT_EVENTS.join,
+    payload: () => [JSON.parse('{"__proto__":{"room":"city"}}')],
+  },
   { name: "room:join of a thread with markup for an id", event: CLIENT_EVENTS.join, payload: () => [{ room: `thread:${XSS[0]}` }] },
   { name: "room:join of a thread with SQL for an id", event: CLIENT_EVENTS.join, payload: () => [{ room: `thread:${SQL}` }] },
-  { name: "room:join of a room with bidi and zero-width characters", event: CLIENT_EVENTS.join, payload: (w) => [{ room: `district:\u202E${w.ids.districtA}${ZERO_WIDTH}` }] },
+  {
+    name: "room:join of a room with bidi and zero-width characters",
+    event: CLIENT_EVENTS.join,
+    payload: (w) => [{ room: `district:\u202E${w.ids.districtA}${ZERO_WIDTH}` }],
+  },
   { name: "room:join of someone else's session room", event: CLIENT_EVENTS.join, payload: () => [{ room: "session:0123456789abcdef" }] },
-  { name: "room:join of a commission's thread by a resident", event: CLIENT_EVENTS.join, payload: (w) => [{ room: `thread:${w.ids.commissionThread}` }] },
-  { name: "thread:sync of a thread named __proto__", event: CLIENT_EVENTS.threadSync, payload: () => [{ threadId: "__proto__", after: 0 }] },
-  { name: "thread:sync after a number past any thread", event: CLIENT_EVENTS.threadSync, payload: (w) => [{ threadId: w.ids.publicThread, after: 1e308 }] },
+  {
+    name: "room:join of a commission's thread by a resident",
+    event: CLIENT_EVENTS.join,
+    payload: (w) => [{ room: `thread:${w.ids.commissionThread}` }],
+  },
+  {
+    name: "thread:sync of a thread named __proto__",
+    event: CLIENT_EVENTS.threadSync,
+    payload: () => [{ threadId: "__proto__", after: 0 }],
+  },
+  {
+    name: "thread:sync after a number past any thread",
+    event: CLIENT_EVENTS.threadSync,
+    payload: (w) => [{ threadId: w.ids.publicThread, after: 1e308 }],
+  },
   { name: "thread:sync after SQL", event: CLIENT_EVENTS.threadSync, payload: (w) => [{ threadId: w.ids.publicThread, after: SQL }] },
-  { name: "thread:sync of a commission's thread by a resident", event: CLIENT_EVENTS.threadSync, payload: (w) => [{ threadId: w.ids.commissionThread, after: 0 }] },
+  {
+    name: "thread:sync of a commission's thread by a resident",
+    event: CLIENT_EVENTS.threadSync,
+    payload: (w) => [{ threadId: w.ids.commissionThread, after: 0 }],
+  },
 ];

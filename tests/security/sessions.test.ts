@@ -131,7 +131,10 @@ describe.each(BACKENDS)("sessions on %s", (backend) => {
       expect(response.status).toBe(400);
       expect(visibleText(await response.text())).toContain(fa.errors.code_wrong.split("{{")[0]!.trim());
     }
-    const [flow] = await w.app.database.db.select({ attempts: verificationCodes.attempts }).from(verificationCodes).where(eq(verificationCodes.id, flowId));
+    const [flow] = await w.app.database.db
+      .select({ attempts: verificationCodes.attempts })
+      .from(verificationCodes)
+      .where(eq(verificationCodes.id, flowId));
     expect(flow!.attempts).toBe(CODE_MAX_ATTEMPTS);
     // Now even the right code is refused, on the form, in Persian.
     const locked = await device.post(verifyUrl, { intent: "verify", code: right });

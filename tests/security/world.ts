@@ -91,7 +91,10 @@ export async function buildWorld(backend: Backend): Promise<World> {
 
   const makeUser = async (name: string) => {
     const phone = `+98912${base + phoneSeq++}`;
-    const [row] = await db.insert(users).values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) }).returning({ id: users.id });
+    const [row] = await db
+      .insert(users)
+      .values({ phone, displayName: name, passwordHash: await hashPassword(PASSWORD) })
+      .returning({ id: users.id });
     return { id: row!.id, phone };
   };
   const people = {
@@ -109,7 +112,10 @@ export async function buildWorld(backend: Backend): Promise<World> {
   };
 
   const place = async (n: number) => {
-    const [district] = await db.insert(districts).values({ number: n, name: `منطقه ${n}`, nameKey: `منطقه ${n}` }).returning({ id: districts.id });
+    const [district] = await db
+      .insert(districts)
+      .values({ number: n, name: `منطقه ${n}`, nameKey: `منطقه ${n}` })
+      .returning({ id: districts.id });
     const [hood] = await db
       .insert(neighborhoods)
       .values({ districtId: district!.id, name: `محله ${n}`, nameKey: `محله ${n}` })
@@ -159,18 +165,33 @@ export async function buildWorld(backend: Backend): Promise<World> {
       status: "in_review",
     })
     .returning({ id: proposals.id });
-  await db.insert(referrals).values({ proposalId: proposal!.id, commissionId: c1!.id, referredBy: people.chair.id, dueAt: new Date(Date.now() + 14 * 86_400_000) });
+  await db
+    .insert(referrals)
+    .values({ proposalId: proposal!.id, commissionId: c1!.id, referredBy: people.chair.id, dueAt: new Date(Date.now() + 14 * 86_400_000) });
   const publicThread = await ensureThread(db, { kind: "proposal", proposalId: proposal!.id });
   const councilThread = await ensureThread(db, { kind: "council", councilId: a.councilId });
   const commissionThread = await ensureThread(db, { kind: "commission", proposalId: proposal!.id, commissionId: c1!.id });
   const posted = await postMessage(db, { threadId: publicThread, authorId: people.member.id, body: "چراغ کوچه از دیشب خاموش است." });
   if (!posted.ok) throw new Error(posted.error);
-  const commissionPosted = await postMessage(db, { threadId: commissionThread, authorId: people.commissionOwn.id, body: "برآورد هزینه در راه است." });
+  const commissionPosted = await postMessage(db, {
+    threadId: commissionThread,
+    authorId: people.commissionOwn.id,
+    body: "برآورد هزینه در راه است.",
+  });
   if (!commissionPosted.ok) throw new Error(commissionPosted.error);
   const voting = async (title: string) => {
     const [row] = await db
       .insert(proposals)
-      .values({ councilId: a.councilId, districtId: a.districtId, neighborhoodId: a.hoodId, authorId: people.resident.id, title, body: "شرحی برای رأی‌گیری اعضای شورا.", categoryId: category.id, status: "on_agenda" })
+      .values({
+        councilId: a.councilId,
+        districtId: a.districtId,
+        neighborhoodId: a.hoodId,
+        authorId: people.resident.id,
+        title,
+        body: "شرحی برای رأی‌گیری اعضای شورا.",
+        categoryId: category.id,
+        status: "on_agenda",
+      })
       .returning({ id: proposals.id });
     const vote = await openVote(db, { proposalId: row!.id, actorId: people.chair.id, hours: 48 });
     if (!vote.ok) throw new Error(`open vote: ${vote.error}`);
@@ -211,9 +232,23 @@ export async function buildWorld(backend: Backend): Promise<World> {
   });
   const [policy] = await db
     .insert(policies)
-    .values({ title: "شیوه‌نامه جلسات شورا", body: "جلسات هر ماه دو بار برگزار شود.", effectiveOn: "2026-01-01", publishedVersion: 1, hasDraft: false })
+    .values({
+      title: "شیوه‌نامه جلسات شورا",
+      body: "جلسات هر ماه دو بار برگزار شود.",
+      effectiveOn: "2026-01-01",
+      publishedVersion: 1,
+      hasDraft: false,
+    })
     .returning({ id: policies.id });
-  await db.insert(policyVersions).values({ policyId: policy!.id, version: 1, title: "شیوه‌نامه جلسات شورا", body: "جلسات هر ماه دو بار برگزار شود.", effectiveOn: "2026-01-01", allDistricts: true, recipients: "both" });
+  await db.insert(policyVersions).values({
+    policyId: policy!.id,
+    version: 1,
+    title: "شیوه‌نامه جلسات شورا",
+    body: "جلسات هر ماه دو بار برگزار شود.",
+    effectiveOn: "2026-01-01",
+    allDistricts: true,
+    recipients: "both",
+  });
   const votingA = await voting("سطل‌های زباله تازه برای بوستان");
   const votingB = await voting("سرعت‌گیر جلوی مدرسه");
 

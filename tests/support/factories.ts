@@ -242,7 +242,10 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
       const neighborhoodId =
         options.neighborhoodId ??
         (await make.neighborhood({ districtId: options.districtId, name: options.neighborhood, nameKey: options.neighborhoodKey }));
-      const [hood] = await db.select({ districtId: neighborhoods.districtId }).from(neighborhoods).where(eq(neighborhoods.id, neighborhoodId));
+      const [hood] = await db
+        .select({ districtId: neighborhoods.districtId })
+        .from(neighborhoods)
+        .where(eq(neighborhoods.id, neighborhoodId));
       const made = ok(await createCouncil(db, founderId, neighborhoodId, charter({ ...defaults.charter, ...options.charter })));
       return { id: made.id, districtId: hood!.districtId, neighborhoodId };
     },
@@ -251,7 +254,11 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
      * Active seats (current term) for people already made. With `chairFirst` the first of them
      * chairs; `role` gives everyone the same role.
      */
-    async seat(councilId: string, people: (string | { id: string })[], options: { chairFirst?: boolean; role?: MembershipRole; termNumber?: number } = {}) {
+    async seat(
+      councilId: string,
+      people: (string | { id: string })[],
+      options: { chairFirst?: boolean; role?: MembershipRole; termNumber?: number } = {},
+    ) {
       if (!people.length) return;
       await db.insert(memberships).values(
         people.map((p, i) => ({
@@ -382,7 +389,12 @@ export function factories(db: Db, defaults: FactoryDefaults = {}) {
     thread: (target: ThreadTarget) => ensureThread(db, target),
 
     /** A message, posted as the composer posts it. */
-    async message(threadId: string, authorId: string, body = "سلام به همسایه‌ها", extra: Omit<PostInput, "threadId" | "authorId" | "body"> = {}) {
+    async message(
+      threadId: string,
+      authorId: string,
+      body = "سلام به همسایه‌ها",
+      extra: Omit<PostInput, "threadId" | "authorId" | "body"> = {},
+    ) {
       return ok(await postMessage(db, { threadId, authorId, body, ...extra }));
     },
 

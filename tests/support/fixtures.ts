@@ -2,7 +2,8 @@ import { tehranToday } from "../../app/domain/charter";
 import type { CharterInput } from "../../app/domain/councils.server";
 
 /** An ISO date `days` after (or before) another. */
-export const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (iso: string, days: number) =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * An ordinary charter whose current term began yesterday (Tehran time) and runs about two years;

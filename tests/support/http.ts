@@ -79,5 +79,11 @@ export function inputValue(html: string, name: string) {
   const match = html.match(new RegExp(`<input[^>]*name="${name}"[^>]*>`));
   if (!match) return null;
   const value = match[0].match(/value="([^"]*)"/);
-  return value ? value[1]!.replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">") : "";
+  return value
+    ? value[1]!
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, "&")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+    : "";
 }

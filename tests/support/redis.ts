@@ -26,7 +26,8 @@ export const redisServerPath = (() => {
 
 /** Redis tests run where `redis-server` exists; under CI=true it must (CI installs it). */
 export const REDIS_AVAILABLE = Boolean(redisServerPath);
-if (!REDIS_AVAILABLE && process.env.CI === "true") throw new Error("redis-server is missing: CI must install it (apt-get install redis-server)");
+if (!REDIS_AVAILABLE && process.env.CI === "true")
+  throw new Error("redis-server is missing: CI must install it (apt-get install redis-server)");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,14 +72,22 @@ export async function startTestRedis(options: { appendOnly?: boolean } = {}): Pr
   const port = await freePort();
   let child: ChildProcess | null = null;
   const args = [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", dir,
-    "--save", "",
-    "--appendonly", options.appendOnly ? "yes" : "no",
-    "--appendfsync", "always",
-    "--daemonize", "no",
-    "--logfile", path.join(dir, "redis.log"),
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    options.appendOnly ? "yes" : "no",
+    "--appendfsync",
+    "always",
+    "--daemonize",
+    "no",
+    "--logfile",
+    path.join(dir, "redis.log"),
   ];
   const redis: TestRedis = {
     port,

@@ -58,7 +58,10 @@ export async function holdsFor(check: () => boolean, ms: number, label: string):
 
 /** Resolves with an event's arguments the next time `emitter` emits it; fails after `ms` (scaled). */
 export function nextEvent(
-  emitter: { once(event: string, listener: (...args: any[]) => void): unknown; off(event: string, listener: (...args: any[]) => void): unknown },
+  emitter: {
+    once(event: string, listener: (...args: any[]) => void): unknown;
+    off(event: string, listener: (...args: any[]) => void): unknown;
+  },
   event: string,
   ms = 3000,
 ): Promise<unknown[]> {

@@ -39,7 +39,7 @@ export function Composer({
         setKey(
           typeof crypto !== "undefined" && "randomUUID" in crypto
             ? crypto.randomUUID()
-            : `${Date.now()}-${Math.random().toString(36).slice(2)}`
+            : `${Date.now()}-${Math.random().toString(36).slice(2)}`,
         );
       }}
     >

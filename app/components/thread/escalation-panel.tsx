@@ -31,13 +31,7 @@ export function EscalationPanel({ ctx, escalation, mayEscalate }: { ctx: Ctx; es
               <>
                 <label className="field">
                   <span className="field__label">{t("thread.escalation_note")}</span>
-                  <textarea
-                    name="note"
-                    className="field__input field__input--area"
-                    dir="auto"
-                    rows={3}
-                    defaultValue={kept("note")}
-                  />
+                  <textarea name="note" className="field__input field__input--area" dir="auto" rows={3} defaultValue={kept("note")} />
                 </label>
                 <label className="field">
                   <span className="field__label">{t("thread.urgency")}</span>

@@ -9,7 +9,7 @@ export function orphanRefusal(
   result: ThreadActionResult,
   messages: MessageView[],
   state: ThreadState,
-  meId: string | null
+  meId: string | null,
 ): ThreadActionResult | null {
   const intent = result.intent ?? "";
   // A tool this person is not offered has no form here to answer on (the composer shows its own).

@@ -118,13 +118,7 @@ export function ReasonForm({
         <>
           <label className="field">
             <span className="field__label">{field}</span>
-            <input
-              name="reason"
-              className="field__input"
-              dir="auto"
-              maxLength={REPORT_REASON_MAX}
-              defaultValue={kept("reason")}
-            />
+            <input name="reason" className="field__input" dir="auto" maxLength={REPORT_REASON_MAX} defaultValue={kept("reason")} />
           </label>
           <button type="submit" className={`button button--${tone} button--small`} disabled={fetcher.state !== "idle"}>
             {label}

@@ -57,7 +57,7 @@ export function Thread({
   // Where the "new messages" line goes: after what the reader had read last time, or after what
   // was there when the page opened.
   const [markerSeq] = useState(() =>
-    bundle.lastReadSeq !== null && bundle.lastReadSeq < bundle.lastSeq ? bundle.lastReadSeq : bundle.lastSeq
+    bundle.lastReadSeq !== null && bundle.lastReadSeq < bundle.lastSeq ? bundle.lastReadSeq : bundle.lastSeq,
   );
   const meId = bundle.me?.id ?? null;
 
@@ -75,7 +75,7 @@ export function Thread({
   const blocked = me?.postBlocker ?? (me ? null : "sign_in");
   const markerRef = useRef<HTMLLIElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
-  const replyTarget = replyTo ? messages.get(replyTo) ?? null : null;
+  const replyTarget = replyTo ? (messages.get(replyTo) ?? null) : null;
   // A post refused without JavaScript comes back with its text, even if the thread was locked or the
   // author muted meanwhile: the message says why, and the text can still be copied.
   const refusedPost = Boolean(plainResult && !plainResult.ok && plainResult.intent === "post");

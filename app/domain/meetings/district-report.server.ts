@@ -56,13 +56,20 @@ export async function districtMonth(db: Db, districtId: string, month: JalaliMon
       closedAt: meetings.closedAt,
     })
     .from(meetings)
-    .where(and(eq(meetings.districtId, districtId), gte(meetings.startsAt, from), lt(meetings.startsAt, to), ne(meetings.status, "cancelled")))
+    .where(
+      and(eq(meetings.districtId, districtId), gte(meetings.startsAt, from), lt(meetings.startsAt, to), ne(meetings.status, "cancelled")),
+    )
     .orderBy(asc(meetings.startsAt));
   const minuteRows = rows.length
     ? await db
         .select({ meetingId: minutes.meetingId, status: minutes.status, version: minutes.version })
         .from(minutes)
-        .where(inArray(minutes.meetingId, rows.map((r) => r.id)))
+        .where(
+          inArray(
+            minutes.meetingId,
+            rows.map((r) => r.id),
+          ),
+        )
         .orderBy(desc(minutes.version))
     : [];
   // The state of a meeting's record: approved if any version was approved (a correction in the
@@ -127,7 +134,10 @@ export async function absenceCases(db: Db, districtId: string, year: number): Pr
     .innerJoin(councils, eq(councils.id, memberships.councilId))
     .innerJoin(neighborhoods, eq(neighborhoods.id, councils.neighborhoodId))
     .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(meetings, and(eq(meetings.councilId, councils.id), eq(meetings.status, "closed"), gte(meetings.startsAt, from), lt(meetings.startsAt, to)))
+    .innerJoin(
+      meetings,
+      and(eq(meetings.councilId, councils.id), eq(meetings.status, "closed"), gte(meetings.startsAt, from), lt(meetings.startsAt, to)),
+    )
     .leftJoin(meetingAttendance, and(eq(meetingAttendance.meetingId, meetings.id), eq(meetingAttendance.userId, memberships.userId)))
     .where(and(eq(councils.districtId, districtId), eq(memberships.status, "active")))
     .orderBy(asc(memberships.id), asc(meetings.startsAt));
@@ -150,9 +160,19 @@ export async function absenceCases(db: Db, districtId: string, year: number): Pr
   const cases: AbsenceCase[] = [];
   for (const [membershipId, record] of byMember) {
     const first = record[0]!;
-    const crossing = absenceCrossing(first, record.map((r) => (r.mark ?? null) as AttendanceMark | null));
+    const crossing = absenceCrossing(
+      first,
+      record.map((r) => (r.mark ?? null) as AttendanceMark | null),
+    );
     if (crossing) {
-      cases.push({ membershipId, userId: first.userId, name: first.name, councilId: first.councilId, neighborhoodName: first.neighborhoodName, crossing });
+      cases.push({
+        membershipId,
+        userId: first.userId,
+        name: first.name,
+        councilId: first.councilId,
+        neighborhoodName: first.neighborhoodName,
+        crossing,
+      });
     }
   }
   return cases.sort((a, b) => a.neighborhoodName.localeCompare(b.neighborhoodName, "fa") || a.name.localeCompare(b.name, "fa"));
@@ -170,7 +190,13 @@ export async function keepAfterAbsences(
   return refusalOf(() =>
     db.transaction(async (tx) => {
       const [seat] = await tx
-        .select({ id: memberships.id, councilId: memberships.councilId, districtId: councils.districtId, status: memberships.status, userId: memberships.userId })
+        .select({
+          id: memberships.id,
+          councilId: memberships.councilId,
+          districtId: councils.districtId,
+          status: memberships.status,
+          userId: memberships.userId,
+        })
         .from(memberships)
         .innerJoin(councils, eq(councils.id, memberships.councilId))
         .where(eq(memberships.id, input.membershipId));
@@ -211,7 +237,8 @@ export async function meetingReport(
   db: Db,
   input: { actor: Actor | null; districtId: string; month: JalaliMonth; now?: Date },
 ): Promise<{ ok: true; councils: CouncilMonth[]; absences: AbsenceCase[] } | Fail> {
-  if (!can(input.actor, "district.meetings.report", { kind: "district", districtId: input.districtId })) return { ok: false, error: "forbidden" };
+  if (!can(input.actor, "district.meetings.report", { kind: "district", districtId: input.districtId }))
+    return { ok: false, error: "forbidden" };
   const [councilsOfMonth, absences] = await Promise.all([
     districtMonth(db, input.districtId, input.month, input.now),
     absenceCases(db, input.districtId, input.month.year),

@@ -72,7 +72,9 @@ export async function saveMinutes(
       const summary = normalizeText(input.summary, { multiline: true });
       if (summary.length > 10_000) refuse("summary_invalid");
       const agendaIds = new Set(
-        (await tx.select({ id: meetingAgendaItems.id }).from(meetingAgendaItems).where(eq(meetingAgendaItems.meetingId, meeting.id))).map((a) => a.id),
+        (await tx.select({ id: meetingAgendaItems.id }).from(meetingAgendaItems).where(eq(meetingAgendaItems.meetingId, meeting.id))).map(
+          (a) => a.id,
+        ),
       );
       const items = input.items
         .map((item) => ({ ...item, title: normalizeText(item.title), summary: normalizeText(item.summary, { multiline: true }) }))
@@ -85,10 +87,19 @@ export async function saveMinutes(
       await tx.delete(minutesItems).where(eq(minutesItems.minutesId, row.id));
       if (items.length) {
         await tx.insert(minutesItems).values(
-          items.map((item, i) => ({ minutesId: row.id, position: i + 1, agendaItemId: item.agendaItemId ?? null, title: item.title, summary: item.summary })),
+          items.map((item, i) => ({
+            minutesId: row.id,
+            position: i + 1,
+            agendaItemId: item.agendaItemId ?? null,
+            title: item.title,
+            summary: item.summary,
+          })),
         );
       }
-      await tx.update(minutes).set({ summary, updatedAt: input.now ?? new Date() }).where(eq(minutes.id, row.id));
+      await tx
+        .update(minutes)
+        .set({ summary, updatedAt: input.now ?? new Date() })
+        .where(eq(minutes.id, row.id));
       return { ok: true as const };
     }),
   );
@@ -181,8 +192,16 @@ export async function removeDecision(db: Db, input: { actor: Actor; minutesId: s
         .where(eq(minutesDecisions.minutesId, row.id))
         .orderBy(asc(minutesDecisions.number));
       // Two steps so no two rows ever hold the same number at once (the key is checked per row).
-      for (const [i, d] of rest.entries()) await tx.update(minutesDecisions).set({ number: 100_000 + i }).where(eq(minutesDecisions.id, d.id));
-      for (const [i, d] of rest.entries()) await tx.update(minutesDecisions).set({ number: i + 1 }).where(eq(minutesDecisions.id, d.id));
+      for (const [i, d] of rest.entries())
+        await tx
+          .update(minutesDecisions)
+          .set({ number: 100_000 + i })
+          .where(eq(minutesDecisions.id, d.id));
+      for (const [i, d] of rest.entries())
+        await tx
+          .update(minutesDecisions)
+          .set({ number: i + 1 })
+          .where(eq(minutesDecisions.id, d.id));
       return { ok: true as const };
     }),
   );
@@ -235,7 +254,10 @@ export async function reopenDraft(db: Db, input: { actor: Actor; minutesId: stri
       if (row.status === "approved") refuse("minutes_locked");
       if (row.status !== "circulating") refuse("not_circulating");
       await tx.delete(minutesResponses).where(eq(minutesResponses.minutesId, row.id));
-      await tx.update(minutes).set({ status: "draft", circulatedAt: null, respondBy: null, updatedAt: input.now ?? new Date() }).where(eq(minutes.id, row.id));
+      await tx
+        .update(minutes)
+        .set({ status: "draft", circulatedAt: null, respondBy: null, updatedAt: input.now ?? new Date() })
+        .where(eq(minutes.id, row.id));
       return { ok: true as const };
     }),
   );
@@ -274,7 +296,10 @@ export async function respondToMinutes(
       await tx
         .insert(minutesResponses)
         .values({ minutesId: row.id, userId: input.actor.id, verdict: input.verdict, comment, at: now })
-        .onConflictDoUpdate({ target: [minutesResponses.minutesId, minutesResponses.userId], set: { verdict: input.verdict, comment, at: now } });
+        .onConflictDoUpdate({
+          target: [minutesResponses.minutesId, minutesResponses.userId],
+          set: { verdict: input.verdict, comment, at: now },
+        });
       const [{ n }] = (await tx
         .select({ n: count() })
         .from(minutesResponses)
@@ -323,11 +348,22 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  * gone to an online vote, been withdrawn or adopted stays as it is. Before the commit that locks
  * the minutes, so the adoption and the lock are one.
  */
-async function adoptByShowOfHands(tx: Tx, input: { minutesId: string; councilId: string; present: number; meetingNumber: number; now: Date }) {
+async function adoptByShowOfHands(
+  tx: Tx,
+  input: { minutesId: string; councilId: string; present: number; meetingNumber: number; now: Date },
+) {
   const decided = await tx
-    .select({ number: minutesDecisions.number, proposalId: minutesDecisions.proposalId, for: minutesDecisions.tallyFor, against: minutesDecisions.tallyAgainst, abstain: minutesDecisions.tallyAbstain })
+    .select({
+      number: minutesDecisions.number,
+      proposalId: minutesDecisions.proposalId,
+      for: minutesDecisions.tallyFor,
+      against: minutesDecisions.tallyAgainst,
+      abstain: minutesDecisions.tallyAbstain,
+    })
     .from(minutesDecisions)
-    .where(and(eq(minutesDecisions.minutesId, input.minutesId), isNotNull(minutesDecisions.proposalId), isNotNull(minutesDecisions.tallyFor)));
+    .where(
+      and(eq(minutesDecisions.minutesId, input.minutesId), isNotNull(minutesDecisions.proposalId), isNotNull(minutesDecisions.tallyFor)),
+    );
   if (!decided.length) return;
   const [council] = await tx
     .select({ quorumPercent: councils.quorumPercent, majorityRule: councils.majorityRule, meetingsAdopt: councils.meetingsAdopt })
@@ -371,7 +407,12 @@ export async function startCorrection(
       const { council } = await lockMeeting(tx, approved.meetingId);
       requireCouncilPower(input.actor, "council.meeting.run", council);
       if (approved.status !== "approved") refuse("minutes_not_draft");
-      const [latest] = await tx.select().from(minutes).where(eq(minutes.meetingId, approved.meetingId)).orderBy(desc(minutes.version)).limit(1);
+      const [latest] = await tx
+        .select()
+        .from(minutes)
+        .where(eq(minutes.meetingId, approved.meetingId))
+        .orderBy(desc(minutes.version))
+        .limit(1);
       if (latest!.id !== approved.id) refuse(latest!.status === "approved" ? "concurrent_change" : "minutes_exist");
       const [row] = await tx
         .insert(minutes)
@@ -419,7 +460,13 @@ export async function minutesOf(db: Db, meetingId: string) {
         db.select().from(minutesItems).where(eq(minutesItems.minutesId, row.id)).orderBy(asc(minutesItems.position)),
         db.select().from(minutesDecisions).where(eq(minutesDecisions.minutesId, row.id)).orderBy(asc(minutesDecisions.number)),
         db
-          .select({ userId: minutesResponses.userId, verdict: minutesResponses.verdict, comment: minutesResponses.comment, at: minutesResponses.at, name: users.displayName })
+          .select({
+            userId: minutesResponses.userId,
+            verdict: minutesResponses.verdict,
+            comment: minutesResponses.comment,
+            at: minutesResponses.at,
+            name: users.displayName,
+          })
           .from(minutesResponses)
           .innerJoin(users, eq(users.id, minutesResponses.userId))
           .where(eq(minutesResponses.minutesId, row.id))

@@ -32,7 +32,12 @@ export async function noticeOfMeetings(
       kind: "meeting_scheduled",
       itemKey: single ? `meeting:${first.id}` : `meetings:${input.councilId}:${first.id}`,
       link: single ? `/meetings/${first.id}` : `/councils/${input.councilId}/meetings`,
-      params: { council: first.council, startsAt: first.startsAt.toISOString(), meetings: input.meetingIds.length, meetingKind: input.kind },
+      params: {
+        council: first.council,
+        startsAt: first.startsAt.toISOString(),
+        meetings: input.meetingIds.length,
+        meetingKind: input.kind,
+      },
       audience: { councilMembers: input.councilId },
       actorId: input.actorId ?? null,
     });

@@ -150,7 +150,12 @@ async function rollCallIn(
   // Before closing: every active member, marked or not. After: the record as it was closed.
   const closed = meeting.status === "closed";
   const marked = await db
-    .select({ userId: meetingAttendance.userId, status: meetingAttendance.status, arrivedAt: meetingAttendance.arrivedAt, name: users.displayName })
+    .select({
+      userId: meetingAttendance.userId,
+      status: meetingAttendance.status,
+      arrivedAt: meetingAttendance.arrivedAt,
+      name: users.displayName,
+    })
     .from(meetingAttendance)
     .innerJoin(users, eq(users.id, meetingAttendance.userId))
     .where(eq(meetingAttendance.meetingId, meeting.id));
@@ -176,7 +181,11 @@ async function rollCallIn(
     meetingId: meeting.id,
     entries,
     seats: seatCount,
-    quorum: meetingQuorumOf(council, seatCount, entries.map((e) => e.status)),
+    quorum: meetingQuorumOf(
+      council,
+      seatCount,
+      entries.map((e) => e.status),
+    ),
   };
 }
 

@@ -51,7 +51,18 @@ describe("the absence rule", () => {
   });
 
   it("is crossed by six unexcused absences in the year, in no row", () => {
-    expect(absenceCrossing({ absencesInRow: 3, absencesInYear: 6 }, ["absent", "absent", "present", "absent", "absent", "late", "absent", "absent"])).toEqual({
+    expect(
+      absenceCrossing({ absencesInRow: 3, absencesInYear: 6 }, [
+        "absent",
+        "absent",
+        "present",
+        "absent",
+        "absent",
+        "late",
+        "absent",
+        "absent",
+      ]),
+    ).toEqual({
       kind: "in_year",
       count: 6,
     });
@@ -77,8 +88,12 @@ describe("Tehran times and Jalali months", () => {
     expect(jalaliMonthOf(new Date("2026-11-21T21:00:00Z"))).toEqual({ year: 1405, month: 9 });
     expect(jalaliMonthOf(new Date("2026-11-21T20:00:00Z"))).toEqual({ year: 1405, month: 8 });
     // Esfand of a leap year has 30 days; of a common one 29.
-    expect((jalaliMonthRange({ year: 1403, month: 12 }).to.getTime() - jalaliMonthRange({ year: 1403, month: 12 }).from.getTime()) / 86_400_000).toBe(30);
-    expect((jalaliMonthRange({ year: 1404, month: 12 }).to.getTime() - jalaliMonthRange({ year: 1404, month: 12 }).from.getTime()) / 86_400_000).toBe(29);
+    expect(
+      (jalaliMonthRange({ year: 1403, month: 12 }).to.getTime() - jalaliMonthRange({ year: 1403, month: 12 }).from.getTime()) / 86_400_000,
+    ).toBe(30);
+    expect(
+      (jalaliMonthRange({ year: 1404, month: 12 }).to.getTime() - jalaliMonthRange({ year: 1404, month: 12 }).from.getTime()) / 86_400_000,
+    ).toBe(29);
   });
 
   it("reads a month from a URL only in its one form", () => {

@@ -39,9 +39,10 @@ async function lockActiveCouncil(tx: Db, actor: Actor, councilId: string) {
   if (!council) refuse("not_found");
   requireCouncilPower(actor, "council.meeting.run", council);
   if (council.status !== "active") refuse("meetings_council_inactive");
-  const [{ last }] = (await tx.select({ last: max(meetings.number) }).from(meetings).where(eq(meetings.councilId, councilId))) as [
-    { last: number | null },
-  ];
+  const [{ last }] = (await tx
+    .select({ last: max(meetings.number) })
+    .from(meetings)
+    .where(eq(meetings.councilId, councilId))) as [{ last: number | null }];
   return { council, nextNumber: Number(last ?? 0) + 1 };
 }
 
@@ -283,7 +284,12 @@ export async function getMeeting(db: Db, meetingId: string) {
     .where(eq(meetings.id, meetingId));
   if (!row) return null;
   const agenda = await db
-    .select({ id: meetingAgendaItems.id, position: meetingAgendaItems.position, title: meetingAgendaItems.title, proposalId: meetingAgendaItems.proposalId })
+    .select({
+      id: meetingAgendaItems.id,
+      position: meetingAgendaItems.position,
+      title: meetingAgendaItems.title,
+      proposalId: meetingAgendaItems.proposalId,
+    })
     .from(meetingAgendaItems)
     .where(eq(meetingAgendaItems.meetingId, meetingId))
     .orderBy(asc(meetingAgendaItems.position));

@@ -30,10 +30,12 @@ export async function indexPending(db: Db, limit = 500): Promise<number> {
       await tx.execute(sql`delete from search_entries where kind = ${kind} and source_id in ${idList(ids)}`);
     }
     for (let i = 0; i < entries.length; i += 200) {
-      const values = entries.slice(i, i + 200).map(
-        (e) =>
-          sql`(${e.kind}, ${e.sourceId}::uuid, ${e.districtId}::uuid, ${e.neighborhoodId}::uuid, ${e.councilId}::uuid, ${e.proposalId}::uuid, ${e.threadId}::uuid, ${e.status}, ${e.title}, ${e.body}, ${e.words}, ${e.compact}, ${e.at.toISOString()}::timestamptz)`,
-      );
+      const values = entries
+        .slice(i, i + 200)
+        .map(
+          (e) =>
+            sql`(${e.kind}, ${e.sourceId}::uuid, ${e.districtId}::uuid, ${e.neighborhoodId}::uuid, ${e.councilId}::uuid, ${e.proposalId}::uuid, ${e.threadId}::uuid, ${e.status}, ${e.title}, ${e.body}, ${e.words}, ${e.compact}, ${e.at.toISOString()}::timestamptz)`,
+        );
       await tx.execute(
         sql`insert into search_entries (kind, source_id, district_id, neighborhood_id, council_id, proposal_id, thread_id, status, title, body, words, compact, at)
             values ${sql.join(values, sql`, `)}`,

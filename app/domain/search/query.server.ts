@@ -43,7 +43,12 @@ function where(filters: SearchFilters): SQL[] {
   if (filters.districtId) parts.push(sql`e.district_id = ${filters.districtId}::uuid`);
   if (filters.neighborhoodId) parts.push(sql`e.neighborhood_id = ${filters.neighborhoodId}::uuid`);
   if (filters.statuses?.length) {
-    parts.push(sql`e.kind = 'proposal' and e.status in (${sql.join(filters.statuses.map((s) => sql`${s}`), sql`, `)})`);
+    parts.push(
+      sql`e.kind = 'proposal' and e.status in (${sql.join(
+        filters.statuses.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
   }
   if (filters.from) parts.push(sql`e.at >= ${filters.from.toISOString()}::timestamptz`);
   if (filters.until) parts.push(sql`e.at <= ${filters.until.toISOString()}::timestamptz`);

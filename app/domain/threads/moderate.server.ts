@@ -17,7 +17,15 @@ interface ModerationBase {
   requestId?: string | null;
 }
 
-async function auditThread(tx: Tx, thread: { districtId: string; councilId: string }, base: ModerationBase, action: AuditAction, subjectId: string, reason: string | null, data?: Record<string, unknown>) {
+async function auditThread(
+  tx: Tx,
+  thread: { districtId: string; councilId: string },
+  base: ModerationBase,
+  action: AuditAction,
+  subjectId: string,
+  reason: string | null,
+  data?: Record<string, unknown>,
+) {
   await recordAudit(tx as unknown as Db, {
     actorId: base.actorId,
     action,
@@ -86,7 +94,14 @@ export async function restoreMessage(db: Db, input: ModerationBase & { messageId
       }
       await tx.update(threadMessages).set(patch).where(eq(threadMessages.id, input.messageId));
       await settleReports(tx, input.messageId, input.actorId, message.hiddenKind ? "restored" : "dismissed");
-      await auditThread(tx, thread, input, message.hiddenKind ? "message.restore" : "message.reports_dismiss", input.messageId, input.reason ?? null);
+      await auditThread(
+        tx,
+        thread,
+        input,
+        message.hiddenKind ? "message.restore" : "message.reports_dismiss",
+        input.messageId,
+        input.reason ?? null,
+      );
       return { ok: true as const, threadId, seqs };
     });
   });
@@ -155,7 +170,10 @@ export async function muteInThread(db: Db, input: ModerationBase & { threadId: s
           target: [threadMutes.threadId, threadMutes.userId],
           set: { until: input.until, reason: input.reason, mutedBy: input.actorId, createdAt: sql`now()` },
         });
-      await auditThread(tx, thread, input, "thread.mute", input.threadId, input.reason, { userId: input.userId, until: input.until.toISOString() });
+      await auditThread(tx, thread, input, "thread.mute", input.threadId, input.reason, {
+        userId: input.userId,
+        until: input.until.toISOString(),
+      });
       return { ok: true as const };
     }),
   );

@@ -45,7 +45,12 @@ export async function moderationQueue(db: Db, districtId: string, options: { cou
   const ids = rows.map((r) => r.id);
   const reports = ids.length
     ? await db
-        .select({ messageId: messageReports.messageId, reason: messageReports.reason, at: messageReports.createdAt, reporterName: users.displayName })
+        .select({
+          messageId: messageReports.messageId,
+          reason: messageReports.reason,
+          at: messageReports.createdAt,
+          reporterName: users.displayName,
+        })
         .from(messageReports)
         .innerJoin(users, eq(users.id, messageReports.reporterId))
         .where(and(inArray(messageReports.messageId, ids), isNull(messageReports.resolvedAt)))
@@ -77,7 +82,13 @@ export async function editHistory(db: Db, messageId: string) {
 /** The text of a hidden or deleted message, for the moderators of its thread only. */
 export async function moderatorMessage(db: Db, messageId: string) {
   const [row] = await db
-    .select({ id: threadMessages.id, threadId: threadMessages.threadId, body: threadMessages.body, authorId: threadMessages.authorId, hiddenKind: threadMessages.hiddenKind })
+    .select({
+      id: threadMessages.id,
+      threadId: threadMessages.threadId,
+      body: threadMessages.body,
+      authorId: threadMessages.authorId,
+      hiddenKind: threadMessages.hiddenKind,
+    })
     .from(threadMessages)
     .where(eq(threadMessages.id, messageId));
   return row ?? null;

@@ -135,14 +135,12 @@ export async function eventsSince(db: Db, threadId: string, afterSeq: number, li
   }
   const [last] = await db.select({ lastSeq: threads.lastSeq }).from(threads).where(eq(threads.id, threadId));
   return {
-    events: batch.map(
-      (e): ThreadEventView => ({
-        seq: e.seq,
-        kind: e.kind,
-        message: e.messageId ? (byId.get(e.messageId) ?? null) : null,
-        thread: ["locked", "unlocked", "pinned", "unpinned"].includes(e.kind) ? thread : null,
-      }),
-    ),
+    events: batch.map((e): ThreadEventView => ({
+      seq: e.seq,
+      kind: e.kind,
+      message: e.messageId ? (byId.get(e.messageId) ?? null) : null,
+      thread: ["locked", "unlocked", "pinned", "unpinned"].includes(e.kind) ? thread : null,
+    })),
     more,
     lastSeq: last?.lastSeq ?? 0,
   };
@@ -150,9 +148,6 @@ export async function eventsSince(db: Db, threadId: string, afterSeq: number, li
 
 /** The moment a person's mute in this thread ends, if they are muted now. */
 export async function mutedUntil(db: Db, threadId: string, userId: string): Promise<Date | null> {
-  const [row] = await db
-    .select({ until: threadMutes.until })
-    .from(threadMutes)
-    .where(muteInForce(threadId, userId));
+  const [row] = await db.select({ until: threadMutes.until }).from(threadMutes).where(muteInForce(threadId, userId));
   return row?.until ?? null;
 }

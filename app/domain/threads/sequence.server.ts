@@ -81,7 +81,6 @@ export async function threadOfMessage(db: Db, messageId: string) {
   return row.threadId;
 }
 
-
 /** Takes the pin off inside a change (when the pinned message is deleted, hidden or unpinned). */
 export async function unpinInside(tx: Tx, threadId: string, actorId: string) {
   const seq = await nextEvent(tx, threadId, "unpinned", null, actorId);

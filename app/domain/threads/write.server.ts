@@ -42,10 +42,7 @@ export async function postMessage(db: Db, input: PostInput): Promise<Posted | Fa
       }
       // An official answer may still be given in a locked thread: that is often when it is needed.
       if (thread.lockedAt && !input.official) throw new Refusal<ThreadError>("locked");
-      const [mute] = await tx
-        .select({ until: threadMutes.until })
-        .from(threadMutes)
-        .where(muteInForce(input.threadId, input.authorId));
+      const [mute] = await tx.select({ until: threadMutes.until }).from(threadMutes).where(muteInForce(input.threadId, input.authorId));
       if (mute) throw new Refusal<ThreadError>("muted");
       let replyToAuthorId: string | null = null;
       if (input.replyToId) {
@@ -74,8 +71,17 @@ export async function postMessage(db: Db, input: PostInput): Promise<Posted | Fa
         .update(threads)
         .set({ lastSeq: seq, messageCount: sql`${threads.messageCount} + 1`, lastMessageAt: sql`now()` })
         .where(eq(threads.id, input.threadId));
-      await tx.insert(threadEvents).values({ threadId: input.threadId, seq, kind: "posted", messageId: message!.id, actorId: input.authorId });
-      await noticeThreadPost(tx, { threadId: input.threadId, messageId: message!.id, authorId: input.authorId, replyToAuthorId, official: input.official ?? false, body: input.body });
+      await tx
+        .insert(threadEvents)
+        .values({ threadId: input.threadId, seq, kind: "posted", messageId: message!.id, actorId: input.authorId });
+      await noticeThreadPost(tx, {
+        threadId: input.threadId,
+        messageId: message!.id,
+        authorId: input.authorId,
+        replyToAuthorId,
+        official: input.official ?? false,
+        body: input.body,
+      });
       return { ok: true as const, messageId: message!.id, seqs: [seq], duplicate: false };
     }),
   );
@@ -94,7 +100,10 @@ export async function editMessage(db: Db, input: { messageId: string; actorId: s
       if (message.body === input.body) return { ok: true as const, threadId, seqs: [] };
       await tx.insert(messageEdits).values({ messageId: input.messageId, previousBody: message.body });
       const seq = await nextEvent(tx, threadId, "edited", input.messageId, input.actorId);
-      await tx.update(threadMessages).set({ body: input.body, editedAt: sql`now()`, version: seq }).where(eq(threadMessages.id, input.messageId));
+      await tx
+        .update(threadMessages)
+        .set({ body: input.body, editedAt: sql`now()`, version: seq })
+        .where(eq(threadMessages.id, input.messageId));
       return { ok: true as const, threadId, seqs: [seq] };
     });
   });
@@ -110,7 +119,10 @@ export async function deleteMessage(db: Db, input: { messageId: string; actorId:
       if (message.authorId !== input.actorId) throw new Refusal<ThreadError>("not_author");
       if (message.deletedAt) throw new Refusal<ThreadError>("message_gone");
       const seq = await nextEvent(tx, threadId, "deleted", input.messageId, input.actorId);
-      await tx.update(threadMessages).set({ deletedAt: sql`now()`, version: seq }).where(eq(threadMessages.id, input.messageId));
+      await tx
+        .update(threadMessages)
+        .set({ deletedAt: sql`now()`, version: seq })
+        .where(eq(threadMessages.id, input.messageId));
       const seqs = [seq];
       if (thread.pinnedMessageId === input.messageId) seqs.push(await unpinInside(tx, threadId, input.actorId));
       return { ok: true as const, threadId, seqs };
