@@ -144,7 +144,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         ...(options.readOnly ? { connection: { default_transaction_read_only: true } } : {}),
       });
     const activity = new DbActivity(poolSize);
-    const client = replaceableClient(open, activity);
+    const client = replaceableClient(open, activity, pooled);
     const db = drizzle(client.sql, { schema }) as unknown as Db;
     const unregister = registerForRecycling(client.recycle);
     return {
@@ -220,11 +220,16 @@ function instrumentPglite(client: { query: unknown; transaction: unknown }, acti
  * texts are a fixed set (values are always parameters; no `sql.raw` with data), so the per-connection
  * cache stays small. Statements inside a transaction (`begin`) are not affected. Decision 020.
  */
-function replaceableClient(open: () => PostgresClient, activity: DbActivity) {
+function replaceableClient(open: () => PostgresClient, activity: DbActivity, pooled: boolean) {
   const first = open();
   let current = first;
+  // drizzle sends every statement through `unsafe` (asking not to prepare it); it is prepared
+  // anyway (decision 020) unless a transaction-mode pooler stands in between (decision 018), and
+  // counted for the metrics either way.
   const unsafe = (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
-    current.unsafe(query, params as never, options?.prepare === false ? { ...options, prepare: true } : options);
+    activity.track("query", () =>
+      current.unsafe(query, params as never, !pooled && options?.prepare === false ? { ...options, prepare: true } : options),
+    );
   const sql = new Proxy(function () {} as unknown as PostgresClient, {
     apply: (_target, _this, args) => (current as unknown as (...a: unknown[]) => unknown)(...args),
     get: (_target, prop) => {
@@ -232,8 +237,7 @@ function replaceableClient(open: () => PostgresClient, activity: DbActivity) {
       const value = Reflect.get(current, prop);
       if (typeof value !== "function") return value;
       const bound = value.bind(current);
-      // drizzle sends every statement through `unsafe` and every transaction through `begin`.
-      if (prop === "unsafe") return (...args: unknown[]) => activity.track("query", () => bound(...args));
+      // Every transaction goes through `begin`.
       if (prop === "begin") return (...args: unknown[]) => activity.track("transaction", () => bound(...args));
       return bound;
     },
