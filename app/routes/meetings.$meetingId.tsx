@@ -37,6 +37,7 @@ import {
 } from "~/forms/meetings";
 import { formErrorsOf } from "~/forms/reply";
 import { SERVER_EVENTS, type RollCallLive } from "~/realtime/events";
+import { publishProposalState } from "~/realtime/live.server";
 import { notifyMeetingChanged, publishRollCall } from "~/realtime/meetings-notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { intent, runIntent } from "~/server/intent.server";
@@ -178,8 +179,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         schema: RespondSchema,
         // Who may answer is decided with the attendance record (minutesResponseBlocker, in the domain call).
         guard: () => can(user, "council.minutes.respond", scope),
-        run: ({ verdict, comment }) =>
-          withMinutes((minutesId) => respondToMinutes(db, { actor: user, minutesId, verdict, comment }, context.requestId)),
+        run: async ({ verdict, comment }) => {
+          const outcome = await withMinutes((minutesId) =>
+            respondToMinutes(db, { actor: user, minutesId, verdict, comment }, context.requestId),
+          );
+          // Approval may adopt proposals by show of hands: their open pages get the new state.
+          if (outcome.ok) for (const proposalId of outcome.adopted) publishProposalState(context.io, db, proposalId);
+          return outcome;
+        },
         fields: { comment_required: "comment" },
       }),
     },

@@ -576,7 +576,12 @@ describe.each(BACKENDS)("meetings on %s", (backend) => {
       // Nothing is adopted while the minutes can still change.
       expect(await respondToMinutes(db, { actor: c.chair, minutesId, verdict: "approve" })).toMatchObject({ ok: true, approved: false });
       expect(await status(carried)).toBe("on_agenda");
-      expect(await respondToMinutes(db, { actor: c.secretary, minutesId, verdict: "approve" })).toMatchObject({ ok: true, approved: true });
+      // The page that approved them tells the adopted proposals' open pages (one state event each).
+      expect(await respondToMinutes(db, { actor: c.secretary, minutesId, verdict: "approve" })).toMatchObject({
+        ok: true,
+        approved: true,
+        adopted: [carried],
+      });
       expect(await status(carried)).toBe("adopted");
       expect(await status(lost)).toBe("on_agenda");
       const events = await db

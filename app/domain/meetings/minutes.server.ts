@@ -272,7 +272,7 @@ export async function respondToMinutes(
   db: Db,
   input: { actor: Actor; minutesId: string; verdict: "approve" | "object"; comment?: string | null; now?: Date },
   requestId?: string,
-): Promise<{ ok: true; approved: boolean; approvals: number; present: number } | Fail> {
+): Promise<{ ok: true; approved: boolean; approvals: number; present: number; adopted: string[] } | Fail> {
   const now = input.now ?? new Date();
   return refusalOf(() =>
     db.transaction(async (tx) => {
@@ -318,8 +318,15 @@ export async function respondToMinutes(
           requestId,
         });
       }
+      let adopted: string[] = [];
       if (approved) {
-        await adoptByShowOfHands(tx, { minutesId: row.id, councilId: row.councilId, present, meetingNumber: meeting!.number, now });
+        adopted = await adoptByShowOfHands(tx, {
+          minutesId: row.id,
+          councilId: row.councilId,
+          present,
+          meetingNumber: meeting!.number,
+          now,
+        });
         await tx.update(minutes).set({ status: "approved", approvedAt: now, updatedAt: now }).where(eq(minutes.id, row.id));
         await recordAudit(tx, {
           actorId: null,
@@ -333,7 +340,7 @@ export async function respondToMinutes(
           requestId,
         });
       }
-      return { ok: true as const, approved, approvals, present };
+      return { ok: true as const, approved, approvals, present, adopted };
     }),
   );
 }
@@ -351,7 +358,8 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 async function adoptByShowOfHands(
   tx: Tx,
   input: { minutesId: string; councilId: string; present: number; meetingNumber: number; now: Date },
-) {
+): Promise<string[]> {
+  const adopted: string[] = [];
   const decided = await tx
     .select({
       number: minutesDecisions.number,
@@ -364,12 +372,12 @@ async function adoptByShowOfHands(
     .where(
       and(eq(minutesDecisions.minutesId, input.minutesId), isNotNull(minutesDecisions.proposalId), isNotNull(minutesDecisions.tallyFor)),
     );
-  if (!decided.length) return;
+  if (!decided.length) return adopted;
   const [council] = await tx
     .select({ quorumPercent: councils.quorumPercent, majorityRule: councils.majorityRule, meetingsAdopt: councils.meetingsAdopt })
     .from(councils)
     .where(eq(councils.id, input.councilId));
-  if (!council?.meetingsAdopt || !canMove("on_agenda", "adopted")) return;
+  if (!council?.meetingsAdopt || !canMove("on_agenda", "adopted")) return adopted;
   for (const d of decided) {
     const tally = { for: d.for ?? 0, against: d.against ?? 0, abstain: d.abstain ?? 0 };
     const outcome = outcomeOf(tally, council, input.present);
@@ -387,7 +395,9 @@ async function adoptByShowOfHands(
       data: { ...tally, meeting: input.meetingNumber, decision: d.number, present: input.present },
     });
     await noticeToAuthor(tx, { proposalId: moved.id, kind: "vote_result", params: { result: "adopted" } });
+    adopted.push(moved.id);
   }
+  return adopted;
 }
 
 /**
