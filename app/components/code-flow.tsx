@@ -1,6 +1,8 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Notice } from "./form-field";
+import { formErrorsOf } from "~/forms/reply";
+import { useIntentReply } from "./app-form";
+import { FormErrors, Notice } from "./form-field";
 
 /** Shown when a verification link points at no known request: say so, and offer a fresh start. */
 export function FlowNotFound({ title, restartTo }: { title: string; restartTo: string }) {
@@ -18,11 +20,13 @@ export function FlowNotFound({ title, restartTo }: { title: string; restartTo: s
   );
 }
 
-/** "No code? Resend" — a plain form, so it works before JavaScript loads. */
+/** "No code? Resend" — a plain form, so it works before JavaScript loads; a refusal shows above it. */
 export function ResendCodeForm({ action }: { action: string }) {
   const { t } = useTranslation();
+  const reply = useIntentReply("resend");
   return (
     <Form method="post" action={action} className="resend" noValidate>
+      <FormErrors errors={formErrorsOf(reply)} params={reply?.params} />
       <span className="muted">{t("auth.no_code")}</span>{" "}
       <button type="submit" name="intent" value="resend" className="link-button">
         {t("auth.resend")}

@@ -132,3 +132,6 @@ export function refinePassword<T extends { password: string; phone?: string; dis
   const problem = checkPassword(value.password, { phone: value.phone, displayName: value.displayName });
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["password"], message: problem });
 }
+
+/** A form that is only a button (support, open the meeting, resend the code): no fields. */
+export const NoFieldsSchema = z.object({});

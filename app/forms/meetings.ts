@@ -8,7 +8,7 @@ import { choiceField, multilineField, optionalTextField, requiredMultilineField,
  * belong to them.
  */
 
-export const NoFieldsSchema = z.object({});
+export { NoFieldsSchema } from "./fields";
 
 const jalaliDay = (message: string) => textField({ min: 1, max: 20, required: message, tooLong: message });
 const clock = textField({ min: 1, max: 10, required: "time_invalid", tooLong: "time_invalid" });

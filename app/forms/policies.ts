@@ -21,4 +21,4 @@ export const PolicySchema = z
     }
   });
 
-export const NoFieldsSchema = z.object({});
+export { NoFieldsSchema } from "./fields";

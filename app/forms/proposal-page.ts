@@ -9,8 +9,7 @@ import { choiceField, intField, requiredMultilineField, uuidField } from "./fiel
  * address, never from these forms.
  */
 
-/** Support, withdraw support, withdraw, put on the agenda: a button, no fields. */
-export const NoFieldsSchema = z.object({});
+export { NoFieldsSchema } from "./fields";
 
 export const OpenVoteSchema = z.object({
   days: intField(CHARTER_LIMITS.votingPeriodDays.min, CHARTER_LIMITS.votingPeriodDays.max, {

@@ -11,8 +11,8 @@ export interface FormReply<Done extends string = string> {
   key: string | null;
   result: SubmissionResult<string[]>;
   done: Done | null;
-  /** Numbers a message speaks of ("try again in {{seconds}} seconds"), when it has any. */
-  params?: Record<string, number>;
+  /** What a message speaks of ("try again in {{seconds}} seconds", "«{{name}}» was added"), when it has any. */
+  params?: Record<string, string | number>;
 }
 
 /** Every message of a reply, form-wide first, for forms that show them together above the form. */

@@ -1,13 +1,13 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
 import { createCommission, listCommissions } from "~/domain/commissions.server";
 import { CommissionSchema } from "~/forms/admin";
 import { requireUserWith } from "~/server/guards.server";
+import { runForm } from "~/server/intent.server";
 import { getT } from "~/utils/i18n.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -18,25 +18,24 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, "commission.create");
-  const submission = parseWithZod(await request.formData(), { schema: CommissionSchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), created: null }, { status: 400 });
-  const outcome = await createCommission(context.db, user.id, submission.value, context.requestId);
-  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }), created: null }, { status: 409 });
-  return { result: submission.reply({ resetForm: true }), created: submission.value.name };
+  return runForm(await request.formData(), "create-commission", {
+    schema: CommissionSchema,
+    run: async (value) => {
+      const outcome = await createCommission(context.db, user.id, value, context.requestId);
+      if (!outcome.ok) return outcome;
+      return { ok: true, done: "created", resetForm: true, params: { name: value.name } };
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function AdminCommissions() {
   const { commissions } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useIntentReply("create-commission");
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "create-commission",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CommissionSchema }),
-  });
+  const [form, fields] = useIntentForm("create-commission", CommissionSchema);
   return (
     <div className="columns">
       <section className="card">
@@ -58,7 +57,7 @@ export default function AdminCommissions() {
       </section>
       <section className="card">
         <h2>{t("admin.commission_create")}</h2>
-        {actionData?.created ? <Notice tone="success">{t("admin.commission_created", { name: actionData.created })}</Notice> : null}
+        {reply?.done === "created" ? <Notice tone="success">{t("admin.commission_created", reply.params)}</Notice> : null}
         <Form method="post" {...getFormProps(form)} className="form">
           <FormErrors errors={form.errors} />
           <TextField field={fields.name} label={t("admin.commission_name")} hint={t("admin.commission_name_hint")} />

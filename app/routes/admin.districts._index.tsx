@@ -1,14 +1,14 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, Notice, TextAreaField, TextField } from "~/components/form-field";
 import { createDistrict, listDistricts } from "~/domain/districts.server";
 import { DistrictSchema } from "~/forms/admin";
 import { notifyCityChanged } from "~/realtime/notify.server";
 import { requireUserWith } from "~/server/guards.server";
+import { runForm } from "~/server/intent.server";
 import { getT } from "~/utils/i18n.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -19,26 +19,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, "district.create");
-  const submission = parseWithZod(await request.formData(), { schema: DistrictSchema });
-  if (submission.status !== "success") return data({ result: submission.reply(), created: null }, { status: 400 });
-  const outcome = await createDistrict(context.db, user.id, submission.value, context.requestId);
-  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }), created: null }, { status: 409 });
-  notifyCityChanged(context.io);
-  return { result: submission.reply({ resetForm: true }), created: submission.value.name };
+  return runForm(await request.formData(), "create-district", {
+    schema: DistrictSchema,
+    run: async (value) => {
+      const outcome = await createDistrict(context.db, user.id, value, context.requestId);
+      if (!outcome.ok) return outcome;
+      notifyCityChanged(context.io);
+      return { ok: true, done: "created", resetForm: true, params: { name: value.name } };
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function AdminDistricts() {
   const { districts } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useIntentReply("create-district");
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "create-district",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: DistrictSchema }),
-  });
+  const [form, fields] = useIntentForm("create-district", DistrictSchema);
   return (
     <div className="columns">
       <section className="card">
@@ -67,7 +66,7 @@ export default function AdminDistricts() {
       </section>
       <section className="card">
         <h2>{t("admin.district_create")}</h2>
-        {actionData?.created ? <Notice tone="success">{t("admin.district_created", { name: actionData.created })}</Notice> : null}
+        {reply?.done === "created" ? <Notice tone="success">{t("admin.district_created", reply.params)}</Notice> : null}
         <Form method="post" {...getFormProps(form)} className="form">
           <FormErrors errors={form.errors} />
           <TextField field={fields.number} label={t("admin.district_number")} ltr inputProps={{ inputMode: "numeric", maxLength: 4 }} />

@@ -1,13 +1,12 @@
 import { getFormProps } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { useIntentForm } from "~/components/app-form";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
 import { Notice, TextField } from "~/components/form-field";
 import { SURFACING_SETTINGS } from "~/domain/surfacing-rules";
 import { SurfacingSettingsSchema } from "~/forms/desk";
-import { formReply } from "~/server/intent.server";
+import { runForm } from "~/server/intent.server";
 import { getSurfacingSettings, SETTING_LIMITS, updateSurfacingSettings } from "~/domain/escalations.server";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { requireUserWith } from "~/server/guards.server";
@@ -23,17 +22,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, "deputy.publish_policy");
-  const submission = parseWithZod(await request.formData(), { schema: SurfacingSettingsSchema });
-  if (submission.status !== "success") return formReply("settings", submission.reply(), 400);
-  await updateSurfacingSettings(context.db, { ...submission.value, actorId: user.id });
-  return redirect("/deputy/settings?saved=1");
+  return runForm(await request.formData(), "settings", {
+    schema: SurfacingSettingsSchema,
+    run: async (value) => {
+      await updateSurfacingSettings(context.db, { ...value, actorId: user.id });
+      return redirect("/deputy/settings?saved=1");
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function SurfacingSettingsPage() {
   const { settings, limits } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useIntentReply("settings");
   const { t, i18n } = useTranslation();
   const shownValue = (n: number) => (i18n.language === "fa" ? toPersianDigits(n) : String(n));
   const [form, fields] = useIntentForm("settings", SurfacingSettingsSchema, {

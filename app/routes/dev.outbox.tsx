@@ -1,5 +1,4 @@
 import { getFormProps } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
@@ -11,7 +10,7 @@ import { listInbound, receiveSms } from "~/domain/sms-inbound.server";
 import { InboundReplySchema } from "~/forms/inbox";
 import { publishProposalState } from "~/realtime/live.server";
 import { mayReadOutbox } from "~/server/dev-outbox.server";
-import { formReply } from "~/server/intent.server";
+import { runForm } from "~/server/intent.server";
 import { getT } from "~/utils/i18n.server";
 import { formatPhone } from "~/utils/persian";
 import { listOutbox } from "~/utils/sms.server";
@@ -35,17 +34,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!mayReadOutbox(context.env, context.fromLoopback)) {
     throw new Response("Not Found", { status: 404 });
   }
-  const submission = parseWithZod(await request.formData(), { schema: InboundReplySchema });
-  if (submission.status !== "success") return formReply("reply", submission.reply(), 400);
-  // The local provider names each message itself, as a real gateway does.
-  const received = await receiveSms(
-    context.db,
-    { provider: "local", providerMessageId: globalThis.crypto.randomUUID(), from: submission.value.from, body: submission.value.body },
-    { seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
-  );
-  if (received.proposalId) publishProposalState(context.io, context.db, received.proposalId);
-  await context.inbox.drain();
-  return formReply("reply", submission.reply({ resetForm: true }), 200, { done: received.outcome });
+  return runForm(await request.formData(), "reply", {
+    schema: InboundReplySchema,
+    run: async ({ from, body }) => {
+      // The local provider names each message itself, as a real gateway does.
+      const received = await receiveSms(
+        context.db,
+        { provider: "local", providerMessageId: globalThis.crypto.randomUUID(), from, body },
+        { seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
+      );
+      if (received.proposalId) publishProposalState(context.io, context.db, received.proposalId);
+      await context.inbox.drain();
+      return { ok: true, done: received.outcome, resetForm: true };
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }, { name: "robots", content: "noindex" }];

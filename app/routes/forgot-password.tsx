@@ -1,14 +1,15 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, TextField } from "~/components/form-field";
 import { startPasswordReset } from "~/domain/auth.server";
 import { ForgotPasswordSchema } from "~/forms/auth";
 import { getLocale, getT } from "~/utils/i18n.server";
-import { clientMeta, minutesFrom } from "~/utils/request.server";
+import { clientMeta } from "~/utils/request.server";
+import { authRefusal } from "~/server/code-flow.server";
+import { runForm } from "~/server/intent.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const t = await getT(request);
@@ -16,43 +17,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: ForgotPasswordSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply(), params: {} }, { status: 400 });
-  }
-  const outcome = await startPasswordReset(context, {
-    phone: submission.value.phone,
-    locale: await getLocale(request),
-    ip: clientMeta(request, context).ip,
+  return runForm(await request.formData(), "forgot", {
+    schema: ForgotPasswordSchema,
+    run: async ({ phone }) => {
+      const outcome = await startPasswordReset(context, { phone, locale: await getLocale(request), ip: clientMeta(request, context).ip });
+      if (!outcome.ok) return authRefusal(outcome, 503);
+      return redirect(`/reset-password?flow=${outcome.flowId}`);
+    },
   });
-  if (!outcome.ok) {
-    return data(
-      { result: submission.reply({ formErrors: [outcome.error] }), params: { minutes: minutesFrom(outcome.retryAfterSeconds) } },
-      { status: outcome.error === "rate_limited" ? 429 : 503 },
-    );
-  }
-  return redirect(`/reset-password?flow=${outcome.flowId}`);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function ForgotPasswordPage() {
-  const actionData = useActionData<typeof action>();
+  const reply = useIntentReply("forgot");
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "forgot",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
-  });
+  const [form, fields] = useIntentForm("forgot", ForgotPasswordSchema);
   return (
     <main className="page page--narrow">
       <div className="card auth-card">
         <h1>{t("auth.forgot_title")}</h1>
         <p className="muted">{t("auth.forgot_intro")}</p>
         <Form method="post" {...getFormProps(form)} className="form">
-          <FormErrors errors={form.errors} params={actionData?.params} />
+          <FormErrors errors={form.errors} params={reply?.params} />
           <TextField
             field={fields.phone}
             label={t("auth.phone_label")}

@@ -1,5 +1,4 @@
 import { getFormProps, getInputProps } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,7 +7,7 @@ import { FormErrors, Notice, TextField } from "~/components/form-field";
 import { NOTICE_KINDS, type NoticeKind } from "~/domain/notice-kinds";
 import { getPreferences, savePreferences } from "~/domain/notifications.server";
 import { InboxPreferencesSchema, minutesToHour } from "~/forms/inbox";
-import { formReply } from "~/server/intent.server";
+import { runForm } from "~/server/intent.server";
 import { getT } from "~/utils/i18n.server";
 import { toPersianDigits } from "~/utils/persian";
 import { requireUser } from "~/server/session.server";
@@ -22,19 +21,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const submission = parseWithZod(await request.formData(), { schema: InboxPreferencesSchema });
-  if (submission.status !== "success") return formReply("preferences", submission.reply(), 400);
-  const v = submission.value;
-  const sms = Object.fromEntries(NOTICE_KINDS.map((kind) => [kind, Boolean(v[`sms_${kind}`])])) as Record<NoticeKind, boolean>;
-  const saved = await savePreferences(context.db, user.id, { smsOnly: v.smsOnly, smsFromMinute: v.from, smsUntilMinute: v.until, sms });
-  if (!saved.ok) {
-    return formReply(
-      "preferences",
-      submission.reply({ fieldErrors: { [saved.error === "hours_invalid" ? "from" : "until"]: [saved.error] } }),
-      409,
-    );
-  }
-  return redirect("/inbox/settings?saved=1");
+  return runForm(await request.formData(), "preferences", {
+    schema: InboxPreferencesSchema,
+    run: async (v) => {
+      const sms = Object.fromEntries(NOTICE_KINDS.map((kind) => [kind, Boolean(v[`sms_${kind}`])])) as Record<NoticeKind, boolean>;
+      const saved = await savePreferences(context.db, user.id, { smsOnly: v.smsOnly, smsFromMinute: v.from, smsUntilMinute: v.until, sms });
+      if (!saved.ok) return saved;
+      return redirect("/inbox/settings?saved=1");
+    },
+    fields: { hours_invalid: "from", hours_end_before_start: "until" },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];

@@ -1,8 +1,7 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, TextField } from "~/components/form-field";
 import { signIn } from "~/domain/auth.server";
@@ -10,7 +9,9 @@ import { LoginSchema } from "~/forms/auth";
 import { safeRedirect } from "~/utils/safe-redirect";
 import { setFlash } from "~/utils/flash.server";
 import { getT } from "~/utils/i18n.server";
-import { clientMeta, minutesFrom } from "~/utils/request.server";
+import { clientMeta } from "~/utils/request.server";
+import { authRefusal } from "~/server/code-flow.server";
+import { runForm } from "~/server/intent.server";
 import { commitSession, requireAnonymous } from "~/server/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -22,39 +23,28 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context);
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: LoginSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["password"] }), params: {} }, { status: 400 });
-  }
-  const outcome = await signIn(context, { ...submission.value, ...clientMeta(request, context) });
-  if (!outcome.ok) {
-    return data(
-      {
-        result: submission.reply({ formErrors: [outcome.error], hideFields: ["password"] }),
-        params: { minutes: minutesFrom(outcome.retryAfterSeconds) },
-      },
-      { status: outcome.error === "rate_limited" ? 429 : 400 },
-    );
-  }
-  const headers = new Headers();
-  headers.append("Set-Cookie", await commitSession(context, outcome.sessionToken));
-  headers.append("Set-Cookie", await setFlash("signed_in"));
-  return redirect(safeRedirect(submission.value.redirectTo), { headers });
+  return runForm(await request.formData(), "login", {
+    schema: LoginSchema,
+    hide: ["password"],
+    run: async (value) => {
+      const outcome = await signIn(context, { ...value, ...clientMeta(request, context) });
+      if (!outcome.ok) return authRefusal(outcome);
+      const headers = new Headers();
+      headers.append("Set-Cookie", await commitSession(context, outcome.sessionToken));
+      headers.append("Set-Cookie", await setFlash("signed_in"));
+      return redirect(safeRedirect(value.redirectTo), { headers });
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function LoginPage() {
   const { redirectTo } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useIntentReply("login");
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "login",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
-  });
+  const [form, fields] = useIntentForm("login", LoginSchema);
 
   return (
     <main className="page page--narrow">
@@ -62,7 +52,7 @@ export default function LoginPage() {
         <h1>{t("auth.login_title")}</h1>
         <Form method="post" {...getFormProps(form)} className="form">
           <input type="hidden" name="redirectTo" value={redirectTo} />
-          <FormErrors errors={form.errors} params={actionData?.params} />
+          <FormErrors errors={form.errors} params={reply?.params} />
           <TextField
             field={fields.phone}
             label={t("auth.phone_label")}

@@ -1,8 +1,7 @@
-import { getFormProps, type SubmissionResult } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { getFormProps } from "@conform-to/react";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, Notice, TextAreaField } from "~/components/form-field";
 import { RelativeTime } from "~/components/relative-time";
@@ -13,6 +12,7 @@ import { SERVER_EVENTS } from "~/realtime/events";
 import { notifyAuthChanged, notifyCouncilChanged } from "~/realtime/notify.server";
 import { useRoom } from "~/realtime/socket-provider";
 import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
+import { runForm } from "~/server/intent.server";
 import { getT } from "~/utils/i18n.server";
 
 async function guard({ request, context, params }: LoaderFunctionArgs) {
@@ -46,32 +46,32 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { user, districtId } = await guard(args);
   const { context, request } = args;
-  const form = await request.formData();
-  const submission = parseWithZod(form, { schema: DecideSchema });
-  const key = String(form.get("applicationId") ?? "");
-  if (submission.status !== "success") return data({ key, result: submission.reply(), done: null }, { status: 400 });
-  // The application must belong to this page's district; anything else looks like it does not exist.
-  const application = await getApplication(context.db, submission.value.applicationId);
-  if (!application || application.districtId !== districtId) throw new Response("Not Found", { status: 404 });
-  await requireUserWith(request, context, "membership.decide", { kind: "council", councilId: application.councilId, districtId });
-  const outcome = await decideApplication(
-    context.db,
-    { actorId: user.id, ...submission.value, seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
-    context.requestId,
-  );
-  if (!outcome.ok) return data({ key, result: submission.reply({ formErrors: [outcome.error] }), done: null }, { status: 409 });
-  if (submission.value.decision === "approve") notifyAuthChanged(context.io, outcome.userId);
-  notifyCouncilChanged(context.io, { id: outcome.councilId, districtId });
-  return data({ key, result: submission.reply({ resetForm: true }), done: submission.value.decision });
+  return runForm(await request.formData(), "decide", {
+    schema: DecideSchema,
+    key: "applicationId",
+    run: async (value) => {
+      // The application must belong to this page's district; anything else looks like it does not exist.
+      const application = await getApplication(context.db, value.applicationId);
+      if (!application || application.districtId !== districtId) throw new Response("Not Found", { status: 404 });
+      await requireUserWith(request, context, "membership.decide", { kind: "council", councilId: application.councilId, districtId });
+      const outcome = await decideApplication(
+        context.db,
+        { actorId: user.id, ...value, seatLimit: context.env.COUNCIL_SEATS_PER_PERSON },
+        context.requestId,
+      );
+      if (!outcome.ok) return outcome;
+      if (value.decision === "approve") notifyAuthChanged(context.io, outcome.userId);
+      notifyCouncilChanged(context.io, { id: outcome.councilId, districtId });
+      return { ok: true, done: value.decision, resetForm: true };
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
-type ActionData = { key: string; result: SubmissionResult<string[]>; done: "approve" | "reject" | null };
-
 export default function ApplicationQueue() {
   const { districtId, queue } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const actionData = useIntentReply<"approve" | "reject">("decide");
   const { t } = useTranslation();
   const revalidator = useRevalidator();
   useRoom(`district-staff:${districtId}`, { [SERVER_EVENTS.districtChanged]: () => revalidator.revalidate() });
@@ -118,14 +118,8 @@ function ApplicationCard({
   };
 }) {
   const { t } = useTranslation();
-  const actionData = useActionData<typeof action>() as ActionData | undefined;
-  const reply = actionData?.key === application.id ? actionData : undefined;
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: `decide-${application.id}`,
-    lastResult: reply?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: DecideSchema }),
-  });
+  const [form, fields] = useIntentForm("decide", DecideSchema, { key: application.id });
   return (
     <article className="card stack application">
       <header className="application__head">

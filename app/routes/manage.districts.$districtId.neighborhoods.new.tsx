@@ -1,8 +1,7 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useIntentForm } from "~/components/app-form";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, TextAreaField, TextField } from "~/components/form-field";
 import { getDistrict } from "~/domain/districts.server";
@@ -12,6 +11,7 @@ import { notifyCityChanged } from "~/realtime/notify.server";
 import { SERVER_EVENTS } from "~/realtime/events";
 import { setFlash } from "~/utils/flash.server";
 import { invariantFound, isUuid, requireUserWith } from "~/server/guards.server";
+import { runForm } from "~/server/intent.server";
 import { getT } from "~/utils/i18n.server";
 
 async function guard({ request, context, params }: LoaderFunctionArgs) {
@@ -30,28 +30,26 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { user, district } = await guard(args);
   const { context } = args;
-  const submission = parseWithZod(await args.request.formData(), { schema: NeighborhoodSchema });
-  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
-  const outcome = await createNeighborhood(context.db, user.id, { districtId: district.id, ...submission.value }, context.requestId);
-  if (!outcome.ok) return data(submission.reply({ formErrors: [outcome.error] }), { status: 409 });
-  notifyCityChanged(context.io);
-  context.io.in(`district-staff:${district.id}`).emit(SERVER_EVENTS.districtChanged);
-  // Next step is its council, on the neighborhood's own page.
-  throw redirect(`/manage/neighborhoods/${outcome.id}#new-council`, { headers: { "Set-Cookie": await setFlash("saved") } });
+  return runForm(await args.request.formData(), "new-neighborhood", {
+    schema: NeighborhoodSchema,
+    run: async (value) => {
+      const outcome = await createNeighborhood(context.db, user.id, { districtId: district.id, ...value }, context.requestId);
+      if (!outcome.ok) return outcome;
+      notifyCityChanged(context.io);
+      context.io.in(`district-staff:${district.id}`).emit(SERVER_EVENTS.districtChanged);
+      // Next step is its council, on the neighborhood's own page.
+      return redirect(`/manage/neighborhoods/${outcome.id}#new-council`, { headers: { "Set-Cookie": await setFlash("saved") } });
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function NewNeighborhood() {
   const { districtId } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "new-neighborhood",
-    lastResult,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: NeighborhoodSchema }),
-  });
+  const [form, fields] = useIntentForm("new-neighborhood", NeighborhoodSchema);
   return (
     <section className="card manage-narrow">
       <h2>{t("manage.new_neighborhood")}</h2>

@@ -1,8 +1,7 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useIntentForm } from "~/components/app-form";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ProposalFields } from "~/components/proposal-fields";
 import { FormErrors, Notice } from "~/components/form-field";
@@ -11,6 +10,7 @@ import { editProposal, getProposal, listCategories } from "~/domain/proposals.se
 import { PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
 import { publishProposalState } from "~/realtime/live.server";
 import { invariantFound, isUuid, requireAllowed } from "~/server/guards.server";
+import { runForm } from "~/server/intent.server";
 import { mayEditProposal } from "~/utils/permissions";
 import { getT } from "~/utils/i18n.server";
 import { requireUser } from "~/server/session.server";
@@ -36,26 +36,25 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, proposal } = await loadOwn(request, context, params.proposalId);
-  const submission = parseWithZod(await request.formData(), { schema: ProposalSchema });
-  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  const outcome = await editProposal(context.db, { ...submission.value, proposalId: proposal.id, userId: user.id });
-  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }) }, { status: 409 });
-  publishProposalState(context.io, context.db, proposal.id);
-  return redirect(`/proposals/${proposal.id}`);
+  return runForm(await request.formData(), "edit-proposal", {
+    schema: ProposalSchema,
+    run: async (value) => {
+      const outcome = await editProposal(context.db, { ...value, proposalId: proposal.id, userId: user.id });
+      if (!outcome.ok) return outcome;
+      publishProposalState(context.io, context.db, proposal.id);
+      return redirect(`/proposals/${proposal.id}`);
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function EditProposal() {
   const { proposal, editable, categories } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "edit-proposal",
-    lastResult: actionData?.result,
+  const [form, fields] = useIntentForm("edit-proposal", ProposalSchema, {
     defaultValue: { title: proposal.title, body: proposal.body, categoryId: proposal.categoryId, place: proposal.place },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ProposalSchema }),
   });
   const limits = { titleMax: PROPOSAL_TITLE_MAX, bodyMax: PROPOSAL_BODY_MAX };
   return (

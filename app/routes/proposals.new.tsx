@@ -1,8 +1,8 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
+import { useAppForm, useIntentReply } from "~/components/app-form";
 import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
 import { ProposalFields } from "~/components/proposal-fields";
@@ -13,6 +13,7 @@ import { fileProposal, listCategories } from "~/domain/proposals.server";
 import { OnBehalfSchema, PROPOSAL_BODY_MAX, PROPOSAL_TITLE_MAX, ProposalSchema } from "~/forms/proposals";
 import { can } from "~/utils/permissions";
 import { invariantFound } from "~/server/guards.server";
+import { runForm } from "~/server/intent.server";
 import { getT } from "~/utils/i18n.server";
 import { queryField, readQuery } from "~/utils/query";
 import { requireUser } from "~/server/session.server";
@@ -53,41 +54,40 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const { council } = await loadCouncil(request, context);
   const formData = await request.formData();
+  const filed = (outcome: Awaited<ReturnType<typeof fileProposal>>) => (outcome.ok ? redirect(`/proposals/${outcome.id}`) : outcome);
   if (readQuery(request, NewProposalQuery).values.onBehalf === "1") {
-    const submission = parseWithZod(formData, { schema: OnBehalfSchema });
-    // Answered on the form (what was typed kept), like any refusal, never with an error page.
-    if (!onBehalfAllowed(request, user, council.districtId)) {
-      return data({ result: submission.reply({ formErrors: ["action_forbidden"] }) }, { status: 403 });
-    }
-    if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-    const { onBehalfName, onBehalfPhone, ...proposal } = submission.value;
-    const outcome = await fileProposal(context.db, {
-      ...proposal,
-      councilId: council.id,
-      authorId: null,
-      onBehalf: { filedById: user.id, name: onBehalfName, phone: onBehalfPhone },
+    return runForm(formData, "new-proposal", {
+      schema: OnBehalfSchema,
+      // Answered on the form (what was typed kept), like any refusal, never with an error page.
+      guard: () => onBehalfAllowed(request, user, council.districtId),
+      run: async ({ onBehalfName, onBehalfPhone, ...proposal }) =>
+        filed(
+          await fileProposal(context.db, {
+            ...proposal,
+            councilId: council.id,
+            authorId: null,
+            onBehalf: { filedById: user.id, name: onBehalfName, phone: onBehalfPhone },
+          }),
+        ),
     });
-    if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }) }, { status: 409 });
-    return redirect(`/proposals/${outcome.id}`);
   }
-  const submission = parseWithZod(formData, { schema: ProposalSchema });
-  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  const outcome = await fileProposal(context.db, { ...submission.value, councilId: council.id, authorId: user.id });
-  if (!outcome.ok) return data({ result: submission.reply({ formErrors: [outcome.error] }) }, { status: 409 });
-  return redirect(`/proposals/${outcome.id}`);
+  return runForm(formData, "new-proposal", {
+    schema: ProposalSchema,
+    run: async (value) => filed(await fileProposal(context.db, { ...value, councilId: council.id, authorId: user.id })),
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function NewProposal() {
   const { council, neighborhoodName, categories, onBehalf, mayFileForOthers } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useIntentReply("new-proposal");
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
   // Typed with the on-behalf schema, a superset: its two extra fields render only for staff.
   const [form, fields] = useAppForm<z.input<typeof OnBehalfSchema>>({
     id: "new-proposal",
-    lastResult: actionData?.result,
+    lastResult: reply?.result,
     onValidate: ({ formData }) =>
       onBehalf ? parseWithZod(formData, { schema: OnBehalfSchema }) : (parseWithZod(formData, { schema: ProposalSchema }) as never),
   });

@@ -1,19 +1,20 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FlowNotFound, ResendCodeForm } from "~/components/code-flow";
 import { FormErrors, Notice, TextField } from "~/components/form-field";
 import { completePasswordReset, getFlowPhone } from "~/domain/auth.server";
 import { ResetPasswordSchema } from "~/forms/auth";
+import { NoFieldsSchema } from "~/forms/fields";
 import { setFlash } from "~/utils/flash.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { PASSWORD_MAX, PASSWORD_MIN } from "~/utils/password-policy";
 import { formatPhone } from "~/utils/persian";
-import { handleResend } from "~/server/code-flow.server";
-import { clientMeta, minutesFrom } from "~/utils/request.server";
+import { authRefusal, resendFlowCode } from "~/server/code-flow.server";
+import { intent, runIntent } from "~/server/intent.server";
+import { clientMeta } from "~/utils/request.server";
 import { commitSession } from "~/server/session.server";
 import { queryField, readQuery } from "~/utils/query";
 
@@ -37,42 +38,36 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const flowId = readQuery(request, FlowQuery).values.flow ?? "";
-  const formData = await request.formData();
-  const meta = clientMeta(request, context);
-  if (formData.get("intent") === "resend") return handleResend(request, context, flowId, "reset");
-  const submission = parseWithZod(formData, { schema: ResetPasswordSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["password"] }), params: {} }, { status: 400 });
-  }
-  const outcome = await completePasswordReset(context, { flowId, ...submission.value, ...meta });
-  if (!outcome.ok) {
-    return data(
-      {
-        result: submission.reply({ formErrors: [outcome.error], hideFields: ["password"] }),
-        params: { minutes: minutesFrom(outcome.retryAfterSeconds), count: outcome.attemptsLeft ?? 0 },
-      },
-      { status: outcome.error === "code_locked" ? 429 : 400 },
-    );
-  }
-  const headers = new Headers();
-  headers.append("Set-Cookie", await commitSession(context, outcome.sessionToken));
-  headers.append("Set-Cookie", await setFlash("password_reset"));
-  return redirect("/", { headers });
+  return runIntent(
+    await request.formData(),
+    {
+      reset: intent({
+        schema: ResetPasswordSchema,
+        hide: ["password"],
+        run: async (value) => {
+          const outcome = await completePasswordReset(context, { flowId, ...value, ...clientMeta(request, context) });
+          if (!outcome.ok) return authRefusal(outcome);
+          const headers = new Headers();
+          headers.append("Set-Cookie", await commitSession(context, outcome.sessionToken));
+          headers.append("Set-Cookie", await setFlash("password_reset"));
+          return redirect("/", { headers });
+        },
+      }),
+      resend: intent({ schema: NoFieldsSchema, run: () => resendFlowCode(request, context, flowId, "reset") }),
+    },
+    { otherwise: "reset" },
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function ResetPasswordPage() {
   const { flowId, known, phone, resent } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const reply = useIntentReply("reset");
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "reset",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
-  });
-  const params = { ...actionData?.params, min: PASSWORD_MIN, max: PASSWORD_MAX };
+  const [form, fields] = useIntentForm("reset", ResetPasswordSchema);
+  const params = { ...reply?.params, min: PASSWORD_MIN, max: PASSWORD_MAX };
 
   if (!known) return <FlowNotFound title={t("auth.reset_title")} restartTo="/forgot-password" />;
   return (

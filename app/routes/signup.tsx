@@ -1,15 +1,16 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormErrors, TextField } from "~/components/form-field";
 import { startSignup } from "~/domain/auth.server";
 import { SignupSchema } from "~/forms/auth";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { PASSWORD_MAX, PASSWORD_MIN } from "~/utils/password-policy";
-import { clientMeta, minutesFrom } from "~/utils/request.server";
+import { clientMeta } from "~/utils/request.server";
+import { authRefusal } from "~/server/code-flow.server";
+import { runForm } from "~/server/intent.server";
 import { requireAnonymous } from "~/server/session.server";
 import { DISPLAY_NAME_MAX } from "~/forms/fields";
 
@@ -21,37 +22,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context);
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: SignupSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["password"] }), params: {} }, { status: 400 });
-  }
-  const locale = await getLocale(request);
-  const outcome = await startSignup(context, { ...submission.value, locale, ip: clientMeta(request, context).ip });
-  if (!outcome.ok) {
-    return data(
-      {
-        result: submission.reply({ formErrors: [outcome.error], hideFields: ["password"] }),
-        params: { minutes: minutesFrom(outcome.retryAfterSeconds) },
-      },
-      { status: outcome.error === "rate_limited" ? 429 : 503 },
-    );
-  }
-  return redirect(`/verify?flow=${outcome.flowId}`);
+  return runForm(await request.formData(), "signup", {
+    schema: SignupSchema,
+    hide: ["password"],
+    run: async (value) => {
+      const locale = await getLocale(request);
+      const outcome = await startSignup(context, { ...value, locale, ip: clientMeta(request, context).ip });
+      // The code could not be sent: the service is away (503), not the person's input.
+      if (!outcome.ok) return authRefusal(outcome, 503);
+      return redirect(`/verify?flow=${outcome.flowId}`);
+    },
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function SignupPage() {
-  const actionData = useActionData<typeof action>();
+  const reply = useIntentReply("signup");
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "signup",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignupSchema }),
-  });
-  const params = { ...actionData?.params, min: PASSWORD_MIN, max: PASSWORD_MAX, nameMax: DISPLAY_NAME_MAX };
+  const [form, fields] = useIntentForm("signup", SignupSchema);
+  const params = { ...reply?.params, min: PASSWORD_MIN, max: PASSWORD_MAX, nameMax: DISPLAY_NAME_MAX };
 
   return (
     <main className="page page--narrow">

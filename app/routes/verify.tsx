@@ -1,18 +1,19 @@
 import { getFormProps } from "@conform-to/react";
-import { useAppForm } from "~/components/app-form";
-import { parseWithZod } from "@conform-to/zod";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useIntentForm, useIntentReply } from "~/components/app-form";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FlowNotFound, ResendCodeForm } from "~/components/code-flow";
 import { FormErrors, Notice, TextField } from "~/components/form-field";
 import { completeSignup, getFlowPhone } from "~/domain/auth.server";
 import { VerifyCodeSchema } from "~/forms/auth";
+import { NoFieldsSchema } from "~/forms/fields";
 import { setFlash } from "~/utils/flash.server";
 import { getLocale, getT } from "~/utils/i18n.server";
 import { formatPhone } from "~/utils/persian";
-import { handleResend } from "~/server/code-flow.server";
-import { clientMeta, minutesFrom } from "~/utils/request.server";
+import { authRefusal, resendFlowCode } from "~/server/code-flow.server";
+import { intent, runIntent } from "~/server/intent.server";
+import { clientMeta } from "~/utils/request.server";
 import { commitSession, requireAnonymous } from "~/server/session.server";
 import { queryField, readQuery } from "~/utils/query";
 
@@ -38,44 +39,34 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context);
   const flowId = readQuery(request, FlowQuery).values.flow ?? "";
-  const formData = await request.formData();
-  const meta = clientMeta(request, context);
-
-  if (formData.get("intent") === "resend") return handleResend(request, context, flowId, "signup");
-
-  const submission = parseWithZod(formData, { schema: VerifyCodeSchema });
-  if (submission.status !== "success") {
-    return data({ result: submission.reply(), params: {} }, { status: 400 });
-  }
-  const outcome = await completeSignup(context, { flowId, code: submission.value.code, ...meta });
-  if (!outcome.ok) {
-    return data(
-      {
-        result: submission.reply({ formErrors: [outcome.error] }),
-        params: { minutes: minutesFrom(outcome.retryAfterSeconds), count: outcome.attemptsLeft ?? 0 },
-      },
-      { status: outcome.error === "code_locked" ? 429 : 400 },
-    );
-  }
-  const headers = new Headers();
-  headers.append("Set-Cookie", await commitSession(context, outcome.sessionToken));
-  headers.append("Set-Cookie", await setFlash("welcome"));
-  return redirect("/", { headers });
+  return runIntent(
+    await request.formData(),
+    {
+      verify: intent({
+        schema: VerifyCodeSchema,
+        run: async ({ code }) => {
+          const outcome = await completeSignup(context, { flowId, code, ...clientMeta(request, context) });
+          if (!outcome.ok) return authRefusal(outcome);
+          const headers = new Headers();
+          headers.append("Set-Cookie", await commitSession(context, outcome.sessionToken));
+          headers.append("Set-Cookie", await setFlash("welcome"));
+          return redirect("/", { headers });
+        },
+      }),
+      resend: intent({ schema: NoFieldsSchema, run: () => resendFlowCode(request, context, flowId, "signup") }),
+    },
+    { otherwise: "verify" },
+  );
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export default function VerifyPage() {
   const { flowId, known, phone, resent } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const params = useIntentReply("verify")?.params;
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const [form, fields] = useAppForm({
-    id: "verify",
-    lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: VerifyCodeSchema }),
-  });
-  const params = actionData?.params;
+  const [form, fields] = useIntentForm("verify", VerifyCodeSchema);
 
   if (!known) return <FlowNotFound title={t("auth.verify_title")} restartTo="/signup" />;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { intField, requiredMultilineField } from "~/forms/fields";
 import type { FormReply } from "~/forms/reply";
-import { intent, KEPT_MAX, runIntent, type IntentTable } from "./intent.server";
+import { intent, KEPT_MAX, runForm, runIntent, type IntentTable } from "./intent.server";
 
 /** What the runner answered: a reply (status + body) or a Response of its own. */
 function replyOf(answer: unknown) {
@@ -133,5 +133,42 @@ describe("what the runner keeps of what was typed", () => {
     const reply = replyOf(await runIntent(formOf({ intent: "open", days: "5", reason: huge }), table([])));
     expect(reply.status).toBe(400);
     expect((reply.result.initialValue as Record<string, string>).reason).toHaveLength(KEPT_MAX);
+  });
+});
+
+describe("a page of one form", () => {
+  const LoginLike = z.object({ phone: z.string().min(3, "phone_invalid"), password: z.string().min(8, "password_short") });
+
+  it("answers under the page's name, never echoes a hidden field, and carries a success's words", async () => {
+    const refused = replyOf(
+      await runForm(formOf({ phone: "0912", password: "short" }), "login", { schema: LoginLike, hide: ["password"], run: () => undefined }),
+    );
+    expect(refused).toMatchObject({ status: 400, intent: "login" });
+    expect(refused.result.initialValue).toEqual({ phone: "0912" });
+
+    const denied = replyOf(
+      await runForm(formOf({ phone: "09120000000", password: "long-enough" }), "login", {
+        schema: LoginLike,
+        hide: ["password"],
+        run: () => ({ ok: false, error: "rate_limited", status: 429, params: { minutes: 3 } }),
+      }),
+    );
+    expect(denied).toMatchObject({ status: 429, params: { minutes: 3 }, result: { error: { "": ["rate_limited"] } } });
+    expect(denied.result.initialValue).not.toHaveProperty("password");
+
+    const created = replyOf(
+      await runForm(formOf({ phone: "09120000000", password: "long-enough" }), "create", {
+        schema: LoginLike,
+        run: () => ({ ok: true, done: "created", resetForm: true, params: { name: "منطقه یک" } }),
+      }),
+    );
+    expect(created).toMatchObject({ status: 200, intent: "create", done: "created", params: { name: "منطقه یک" } });
+  });
+
+  it("takes a form sent without its button as the page's main intent, and only then", async () => {
+    const calls: string[] = [];
+    const answer = await runIntent(formOf({ days: "7", reason: "دلیل کافی و روشن" }), table(calls), { otherwise: "open" });
+    expect(replyOf(answer)).toMatchObject({ status: 200, intent: "open", done: "opened" });
+    await expect(runIntent(formOf({ intent: "nope" }), table(calls), { otherwise: "open" })).rejects.toMatchObject({ status: 400 });
   });
 });

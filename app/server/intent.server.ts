@@ -31,7 +31,8 @@ export type Refused = { ok: false; error: string; status?: number; params?: Reco
 export type Verdict = boolean | { error: string; status?: number; params?: Record<string, number> };
 
 /** What `run` answers: the domain's refusal, a Response (a redirect), or success with an optional notice key. */
-export type RunOutcome<Done extends string = string> = Refused | Response | { ok: true; done?: Done | null; resetForm?: boolean } | void;
+export type RunOutcome<Done extends string = string> =
+  Refused | Response | { ok: true; done?: Done | null; resetForm?: boolean; params?: Record<string, string | number> } | void;
 
 export interface IntentSpec<Schema extends z.ZodTypeAny, Done extends string = string> {
   schema: Schema;
@@ -42,6 +43,8 @@ export interface IntentSpec<Schema extends z.ZodTypeAny, Done extends string = s
   fields?: Record<string, string>;
   /** Which of several forms of the same intent sent it (one per member, per message): a form field's name. */
   key?: string;
+  /** Fields never sent back to the form (a password is typed again, never echoed into the page). */
+  hide?: string[];
 }
 
 /** Declares one intent with its types checked (the value `run` gets is the schema's output). */
@@ -59,6 +62,8 @@ export interface RunIntentOptions<Done extends string> {
   after?: (intent: string) => AfterAnswer<Done> | Promise<AfterAnswer<Done>>;
   /** The form field that names the intent. */
   field?: string;
+  /** The intent of a form sent without the field (a page's main form, sent by a client that leaves the button out). */
+  otherwise?: string;
   /** A refusal's statuses (for the few places that answer differently). */
   statuses?: Partial<Record<"forbidden" | "invalid" | "refused", number>>;
   _done?: Done;
@@ -87,7 +92,7 @@ export function formReply<Done extends string = string>(
   intentName: string,
   result: SubmissionResult<string[]>,
   status: number,
-  extra: { key?: string | null; done?: Done | null; params?: Record<string, number> } = {},
+  extra: { key?: string | null; done?: Done | null; params?: Record<string, string | number> } = {},
 ) {
   const reply: FormReply<Done> = { intent: intentName, key: extra.key ?? null, result: keptWithin(result), done: extra.done ?? null };
   if (extra.params) reply.params = extra.params;
@@ -103,34 +108,57 @@ export async function runIntent<Done extends string = string>(
   table: IntentTable<Done>,
   options: RunIntentOptions<Done> = {},
 ) {
-  const name = String(form.get(options.field ?? "intent") ?? "");
+  const name = String(form.get(options.field ?? "intent") ?? options.otherwise ?? "");
   const spec = Object.hasOwn(table, name) ? table[name] : undefined;
   if (!spec) throw new Response("Bad Request", { status: 400, statusText: "Bad Request" });
+  return runSpec(form, name, spec, options);
+}
+
+/**
+ * A page with one form (sign-in, sign-up, a settings page): the same checks and the same reply as
+ * `runIntent`, under the name the page gives it, without an intent field in the form.
+ */
+export async function runForm<Schema extends z.ZodTypeAny, Done extends string = string>(
+  form: FormData,
+  name: string,
+  spec: IntentSpec<Schema, Done>,
+  options: Omit<RunIntentOptions<Done>, "field" | "otherwise"> = {},
+) {
+  return runSpec(form, name, spec, options);
+}
+
+async function runSpec<Done extends string>(form: FormData, name: string, spec: IntentSpec<any, Done>, options: RunIntentOptions<Done>) {
   const statuses = { forbidden: 403, invalid: 400, refused: 409, ...options.statuses };
   const key = spec.key ? String(form.get(spec.key) ?? "") || null : null;
   const submission = parseWithZod(form, { schema: spec.schema });
-  const answer = (result: SubmissionResult<string[]>, status: number, done: Done | null = null, params?: Record<string, number>) =>
+  const hideFields = spec.hide;
+  const answer = (result: SubmissionResult<string[]>, status: number, done: Done | null = null, params?: Record<string, string | number>) =>
     formReply<Done>(name, result, status, { key, done, params });
 
   const verdict = spec.guard ? await spec.guard() : true;
   if (verdict !== true) {
     const refusal = verdict === false ? { error: FORBIDDEN, status: statuses.forbidden } : verdict;
     // Only the refusal shows: what the form would have said about its fields does not matter yet.
-    return answer({ ...submission.reply(), error: { "": [refusal.error] } }, refusal.status ?? statuses.forbidden, null, refusal.params);
+    return answer(
+      { ...submission.reply({ hideFields }), error: { "": [refusal.error] } },
+      refusal.status ?? statuses.forbidden,
+      null,
+      refusal.params,
+    );
   }
-  if (submission.status !== "success") return answer(submission.reply(), statuses.invalid);
+  if (submission.status !== "success") return answer(submission.reply({ hideFields }), statuses.invalid);
 
   const outcome = await spec.run(submission.value);
   if (outcome instanceof Response) return outcome;
   if (outcome && outcome.ok === false) {
     const field = spec.fields?.[outcome.error];
     const result = field
-      ? submission.reply({ fieldErrors: { [field]: [outcome.error] } })
-      : submission.reply({ formErrors: [outcome.error] });
+      ? submission.reply({ fieldErrors: { [field]: [outcome.error] }, hideFields })
+      : submission.reply({ formErrors: [outcome.error], hideFields });
     return answer(result, outcome.status ?? statuses.refused, null, outcome.params);
   }
   const after = await options.after?.(name);
   if (after instanceof Response) return after;
-  if (after) return answer(submission.reply({ resetForm: after.resetForm ?? true }), 200, after.done);
-  return answer(submission.reply({ resetForm: outcome?.resetForm ?? false }), 200, outcome?.done ?? null);
+  if (after) return answer(submission.reply({ resetForm: after.resetForm ?? true, hideFields }), 200, after.done);
+  return answer(submission.reply({ resetForm: outcome?.resetForm ?? false, hideFields }), 200, outcome?.done ?? null, outcome?.params);
 }

@@ -55,6 +55,6 @@ export function threadResultOf(reply: FormReply | null | undefined): ThreadActio
     messageId: reply.key,
     kept,
     max: error ? THREAD_ERROR_LIMITS[error] : undefined,
-    retryAfter: reply.params?.seconds,
+    retryAfter: typeof reply.params?.seconds === "number" ? reply.params.seconds : undefined,
   };
 }
