@@ -79,6 +79,8 @@ export interface ThreadBundle {
   before: number | null;
   lastReadSeq: number | null;
   replyToId: string | null;
+  /** The message whose report form is drawn in its menu (`?report=`, for browsers without JavaScript). */
+  reportId: string | null;
   /** A parameter of the address did not fit and was left out: the thread says so. */
   queryInvalid: boolean;
   /** A fresh key for the composer: sending the same form twice posts once. */

@@ -34,8 +34,11 @@ import { safeRedirectWithAnchor } from "~/utils/safe-redirect";
 import { isUuid } from "~/utils/uuid";
 import { intent, runIntent, type Refused, type Verdict } from "./intent.server";
 
-/** What a thread reads from its page's address: an earlier page, a message to reply to. */
-const ThreadQuery = { before: queryField.positiveInt(PG_INT_MAX), replyTo: queryField.uuid() };
+/**
+ * What a thread reads from its page's address: an earlier page, a message to reply to, and a message
+ * to report (the report form of a browser without JavaScript, drawn for that one message).
+ */
+const ThreadQuery = { before: queryField.positiveInt(PG_INT_MAX), replyTo: queryField.uuid(), report: queryField.uuid() };
 
 /** Everything a page needs to show a thread to this person. */
 export async function threadBundle(
@@ -59,6 +62,14 @@ export async function threadBundle(
   // Read here, written a moment later in a batch: a page view does not write.
   const lastReadSeq = user && !before ? await context.readMarks.lastReadAndMark(thread.id, user.id, thread.lastSeq) : null;
   const replyTo = query.replyTo;
+  const mayReport = mayReportInThread(user, thread);
+  // The report form is drawn for a message of this page that this person may report; any other
+  // value is ignored (the action checks the message and the permission again when the form is sent).
+  const report = query.report;
+  const reportable =
+    user && report && mayReport && !moderator
+      ? page.messages.some((m) => m.id === report && m.state === "visible" && m.authorId !== user.id)
+      : false;
   return {
     id: thread.id,
     kind: thread.kind,
@@ -77,6 +88,7 @@ export async function threadBundle(
     before: before ?? null,
     lastReadSeq,
     replyToId: replyTo && page.messages.some((m) => m.id === replyTo) ? replyTo : null,
+    reportId: reportable ? report! : null,
     /** A parameter of the address did not fit and was left out: the thread says so. */
     queryInvalid: invalid.length > 0,
     /** A fresh key for the composer: sending the same form twice posts once. */
@@ -88,7 +100,7 @@ export async function threadBundle(
           mutedUntil: blocker ? null : ((await mutedUntil(context.db, thread.id, user.id))?.toISOString() ?? null),
           mayModerate: moderator,
           mayEscalate: escalator,
-          mayReport: mayReportInThread(user, thread),
+          mayReport,
           mayAnswer: mayAnswerThread(user, thread),
         }
       : null,

@@ -196,7 +196,11 @@ describe.each(BACKENDS)("redirects and refusals over HTTP on %s", (backend) => {
     it("a council thread offers the report to a signed-in reader, and takes it", async () => {
       const resident = await signedIn("resident");
       const page = await (await resident.get(`/threads/${councilThread}`)).text();
-      expect(page).toContain('name="intent" value="report"');
+      // The menu links to the one form (drawn for that message when asked, or in a dialog with JavaScript).
+      expect(page).toContain(`href="/threads/${councilThread}?report=${councilMessage}#thread-report"`);
+      const asked = await (await resident.get(`/threads/${councilThread}?report=${councilMessage}`)).text();
+      expect(asked).toContain('name="intent" value="report"');
+      expect(asked).toContain(`name="messageId" value="${councilMessage}"`);
       const report = await resident.post(`/threads/${councilThread}`, {
         intent: "report",
         messageId: councilMessage,

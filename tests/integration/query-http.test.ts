@@ -92,6 +92,8 @@ describe.each(BACKENDS)("crafted query parameters on %s", (backend) => {
       for (const n of BAD_NUMBERS) await expectNotice(anonymous, `${page}?before=${encodeURIComponent(n)}`);
       await expectNotice(signedIn.resident!, `${page}?replyTo=${BAD_ID}`);
       await expectNotice(signedIn.resident!, `${page}?replyTo=__proto__&before=2147483647`);
+      await expectNotice(signedIn.resident!, `${page}?report=${BAD_ID}`);
+      await expectNotice(signedIn.resident!, `${page}?report=constructor`);
     }
   });
 

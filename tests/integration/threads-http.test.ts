@@ -280,6 +280,54 @@ describe.each(BACKENDS)("threads over HTTP on %s", (backend) => {
       expect(quote).not.toContain("ی".repeat(131));
     });
 
+    it("draws the report form once: a link in each message's menu, the form only for the message asked for", async () => {
+      const others = await posted("neighbor", councilThread, "پیامی که شاید گزارش شود");
+      const mine = await posted("resident", councilThread, "پیام خودم در گفت‌وگو");
+      const plain = await (await as("resident").get(`/councils/${council1}`)).text();
+      // No report form on the page, one link per message of someone else.
+      expect(plain).not.toContain('name="intent" value="report"');
+      const link = `href="/councils/${council1}?report=${others}#thread-report"`;
+      expect(plain).toContain(link);
+      expect(plain).not.toContain(`?report=${mine}`);
+
+      // Following the link (no JavaScript) draws that message's form in its open menu, and only it.
+      const asked = await (await as("resident").get(`/councils/${council1}?report=${others}`)).text();
+      expect(asked.match(/name="intent" value="report"/g)?.length).toBe(1);
+      const reportForm = messageForm(asked, others, "report")!;
+      expect(visibleText(reportForm)).toContain(faThreads.thread.report_reason);
+      const item = asked.slice(asked.indexOf(`id="m-${others}"`));
+      expect(item.slice(0, item.indexOf("</li>"))).toMatch(/<details[^>]*open=""[^>]*id="thread-report"/);
+      expect(visibleText(asked)).not.toContain(fa.errors.query_invalid);
+
+      // One's own message, a message of another thread, or a moderator: no form is drawn.
+      const foreign = await make.message(membersThread, idOf("member2"), "پیام شورای دیگر");
+      for (const [who, id] of [
+        ["resident", mine],
+        ["resident", foreign.messageId],
+        ["manager1", others],
+      ] as const) {
+        const html = await (await as(who).get(`/councils/${council1}?report=${id}`)).text();
+        expect(html, `${who} ${id}`).not.toContain('name="intent" value="report"');
+      }
+
+      // A refused plain report comes back on the same form, with what was typed.
+      const refused = await as("resident").post(
+        `/threads/${councilThread}`,
+        form("report", { messageId: others, reason: "بد", returnTo: `/councils/${council1}` }),
+      );
+      expect(refused.status).toBe(400);
+      const again = messageForm(await refused.text(), others, "report")!;
+      expect(visibleText(again)).toContain(say("thread_report_reason_required"));
+      expect(again).toContain('value="بد"');
+
+      const sent = await as("resident").post(
+        `/threads/${councilThread}`,
+        form("report", { messageId: others, reason: "تبلیغ تجاری در گفت‌وگو", returnTo: `/councils/${council1}?report=${others}` }),
+      );
+      expect(sent.status).toBe(302);
+      expect((await messageRow(others)).reportCount).toBe(1);
+    });
+
     it("keeps the typed text of a refused reply", async () => {
       const original = await posted("neighbor", councilThread, "پیامی که به آن پاسخ می‌دهند");
       const refused = await as("resident").post(

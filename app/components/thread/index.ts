@@ -7,6 +7,7 @@
  *   composer.tsx          writing a message
  *   message.tsx           one message and its menu
  *   moderation.tsx        a moderator's tools on a message and on the thread
+ *   report-dialog.tsx     the thread's one report form, in a dialog (with JavaScript)
  *   escalation-panel.tsx  sending the thread to the district's deputy
  *   orphan-refusal.ts     a refusal whose form is no longer on the page
  */

@@ -41,6 +41,9 @@ export function MessageItem({
   const [menuKey, setMenuKey] = useState(0);
   const closeMenu = () => setMenuKey((k) => k + 1);
   const plainHere = ctx.plainResult && ctx.plainResult.messageId === message.id && !ctx.plainResult.ok;
+  // The report form is drawn in this menu only when asked for by the address (no JavaScript) or when
+  // a plain report of this message was refused; otherwise the menu holds a link or a button to it.
+  const reportHere = ctx.reportId === message.id || Boolean(plainHere && ctx.plainResult?.intent === "report");
   // A refused edit (the window passed meanwhile) still shows its form: the message and the text.
   const editable = mine && visible && (withinEditWindow(message.createdAt) || Boolean(plainHere && ctx.plainResult?.intent === "edit"));
   return (
@@ -92,7 +95,12 @@ export function MessageItem({
                 </a>
               )
             ) : null}
-            <details key={menuKey} className="message__menu" open={Boolean(plainHere)}>
+            <details
+              key={menuKey}
+              className="message__menu"
+              open={Boolean(plainHere) || ctx.reportId === message.id}
+              id={ctx.reportId === message.id ? `${ctx.anchor}-report` : undefined}
+            >
               <summary>{t("thread.more")}</summary>
               <div className="message__menu-body stack">
                 {editable ? (
@@ -127,15 +135,24 @@ export function MessageItem({
                   />
                 ) : null}
                 {!mine && visible && me.mayReport && !me.mayModerate ? (
-                  <ReasonForm
-                    ctx={ctx}
-                    intent="report"
-                    messageId={message.id}
-                    onDone={closeMenu}
-                    tone="ghost"
-                    field={t("thread.report_reason")}
-                    label={t("thread.report")}
-                  />
+                  reportHere ? (
+                    <ReasonForm
+                      ctx={ctx}
+                      intent="report"
+                      messageId={message.id}
+                      onDone={closeMenu}
+                      tone="ghost"
+                      field={t("thread.report_reason")}
+                      label={t("thread.report")}
+                    />
+                  ) : ctx.hydrated ? (
+                    // The thread's one report dialog (report-dialog.tsx); focus comes back here when it closes.
+                    <button type="button" className="link-button" aria-haspopup="dialog" onClick={() => ctx.openReport(message.id)}>
+                      {t("thread.report")}
+                    </button>
+                  ) : (
+                    <a href={ctx.plainLink("report", message.id, `${ctx.anchor}-report`)}>{t("thread.report")}</a>
+                  )
                 ) : null}
                 {me.mayModerate && edits?.length ? (
                   <div className="small">

@@ -10,6 +10,7 @@ import { useThreadLive } from "./live";
 import { MessageBody, MessageItem } from "./message";
 import { ModeratorPanel } from "./moderation";
 import { orphanRefusal } from "./orphan-refusal";
+import { ReportDialog } from "./report-dialog";
 import { useThreadState } from "./state";
 import { useHydrated } from "./thread-form";
 import type { FormReply } from "~/forms/reply";
@@ -37,6 +38,7 @@ export function Thread({
   const { t, i18n } = useTranslation();
   const hydrated = useHydrated();
   const plainResult = threadResultOf(reply);
+  const [reporting, setReporting] = useState<string | null>(null);
   const ctx: Ctx = {
     threadId: bundle.id,
     action: `/threads/${bundle.id}`,
@@ -44,6 +46,16 @@ export function Thread({
     hydrated,
     plainResult,
     anchor,
+    plainLink: (name, value, fragment) => {
+      // This page of the thread (an earlier page stays that page), with one more parameter.
+      const [path, query = ""] = returnTo.split("#")[0]!.split("?");
+      const params = new URLSearchParams(query);
+      if (bundle.before) params.set("before", String(bundle.before));
+      params.set(name, value);
+      return `${path}?${params.toString()}#${fragment}`;
+    },
+    reportId: bundle.reportId,
+    openReport: setReporting,
   };
   const { messages, ordered, state, pinned, count, liveNew, clearLiveNew, merge, apply } = useThreadState(bundle);
   const presence = useThreadLive(bundle.id, bundle.lastSeq, apply);
@@ -208,6 +220,9 @@ export function Thread({
         )}
       </div>
 
+      {hydrated && me?.mayReport && !me.mayModerate ? (
+        <ReportDialog ctx={ctx} target={reporting ? (messages.get(reporting) ?? null) : null} onClose={() => setReporting(null)} />
+      ) : null}
       {me?.mayModerate ? (
         <ModeratorPanel ctx={ctx} locked={state.locked} pinned={Boolean(state.pinnedMessageId)} mutes={bundle.mutes} />
       ) : null}

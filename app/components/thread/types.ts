@@ -39,6 +39,12 @@ export interface Ctx {
   hydrated: boolean;
   plainResult: ThreadActionResult | null;
   anchor: string;
+  /** The address of this page of the thread without JavaScript, with `name=value` and a fragment. */
+  plainLink: (name: string, value: string, fragment: string) => string;
+  /** The message whose report form is drawn in place (`?report=` or a refused plain report). */
+  reportId: string | null;
+  /** With JavaScript: opens the thread's one report dialog for a message. */
+  openReport: (messageId: string) => void;
 }
 
 /** The thread's view of a reply from its action (null when there is none). */
