@@ -42,8 +42,16 @@ export default function OpenDataPage() {
         </h2>
         <p>{t("open_data.how_paging", { max: paging.json.max, default: paging.json.default })}</p>
         <p>{t("open_data.how_csv", { max: paging.csv.max })}</p>
-        <p>{t("open_data.how_filters", { years })}</p>
-        <p>{t("open_data.how_errors")}</p>
+        <p>
+          {t("open_data.how_filters", { years })} <code dir="ltr" className="open-data__example">
+            ?from=1405-01-01&amp;to=2026-03-21&amp;sort=-created
+          </code>
+        </p>
+        <p>
+          {t("open_data.how_errors")} <code dir="ltr" className="open-data__example">
+            {'{"error": {"code": "sort_invalid", "message": "…"}}'}
+          </code>
+        </p>
         <p>
           <a href="/api/v1" className="open-data__link">
             {t("open_data.api_index")}
@@ -73,7 +81,7 @@ export default function OpenDataPage() {
           </p>
           <p className="small">
             {t("open_data.examples")}:{" "}
-            <a href={exampleOf(dataset)} dir="ltr" className="open-data__url">
+            <a href={exampleOf(dataset)} dir="ltr" className="open-data__url open-data__example">
               {exampleOf(dataset)}
             </a>
           </p>
@@ -113,11 +121,11 @@ export default function OpenDataPage() {
                 {sort} · -{sort}
               </code>
             ))}{" "}
-            — {t("open_data.default_sort", { sort: dataset.default_sort })}
+            — {t("open_data.default_sort")} <code dir="ltr">{dataset.default_sort}</code>
           </p>
           <details className="open-data__fields">
             <summary>
-              {t("open_data.fields")} ({formatNumber(dataset.fields.length, i18n.language)})
+              {t("open_data.fields_title")} ({formatNumber(dataset.fields.length, i18n.language)})
             </summary>
             <ul className="open-data__field-list">
               {dataset.fields.map((field) => (
