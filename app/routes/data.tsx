@@ -43,12 +43,14 @@ export default function OpenDataPage() {
         <p>{t("open_data.how_paging", { max: paging.json.max, default: paging.json.default })}</p>
         <p>{t("open_data.how_csv", { max: paging.csv.max })}</p>
         <p>
-          {t("open_data.how_filters", { years })} <code dir="ltr" className="open-data__example">
+          {t("open_data.how_filters", { years })}{" "}
+          <code dir="ltr" className="open-data__example">
             ?from=1405-01-01&amp;to=2026-03-21&amp;sort=-created
           </code>
         </p>
         <p>
-          {t("open_data.how_errors")} <code dir="ltr" className="open-data__example">
+          {t("open_data.how_errors")}{" "}
+          <code dir="ltr" className="open-data__example">
             {'{"error": {"code": "sort_invalid", "message": "…"}}'}
           </code>
         </p>

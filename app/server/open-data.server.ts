@@ -86,7 +86,8 @@ function shapeOf(dataset: Dataset, format: OpenDataFormat): QueryShape {
     shape.from = dayField();
     shape.to = dayField();
   }
-  for (const filter of dataset.filters) shape[filter.name] = filter.kind === "uuid" ? queryField.uuid() : queryField.oneOf(filter.values ?? []);
+  for (const filter of dataset.filters)
+    shape[filter.name] = filter.kind === "uuid" ? queryField.uuid() : queryField.oneOf(filter.values ?? []);
   return shape;
 }
 
@@ -121,7 +122,8 @@ export function readOpenDataRequest(
   const wrong = invalid[0];
   if (wrong === "per_page") return fail("per_page_invalid", wrong, { max: OPEN_DATA_PAGE[format].max });
   if (wrong === "sort") return fail("sort_invalid", wrong, { allowed: sortNames(dataset).join("، ") });
-  if (wrong === "from" || wrong === "to") return fail("date_invalid", wrong);
+  // Example dates are strings, so they keep the Latin digits a URL is typed in.
+  if (wrong === "from" || wrong === "to") return fail("date_invalid", wrong, { jalali: "1405-01-01", iso: "2026-03-21" });
   if (wrong) return fail("filter_invalid", wrong, { name: wrong });
 
   const sortName = (values.sort as string | undefined) ?? dataset.defaultSort;

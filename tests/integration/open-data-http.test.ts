@@ -194,7 +194,9 @@ describe.each(BACKENDS)("open data API on %s", (backend) => {
         { meetingId: meetingRows[1]!.id, councilId: open.id, districtId: open.districtId, summary: DRAFT_MINUTES },
       ])
       .returning({ id: minutes.id });
-    await db.insert(minutesDecisions).values({ minutesId: approved!.id, number: 1, text: "مقرر شد باغچه بازسازی شود.", responsible: "شهرداری ناحیه" });
+    await db
+      .insert(minutesDecisions)
+      .values({ minutesId: approved!.id, number: 1, text: "مقرر شد باغچه بازسازی شود.", responsible: "شهرداری ناحیه" });
     await db
       .update(minutes)
       .set({ status: "approved", circulatedAt: new Date(), respondBy: new Date(), approvedAt: new Date() })
@@ -205,7 +207,13 @@ describe.each(BACKENDS)("open data API on %s", (backend) => {
     const [published, unpublished] = await db
       .insert(policies)
       .values([
-        { title: "ابلاغ برگزاری جلسه‌های منظم", body: "شوراها دست‌کم دو جلسه در ماه برگزار کنند.", effectiveOn: "2026-01-01", publishedVersion: 1, hasDraft: false },
+        {
+          title: "ابلاغ برگزاری جلسه‌های منظم",
+          body: "شوراها دست‌کم دو جلسه در ماه برگزار کنند.",
+          effectiveOn: "2026-01-01",
+          publishedVersion: 1,
+          hasDraft: false,
+        },
         { title: DRAFT_POLICY, body: "متنی که هنوز منتشر نشده است.", effectiveOn: "2026-01-01" },
       ])
       .returning({ id: policies.id });
@@ -228,7 +236,8 @@ describe.each(BACKENDS)("open data API on %s", (backend) => {
   it("lists every dataset with its Persian field names, for anyone", async () => {
     const index = await json("/api/v1");
     expect(index.datasets.map((d: Json) => d.name)).toEqual(DATASETS.map((d) => d.name));
-    for (const dataset of index.datasets) for (const field of dataset.fields) expect(field.label, `${dataset.name}.${field.key}`).toMatch(PERSIAN);
+    for (const dataset of index.datasets)
+      for (const field of dataset.fields) expect(field.label, `${dataset.name}.${field.key}`).toMatch(PERSIAN);
     const page = await get("/data");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("/api/v1/proposals.csv");
@@ -276,7 +285,10 @@ describe.each(BACKENDS)("open data API on %s", (backend) => {
   it("SQL in filter values is refused and reaches nothing", async () => {
     const sql = "'; drop table users; --";
     for (const name of ["status", "district", "council", "from", "to"])
-      await expectError(`/api/v1/proposals?${name}=${encodeURIComponent(sql)}`, name === "from" || name === "to" ? "date_invalid" : "filter_invalid");
+      await expectError(
+        `/api/v1/proposals?${name}=${encodeURIComponent(sql)}`,
+        name === "from" || name === "to" ? "date_invalid" : "filter_invalid",
+      );
     await expectError(`/api/v1/proposals?per_page=${encodeURIComponent(`1; ${sql}`)}`, "per_page_invalid");
     const [{ n }] = (await app.database.db.select({ n: count() }).from(users)) as [{ n: number }];
     expect(Number(n)).toBeGreaterThan(0);
@@ -300,14 +312,20 @@ describe.each(BACKENDS)("open data API on %s", (backend) => {
     for (const cursor of forged) await expectError(`/api/v1/proposals?cursor=${encodeURIComponent(cursor)}`, "cursor_invalid");
     // A real cursor of one dataset's sort is not one of another's.
     const first = await json("/api/v1/proposals?per_page=1");
-    await expectError(`/api/v1/votes?cursor=${encodeURIComponent(new URL(first.next, app.baseUrl).searchParams.get("cursor")!)}`, "cursor_invalid");
+    await expectError(
+      `/api/v1/votes?cursor=${encodeURIComponent(new URL(first.next, app.baseUrl).searchParams.get("cursor")!)}`,
+      "cursor_invalid",
+    );
   });
 
   it("a date range that ends before it starts, or spans a century, is refused", async () => {
     await expectError("/api/v1/proposals?from=2026-03-01&to=2026-02-01", "date_range_reversed");
     await expectError("/api/v1/proposals?from=1404-12-01&to=1404-01-01", "date_range_reversed");
     await expectError("/api/v1/proposals?from=1926-01-01&to=2026-01-01", "date_range_too_long");
-    await expectError(`/api/v1/proposals?from=${encodeURIComponent("۱۳۰۵/۰۱/۰۱")}&to=${encodeURIComponent("۱۴۰۵/۰۱/۰۱")}`, "date_range_too_long");
+    await expectError(
+      `/api/v1/proposals?from=${encodeURIComponent("۱۳۰۵/۰۱/۰۱")}&to=${encodeURIComponent("۱۴۰۵/۰۱/۰۱")}`,
+      "date_range_too_long",
+    );
     await expectError("/api/v1/proposals?from=2026-02-30", "date_invalid");
     await expectError("/api/v1/districts?from=0001-01-01", "date_invalid");
     // A sensible range in either calendar is read.
@@ -351,10 +369,25 @@ describe.each(BACKENDS)("open data API on %s", (backend) => {
     const secretOpen = votes.find((v) => v.id === id.secretOpenVote)!;
     expect(secretOpen).toMatchObject({ ballot: "secret", status: "open", votes_for: null, votes_against: null, votes_abstain: null });
     expect(secretOpen.active_members).toBeNull();
-    expect(votes.find((v) => v.id === id.secretClosedVote)).toMatchObject({ status: "closed", votes_for: 2, votes_against: 0, votes_abstain: 1 });
-    expect(votes.find((v) => v.id === id.openVote)).toMatchObject({ ballot: "open", status: "open", votes_for: 1, votes_against: 1, votes_abstain: 0 });
+    expect(votes.find((v) => v.id === id.secretClosedVote)).toMatchObject({
+      status: "closed",
+      votes_for: 2,
+      votes_against: 0,
+      votes_abstain: 1,
+    });
+    expect(votes.find((v) => v.id === id.openVote)).toMatchObject({
+      ballot: "open",
+      status: "open",
+      votes_for: 1,
+      votes_against: 1,
+      votes_abstain: 0,
+    });
     const proposals = await walk(`/api/v1/proposals?council=${id.secretCouncil}`);
-    expect(proposals.find((p) => p.id === id.secretOpenProposal)).toMatchObject({ vote_status: "open", votes_for: null, votes_against: null });
+    expect(proposals.find((p) => p.id === id.secretOpenProposal)).toMatchObject({
+      vote_status: "open",
+      votes_for: null,
+      votes_against: null,
+    });
     // Asking for the secret vote by its proposal changes nothing, and no field names a voter or a choice.
     const asked = await json(`/api/v1/votes?proposal=${id.secretOpenProposal}&status=open`);
     expect(asked.items).toHaveLength(1);

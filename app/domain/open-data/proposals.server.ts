@@ -1,16 +1,6 @@
 import { and, count, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
-import {
-  ballots,
-  categories,
-  commissions,
-  councils,
-  DECISIONS,
-  PROPOSAL_STATUSES,
-  proposals,
-  referrals,
-  votes,
-} from "../../../db/schema";
+import { ballots, categories, commissions, councils, DECISIONS, PROPOSAL_STATUSES, proposals, referrals, votes } from "../../../db/schema";
 import { ballotDisclosure, type BallotKind, type VoteStatus } from "../ballot-rule";
 import type { Dataset, OpenRow } from "./dataset.server";
 
