@@ -3,6 +3,7 @@ import "@fontsource/vazirmatn/500.css";
 import "@fontsource/vazirmatn/700.css";
 import "./styles/app.css";
 import "./styles/councils.css";
+import "./styles/open-data.css";
 import "./styles/inbox.css";
 import "./styles/manage.css";
 import "./styles/meetings.css";

@@ -133,6 +133,11 @@ export function AppShell({ children }: { children: ReactNode }) {
         {user ? <LiveNotice notice={inbox.latest} onDismiss={inbox.dismiss} /> : null}
         {children}
       </div>
+      <footer className="sitefooter">
+        <Link to="/data" className="sitefooter__link">
+          {t("open_data.nav")}
+        </Link>
+      </footer>
       <nav className="bottomnav" aria-label={t("nav.main_menu")}>
         <NavLink to="/" end className="bottomnav__item">
           <HomeIcon className="bottomnav__icon" />

@@ -3,6 +3,7 @@ import enCouncils from "../../locales/en/councils.json";
 import enInbox from "../../locales/en/inbox.json";
 import enManage from "../../locales/en/manage.json";
 import enMeetings from "../../locales/en/meetings.json";
+import enOpenData from "../../locales/en/opendata.json";
 import enProposals from "../../locales/en/proposals.json";
 import enThreads from "../../locales/en/threads.json";
 import faCommon from "../../locales/fa/common.json";
@@ -10,6 +11,7 @@ import faCouncils from "../../locales/fa/councils.json";
 import faInbox from "../../locales/fa/inbox.json";
 import faManage from "../../locales/fa/manage.json";
 import faMeetings from "../../locales/fa/meetings.json";
+import faOpenData from "../../locales/fa/opendata.json";
 import faProposals from "../../locales/fa/proposals.json";
 import faThreads from "../../locales/fa/threads.json";
 import { formatNumber } from "./persian";
@@ -21,8 +23,8 @@ export const defaultNS = "common";
 
 // Each locale is split into files by area (their top-level sections never overlap) and served as
 // one namespace. Both languages are small enough to ship in the bundle: no extra request.
-const fa = { ...faCommon, ...faCouncils, ...faInbox, ...faManage, ...faMeetings, ...faProposals, ...faThreads };
-const en = { ...enCommon, ...enCouncils, ...enInbox, ...enManage, ...enMeetings, ...enProposals, ...enThreads };
+const fa = { ...faCommon, ...faCouncils, ...faInbox, ...faManage, ...faMeetings, ...faOpenData, ...faProposals, ...faThreads };
+const en = { ...enCommon, ...enCouncils, ...enInbox, ...enManage, ...enMeetings, ...enOpenData, ...enProposals, ...enThreads };
 export const resources = {
   fa: { common: fa },
   en: { common: en },

@@ -81,6 +81,13 @@ function expectedTable(w: World): Table {
     "routes/councils.$councilId": [{ get: EVERYONE, post: SIGNED_IN }],
     "routes/proposals._index": [{ get: EVERYONE }],
     "routes/search": [{ get: EVERYONE }],
+    "routes/data": [{ get: EVERYONE }],
+    "routes/api.v1._index": [{ get: EVERYONE, note: "open data needs no sign-in" }],
+    "routes/api.v1.$dataset": [
+      { get: EVERYONE, params: { dataset: "proposals" } },
+      { get: EVERYONE, params: { dataset: "votes.csv" }, note: "totals only, under the ballot rule, for everyone alike" },
+      { get: NOBODY, params: { dataset: "users" }, note: "no dataset of people: a 404 for everyone" },
+    ],
     "routes/proposals.new": [{ get: SIGNED_IN, post: SIGNED_IN, query: `?council=${ids.councilA}` }],
     "routes/proposals.$proposalId": [{ get: EVERYONE, post: SIGNED_IN }],
     "routes/proposals.$proposalId_.edit": [{ get: only("resident"), post: only("resident"), note: "the author only" }],
