@@ -1018,7 +1018,10 @@ export const searchEntries = pgTable(
   (t) => [
     primaryKey({ columns: [t.kind, t.sourceId] }),
     index("search_entries_compact_trgm").using("gin", t.compact.op("gin_trgm_ops")),
-    index("search_entries_words_trgm").using("gin", t.words.op("gin_trgm_ops")),
+    // For the typo pass only, which reads titles and descriptions, never messages (most rows).
+    index("search_entries_words_trgm")
+      .using("gin", t.words.op("gin_trgm_ops"))
+      .where(sql`${t.kind} <> 'message'`),
     index("search_entries_at_idx").on(t.at, t.sourceId),
     check("search_entries_kind_valid", sql`${t.kind} in ('proposal','council','neighborhood','decision','message')`),
   ],

@@ -22,6 +22,8 @@ export interface SearchHit {
   proposalId: string | null;
   threadId: string | null;
   status: string | null;
+  districtName: string | null;
+  neighborhoodName: string | null;
   title: string;
   body: string;
   at: Date;
@@ -52,14 +54,22 @@ function where(filters: SearchFilters): SQL[] {
   }
   if (filters.from) parts.push(sql`e.at >= ${filters.from.toISOString()}::timestamptz`);
   if (filters.until) parts.push(sql`e.at <= ${filters.until.toISOString()}::timestamptz`);
-  // A message hidden or deleted since it was indexed is already out of reach, before the indexer
-  // has caught up with it.
-  parts.push(sql`(e.kind <> 'message' or exists (
-    select 1 from thread_messages m where m.id = e.source_id and m.deleted_at is null and m.hidden_at is null))`);
   return parts;
 }
 
+/**
+ * Whether a row of a page may be shown. Hiding or deleting a message removes its entry in the
+ * same transaction (migration 0016), so this never fails in practice; it is asked of the page's
+ * rows only (never of every match, which cost one lookup per match of a common word).
+ */
+const VISIBLE = sql`(e.kind <> 'message' or exists (
+    select 1 from thread_messages m where m.id = e.source_id and m.deleted_at is null and m.hidden_at is null)) as visible`;
+
 const COLUMNS = sql`e.kind, e.source_id, e.district_id, e.neighborhood_id, e.council_id, e.proposal_id, e.thread_id, e.status, e.title, e.body, e.at`;
+
+/** The names of a hit's district and neighborhood, joined to the page's rows only. */
+const PLACES = sql`left join districts pd on pd.id = e.district_id left join neighborhoods pn on pn.id = e.neighborhood_id`;
+const PLACE_NAMES = sql`pd.name as district_name, pn.name as neighborhood_name`;
 
 function toHit(r: Record<string, unknown>): SearchHit {
   const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -72,6 +82,8 @@ function toHit(r: Record<string, unknown>): SearchHit {
     proposalId: s(r.proposal_id),
     threadId: s(r.thread_id),
     status: s(r.status),
+    districtName: s(r.district_name),
+    neighborhoodName: s(r.neighborhood_name),
     title: String(r.title),
     body: String(r.body),
     at: new Date(r.at as string | Date),
@@ -91,15 +103,23 @@ export async function search(
   const like = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const parts = [...query.terms.map((term) => sql`e.compact like ${like(term)}`), ...where(filters)];
   if (after) parts.push(sql`(e.at, e.source_id) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
+  // The page is chosen first (newest matches, by the trigram index), then its rows are checked.
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`select ${COLUMNS} from search_entries e where ${sql.join(parts, sql` and `)}
-        order by e.at desc, e.source_id desc limit ${PAGE + 1}`,
+    sql`select ${COLUMNS}, ${PLACE_NAMES}, ${VISIBLE} from (
+          select * from search_entries e where ${sql.join(parts, sql` and `)}
+          order by e.at desc, e.source_id desc limit ${PAGE + 1}) e ${PLACES}
+        order by e.at desc, e.source_id desc`,
   );
-  const hits = rows.slice(0, PAGE).map(toHit);
-  if (hits.length || after || !query.fuzzy) {
-    const last = hits[hits.length - 1];
-    return { hits, next: rows.length > PAGE && last ? { createdAt: last.at, id: last.id } : null, approximate: false };
+  const page = rows.slice(0, PAGE);
+  const hits = page.filter((r) => r.visible).map(toHit);
+  if (page.length || after || !query.fuzzy) {
+    const last = page[page.length - 1];
+    return {
+      hits,
+      next: rows.length > PAGE && last ? { createdAt: new Date(last.at as string | Date), id: String(last.source_id) } : null,
+      approximate: false,
+    };
   }
   return { hits: await nearest(db, query, filters), next: null, approximate: true };
 }
@@ -114,27 +134,12 @@ async function nearest(db: Db, query: SearchQuery, filters: SearchFilters): Prom
     await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
     const rows = await queryRows<Record<string, unknown>>(
       tx as unknown as Db,
-      sql`select ${COLUMNS} from search_entries e
-          where ${query.words} <% e.words and e.kind <> 'message' and ${sql.join(where(filters), sql` and `)}
+      sql`select ${COLUMNS}, ${PLACE_NAMES} from search_entries e ${PLACES}
+          where ${sql.join([sql`${query.words} <% e.words and e.kind <> 'message'`, ...where(filters)], sql` and `)}
           order by word_similarity(${query.words}, e.words) desc, e.at desc limit ${PAGE}`,
     );
     return rows.map(toHit);
   });
-}
-
-/** Names of the districts and neighborhoods a page of hits mentions, by id. */
-export async function placeNames(db: Db, hits: SearchHit[]): Promise<Record<string, string>> {
-  const ids = [...new Set(hits.flatMap((h) => [h.districtId, h.neighborhoodId]).filter((v): v is string => Boolean(v)))];
-  if (!ids.length) return {};
-  const list = sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  );
-  const rows = await queryRows<{ id: string; name: string }>(
-    db,
-    sql`select id, name from districts where id in (${list}) union all select id, name from neighborhoods where id in (${list})`,
-  );
-  return Object.fromEntries(rows.map((r) => [String(r.id), String(r.name)]));
 }
 
 /** Districts, and the neighborhoods of one, for the search page's filters. */
