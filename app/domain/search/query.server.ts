@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../../../db/client.server";
-import type { SearchKind, SearchQuery } from "../../utils/search-text";
+import { FUZZY_MIN_LENGTH, type SearchKind, type SearchQuery } from "../../utils/search-text";
 
 export interface SearchFilters {
   kind?: SearchKind;
@@ -33,7 +33,7 @@ export interface SearchPage {
   hits: SearchHit[];
   /** The last hit's place, for the next page; null on the last page. */
   next: { createdAt: Date; id: string } | null;
-  /** No exact match: these are the nearest spellings (a typo), one page, best first. */
+  /** No exact match: these contain the nearest spellings of the query's long words (a typo). */
   approximate: boolean;
 }
 
@@ -92,7 +92,8 @@ function toHit(r: Record<string, unknown>): SearchHit {
 
 /**
  * Public things whose text contains the query however it was typed (newest first, keyset
- * pages); when nothing contains it and a word is long enough, the nearest spellings instead.
+ * pages); when nothing contains it and a word is long enough, the things that contain the
+ * nearest spellings of its long words instead, paged the same way.
  */
 export async function search(
   db: Db,
@@ -100,10 +101,41 @@ export async function search(
   filters: SearchFilters,
   after: { createdAt: Date; id: string } | null = null,
 ): Promise<SearchPage> {
+  const exact = await page(
+    db,
+    query.terms.map((term) => [term]),
+    filters,
+    after,
+  );
+  if (exact.hits.length || exact.next || !query.fuzzy) return { ...exact, approximate: false };
+  const spellings = await nearestSpellings(db, query);
+  if (!spellings) return { hits: [], next: null, approximate: true };
+  return { ...(await page(db, spellings, filters, after)), approximate: true };
+}
+
+/**
+ * One page of entries containing every group of terms (any spelling of each group). The page is
+ * chosen first (newest matches, through the trigram index), then only its rows are checked.
+ */
+async function page(
+  db: Db,
+  groups: string[][],
+  filters: SearchFilters,
+  after: { createdAt: Date; id: string } | null,
+): Promise<Omit<SearchPage, "approximate">> {
   const like = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const parts = [...query.terms.map((term) => sql`e.compact like ${like(term)}`), ...where(filters)];
+  const parts = [
+    ...groups.map((group) =>
+      group.length === 1
+        ? sql`e.compact like ${like(group[0]!)}`
+        : sql`(${sql.join(
+            group.map((term) => sql`e.compact like ${like(term)}`),
+            sql` or `,
+          )})`,
+    ),
+    ...where(filters),
+  ];
   if (after) parts.push(sql`(e.at, e.source_id) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
-  // The page is chosen first (newest matches, by the trigram index), then its rows are checked.
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`select ${COLUMNS}, ${PLACE_NAMES}, ${VISIBLE} from (
@@ -111,34 +143,42 @@ export async function search(
           order by e.at desc, e.source_id desc limit ${PAGE + 1}) e ${PLACES}
         order by e.at desc, e.source_id desc`,
   );
-  const page = rows.slice(0, PAGE);
-  const hits = page.filter((r) => r.visible).map(toHit);
-  if (page.length || after || !query.fuzzy) {
-    const last = page[page.length - 1];
-    return {
-      hits,
-      next: rows.length > PAGE && last ? { createdAt: new Date(last.at as string | Date), id: String(last.source_id) } : null,
-      approximate: false,
-    };
-  }
-  return { hits: await nearest(db, query, filters), next: null, approximate: true };
+  const shown = rows.slice(0, PAGE);
+  const last = shown[shown.length - 1];
+  return {
+    hits: shown.filter((r) => r.visible).map(toHit),
+    next: rows.length > PAGE && last ? { createdAt: new Date(last.at as string | Date), id: String(last.source_id) } : null,
+  };
 }
 
+/** How close a known word must be to a word of the query to stand for it (pg_trgm's similarity). */
+const NEAR = 0.5;
+/** The nearest known spellings tried for each long word of the query. */
+const SPELLINGS_PER_WORD = 3;
+
 /**
- * Entries with a word close to the query's (pg_trgm's word similarity, through its index). Titles
- * and descriptions only: messages are most of the index, and their common trigrams would make a
- * typo's pass read a large part of it; a message is found by its words as typed.
+ * The query's terms, each long word widened to the nearest known words (the vocabulary the
+ * indexer keeps, a short row per word, through its trigram index), or null when none is near.
+ * Short words stay as typed.
  */
-async function nearest(db: Db, query: SearchQuery, filters: SearchFilters): Promise<SearchHit[]> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
-    const rows = await queryRows<Record<string, unknown>>(
-      tx as unknown as Db,
-      sql`select ${COLUMNS}, ${PLACE_NAMES} from search_entries e ${PLACES}
-          where ${sql.join([sql`${query.words} <% e.words and e.kind <> 'message'`, ...where(filters)], sql` and `)}
-          order by word_similarity(${query.words}, e.words) desc, e.at desc limit ${PAGE}`,
-    );
-    return rows.map(toHit);
+async function nearestSpellings(db: Db, query: SearchQuery): Promise<string[][] | null> {
+  const long = query.terms.filter((term) => [...term].length >= FUZZY_MIN_LENGTH);
+  if (!long.length) return null;
+  const rows = await queryRows<{ asked: string; word: string }>(
+    db,
+    sql`select q.asked, v.word from (values ${sql.join(
+      long.map((w) => sql`(${w}::text)`),
+      sql`, `,
+    )}) q(asked)
+        cross join lateral (
+          select word from search_vocabulary
+          where word % q.asked and word <> q.asked and similarity(word, q.asked) >= ${NEAR}
+          order by similarity(word, q.asked) desc, word limit ${SPELLINGS_PER_WORD}) v`,
+  );
+  if (!rows.length) return null;
+  return query.terms.map((term) => {
+    const near = rows.filter((r) => r.asked === term).map((r) => String(r.word));
+    return [term, ...near];
   });
 }
 

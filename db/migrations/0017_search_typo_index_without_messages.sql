@@ -1,2 +1,0 @@
-DROP INDEX "search_entries_words_trgm";--> statement-breakpoint
-CREATE INDEX "search_entries_words_trgm" ON "search_entries" USING gin ("words" gin_trgm_ops) WHERE "search_entries"."kind" <> 'message';
