@@ -102,7 +102,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 
   // The page sends what it shows: the marked title and a window of the text, never a whole body.
-  const marking = { approximate: page.approximate };
+  const marking = { approximate: page.approximate, spellings: page.spellings };
   const hits: HitView[] = page.hits.map(({ title, body, ...hit }) => ({
     ...hit,
     at: hit.at.toISOString(),
@@ -210,7 +210,7 @@ export default function SearchPage() {
               </select>
             </label>
           ) : null}
-          <label className="filters__item">
+          <label className="filters__item filters__item--wide">
             <span className="small muted">{t("search.status_label")}</span>
             <select name="status" defaultValue={selected.status} className="field__input">
               <option value="">{t("search.status_any")}</option>

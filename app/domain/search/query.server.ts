@@ -35,6 +35,8 @@ export interface SearchPage {
   next: { createdAt: Date; id: string } | null;
   /** No exact match: these contain the nearest spellings of the query's long words (a typo). */
   approximate: boolean;
+  /** On such a page, the known words that stood for the typed ones. */
+  spellings: string[];
 }
 
 const PAGE = 20;
@@ -107,10 +109,11 @@ export async function search(
     filters,
     after,
   );
-  if (exact.hits.length || exact.next || !query.fuzzy) return { ...exact, approximate: false };
-  const spellings = await nearestSpellings(db, query);
-  if (!spellings) return { hits: [], next: null, approximate: true };
-  return { ...(await page(db, spellings, filters, after)), approximate: true };
+  if (exact.hits.length || exact.next || !query.fuzzy) return { ...exact, approximate: false, spellings: [] };
+  const groups = await nearestSpellings(db, query);
+  if (!groups) return { hits: [], next: null, approximate: true, spellings: [] };
+  const spellings = groups.flatMap((group) => group.slice(1));
+  return { ...(await page(db, groups, filters, after)), approximate: true, spellings };
 }
 
 /**
@@ -122,7 +125,7 @@ async function page(
   groups: string[][],
   filters: SearchFilters,
   after: { createdAt: Date; id: string } | null,
-): Promise<Omit<SearchPage, "approximate">> {
+): Promise<Omit<SearchPage, "approximate" | "spellings">> {
   const like = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const parts = [
     ...groups.map((group) =>
