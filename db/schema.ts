@@ -1019,6 +1019,8 @@ export const searchEntries = pgTable(
     primaryKey({ columns: [t.kind, t.sourceId] }),
     index("search_entries_compact_trgm").using("gin", t.compact.op("gin_trgm_ops")),
     index("search_entries_at_idx").on(t.at, t.sourceId),
+    // A kind and a proposal status, newest first (a status with few proposals among many matches).
+    index("search_entries_kind_status_at_idx").on(t.kind, t.status, t.at, t.sourceId),
     check("search_entries_kind_valid", sql`${t.kind} in ('proposal','council','neighborhood','decision','message')`),
   ],
 );
