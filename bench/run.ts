@@ -516,7 +516,11 @@ async function main() {
     { name: "council", label: "a council page", path: `/councils/${city.councilId}` },
     { name: "home", label: "home", path: "/" },
     { name: "search", label: "search, a word in many messages", path: `/search?q=${encodeURIComponent("بودجه")}` },
-    { name: "search-none", label: "search, a word in none (typo pass too)", path: `/search?q=${encodeURIComponent("کتابخانه")}` },
+    {
+      name: "search-none",
+      label: "search, a typo: no exact match, the typo pass",
+      path: `/search?q=${encodeURIComponent("کتابحانه")}`,
+    },
   ];
   const allCases: Case[] = [
     ...pages.map((p) => ({ ...p, signedIn: false })),

@@ -1018,10 +1018,24 @@ export const searchEntries = pgTable(
   (t) => [
     primaryKey({ columns: [t.kind, t.sourceId] }),
     index("search_entries_compact_trgm").using("gin", t.compact.op("gin_trgm_ops")),
-    index("search_entries_words_trgm").using("gin", t.words.op("gin_trgm_ops")),
     index("search_entries_at_idx").on(t.at, t.sourceId),
+    // A kind and a proposal status, newest first (a status with few proposals among many matches).
+    index("search_entries_kind_status_at_idx").on(t.kind, t.status, t.at, t.sourceId),
     check("search_entries_kind_valid", sql`${t.kind} in ('proposal','council','neighborhood','decision','message')`),
   ],
+);
+
+/**
+ * Every word of five letters or more that the index has seen (normalized, as in `words`): a typo
+ * is matched against these few, short rows, and the search then runs on the nearest spellings.
+ * Words are never removed: a word alone says nothing, and hits still come from public entries only.
+ */
+export const searchVocabulary = pgTable(
+  "search_vocabulary",
+  {
+    word: text("word").primaryKey(),
+  },
+  (t) => [index("search_vocabulary_word_trgm").using("gin", t.word.op("gin_trgm_ops"))],
 );
 
 /** Rows whose search entry must be (re)written: filled by triggers, emptied by the indexer. */

@@ -4,11 +4,20 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FieldErrors, Notice } from "~/components/form-field";
 import { STATUS_GROUPS } from "~/domain/proposal-state";
-import { placeNames, search, searchPlaces, type SearchHit } from "~/domain/search/query.server";
+import { search, searchPlaces, type SearchHit } from "~/domain/search/query.server";
 import { getT } from "~/utils/i18n.server";
 import { formatDate, parseJalaliDate } from "~/utils/persian";
 import { encodeCursor, queryField, readQuery } from "~/utils/query";
-import { excerpt, highlight, parseSearchQuery, SEARCH_KINDS, SEARCH_QUERY_MAX, type SearchKind, type Segment } from "~/utils/search-text";
+import {
+  excerpt,
+  highlight,
+  parseSearchQuery,
+  SEARCH_KINDS,
+  SEARCH_QUERY_MAX,
+  type SearchKind,
+  type SearchQuery,
+  type Segment,
+} from "~/utils/search-text";
 
 /** Longest date range a search may span, in days (a range over a century is a typing slip). */
 const MAX_RANGE_DAYS = 20 * 366;
@@ -55,7 +64,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (from && until && until < from) errors.to = "search_range_reversed";
   else if (from && until && (until.getTime() - from.getTime()) / 86_400_000 > MAX_RANGE_DAYS) errors.to = "search_range_too_long";
 
-  const places = await searchPlaces(context.db, values.district);
+  const refused = !parsed || "problem" in parsed || Object.keys(errors).length > 0;
+  // The filters' places and the hits are read side by side.
+  const [places, page] = await Promise.all([
+    searchPlaces(context.db, values.district),
+    refused
+      ? null
+      : search(
+          context.db,
+          parsed as SearchQuery,
+          {
+            kind: values.kind,
+            districtId: values.district,
+            neighborhoodId: values.district ? values.neighborhood : undefined,
+            statuses: values.status ? STATUS_GROUPS[values.status] : undefined,
+            from: from ?? undefined,
+            until,
+          },
+          values.after ?? null,
+        ),
+  ]);
   const base = {
     title: t("search.title"),
     typed,
@@ -69,34 +97,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     errors,
     queryInvalid: invalid.some((k) => k !== "q" && k !== "from" && k !== "to"),
   };
-  if (!parsed || "problem" in parsed || Object.keys(errors).length) {
+  if (!page || !parsed || "problem" in parsed) {
     return { ...base, asked: false, hits: [] as HitView[], next: null as string | null, approximate: false };
   }
 
-  const page = await search(
-    context.db,
-    parsed,
-    {
-      kind: values.kind,
-      districtId: values.district,
-      neighborhoodId: values.district ? values.neighborhood : undefined,
-      statuses: values.status ? STATUS_GROUPS[values.status] : undefined,
-      from: from ?? undefined,
-      until,
-    },
-    values.after ?? null,
-  );
-  const names = await placeNames(context.db, page.hits);
   // The page sends what it shows: the marked title and a window of the text, never a whole body.
-  const marking = { approximate: page.approximate };
+  const marking = { approximate: page.approximate, spellings: page.spellings };
   const hits: HitView[] = page.hits.map(({ title, body, ...hit }) => ({
     ...hit,
     at: hit.at.toISOString(),
     link: linkOf({ ...hit, title, body, at: hit.at }),
     titleSegments: highlight(title, parsed, marking),
     bodySegments: excerpt(highlight(body, parsed, marking)),
-    districtName: hit.districtId ? (names[hit.districtId] ?? null) : null,
-    neighborhoodName: hit.neighborhoodId ? (names[hit.neighborhoodId] ?? null) : null,
   }));
   return { ...base, asked: true, hits, next: page.next ? encodeCursor(page.next) : null, approximate: page.approximate };
 }
@@ -106,8 +118,6 @@ interface HitView extends Omit<SearchHit, "at" | "title" | "body"> {
   link: string;
   titleSegments: Segment[];
   bodySegments: Segment[];
-  districtName: string | null;
-  neighborhoodName: string | null;
 }
 
 function linkOf(hit: SearchHit): string {
@@ -200,7 +210,7 @@ export default function SearchPage() {
               </select>
             </label>
           ) : null}
-          <label className="filters__item">
+          <label className="filters__item filters__item--wide">
             <span className="small muted">{t("search.status_label")}</span>
             <select name="status" defaultValue={selected.status} className="field__input">
               <option value="">{t("search.status_any")}</option>

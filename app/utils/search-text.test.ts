@@ -50,6 +50,15 @@ describe("search text", () => {
     expect(joined.startsWith("… ")).toBe(true);
     expect(joined.endsWith(" …")).toBe(true);
   });
+
+  it("cuts between words, never inside one", () => {
+    const text = `${"منطقه ".repeat(60)}پارک${" همسایه".repeat(60)}`;
+    const joined = excerpt(highlight(text, query("پارک")), 100)
+      .map((s) => s.text)
+      .join("");
+    expect(joined).toMatch(/^… منطقه /);
+    expect(joined).toMatch(/ همسایه …$/);
+  });
 });
 
 describe("search terms", () => {

@@ -87,11 +87,18 @@ export interface Segment {
 /**
  * Where the query appears in a text, for highlighting: the text cut into plain and matching
  * pieces. Matches are found on the compact form, so «می خواهیم» marks «می‌خواهیم» too; on a page
- * of nearest spellings (`approximate`), words close to a long query word (a typo) are marked instead.
+ * of nearest spellings, those spellings (`spellings`) or else words close to a long query word
+ * (`approximate`) are marked instead.
  */
-export function highlight(text: string, query: SearchQuery, options: { approximate?: boolean } = { approximate: true }): Segment[] {
+export function highlight(
+  text: string,
+  query: SearchQuery,
+  options: { approximate?: boolean; spellings?: readonly string[] } = { approximate: true },
+): Segment[] {
   let ranges = exactRanges(text, query.compact);
   if (!ranges.length) ranges = query.terms.flatMap((term) => exactRanges(text, term));
+  // The nearest spellings the search used, when it says which.
+  if (!ranges.length && options.spellings?.length) ranges = options.spellings.flatMap((word) => exactRanges(text, word));
   if (!ranges.length && query.fuzzy && options.approximate) ranges = fuzzyRanges(text, query.words);
   return toSegments(text, ranges);
 }
@@ -168,8 +175,19 @@ export function excerpt(segments: Segment[], size = 220): Segment[] {
   const firstMatch = segments.findIndex((s) => s.match);
   let offset = 0;
   for (let i = 0; i < firstMatch; i++) offset += segments[i]!.text.length;
-  const start = Math.max(0, Math.min(offset - Math.floor(size / 3), total - size));
-  const end = start + size;
+  let start = Math.max(0, Math.min(offset - Math.floor(size / 3), total - size));
+  let end = start + size;
+  // Cut between words, never inside one (a few characters less rather than half a word).
+  const whole = segments.map((s) => s.text).join("");
+  const matchEnd = firstMatch < 0 ? 0 : offset + segments[firstMatch]!.text.length;
+  if (start > 0 && !/\s/.test(whole[start - 1]!)) {
+    const space = whole.slice(start, start + 30).search(/\s/);
+    if (space >= 0 && (firstMatch < 0 || start + space < offset)) start += space + 1;
+  }
+  if (end < total && !/\s/.test(whole[end]!)) {
+    const back = whole.slice(Math.max(start, end - 30), end).search(/\s\S*$/);
+    if (back >= 0 && Math.max(start, end - 30) + back >= matchEnd) end = Math.max(start, end - 30) + back;
+  }
   const out: Segment[] = [];
   let at = 0;
   for (const s of segments) {

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCouncil } from "../../app/domain/councils.server";
 import { createCategory, fileProposal } from "../../app/domain/proposals.server";
@@ -7,6 +8,7 @@ import { ensureThread } from "../../app/domain/threads/lookup.server";
 import { hideMessage } from "../../app/domain/threads/moderate.server";
 import { deleteMessage, postMessage } from "../../app/domain/threads/write.server";
 import { parseSearchQuery, type SearchQuery } from "../../app/utils/search-text";
+import { queryRows } from "../../db/client.server";
 import { commissions, districts, neighborhoods, roleAssignments, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
@@ -125,8 +127,12 @@ describe.each(BACKENDS)("search on %s", (backend) => {
         typo,
       ).toContain(id.proposal);
     }
-    // Messages are found by their words as typed: the loose pass reads titles and descriptions.
-    expect((await search(app.database.db, q("نیمکتت"), {})).hits).toEqual([]);
+    // A message too, through the vocabulary of known words.
+    const message = await search(app.database.db, q("نیمکتت"), {});
+    expect(message.approximate).toBe(true);
+    expect(message.hits.map((h) => h.id)).toContain(id.visible);
+    // A word no one wrote finds nothing, and a hidden message's word was never learned.
+    expect((await search(app.database.db, q("زرشککی"), {})).hits).toEqual([]);
     // A short word is matched as typed, never loosely.
     const short = await search(app.database.db, q("نیمک"), {});
     expect(short.approximate).toBe(false);
@@ -145,10 +151,26 @@ describe.each(BACKENDS)("search on %s", (backend) => {
     if (!posted.ok) throw new Error(posted.error);
     await indexAll(db);
     expect((await find("گیلاس")).map((h) => h.id)).toContain(posted.messageId);
+    expect((await search(db, q("گیلاسس"), {})).hits.map((h) => h.id)).toContain(posted.messageId);
     await hideMessage(db, { actorId: id.admin!, messageId: posted.messageId, reason: "خارج از موضوع گفت‌وگو" });
+    // Its entry left with the hiding, in the same transaction.
+    const left = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from search_entries where source_id = ${posted.messageId}::uuid`,
+    );
+    expect(Number(left[0]?.n)).toBe(0);
     expect(await find("گیلاس")).toEqual([]);
+    expect((await search(db, q("گیلاسس"), {})).hits).toEqual([]);
     await indexPending(db);
     expect(await find("گیلاس")).toEqual([]);
+
+    // The same for a message its author deletes.
+    const other = await postMessage(db, { threadId: id.thread!, authorId: id.admin!, body: "پیامی درباره زردآلوهای باغ" });
+    if (!other.ok) throw new Error(other.error);
+    await indexAll(db);
+    expect((await find("زردآلو")).map((h) => h.id)).toContain(other.messageId);
+    await deleteMessage(db, { actorId: id.admin!, messageId: other.messageId });
+    expect(await find("زردآلو")).toEqual([]);
   });
 
   it("filters by kind, place, status and date", async () => {
@@ -222,8 +244,61 @@ describe.each(BACKENDS)("search on %s", (backend) => {
       expect(visibleText(impossible)).toContain(fa.errors.date_invalid);
     });
 
+    it("answers control characters, bidi overrides and prototype names with the page, never a 500", async () => {
+      // Invisible characters alone are no query; around a word they are dropped.
+      for (const empty of ["\u0001\u0002\u001f", "\u202e\u202d\u2066\u2069", "\u200f\u200e", "\u0000\u200c\u0000"]) {
+        const html = await page(`q=${encodeURIComponent(empty)}`);
+        expect(visibleText(html), JSON.stringify(empty)).toContain(fa.errors.search_empty);
+      }
+      for (const wrapped of ["\u202eپارک\u202c", "\u0000پارک", "پا\u200dرک"]) {
+        const html = await page(`q=${encodeURIComponent(wrapped)}`);
+        expect(html, JSON.stringify(wrapped)).toContain(`/proposals/${id.proposal}`);
+      }
+      const proto = await page(`q=__proto__&__proto__%5Bpolluted%5D=1&constructor%5Bprototype%5D%5Bx%5D=1`);
+      expect(visibleText(proto)).toContain(fa.search.none.replace("{{query}}", "__proto__"));
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      for (const field of ["from", "to"]) {
+        for (const crafted of ["__proto__", "1' or '1'='1", "1405/13/01"]) {
+          const html = await page(`q=${encodeURIComponent("پارک")}&${field}=${encodeURIComponent(crafted)}`);
+          expect(visibleText(html), `${field}=${crafted}`).toContain(fa.errors.date_invalid);
+        }
+      }
+    });
+
+    it("refuses forged cursors with a notice", async () => {
+      const b64 = (text: string) => Buffer.from(text).toString("base64url");
+      const forged = [
+        "forged",
+        b64("1969-12-31T23:59:59.999Z|00000000-0000-4000-8000-000000000000"),
+        b64("2026-02-30T00:00:00.000Z|00000000-0000-4000-8000-000000000000"),
+        b64("2026-01-01T00:00:00.000Z|'; drop table proposals; --"),
+        b64("2026-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000|x"),
+        b64("__proto__|constructor"),
+        "A".repeat(5000),
+      ];
+      for (const after of forged) {
+        const html = await page(`q=${encodeURIComponent("پارک")}&after=${encodeURIComponent(after)}`);
+        expect(visibleText(html), after.slice(0, 40)).toContain(fa.errors.query_invalid);
+      }
+      // A well-formed cursor is only a place in the list: one from the future shows the newest.
+      const future = b64("2999-01-01T00:00:00.000Z|00000000-0000-4000-8000-000000000000");
+      expect(await page(`q=${encodeURIComponent("پارک")}&after=${future}`)).toContain(`/proposals/${id.proposal}`);
+    });
+
     it("ignores crafted filters with a notice", async () => {
-      for (const crafted of ["kind=__proto__", "kind=password_hash", "district=1%20or%201=1", "status=constructor", "after=forged"]) {
+      for (const crafted of [
+        "kind=__proto__",
+        "kind=password_hash",
+        "kind=toString",
+        "district=1%20or%201=1",
+        "district=__proto__",
+        "neighborhood=__proto__",
+        "neighborhood=%27%3B%20select%20pg_sleep(10)%3B%20--",
+        "status=constructor",
+        "status=__proto__",
+        "status=open%27%20or%20%271%27=%271",
+        "after=forged",
+      ]) {
         const html = await page(`q=${encodeURIComponent("پارک")}&${crafted}`);
         expect(visibleText(html), crafted).toContain(fa.errors.query_invalid);
       }

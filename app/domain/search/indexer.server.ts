@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../../../db/client.server";
-import { searchCompact, searchWords, type SearchKind } from "../../utils/search-text";
+import { FUZZY_MIN_LENGTH, searchCompact, searchWords, type SearchKind } from "../../utils/search-text";
 
 /**
  * Keeps `search_entries` in step with what is public. Triggers note every changed row in
@@ -40,6 +40,13 @@ export async function indexPending(db: Db, limit = 500): Promise<number> {
         sql`insert into search_entries (kind, source_id, district_id, neighborhood_id, council_id, proposal_id, thread_id, status, title, body, words, compact, at)
             values ${sql.join(values, sql`, `)}`,
       );
+    }
+    // The long words, for the typo pass (sorted: indexers that add the same words take their
+    // locks in one order).
+    const vocabulary = [...new Set(entries.flatMap((e) => e.words.split(" ").filter((w) => [...w].length >= FUZZY_MIN_LENGTH)))].sort();
+    for (let i = 0; i < vocabulary.length; i += 500) {
+      const values = vocabulary.slice(i, i + 500).map((w) => sql`(${w})`);
+      await tx.execute(sql`insert into search_vocabulary (word) values ${sql.join(values, sql`, `)} on conflict do nothing`);
     }
     return taken.length;
   });

@@ -1,0 +1,1 @@
+CREATE INDEX "search_entries_kind_status_at_idx" ON "search_entries" USING btree ("kind","status","at","source_id");
