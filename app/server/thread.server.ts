@@ -1,7 +1,8 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
 import type { CurrentUser } from "~/domain/users.server";
-import { getThread, messageThreadId } from "~/domain/threads/lookup.server";
+import { threadDigest, wantsDigest } from "~/domain/threads/digest.server";
+import { getThread, messageThreadId, type ThreadInfo } from "~/domain/threads/lookup.server";
 import {
   activeMutes,
   hideMessage,
@@ -59,6 +60,7 @@ export async function threadBundle(
   // Read here, written a moment later in a batch: a page view does not write.
   const lastReadSeq = user && !before ? await context.readMarks.lastReadAndMark(thread.id, user.id, thread.lastSeq) : null;
   const replyTo = query.replyTo;
+  const digest = !before && wantsDigest(thread) ? await digestQuietly(context, user, thread, lastReadSeq) : null;
   return {
     id: thread.id,
     kind: thread.kind,
@@ -101,7 +103,19 @@ export async function threadBundle(
         )
       : {},
     escalation: escalator || deputy ? await escalationOfThread(context.db, thread.id) : null,
+    digest,
   };
+}
+
+/** A long discussion's digest for the top of its page; the page opens without it if it fails. */
+async function digestQuietly(context: AppLoadContext, user: CurrentUser | null, thread: ThreadInfo, lastReadSeq: number | null) {
+  try {
+    const result = await threadDigest(context.db, user, thread, { lastReadSeq });
+    return result.ok ? result.digest : null;
+  } catch (err) {
+    context.logger.warn({ err, threadId: thread.id }, "computing a thread's digest failed");
+    return null;
+  }
 }
 
 async function editsOf(db: AppLoadContext["db"], messageIds: string[]) {

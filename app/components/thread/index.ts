@@ -8,7 +8,9 @@
  *   message.tsx           one message and its menu
  *   moderation.tsx        a moderator's tools on a message and on the thread
  *   escalation-panel.tsx  sending the thread to the district's deputy
+ *   digest.tsx            a long discussion's digest (at its top, on its own page, on the deputy's desk)
  *   orphan-refusal.ts     a refusal whose form is no longer on the page
  */
 export { Thread } from "./thread";
+export { CompactDigest, DigestBody, ThreadDigest } from "./digest";
 export type { ThreadActionResult } from "./types";
