@@ -5,10 +5,11 @@
  * outside service, and never from the text of a hidden or deleted message.
  *
  * The counts read a thread's messages once each (by the thread's indexes); the key terms read
- * only the latest KEY_TERM_SAMPLE visible messages. The result is kept in memory per thread and
- * served again while the thread has only gained messages, for up to FRESH_MS; a hidden, deleted
- * or edited message makes it be computed again at once. What changed since the last visit is read
- * per person, by bounded ranges of the thread's numbers. See docs/decisions/027-discussion-digest.md.
+ * only the latest KEY_TERM_SAMPLE visible messages. The result is kept in memory per thread (a
+ * small LRU) and served again while the thread has only gained messages, computed again behind the
+ * request once it is older than FRESH_MS; a hidden or deleted message makes it be computed again
+ * before it is served. What changed since the last visit is read per person, by bounded ranges of
+ * the thread's numbers. See docs/decisions/027-discussion-digest.md.
  */
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../../../db/client.server";
@@ -31,7 +32,7 @@ const EXCERPT = 160;
 /** "What changed since" counts up to this many new messages, and looks this far in the thread's events. */
 const SINCE_BOUND = 10_000;
 const EVENTS_BOUND = 20_000;
-/** A digest is served again while the thread only gained messages, for this long. */
+/** A kept digest older than this is computed again (behind the request that finds it). */
 const FRESH_MS = 60_000;
 /** Threads whose digest is kept. */
 const CACHE_SIZE = 200;
@@ -122,9 +123,10 @@ async function compute(db: Db, threadId: string, lastSeq: number, now: Date): Pr
   );
   const [busiest] = await queryRows<Row>(
     db,
-    sql`select to_char((created_at at time zone 'Asia/Tehran')::date, 'YYYY-MM-DD') as day, count(*)::int as n
-        from thread_messages where thread_id = ${threadId} and deleted_at is null
-        group by 1 order by n desc, day desc limit 1`,
+    sql`select to_char(day, 'YYYY-MM-DD') as day, n from (
+          select (created_at at time zone 'Asia/Tehran')::date as day, count(*)::int as n
+          from thread_messages where thread_id = ${threadId} and deleted_at is null
+          group by 1 order by n desc, 1 desc limit 1) busiest`,
   );
   const replied = await queryRows<Row>(
     db,
@@ -211,26 +213,43 @@ async function compute(db: Db, threadId: string, lastSeq: number, now: Date): Pr
 }
 
 /**
- * The thread's digest, from memory when it may be: the same number of events, or only new messages
- * since and not older than FRESH_MS. A message hidden, deleted or edited since forces a new one, so
- * no text a reader may no longer see stays in it.
+ * The thread's digest, from memory when it may be. A kept digest is served while the thread has
+ * only gained messages (or had messages edited that the digest does not quote); once it is older
+ * than FRESH_MS it is still served, and computed again behind the request. A message hidden or
+ * deleted since (or an edit of a message it quotes) makes it be computed again before it is served,
+ * so no text a reader may no longer see stays in it.
  */
 async function digestOf(db: Db, threadId: string, lastSeq: number, now: Date): Promise<Computed> {
   const kept = cache.get(threadId);
-  if (kept && kept.lastSeq <= lastSeq && now.getTime() - kept.at < FRESH_MS) {
-    const changed =
+  if (kept && kept.lastSeq <= lastSeq) {
+    const quoted = [...kept.view.mostReplied, ...(kept.view.mostReported ?? [])].map((m) => m.id);
+    const spoiled =
       kept.lastSeq === lastSeq
         ? []
         : await queryRows<Row>(
             db,
             sql`select 1 from thread_events where thread_id = ${threadId} and seq > ${kept.lastSeq}
-                and kind in ('hidden', 'deleted', 'edited') limit 1`,
+                and (kind in ('hidden', 'deleted')
+                     or (kind = 'edited' and message_id in (${sql.join(
+                       [...quoted, "00000000-0000-0000-0000-000000000000"].map((id) => sql`${id}::uuid`),
+                       sql`, `,
+                     )})))
+                limit 1`,
           );
-    if (!changed.length) {
+    if (!spoiled.length) {
       remember(threadId, kept);
+      if (kept.lastSeq < lastSeq && now.getTime() - kept.at >= FRESH_MS) {
+        // Served as it is; the next reader gets the new one.
+        computeOnce(db, threadId, lastSeq, now).catch(() => {});
+      }
       return kept;
     }
   }
+  return computeOnce(db, threadId, lastSeq, now);
+}
+
+/** One computation per thread and number at a time, however many readers ask at once. */
+function computeOnce(db: Db, threadId: string, lastSeq: number, now: Date): Promise<Computed> {
   const key = `${threadId}:${lastSeq}`;
   let running = computing.get(key);
   if (!running) {

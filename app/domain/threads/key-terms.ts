@@ -51,12 +51,25 @@ export interface KeyTerm {
  */
 export class KeyTermCounter {
   private counts = new Map<string, { count: number; spellings: Map<string, number> }>();
+  // Each written form's key, worked out once: a discussion repeats its words, and the normalizer
+  // is the expensive part (a sample of thousands of messages has a few thousand distinct forms).
+  private keys = new Map<string, string | null>();
+
+  private keyOf(written: string): string | null {
+    let key = this.keys.get(written);
+    if (key === undefined) {
+      const compact = searchCompact(written);
+      key = [...compact].length < KEY_TERM_MIN_LENGTH || DIGITS_ONLY_RE.test(compact) || STOP_WORDS.has(compact) ? null : compact;
+      if (this.keys.size < 50_000) this.keys.set(written, key);
+    }
+    return key;
+  }
 
   add(text: string) {
     for (const match of text.matchAll(WORD_RE)) {
       const written = match[0];
-      const key = searchCompact(written);
-      if ([...key].length < KEY_TERM_MIN_LENGTH || DIGITS_ONLY_RE.test(key) || STOP_WORDS.has(key)) continue;
+      const key = this.keyOf(written);
+      if (key === null) continue;
       let entry = this.counts.get(key);
       if (!entry) {
         entry = { count: 0, spellings: new Map() };
