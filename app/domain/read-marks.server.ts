@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { threadReads } from "../../db/schema";
 
@@ -33,6 +33,25 @@ export class ReadMarks {
     const before = row || noted !== undefined ? Math.max(row?.lastSeq ?? 0, noted ?? 0) : null;
     if (before === null || before < seq) this.note(key, threadId, userId, seq);
     return before;
+  }
+
+  /**
+   * Where a reader stopped in each of some threads (absent: never read), without noting a new
+   * place: for pages that speak of a thread without showing it (its digest, the deputy's desk).
+   */
+  async lastReads(userId: string, threadIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!threadIds.length) return out;
+    const rows = await this.db
+      .select({ threadId: threadReads.threadId, lastSeq: threadReads.lastSeq })
+      .from(threadReads)
+      .where(and(eq(threadReads.userId, userId), inArray(threadReads.threadId, threadIds)));
+    for (const row of rows) out.set(row.threadId, row.lastSeq);
+    for (const threadId of threadIds) {
+      const noted = this.pending.get(`${threadId}:${userId}`)?.seq;
+      if (noted !== undefined) out.set(threadId, Math.max(out.get(threadId) ?? 0, noted));
+    }
+    return out;
   }
 
   private note(key: string, threadId: string, userId: string, seq: number) {

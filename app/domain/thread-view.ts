@@ -32,6 +32,7 @@ export type { ThreadEventKind } from "../../db/schema";
 import type { ThreadEventKind } from "../../db/schema";
 import type { EscalationState, Urgency } from "../../db/vocabulary";
 import type { PostBlocker } from "../utils/permissions";
+import type { ThreadDigestView } from "./threads/digest-view";
 
 export interface ThreadState {
   locked: boolean;
@@ -108,4 +109,6 @@ export interface ThreadBundle {
     escalatedBy: string | null;
     signals: unknown;
   } | null;
+  /** A long discussion's digest (more than DIGEST_MIN_MESSAGES messages, on its latest page). */
+  digest: ThreadDigestView | null;
 }

@@ -9,6 +9,8 @@ import { FormErrors, Notice, TextAreaField } from "~/components/form-field";
 import { DeskStateSchema } from "~/forms/desk";
 import { intent, runIntent } from "~/server/intent.server";
 import { RelativeTime } from "~/components/relative-time";
+import { CompactDigest } from "~/components/thread";
+import { threadDigests } from "~/domain/threads/digest.server";
 import {
   deskCounts,
   deskFilterOptions,
@@ -67,6 +69,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     context.db,
     items.map((i) => i.id),
   );
+  // Each discussion's digest in short (kept in memory per thread, see threads/digest.server.ts).
+  const discussed = items.filter((i) => i.messageCount > 0).map((i) => i.threadId);
+  const digests = await threadDigests(context.db, user, discussed, await context.readMarks.lastReads(user.id, discussed));
   return {
     title: counts.new ? t("desk.title_with_count", { count: counts.new }) : t("desk.title"),
     filters,
@@ -82,6 +87,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       answerKey: randomUUID(),
       // The official answer button shows only where the permission module allows the answer.
       mayAnswer: mayAnswerThread(user, { kind: i.threadKind }),
+      digest: digests.get(i.threadId) ?? null,
     })),
   };
 }
@@ -239,6 +245,7 @@ export default function DeputyDesk() {
                   </>
                 ) : null}
               </p>
+              {item.digest ? <CompactDigest digest={item.digest} /> : null}
               <div>
                 <p className="small">
                   <strong>{t("desk.why")}</strong>

@@ -1,7 +1,8 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
 import type { CurrentUser } from "~/domain/users.server";
-import { getThread, messageThreadId } from "~/domain/threads/lookup.server";
+import { threadDigest, wantsDigest } from "~/domain/threads/digest.server";
+import { getThread, messageThreadId, type ThreadInfo } from "~/domain/threads/lookup.server";
 import {
   activeMutes,
   hideMessage,
@@ -70,6 +71,7 @@ export async function threadBundle(
     user && report && mayReport && !moderator
       ? page.messages.some((m) => m.id === report && m.state === "visible" && m.authorId !== user.id)
       : false;
+  const digest = !before && wantsDigest(thread) ? await digestQuietly(context, user, thread, lastReadSeq) : null;
   return {
     id: thread.id,
     kind: thread.kind,
@@ -113,7 +115,19 @@ export async function threadBundle(
         )
       : {},
     escalation: escalator || deputy ? await escalationOfThread(context.db, thread.id) : null,
+    digest,
   };
+}
+
+/** A long discussion's digest for the top of its page; the page opens without it if it fails. */
+async function digestQuietly(context: AppLoadContext, user: CurrentUser | null, thread: ThreadInfo, lastReadSeq: number | null) {
+  try {
+    const result = await threadDigest(context.db, user, thread, { lastReadSeq });
+    return result.ok ? result.digest : null;
+  } catch (err) {
+    context.logger.warn({ err, threadId: thread.id }, "computing a thread's digest failed");
+    return null;
+  }
 }
 
 async function editsOf(db: AppLoadContext["db"], messageIds: string[]) {

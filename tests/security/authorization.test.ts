@@ -101,6 +101,11 @@ function expectedTable(w: World): Table {
         note: "a commission's review thread",
       },
     ],
+    "routes/threads.$threadId_.digest": [
+      { get: EVERYONE, params: { threadId: ids.publicThread } },
+      { get: EVERYONE, params: { threadId: ids.councilThread } },
+      { get: only("commissionOwn"), params: { threadId: ids.commissionThread }, note: "a commission's review thread's digest" },
+    ],
     "routes/commissions.$commissionId": [
       { get: only("commissionOwn"), params: { commissionId: ids.commissionOwn } },
       { get: only("commissionForeign"), params: { commissionId: ids.commissionForeign } },

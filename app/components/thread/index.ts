@@ -9,7 +9,9 @@
  *   moderation.tsx        a moderator's tools on a message and on the thread
  *   report-dialog.tsx     the thread's one report form, in a dialog (with JavaScript)
  *   escalation-panel.tsx  sending the thread to the district's deputy
+ *   digest.tsx            a long discussion's digest (at its top, on its own page, on the deputy's desk)
  *   orphan-refusal.ts     a refusal whose form is no longer on the page
  */
 export { Thread } from "./thread";
+export { CompactDigest, DigestBody, ThreadDigest } from "./digest";
 export type { ThreadActionResult } from "./types";

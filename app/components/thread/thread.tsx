@@ -5,6 +5,7 @@ import { FormErrors, Notice } from "../form-field";
 import { MESSAGE_MAX_LENGTH } from "~/domain/thread-view";
 import { formatDate } from "~/utils/persian";
 import { Composer } from "./composer";
+import { ThreadDigest } from "./digest";
 import { EscalationPanel } from "./escalation-panel";
 import { useThreadLive } from "./live";
 import { MessageBody, MessageItem } from "./message";
@@ -123,6 +124,8 @@ export function Thread({
           </button>
         ) : null}
       </header>
+
+      {bundle.digest ? <ThreadDigest digest={bundle.digest} /> : null}
 
       {orphanError ? (
         <FormErrors
