@@ -168,9 +168,7 @@ export const backupRestore: Drill = {
     ctx.check(restored.status === 0, `the restore failed: ${restored.out}`);
 
     const after = await tableCounts(restoredUrl);
-    const differ = [...source]
-      .filter(([table, n]) => after.get(table) !== n)
-      .map(([t, n]) => `${t} ${n}→${after.get(t)}`);
+    const differ = [...source].filter(([table, n]) => after.get(table) !== n).map(([t, n]) => `${t} ${n}→${after.get(t)}`);
     ctx.check(after.size === source.size, `${source.size} tables backed up, ${after.size} restored`);
     ctx.check(differ.length === 0, `row counts differ after restore: ${differ.join(", ")}`);
     ctx.measure("tables / rows compared", `${source.size} / ${[...source.values()].reduce((x, y) => x + y, 0)}`);
