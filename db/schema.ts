@@ -131,10 +131,15 @@ export const neighborhoods = pgTable(
     description: text("description").notNull().default(""),
     /** A GeoJSON Polygon or MultiPolygon (longitude, latitude), checked before it is stored. */
     boundary: jsonb("boundary").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown } | null>(),
+    /** Residents, where the district knows it: analytics reads participation per 1,000 of them. */
+    population: integer("population"),
     createdAt: tstz("created_at").notNull().defaultNow(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("neighborhoods_district_name_key").on(t.districtId, t.nameKey)],
+  (t) => [
+    uniqueIndex("neighborhoods_district_name_key").on(t.districtId, t.nameKey),
+    check("neighborhoods_population_range", sql`${t.population} is null or ${t.population} between 1 and 10000000`),
+  ],
 );
 
 /** Named bodies of the city council that review adopted proposals. */
