@@ -1,3 +1,4 @@
+import enAnalytics from "../../locales/en/analytics.json";
 import enCommon from "../../locales/en/common.json";
 import enCouncils from "../../locales/en/councils.json";
 import enInbox from "../../locales/en/inbox.json";
@@ -5,6 +6,7 @@ import enManage from "../../locales/en/manage.json";
 import enMeetings from "../../locales/en/meetings.json";
 import enProposals from "../../locales/en/proposals.json";
 import enThreads from "../../locales/en/threads.json";
+import faAnalytics from "../../locales/fa/analytics.json";
 import faCommon from "../../locales/fa/common.json";
 import faCouncils from "../../locales/fa/councils.json";
 import faInbox from "../../locales/fa/inbox.json";
@@ -21,8 +23,8 @@ export const defaultNS = "common";
 
 // Each locale is split into files by area (their top-level sections never overlap) and served as
 // one namespace. Both languages are small enough to ship in the bundle: no extra request.
-const fa = { ...faCommon, ...faCouncils, ...faInbox, ...faManage, ...faMeetings, ...faProposals, ...faThreads };
-const en = { ...enCommon, ...enCouncils, ...enInbox, ...enManage, ...enMeetings, ...enProposals, ...enThreads };
+const fa = { ...faAnalytics, ...faCommon, ...faCouncils, ...faInbox, ...faManage, ...faMeetings, ...faProposals, ...faThreads };
+const en = { ...enAnalytics, ...enCommon, ...enCouncils, ...enInbox, ...enManage, ...enMeetings, ...enProposals, ...enThreads };
 export const resources = {
   fa: { common: fa },
   en: { common: en },

@@ -628,3 +628,32 @@ function pickFlows(f: Figures): Partial<Figures> {
   } = f;
   return flows;
 }
+
+/** The referrals behind `overdueReviews`: past due and undecided at `asOf`, the longest overdue first. */
+export async function overdueReviewList(db: Db, scope: AnalyticsScope, asOf: Date, limit = 50) {
+  const rows = await rowsOf(
+    db,
+    sql`select p.number, p.title, n.name neighborhood, m.name commission, r.due_at
+        from referrals r
+        join proposals p on p.id = r.proposal_id
+        join neighborhoods n on n.id = p.neighborhood_id
+        join commissions m on m.id = r.commission_id
+        where r.due_at < ${at(asOf)} and (r.decided_at is null or r.decided_at > ${at(asOf)})
+          and ${inScope(scope, sql`p.district_id`, sql`p.neighborhood_id`)}
+        order by r.due_at, p.number
+        limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    number: num(r.number),
+    title: String(r.title),
+    neighborhood: String(r.neighborhood),
+    commission: String(r.commission),
+    dueAt: new Date(r.due_at as string),
+  }));
+}
+
+/** A district's neighborhoods for the scope picker. */
+export async function neighborhoodChoices(db: Db, districtId: string) {
+  const rows = await rowsOf(db, sql`select id, name from neighborhoods where district_id = ${districtId}::uuid order by name`);
+  return rows.map((r) => ({ id: String(r.id), name: String(r.name) }));
+}
