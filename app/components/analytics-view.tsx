@@ -147,7 +147,14 @@ export function AnalyticsView({ data }: { data: AnalyticsViewData }) {
         ) : null}
         <label className="field">
           <span className="field__label">{t("analytics.picker.year")}</span>
-          <input name="year" className="field__input" inputMode="numeric" dir="ltr" defaultValue={toPersianDigits(String(picker.year))} size={6} />
+          <input
+            name="year"
+            className="field__input"
+            inputMode="numeric"
+            dir="ltr"
+            defaultValue={toPersianDigits(String(picker.year))}
+            size={6}
+          />
         </label>
         <label className="field">
           <span className="field__label">{t("analytics.picker.kind")}</span>

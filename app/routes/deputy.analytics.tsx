@@ -1,12 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AnalyticsView } from "~/components/analytics-view";
-import { neighborhoodChoices, type AnalyticsScope } from "~/domain/analytics/queries.server";
-import { getNeighborhood } from "~/domain/councils.server";
-import { listDistricts } from "~/domain/districts.server";
+import { neighborhoodChoices } from "~/domain/analytics/queries.server";
 import {
   analyticsPage,
   csvHrefs,
+  deputyScopeOf,
   headlineOf,
   noticeOf,
   periodLabel,
@@ -18,31 +17,14 @@ import { getLocale, getT } from "~/utils/i18n.server";
 
 /**
  * The deputy's analytics: the whole city, one district or one neighborhood, over a Jalali month,
- * season or year; every table as CSV (`?format=csv&table=…`).
+ * season or year; every table as CSV from its twin, /deputy/analytics.csv.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWith(request, context, "analytics.view");
   const [t, lang] = await Promise.all([getT(request), getLocale(request)]);
   const asked = readAnalyticsRequest(request);
-  const districts = await listDistricts(context.db);
-  let problem: string | null = null;
-  let district = asked.districtId ? districts.find((d) => d.id === asked.districtId) : undefined;
-  if (asked.districtId && !district) problem = "bad_query";
-  let neighborhood = asked.neighborhoodId ? await getNeighborhood(context.db, asked.neighborhoodId) : null;
-  if (asked.neighborhoodId && !neighborhood) problem = "bad_query";
-  if (neighborhood && district && neighborhood.districtId !== district.id) {
-    problem = "neighborhood_elsewhere";
-    neighborhood = null;
-  }
-  if (neighborhood && !district) district = districts.find((d) => d.id === neighborhood!.districtId);
-
-  const scope: AnalyticsScope = neighborhood
-    ? { kind: "neighborhood", districtId: neighborhood.districtId, neighborhoodId: neighborhood.id }
-    : district
-      ? { kind: "district", districtId: district.id }
-      : { kind: "city" };
-  const page = await analyticsPage(context.db, { t, lang, scope, request: asked, filePrefix: "analytics" });
-  if ("csv" in page) return page.csv;
+  const { scope, districts, district, neighborhood, problem } = await deputyScopeOf(context.db, asked);
+  const page = await analyticsPage(context.db, { t, lang, scope, request: asked });
 
   const scopeName = neighborhood
     ? t("analytics.scope_neighborhood", { name: neighborhood.name, district: neighborhood.districtName })
@@ -73,13 +55,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-/** The page's data (the loader answers a CSV download with a Response instead). */
-type PageData = SerializeFrom<Exclude<Awaited<ReturnType<typeof loader>>, Response>>;
-
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: (data as PageData | undefined)?.title ?? "" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "" }];
 
 export default function DeputyAnalytics() {
-  const { data } = useLoaderData() as PageData;
+  const { data } = useLoaderData<typeof loader>();
   return (
     <main className="page">
       <AnalyticsView data={data} />

@@ -1,12 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AnalyticsView } from "~/components/analytics-view";
-import { neighborhoodChoices, type AnalyticsScope } from "~/domain/analytics/queries.server";
-import { getNeighborhood } from "~/domain/councils.server";
+import { neighborhoodChoices } from "~/domain/analytics/queries.server";
 import { getDistrict } from "~/domain/districts.server";
 import {
   analyticsPage,
   csvHrefs,
+  districtScopeOf,
   headlineOf,
   noticeOf,
   periodLabel,
@@ -18,7 +18,8 @@ import { getLocale, getT } from "~/utils/i18n.server";
 
 /**
  * A district manager's analytics: their district, or one of its neighborhoods, over a Jalali month,
- * season or year; every table as CSV. Another district's manager is refused.
+ * season or year; every table as CSV from its twin (analytics.csv, outside the desk's layout).
+ * Another district's manager is refused.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const districtId = invariantFound(isUuid(params.districtId) ? params.districtId : null);
@@ -26,18 +27,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const district = invariantFound(await getDistrict(context.db, districtId));
   const [t, lang] = await Promise.all([getT(request), getLocale(request)]);
   const asked = readAnalyticsRequest(request);
-  let problem: string | null = null;
-  let neighborhood = asked.neighborhoodId ? await getNeighborhood(context.db, asked.neighborhoodId) : null;
-  if (asked.neighborhoodId && !neighborhood) problem = "bad_query";
-  if (neighborhood && neighborhood.districtId !== districtId) {
-    problem = "neighborhood_elsewhere";
-    neighborhood = null;
-  }
-  const scope: AnalyticsScope = neighborhood
-    ? { kind: "neighborhood", districtId, neighborhoodId: neighborhood.id }
-    : { kind: "district", districtId };
-  const page = await analyticsPage(context.db, { t, lang, scope, request: asked, filePrefix: `district-${district.number}` });
-  if ("csv" in page) return page.csv;
+  const { scope, neighborhood, problem } = await districtScopeOf(context.db, districtId, asked);
+  const page = await analyticsPage(context.db, { t, lang, scope, request: asked });
   const { period } = page.analytics;
   return {
     districtId,
@@ -63,13 +54,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-/** The page's data (the loader answers a CSV download with a Response instead). */
-type PageData = SerializeFrom<Exclude<Awaited<ReturnType<typeof loader>>, Response>>;
-
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: (data as PageData | undefined)?.title ?? "" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "" }];
 
 export default function DistrictAnalytics() {
-  const { data } = useLoaderData() as PageData;
+  const { data } = useLoaderData<typeof loader>();
   return <AnalyticsView data={data} />;
 }
 

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ChartFigure, DataTableView } from "~/components/analytics-view";
@@ -31,8 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   }
   const period = asked.period as { kind: "month"; year: number; month: number };
   const scope = { kind: "district", districtId } as const;
-  const page = await analyticsPage(context.db, { t, lang, scope, request: asked, filePrefix: `district-${district.number}-report`, now });
-  if ("csv" in page) return page.csv;
+  const page = await analyticsPage(context.db, { t, lang, scope, request: asked, now });
   const [councilsOfMonth, overdue] = await Promise.all([
     districtMonth(context.db, districtId, period, now),
     overdueReviewList(context.db, scope, page.analytics.asOf),
@@ -65,13 +64,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-/** The page's data (the loader answers a CSV download with a Response instead). */
-type PageData = SerializeFrom<Exclude<Awaited<ReturnType<typeof loader>>, Response>>;
-
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: (data as PageData | undefined)?.title ?? "" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "" }];
 
 export default function DistrictReport() {
-  const data = useLoaderData() as PageData;
+  const data = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const n = (v: number) => formatNumber(v, i18n.language);
   const late = data.councils.flatMap((c) => c.late.map((m) => ({ ...m, council: c.name })));
@@ -164,8 +160,8 @@ export default function DistrictReport() {
           <ul className="report-sheet__list">
             {data.overdue.map((o) => (
               <li key={o.number}>
-                {t("analytics.report.proposal")} {n(o.number)}: <span dir="auto">{o.title}</span> — <span dir="auto">{o.neighborhood}</span> ·{" "}
-                <span dir="auto">{o.commission}</span> · {t("analytics.report.due")} {formatDate(o.dueAt, i18n.language)}
+                {t("analytics.report.proposal")} {n(o.number)}: <span dir="auto">{o.title}</span> — <span dir="auto">{o.neighborhood}</span>{" "}
+                · <span dir="auto">{o.commission}</span> · {t("analytics.report.due")} {formatDate(o.dueAt, i18n.language)}
               </li>
             ))}
           </ul>
@@ -177,7 +173,8 @@ export default function DistrictReport() {
           <ul className="report-sheet__list">
             {late.map((m) => (
               <li key={`${m.council}-${m.number}`}>
-                <span dir="auto">{m.council}</span> — {t("meetings.number", { number: n(m.number) })} · {formatDate(m.startsAt, i18n.language)}
+                <span dir="auto">{m.council}</span> — {t("meetings.number", { number: n(m.number) })} ·{" "}
+                {formatDate(m.startsAt, i18n.language)}
               </li>
             ))}
           </ul>

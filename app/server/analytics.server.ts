@@ -14,6 +14,8 @@ import { jalaliMonthOf, parseMonthParam, type JalaliMonth } from "../domain/meet
 import type { getT } from "../utils/i18n.server";
 import { foldDigits } from "../utils/persian";
 import { queryField, readQuery } from "../utils/query";
+import { getNeighborhood } from "../domain/councils.server";
+import { listDistricts } from "../domain/districts.server";
 import { chartSvg } from "./charts.server";
 import { csvResponse, type CsvColumn } from "./csv.server";
 
@@ -54,7 +56,6 @@ export const ANALYTICS_QUERY = {
   to: monthField(),
   district: queryField.uuid(),
   neighborhood: queryField.uuid(),
-  format: queryField.oneOf(["csv"] as const),
   table: queryField.oneOf(TABLE_IDS),
 };
 
@@ -65,7 +66,8 @@ export interface AnalyticsRequest {
   invalid: boolean;
   districtId?: string;
   neighborhoodId?: string;
-  csv: TableId | null;
+  /** The table a CSV download asks for. */
+  table: TableId;
 }
 
 export function readAnalyticsRequest(request: Request, now = new Date()): AnalyticsRequest {
@@ -83,7 +85,7 @@ export function readAnalyticsRequest(request: Request, now = new Date()): Analyt
     invalid: invalid.length > 0,
     districtId: values.district,
     neighborhoodId: values.neighborhood,
-    csv: values.format === "csv" ? (values.table ?? "summary") : null,
+    table: values.table ?? "summary",
   };
 }
 
@@ -167,7 +169,13 @@ export function analyticsTables(t: T, a: Analytics): DataTable[] {
   const label = (key: string) => t(`analytics.figure.${key}`);
   const unitHeader = a.scope.kind === "city" ? t("analytics.table.district") : t("analytics.table.neighborhood");
   const tables: DataTable[] = [
-    { id: "summary", title: t("analytics.table.summary"), headers: [t("analytics.table.figure"), t("analytics.table.value")], rows: summaryRows(t, a.total), rowHeaders: true },
+    {
+      id: "summary",
+      title: t("analytics.table.summary"),
+      headers: [t("analytics.table.figure"), t("analytics.table.value")],
+      rows: summaryRows(t, a.total),
+      rowHeaders: true,
+    },
     {
       id: "months",
       title: t("analytics.table.months"),
@@ -276,7 +284,10 @@ export interface Chart {
 /** The page's charts, drawn from the same reading as its tables. */
 export function analyticsCharts(t: T, a: Analytics, lang: string): Chart[] {
   const months = a.months.map((m) => monthName(t, m, a.period.kind === "range"));
-  const series = (key: string, pick: (f: Figures) => number) => ({ name: t(`analytics.chart.${key}`), values: a.months.map((m) => pick(m.figures)) });
+  const series = (key: string, pick: (f: Figures) => number) => ({
+    name: t(`analytics.chart.${key}`),
+    values: a.months.map((m) => pick(m.figures)),
+  });
   const charts: Chart[] = [
     {
       id: "chart-meetings",
@@ -359,30 +370,75 @@ export function headlineOf(t: T, f: Figures): { label: string; value: Cell; of?:
   ];
 }
 
-/** Each table's CSV address: the page's own address with the table asked for. */
+/** Each table's CSV address: the page's resource twin (`….csv`) with the page's own parameters and the table. */
 export function csvHrefs(url: URL, tables: DataTable[]): Record<string, string> {
   return Object.fromEntries(
     tables.map((table) => {
       const params = new URLSearchParams(url.search);
       params.delete("format");
-      params.delete("table");
-      params.set("format", "csv");
       params.set("table", table.id);
-      return [table.id, `${url.pathname}?${params.toString()}`];
+      return [table.id, `${url.pathname.replace(/\/$/, "")}.csv?${params.toString()}`];
     }),
   );
 }
 
-/** The page's data, or the CSV asked for. */
+/**
+ * The deputy's scope from the address: the city, a district, or a neighborhood (whose district
+ * follows from it). An unknown id, or a neighborhood outside the district chosen, is dropped with
+ * the problem named.
+ */
+export async function deputyScopeOf(db: Db, asked: AnalyticsRequest) {
+  const districts = await listDistricts(db);
+  let problem: string | null = null;
+  let district = asked.districtId ? districts.find((d) => d.id === asked.districtId) : undefined;
+  if (asked.districtId && !district) problem = "bad_query";
+  let neighborhood = asked.neighborhoodId ? await getNeighborhood(db, asked.neighborhoodId) : null;
+  if (asked.neighborhoodId && !neighborhood) problem = "bad_query";
+  if (neighborhood && district && neighborhood.districtId !== district.id) {
+    problem = "neighborhood_elsewhere";
+    neighborhood = null;
+  }
+  if (neighborhood && !district) district = districts.find((d) => d.id === neighborhood!.districtId);
+  const scope: AnalyticsScope = neighborhood
+    ? { kind: "neighborhood", districtId: neighborhood.districtId, neighborhoodId: neighborhood.id }
+    : district
+      ? { kind: "district", districtId: district.id }
+      : { kind: "city" };
+  return { scope, districts, district, neighborhood, problem };
+}
+
+/** A manager's scope from the address: their district, or one of its neighborhoods. */
+export async function districtScopeOf(db: Db, districtId: string, asked: AnalyticsRequest) {
+  let problem: string | null = null;
+  let neighborhood = asked.neighborhoodId ? await getNeighborhood(db, asked.neighborhoodId) : null;
+  if (asked.neighborhoodId && !neighborhood) problem = "bad_query";
+  if (neighborhood && neighborhood.districtId !== districtId) {
+    problem = "neighborhood_elsewhere";
+    neighborhood = null;
+  }
+  const scope: AnalyticsScope = neighborhood
+    ? { kind: "neighborhood", districtId, neighborhoodId: neighborhood.id }
+    : { kind: "district", districtId };
+  return { scope, neighborhood, problem };
+}
+
+/** The page's data: one reading of the analytics module, its tables and its charts. */
 export async function analyticsPage(
   db: Db,
-  input: { t: T; lang: string; scope: AnalyticsScope; request: AnalyticsRequest; filePrefix: string; now?: Date },
-): Promise<{ csv: Response } | { analytics: Analytics; tables: DataTable[]; charts: Chart[] }> {
+  input: { t: T; lang: string; scope: AnalyticsScope; request: AnalyticsRequest; now?: Date },
+): Promise<{ analytics: Analytics; tables: DataTable[]; charts: Chart[] }> {
   const analytics = await analyticsOf(db, input.scope, input.request.period, input.now);
   const tables = analyticsTables(input.t, analytics);
-  if (input.request.csv) {
-    const table = tables.find((x) => x.id === input.request.csv) ?? tables[0]!;
-    return { csv: tableCsv(table, input.filePrefix, input.request.period) };
-  }
   return { analytics, tables, charts: analyticsCharts(input.t, analytics, input.lang) };
+}
+
+/** One table of the same reading as a CSV download (the page's `….csv` twin). */
+export async function analyticsCsv(
+  db: Db,
+  input: { t: T; scope: AnalyticsScope; request: AnalyticsRequest; filePrefix: string; now?: Date },
+): Promise<Response> {
+  const analytics = await analyticsOf(db, input.scope, input.request.period, input.now);
+  const tables = analyticsTables(input.t, analytics);
+  const table = tables.find((x) => x.id === input.request.table) ?? tables[0]!;
+  return tableCsv(table, input.filePrefix, input.request.period);
 }

@@ -39,7 +39,10 @@ export function chartSvg(spec: ChartSpec): string {
       color: PALETTE,
       textStyle: { fontFamily: FONT, fontSize: 13 },
       grid: { top: spec.series.length > 1 ? 40 : 16, bottom: 8, left: 16, right: 16, containLabel: true },
-      legend: spec.series.length > 1 ? { top: 4, right: rtl ? 8 : undefined, left: rtl ? undefined : 8, textStyle: { fontFamily: FONT } } : undefined,
+      legend:
+        spec.series.length > 1
+          ? { top: 4, right: rtl ? 8 : undefined, left: rtl ? undefined : 8, textStyle: { fontFamily: FONT } }
+          : undefined,
       xAxis: {
         type: "category",
         data: spec.categories,

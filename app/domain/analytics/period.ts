@@ -86,7 +86,10 @@ export function resolvePeriod(
   }
   if (!inYears(asked.year)) return { period: fallback, problem: "year_range" };
   if (asked.month !== undefined)
-    return { period: { kind: "month", year: asked.year, month: asked.month }, problem: asked.season !== undefined ? "month_and_season" : null };
+    return {
+      period: { kind: "month", year: asked.year, month: asked.month },
+      problem: asked.season !== undefined ? "month_and_season" : null,
+    };
   if (asked.season !== undefined) return { period: { kind: "season", year: asked.year, season: asked.season }, problem: null };
   return { period: { kind: "year", year: asked.year }, problem: null };
 }
