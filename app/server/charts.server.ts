@@ -69,10 +69,30 @@ export function chartSvg(spec: ChartSpec): string {
             : undefined,
       })),
     });
-    return chart
-      .renderToSVGString()
-      .replace("<svg ", `<svg role="img" aria-labelledby="${spec.labelledBy.replace(/[^A-Za-z0-9_-]/g, "")}" focusable="false" `);
+    return withoutInlineStyles(chart.renderToSVGString()).replace(
+      "<svg ",
+      `<svg role="img" aria-labelledby="${spec.labelledBy.replace(/[^A-Za-z0-9_-]/g, "")}" focusable="false" `,
+    );
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * The page's Content-Security-Policy allows no inline `style` attributes, and ECharts writes its
+ * text styles as one: each declaration becomes the SVG presentation attribute of the same name.
+ */
+export function withoutInlineStyles(svg: string): string {
+  // Its <style> element only holds hover effects, which a drawing without script never shows.
+  return svg.replace(/<style[^>]*>[\s\S]*?<\/style>/g, "").replace(/ style="([^"]*)"/g, (_, css: string) =>
+    css
+      .split(";")
+      .map((declaration) => declaration.trim())
+      .filter((declaration) => /^[a-z-]+:[^:]+$/.test(declaration))
+      .map((declaration) => {
+        const at = declaration.indexOf(":");
+        return ` ${declaration.slice(0, at).trim()}="${declaration.slice(at + 1).trim()}"`;
+      })
+      .join(""),
+  );
 }

@@ -14,7 +14,7 @@ import faManage from "../../locales/fa/manage.json";
 import faMeetings from "../../locales/fa/meetings.json";
 import faProposals from "../../locales/fa/proposals.json";
 import faThreads from "../../locales/fa/threads.json";
-import { formatNumber } from "./persian";
+import { formatNumber, toPersianDigits } from "./persian";
 
 export const supportedLngs = ["fa", "en"] as const;
 export type Locale = (typeof supportedLngs)[number];
@@ -45,8 +45,15 @@ export const i18nConfig = {
     escapeValue: false,
     // Every number put into a sentence is shown in the sentence's own digits (۱۲ in Persian).
     alwaysFormat: true,
-    format: (value: unknown, _format: string | undefined, lng: string | undefined) =>
-      typeof value === "number" ? formatNumber(value, lng === "en" ? "en" : "fa") : String(value ?? ""),
+    // `{{year, digits}}`: the sentence's digits without a thousands separator (a year, a number people read out).
+    format: (value: unknown, format: string | undefined, lng: string | undefined) =>
+      typeof value === "number"
+        ? format === "digits"
+          ? lng === "en"
+            ? String(value)
+            : toPersianDigits(String(value))
+          : formatNumber(value, lng === "en" ? "en" : "fa")
+        : String(value ?? ""),
   },
   react: { useSuspense: false },
 } as const;
