@@ -563,7 +563,12 @@ export const supports = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.proposalId, t.userId] }), index("supports_user_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.proposalId, t.userId] }),
+    index("supports_user_idx").on(t.userId),
+    // Analytics reads a period's supports by when they were given (decision 026).
+    index("supports_created_idx").on(t.createdAt),
+  ],
 );
 
 /** The public timeline of a proposal: filed, edited, supported to the agenda, vote, decision, progress. */
@@ -789,6 +794,8 @@ export const threadMessages = pgTable(
     uniqueIndex("thread_messages_seq").on(t.threadId, t.seq),
     uniqueIndex("thread_messages_client_key").on(t.threadId, t.authorId, t.clientKey),
     index("thread_messages_thread_time_idx").on(t.threadId, t.createdAt),
+    // Analytics reads a period's messages city- or district-wide by their time (decision 026).
+    index("thread_messages_created_idx").on(t.createdAt),
     index("thread_messages_reported_idx")
       .on(t.threadId)
       .where(sql`${t.reportCount} > 0 or ${t.hiddenKind} = 'reports'`),

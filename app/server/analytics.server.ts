@@ -252,7 +252,7 @@ export function analyticsTables(t: T, a: Analytics): DataTable[] {
       id: "status",
       title: t("analytics.table.status"),
       headers: [t("analytics.table.status_col"), t("analytics.table.count")],
-      rows: a.byStatus.map((s) => [t(`proposals.status.${s.status}`), s.count]),
+      rows: a.byStatus.map((s) => [t(`proposal.status.${s.status}`), s.count]),
       rowHeaders: true,
     },
     {
@@ -266,7 +266,7 @@ export function analyticsTables(t: T, a: Analytics): DataTable[] {
       id: "decisions",
       title: t("analytics.table.decisions"),
       headers: [t("analytics.table.decision"), t("analytics.table.count")],
-      rows: a.decisions.map((d) => [t(`proposals.event.decision_${d.decision}`), d.count]),
+      rows: a.decisions.map((d) => [t(`proposal.event.decision_${d.decision}`), d.count]),
       rowHeaders: true,
     },
   );
@@ -334,7 +334,7 @@ export function analyticsCharts(t: T, a: Analytics, lang: string): Chart[] {
       svg: chartSvg({
         kind: "bar",
         labelledBy: "chart-status",
-        categories: a.byStatus.map((s) => t(`proposals.status.${s.status}`)),
+        categories: a.byStatus.map((s) => t(`proposal.status.${s.status}`)),
         series: [{ name: t("analytics.chart.series_count"), values: a.byStatus.map((s) => s.count) }],
         lang,
       }),

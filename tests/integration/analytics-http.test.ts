@@ -82,6 +82,9 @@ describe.each(BACKENDS)("analytics over HTTP on %s", (backend) => {
     const html = await (await client.deputy!.get("/deputy/analytics?year=1404&span=year")).text();
     expect(html).toMatch(/<svg role="img" aria-labelledby="chart-meetings"/);
     expect(html).toContain("فروردین");
+    // Statuses and decisions in words, never as keys.
+    expect(html).not.toMatch(/proposals?\.(status|event)\./);
+    expect(visibleText(html)).toContain("در بررسی کمیسیون");
     expect(html).not.toContain("<b>پیشاهنگ");
     const hood = await client.deputy!.get(`/deputy/analytics?neighborhood=${city.hoods[0]}&year=1404&span=s3`);
     expect(visibleText(await hood.text())).toContain("اکباتان (منطقه مرکزی)");
