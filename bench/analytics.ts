@@ -69,8 +69,12 @@ try {
           const plan = rowsOf(await target.execute(sql`explain (analyze, format text) ${query}`)).map((r) => String(r["QUERY PLAN"]));
           const text = plan.join("\n");
           const from = /from (\w+)/.exec(
-            query.toQuery({ escapeName: (n) => n, escapeParam: () => "?", escapeString: (s) => s, casing: undefined as never } as never)
-              .sql,
+            query.toQuery({
+              escapeName: (n: string) => n,
+              escapeParam: () => "?",
+              escapeString: (s: string) => s,
+              casing: undefined as never,
+            } as never).sql,
           )?.[1];
           const seq = [...new Set([...text.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))];
           console.log(

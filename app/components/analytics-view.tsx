@@ -1,6 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Cell, Chart, DataTable } from "~/server/analytics.server";
+import type { Cell, Chart, DataTable } from "~/domain/analytics/table";
 import { formatNumber, toPersianDigits } from "~/utils/persian";
 import { Notice } from "./form-field";
 

@@ -9,6 +9,7 @@ import {
   type AnalyticsScope,
   type Figures,
 } from "../domain/analytics/queries.server";
+import { TABLE_IDS, type Cell, type Chart, type DataTable, type TableId } from "../domain/analytics/table";
 import { MAX_RANGE_MONTHS, periodSlug, resolvePeriod, type Period, type PeriodProblem } from "../domain/analytics/period";
 import { jalaliMonthOf, parseMonthParam, type JalaliMonth } from "../domain/meetings/calendar";
 import type { getT } from "../utils/i18n.server";
@@ -26,9 +27,6 @@ import { csvResponse, type CsvColumn } from "./csv.server";
  */
 
 export type T = Awaited<ReturnType<typeof getT>>;
-
-export const TABLE_IDS = ["summary", "months", "units", "status", "topics", "decisions"] as const;
-export type TableId = (typeof TABLE_IDS)[number];
 
 const monthField = () =>
   z
@@ -118,18 +116,6 @@ export function periodLabel(t: T, period: Period): string {
     case "range":
       return t("analytics.period_range", { from: monthName(t, period.from, true), to: monthName(t, period.to, true) });
   }
-}
-
-/** A table's cell: text, a number (shown in the page's digits; written as is in CSV), or nothing. */
-export type Cell = string | number | null;
-
-export interface DataTable {
-  id: TableId;
-  title: string;
-  headers: string[];
-  rows: Cell[][];
-  /** The first column names the row (a month, a district): a row header in the page. */
-  rowHeaders: boolean;
 }
 
 function summaryRows(t: T, f: Figures): Cell[][] {
@@ -271,14 +257,6 @@ export function analyticsTables(t: T, a: Analytics): DataTable[] {
     },
   );
   return tables;
-}
-
-export interface Chart {
-  id: string;
-  title: string;
-  svg: string;
-  /** The table that holds the chart's numbers. */
-  tableId: TableId;
 }
 
 /** The page's charts, drawn from the same reading as its tables. */
