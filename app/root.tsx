@@ -2,6 +2,7 @@ import "@fontsource/vazirmatn/400.css";
 import "@fontsource/vazirmatn/500.css";
 import "@fontsource/vazirmatn/700.css";
 import "./styles/app.css";
+import "./styles/analytics.css";
 import "./styles/councils.css";
 import "./styles/open-data.css";
 import "./styles/inbox.css";

@@ -131,10 +131,15 @@ export const neighborhoods = pgTable(
     description: text("description").notNull().default(""),
     /** A GeoJSON Polygon or MultiPolygon (longitude, latitude), checked before it is stored. */
     boundary: jsonb("boundary").$type<{ type: "Polygon" | "MultiPolygon"; coordinates: unknown } | null>(),
+    /** Residents, where the district knows it: analytics reads participation per 1,000 of them. */
+    population: integer("population"),
     createdAt: tstz("created_at").notNull().defaultNow(),
     updatedAt: tstz("updated_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("neighborhoods_district_name_key").on(t.districtId, t.nameKey)],
+  (t) => [
+    uniqueIndex("neighborhoods_district_name_key").on(t.districtId, t.nameKey),
+    check("neighborhoods_population_range", sql`${t.population} is null or ${t.population} between 1 and 10000000`),
+  ],
 );
 
 /** Named bodies of the city council that review adopted proposals. */
@@ -558,7 +563,12 @@ export const supports = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.proposalId, t.userId] }), index("supports_user_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.proposalId, t.userId] }),
+    index("supports_user_idx").on(t.userId),
+    // Analytics reads a period's supports by when they were given (decision 026).
+    index("supports_created_idx").on(t.createdAt),
+  ],
 );
 
 /** The public timeline of a proposal: filed, edited, supported to the agenda, vote, decision, progress. */
@@ -784,6 +794,8 @@ export const threadMessages = pgTable(
     uniqueIndex("thread_messages_seq").on(t.threadId, t.seq),
     uniqueIndex("thread_messages_client_key").on(t.threadId, t.authorId, t.clientKey),
     index("thread_messages_thread_time_idx").on(t.threadId, t.createdAt),
+    // Analytics reads a period's messages city- or district-wide by their time (decision 026).
+    index("thread_messages_created_idx").on(t.createdAt),
     index("thread_messages_reported_idx")
       .on(t.threadId)
       .where(sql`${t.reportCount} > 0 or ${t.hiddenKind} = 'reports'`),

@@ -85,6 +85,7 @@ export async function getNeighborhood(db: Db, id: string) {
       name: neighborhoods.name,
       description: neighborhoods.description,
       boundary: neighborhoods.boundary,
+      population: neighborhoods.population,
       updatedAt: neighborhoods.updatedAt,
     })
     .from(neighborhoods)
@@ -123,7 +124,7 @@ export async function updateNeighborhood(
   db: Db,
   actorId: string,
   id: string,
-  input: { name: string; description: string; boundary: Boundary | null },
+  input: { name: string; description: string; boundary: Boundary | null; population?: number | null },
   requestId?: string,
 ): Promise<{ ok: true } | Refused<"neighborhood_name_taken" | "not_found">> {
   const current = await getNeighborhood(db, id);
@@ -138,7 +139,14 @@ export async function updateNeighborhood(
     await db.transaction(async (tx) => {
       await tx
         .update(neighborhoods)
-        .set({ name: input.name, nameKey, description: input.description, boundary: input.boundary, updatedAt: new Date() })
+        .set({
+          name: input.name,
+          nameKey,
+          description: input.description,
+          boundary: input.boundary,
+          ...(input.population !== undefined ? { population: input.population } : {}),
+          updatedAt: new Date(),
+        })
         .where(eq(neighborhoods.id, id));
       await recordAudit(tx, {
         actorId,

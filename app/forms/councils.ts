@@ -23,6 +23,10 @@ function jalaliDateField(required: string) {
 export const NeighborhoodSchema = z.object({
   name: textField({ min: 2, max: 80, required: "name_required", tooShort: "name_too_short", tooLong: "name_too_long" }),
   description: multilineField({ max: 4000, tooLong: "description_too_long" }),
+  /** Residents, if known: analytics reads participation per 1,000 of them. Empty means unknown. */
+  population: intField(1, 10_000_000, { required: "population_invalid", invalid: "population_invalid" })
+    .optional()
+    .transform((v) => v ?? null),
   boundary: z
     .string()
     .max(400_000, "boundary_too_large")

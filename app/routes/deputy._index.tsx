@@ -188,6 +188,8 @@ export default function DeputyDesk() {
         ) : null}
         <p className="small">
           <Link to="/deputy/policies">{t("policies.title")}</Link>
+          {" · "}
+          <Link to="/deputy/analytics">{t("analytics.title")}</Link>
         </p>
         {/* Each district's month of meetings: who met, minutes approved or late, absences. */}
         <nav className="small" aria-label={t("desk.meeting_reports")}>

@@ -34,6 +34,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     may: {
       manage: can(user, "neighborhood.manage", scope),
       decide: can(user, "membership.decide", scope),
+      analytics: can(user, "analytics.view", scope),
     },
   };
 }
@@ -78,6 +79,14 @@ export default function DistrictOverview() {
       <p className="small">
         <Link to={`${base}/meetings`}>{t("meetings.report.link")}</Link>
         {" · "}
+        {may.analytics ? (
+          <>
+            <Link to={`${base}/analytics`}>{t("analytics.analytics_link")}</Link>
+            {" · "}
+            <Link to={`${base}/report`}>{t("analytics.report_link")}</Link>
+            {" · "}
+          </>
+        ) : null}
         <Link to="/policies">{t("policies.mine")}</Link>
       </p>
 

@@ -49,6 +49,7 @@ export async function loader(args: LoaderFunctionArgs) {
       name: neighborhood.name,
       description: neighborhood.description,
       boundary: neighborhood.boundary ? JSON.stringify(neighborhood.boundary) : "",
+      population: neighborhood.population === null ? "" : n(neighborhood.population),
     },
     council: council ? { id: council.id, status: council.status } : null,
     charterDefaults: {
@@ -107,7 +108,12 @@ export default function ManageNeighborhood() {
   const [editForm, editFields] = useAppForm({
     id: "edit-neighborhood",
     lastResult: actionData?.intent === "edit" ? actionData.result : undefined,
-    defaultValue: { name: neighborhood.name, description: neighborhood.description, boundary: neighborhood.boundary },
+    defaultValue: {
+      name: neighborhood.name,
+      description: neighborhood.description,
+      boundary: neighborhood.boundary,
+      population: neighborhood.population,
+    },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NeighborhoodSchema }),
   });
   const [councilForm, councilFields] = useAppForm({
@@ -165,6 +171,13 @@ export default function ManageNeighborhood() {
               field={editFields.description}
               label={t("manage.neighborhood_identity")}
               hint={t("manage.neighborhood_identity_hint")}
+            />
+            <TextField
+              field={editFields.population}
+              label={t("manage.population_label")}
+              hint={t("manage.population_hint")}
+              ltr
+              inputProps={{ inputMode: "numeric" }}
             />
             <details className="manage-details" open={editFields.boundary.errors?.length ? true : undefined}>
               <summary>{neighborhood.boundary ? t("manage.boundary_saved") : t("manage.boundary_optional")}</summary>

@@ -35,6 +35,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           mayModerate: can(user, "district.moderate", scope),
           mayFileOnBehalf: can(user, "district.file_on_behalf", scope),
           mayReport: can(user, "district.meetings.report", scope),
+          mayAnalyze: can(user, "analytics.view", scope),
           onDesk: districtsWhere(user, ["district_manager", "district_staff"]).includes(d.id),
         };
       }),
@@ -90,6 +91,11 @@ export default function ManageLayout() {
           {current.mayReport ? (
             <NavLink to={`${base}/meetings`} className="tabs__item">
               {t("manage.tab_meetings")}
+            </NavLink>
+          ) : null}
+          {current.mayAnalyze && current.onDesk ? (
+            <NavLink to={`${base}/analytics`} className="tabs__item">
+              {t("analytics.title")}
             </NavLink>
           ) : null}
           {current.mayDecide ? (

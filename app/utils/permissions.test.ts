@@ -122,6 +122,8 @@ const EXPECTED: Record<string, Partial<Record<RoleKey, ScopeKey[]>>> = {
     deputy_staff: EVERYWHERE,
   },
   "district.absence.review": { district_manager: OWN_DISTRICT },
+  // Analytics and the monthly report: the deputy's office city-wide, a manager in their district; not their staff.
+  "analytics.view": { district_manager: OWN_DISTRICT, deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "policy.acknowledge": { district_manager: OWN_DISTRICT, council_chair: ["own_council"] },
   "deputy.dashboard": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },
   "deputy.answer": { deputy: EVERYWHERE, deputy_staff: EVERYWHERE },

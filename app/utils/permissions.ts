@@ -63,6 +63,8 @@ export const ACTIONS = [
   // The district's meeting report (who met, minutes late, absences), and the review of absences.
   "district.meetings.report",
   "district.absence.review",
+  // Analytics and the monthly district report: the deputy's office for the city, a manager for their district.
+  "analytics.view",
   // A council's own officers inside their council.
   "council.agenda",
   "council.vote.open",
@@ -131,6 +133,7 @@ const POLICY: Record<Action, Rule> = {
   "council.minutes.respond": { who: "roles", council: ["member", "chair", "secretary"] },
   "district.meetings.report": { who: "roles", city: ["deputy", "deputy_staff"], district: ["district_manager", "district_staff"] },
   "district.absence.review": { who: "roles", district: ["district_manager"] },
+  "analytics.view": { who: "roles", city: ["deputy", "deputy_staff"], district: ["district_manager"] },
   "policy.acknowledge": { who: "roles", district: ["district_manager"], council: ["chair"] },
   "thread.escalate": { who: "roles", district: ["district_manager"], council: ["chair"] },
   "deputy.dashboard": { who: "roles", city: ["deputy", "deputy_staff"] },

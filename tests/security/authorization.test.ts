@@ -112,6 +112,21 @@ function expectedTable(w: World): Table {
     ],
     "routes/deputy._index": [{ get: only("deputy", "deputyStaff"), post: only("deputy", "deputyStaff") }],
     "routes/deputy.settings": [{ get: only("deputy"), post: only("deputy") }],
+    "routes/deputy.analytics": [
+      { get: only("deputy", "deputyStaff"), query: "?year=1405&span=s3", note: "the deputy's office reads the city's analytics" },
+    ],
+    "routes/deputy.analytics[.]csv": [{ get: only("deputy", "deputyStaff"), query: "?table=units" }],
+    "routes/manage.districts.$districtId.analytics": [
+      { get: only("managerOwn"), note: "the district's own manager (not their staff); the deputy reads it from /deputy/analytics" },
+    ],
+    "routes/manage_.districts.$districtId.analytics[.]csv": [{ get: only("managerOwn", "deputy", "deputyStaff"), query: "?table=months" }],
+    "routes/manage_.districts.$districtId.report": [
+      {
+        get: only("managerOwn", "deputy", "deputyStaff"),
+        query: "?year=1405&month=9",
+        note: "the monthly report: its manager sends it up, the deputy's office reads it",
+      },
+    ],
     "routes/manage": [{ get: only("managerOwn", "managerForeign", "staff") }],
     "routes/manage._index": [{ get: only("managerOwn", "managerForeign", "staff") }],
     "routes/manage.districts.$districtId._index": [{ get: only("managerOwn", "staff") }],

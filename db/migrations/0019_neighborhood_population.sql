@@ -1,0 +1,2 @@
+ALTER TABLE "neighborhoods" ADD COLUMN "population" integer;--> statement-breakpoint
+ALTER TABLE "neighborhoods" ADD CONSTRAINT "neighborhoods_population_range" CHECK ("neighborhoods"."population" is null or "neighborhoods"."population" between 1 and 10000000);
