@@ -4,6 +4,7 @@ import enInbox from "../../locales/en/inbox.json";
 import enManage from "../../locales/en/manage.json";
 import enMeetings from "../../locales/en/meetings.json";
 import enProposals from "../../locales/en/proposals.json";
+import enRecord from "../../locales/en/record.json";
 import enThreads from "../../locales/en/threads.json";
 import faCommon from "../../locales/fa/common.json";
 import faCouncils from "../../locales/fa/councils.json";
@@ -11,6 +12,7 @@ import faInbox from "../../locales/fa/inbox.json";
 import faManage from "../../locales/fa/manage.json";
 import faMeetings from "../../locales/fa/meetings.json";
 import faProposals from "../../locales/fa/proposals.json";
+import faRecord from "../../locales/fa/record.json";
 import faThreads from "../../locales/fa/threads.json";
 import { formatNumber } from "./persian";
 
@@ -21,8 +23,8 @@ export const defaultNS = "common";
 
 // Each locale is split into files by area (their top-level sections never overlap) and served as
 // one namespace. Both languages are small enough to ship in the bundle: no extra request.
-const fa = { ...faCommon, ...faCouncils, ...faInbox, ...faManage, ...faMeetings, ...faProposals, ...faThreads };
-const en = { ...enCommon, ...enCouncils, ...enInbox, ...enManage, ...enMeetings, ...enProposals, ...enThreads };
+const fa = { ...faCommon, ...faCouncils, ...faInbox, ...faManage, ...faMeetings, ...faProposals, ...faRecord, ...faThreads };
+const en = { ...enCommon, ...enCouncils, ...enInbox, ...enManage, ...enMeetings, ...enProposals, ...enRecord, ...enThreads };
 export const resources = {
   fa: { common: fa },
   en: { common: en },

@@ -81,6 +81,10 @@ function expectedTable(w: World): Table {
     "routes/councils.$councilId": [{ get: EVERYONE, post: SIGNED_IN }],
     "routes/proposals._index": [{ get: EVERYONE }],
     "routes/search": [{ get: EVERYONE }],
+    "routes/record": [
+      { get: EVERYONE, note: "the public record needs no sign-in" },
+      { get: EVERYONE, query: "?district=__proto__&before=abc", note: "crafted filters give the page with a notice" },
+    ],
     "routes/proposals.new": [{ get: SIGNED_IN, post: SIGNED_IN, query: `?council=${ids.councilA}` }],
     "routes/proposals.$proposalId": [{ get: EVERYONE, post: SIGNED_IN }],
     "routes/proposals.$proposalId_.edit": [{ get: only("resident"), post: only("resident"), note: "the author only" }],

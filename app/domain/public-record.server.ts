@@ -1,0 +1,254 @@
+import { and, asc, desc, eq, gte, inArray, lt, lte, ne } from "drizzle-orm";
+import type { Db } from "../../db/client.server";
+import {
+  auditLog,
+  commissions,
+  councils,
+  districts,
+  meetings,
+  memberships,
+  minutes,
+  neighborhoods,
+  policies,
+  roleAssignments,
+} from "../../db/schema";
+import { isUuid } from "../utils/uuid";
+import { AUDIT_VISIBILITY, PUBLIC_AUDIT_ACTIONS, PUBLIC_REASON_ACTIONS, publicActionsOf, type PublicAuditCategory } from "./audit-actions";
+import type { PublicActor, PublicRecordEntry } from "./public-record";
+
+export interface PublicRecordFilter {
+  districtId?: string;
+  councilId?: string;
+  category?: PublicAuditCategory;
+  /** From this instant on (inclusive). */
+  from?: Date;
+  /** Up to this instant (inclusive). */
+  until?: Date;
+  /** The keyset cursor: entries older than this id. */
+  before?: number;
+  limit?: number;
+}
+
+export const PUBLIC_RECORD_PAGE = 30;
+
+/**
+ * The city's public record: the acts `AUDIT_VISIBILITY` calls public, newest first, each with the
+ * actor's public role and its subject's public name. One query for the page, then one per kind of
+ * name it needs (never one per entry). `data` never leaves this function as stored.
+ */
+export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) {
+  const limit = Math.min(Math.max(filter.limit ?? PUBLIC_RECORD_PAGE, 1), 100);
+  const actions = filter.category ? publicActionsOf(filter.category) : [...PUBLIC_AUDIT_ACTIONS];
+  const rows = await db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      action: auditLog.action,
+      actorId: auditLog.actorId,
+      subjectType: auditLog.subjectType,
+      subjectId: auditLog.subjectId,
+      districtId: auditLog.districtId,
+      commissionId: auditLog.commissionId,
+      councilId: auditLog.councilId,
+      reason: auditLog.reason,
+      data: auditLog.data,
+    })
+    .from(auditLog)
+    .where(
+      and(
+        inArray(auditLog.action, actions),
+        filter.districtId ? eq(auditLog.districtId, filter.districtId) : undefined,
+        filter.councilId ? eq(auditLog.councilId, filter.councilId) : undefined,
+        filter.from ? gte(auditLog.at, filter.from) : undefined,
+        filter.until ? lte(auditLog.at, filter.until) : undefined,
+        filter.before ? lt(auditLog.id, filter.before) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const next = rows.length > limit ? page[page.length - 1]!.id : null;
+
+  const subjectIds = (type: string) => unique(page.filter((r) => r.subjectType === type).map((r) => r.subjectId));
+  const councilIds = unique([...page.map((r) => r.councilId), ...subjectIds("council")]);
+  const districtIds = unique([...page.map((r) => r.districtId), ...subjectIds("district")]);
+  const commissionIds = unique([...page.map((r) => r.commissionId), ...subjectIds("commission")]);
+  const actorIds = unique(page.map((r) => r.actorId));
+
+  const [councilRows, districtRows, neighborhoodRows, commissionRows, meetingRows, minutesRows, policyRows, roleRows, seatRows] =
+    await Promise.all([
+      councilIds.length
+        ? db
+            .select({ id: councils.id, neighborhoodId: councils.neighborhoodId, name: neighborhoods.name })
+            .from(councils)
+            .innerJoin(neighborhoods, eq(neighborhoods.id, councils.neighborhoodId))
+            .where(inArray(councils.id, councilIds))
+        : [],
+      districtIds.length
+        ? db.select({ id: districts.id, number: districts.number }).from(districts).where(inArray(districts.id, districtIds))
+        : [],
+      lookup(subjectIds("neighborhood"), (ids) =>
+        db.select({ id: neighborhoods.id, name: neighborhoods.name }).from(neighborhoods).where(inArray(neighborhoods.id, ids)),
+      ),
+      commissionIds.length
+        ? db.select({ id: commissions.id, name: commissions.name }).from(commissions).where(inArray(commissions.id, commissionIds))
+        : [],
+      lookup(subjectIds("meeting"), (ids) =>
+        db.select({ id: meetings.id, number: meetings.number }).from(meetings).where(inArray(meetings.id, ids)),
+      ),
+      lookup(subjectIds("minutes"), (ids) =>
+        db
+          .select({ id: minutes.id, meetingId: minutes.meetingId, number: meetings.number })
+          .from(minutes)
+          .innerJoin(meetings, eq(meetings.id, minutes.meetingId))
+          .where(inArray(minutes.id, ids)),
+      ),
+      lookup(subjectIds("policy"), (ids) =>
+        db.select({ id: policies.id, title: policies.title }).from(policies).where(inArray(policies.id, ids)),
+      ),
+      actorIds.length
+        ? db
+            .select({
+              userId: roleAssignments.userId,
+              role: roleAssignments.role,
+              districtId: roleAssignments.districtId,
+              commissionId: roleAssignments.commissionId,
+              from: roleAssignments.grantedAt,
+              to: roleAssignments.revokedAt,
+            })
+            .from(roleAssignments)
+            .where(inArray(roleAssignments.userId, actorIds))
+        : [],
+      actorIds.length && councilIds.length
+        ? db
+            .select({
+              userId: memberships.userId,
+              councilId: memberships.councilId,
+              role: memberships.role,
+              from: memberships.startedAt,
+              to: memberships.endedAt,
+            })
+            .from(memberships)
+            .where(and(inArray(memberships.userId, actorIds), inArray(memberships.councilId, councilIds)))
+        : [],
+    ]);
+
+  const councilOf = new Map(councilRows.map((c) => [c.id, c]));
+  const districtNumber = new Map(districtRows.map((d) => [d.id, d.number]));
+  const neighborhoodName = new Map(neighborhoodRows.map((n) => [n.id, n.name]));
+  const commissionName = new Map(commissionRows.map((c) => [c.id, c.name]));
+  const meetingNumber = new Map(meetingRows.map((m) => [m.id, m.number]));
+  const minutesOf = new Map(minutesRows.map((m) => [m.id, m]));
+  const policyTitle = new Map(policyRows.map((p) => [p.id, p.title]));
+  const heldAt = (at: Date, span: { from: Date; to: Date | null }) => span.from <= at && (span.to === null || span.to >= at);
+
+  function actorOf(row: (typeof page)[number]): PublicActor {
+    if (!row.actorId) return { kind: "system" };
+    const roles = roleRows.filter((r) => r.userId === row.actorId && heldAt(row.at, r));
+    const seats = seatRows.filter((s) => s.userId === row.actorId && s.councilId === row.councilId && heldAt(row.at, s));
+    const council = row.councilId ? (councilOf.get(row.councilId)?.name ?? null) : null;
+    const inDistrict =
+      roles.find((r) => r.districtId && r.districtId === row.districtId && r.role === "district_manager") ??
+      roles.find((r) => r.districtId && r.districtId === row.districtId && r.role === "district_staff");
+    if (inDistrict)
+      return {
+        kind: inDistrict.role as "district_manager" | "district_staff",
+        district: districtNumber.get(inDistrict.districtId!) ?? null,
+      };
+    const office = seats.find((s) => s.role === "chair") ?? seats.find((s) => s.role === "secretary");
+    if (office && council) return { kind: office.role as "chair" | "secretary", council };
+    if (roles.some((r) => r.role === "deputy")) return { kind: "deputy" };
+    if (roles.some((r) => r.role === "deputy_staff")) return { kind: "deputy_staff" };
+    const commission = roles.find((r) => r.role === "commission_member" && r.commissionId && commissionName.has(r.commissionId));
+    if (commission) return { kind: "commission_member", commission: commissionName.get(commission.commissionId!)! };
+    if (roles.some((r) => r.role === "admin")) return { kind: "admin" };
+    if (seats.length && council) return { kind: "member", council };
+    return { kind: "resident" };
+  }
+
+  const entries: PublicRecordEntry[] = page.map((row) => {
+    const action = row.action as PublicRecordEntry["action"];
+    const data = row.data ?? {};
+    const council = row.councilId ? (councilOf.get(row.councilId) ?? null) : null;
+    const subjectCouncil = row.subjectType === "council" && row.subjectId ? (councilOf.get(row.subjectId) ?? council) : council;
+    const subjectId = row.subjectId ?? "";
+    let subject: PublicRecordEntry["subject"] = { name: null, number: null, count: null };
+    let link: string | null = subjectCouncil ? `/councils/${subjectCouncil.id}` : null;
+    switch (row.subjectType) {
+      case "district":
+        subject = { name: null, number: districtNumber.get(subjectId) ?? numberIn(data, "number"), count: null };
+        link = districtNumber.has(subjectId) ? `/districts/${subjectId}` : null;
+        break;
+      case "neighborhood":
+        subject = { name: neighborhoodName.get(subjectId) ?? null, number: null, count: null };
+        link = neighborhoodName.has(subjectId) ? `/neighborhoods/${subjectId}` : null;
+        break;
+      case "commission":
+        subject = { name: commissionName.get(subjectId) ?? null, number: null, count: null };
+        link = null;
+        break;
+      case "council":
+        subject = { name: subjectCouncil?.name ?? null, number: numberIn(data, "termNumber"), count: numberIn(data, "count") };
+        break;
+      case "meeting":
+        subject = { name: null, number: meetingNumber.get(subjectId) ?? numberIn(data, "number"), count: null };
+        if (meetingNumber.has(subjectId)) link = `/meetings/${subjectId}`;
+        break;
+      case "minutes": {
+        const m = minutesOf.get(subjectId);
+        subject = { name: null, number: m?.number ?? numberIn(data, "meeting"), count: null };
+        if (m) link = `/meetings/${m.meetingId}`;
+        break;
+      }
+      case "policy":
+        subject = { name: policyTitle.get(subjectId) ?? null, number: null, count: null };
+        link = null;
+        break;
+    }
+    return {
+      id: row.id,
+      at: row.at,
+      action,
+      category: AUDIT_VISIBILITY[action] as PublicAuditCategory,
+      actor: actorOf(row),
+      district: row.districtId ? (districtNumber.get(row.districtId) ?? null) : null,
+      districtId: row.districtId && districtNumber.has(row.districtId) ? row.districtId : null,
+      council: subjectCouncil?.name ?? null,
+      subject,
+      // A member's public name: the council's own page already shows it (its members and history).
+      person: action.startsWith("membership.") && typeof data.name === "string" ? data.name : null,
+      reason: PUBLIC_REASON_ACTIONS.includes(action) ? row.reason : null,
+      link,
+    };
+  });
+  return { entries, next };
+}
+
+/** The filter's choices: every district, and the councils of the chosen one. */
+export async function publicRecordPlaces(db: Db, districtId?: string) {
+  const [districtRows, councilRows] = await Promise.all([
+    db.select({ id: districts.id, number: districts.number, name: districts.name }).from(districts).orderBy(asc(districts.number)),
+    districtId
+      ? db
+          .select({ id: councils.id, name: neighborhoods.name })
+          .from(councils)
+          .innerJoin(neighborhoods, eq(neighborhoods.id, councils.neighborhoodId))
+          .where(and(eq(councils.districtId, districtId), ne(councils.status, "dissolved")))
+          .orderBy(asc(neighborhoods.name))
+      : [],
+  ]);
+  return { districts: districtRows, councils: councilRows };
+}
+
+function unique(values: (string | null)[]): string[] {
+  return [...new Set(values.filter((v): v is string => isUuid(v)))];
+}
+
+async function lookup<T>(ids: string[], run: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  return ids.length ? run(ids) : [];
+}
+
+function numberIn(data: Record<string, unknown>, key: string): number | null {
+  const value = data[key];
+  return typeof value === "number" && Number.isSafeInteger(value) ? value : null;
+}
