@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import {
   auditLog,
@@ -13,7 +13,14 @@ import {
   roleAssignments,
 } from "../../db/schema";
 import { isUuid } from "../utils/uuid";
-import { AUDIT_VISIBILITY, PUBLIC_AUDIT_ACTIONS, PUBLIC_REASON_ACTIONS, publicActionsOf, type PublicAuditCategory } from "./audit-actions";
+import {
+  AUDIT_VISIBILITY,
+  isPublicAuditAction,
+  PUBLIC_AUDIT_ACTIONS,
+  PUBLIC_REASON_ACTIONS,
+  publicActionsOf,
+  type PublicAuditCategory,
+} from "./audit-actions";
 import type { PublicActor, PublicRecordEntry } from "./public-record";
 
 export interface PublicRecordFilter {
@@ -24,7 +31,7 @@ export interface PublicRecordFilter {
   from?: Date;
   /** Up to this instant (inclusive). */
   until?: Date;
-  /** The keyset cursor: entries older than this id. */
+  /** The keyset cursor: the last entry of the page before (entries older than it follow). */
   before?: number;
   limit?: number;
 }
@@ -39,6 +46,12 @@ export const PUBLIC_RECORD_PAGE = 30;
 export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) {
   const limit = Math.min(Math.max(filter.limit ?? PUBLIC_RECORD_PAGE, 1), 100);
   const actions = filter.category ? publicActionsOf(filter.category) : [...PUBLIC_AUDIT_ACTIONS];
+  // The cursor names an entry this list showed: a public one. Any other number (no such entry, or
+  // a private one, whose time the page would otherwise give away) is refused and the list starts over.
+  const [cursor] = filter.before
+    ? await db.select({ id: auditLog.id, action: auditLog.action }).from(auditLog).where(eq(auditLog.id, filter.before))
+    : [];
+  const cursorValid = !filter.before || (cursor !== undefined && isPublicAuditAction(cursor.action));
   const rows = await db
     .select({
       id: auditLog.id,
@@ -61,10 +74,14 @@ export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) 
         filter.councilId ? eq(auditLog.councilId, filter.councilId) : undefined,
         filter.from ? gte(auditLog.at, filter.from) : undefined,
         filter.until ? lte(auditLog.at, filter.until) : undefined,
-        filter.before ? lt(auditLog.id, filter.before) : undefined,
+        // Compared in the database: a JavaScript Date would drop the microseconds of `at`.
+        cursor && cursorValid
+          ? sql`(${auditLog.at}, ${auditLog.id}) < (select c.at, c.id from ${auditLog} c where c.id = ${cursor.id})`
+          : undefined,
       ),
     )
-    .orderBy(desc(auditLog.id))
+    // Newest first by time, the id breaking ties: the (at, id) indexes serve every filter and range.
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const next = rows.length > limit ? page[page.length - 1]!.id : null;
@@ -221,7 +238,7 @@ export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) 
       link,
     };
   });
-  return { entries, next };
+  return { entries, next, cursorValid };
 }
 
 /** The filter's choices: every district, and the councils of the chosen one. */

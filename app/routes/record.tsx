@@ -20,7 +20,7 @@ const RecordQuery = {
   kind: queryField.oneOf(PUBLIC_AUDIT_CATEGORIES),
   from: z.string().max(40),
   to: z.string().max(40),
-  /** The keyset cursor: entries older than this id (a bigserial). */
+  /** The keyset cursor: the id of the last entry shown (a bigserial). */
   before: queryField.positiveInt(Number.MAX_SAFE_INTEGER),
 };
 
@@ -58,7 +58,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const dropped = values.council !== undefined && council === undefined;
   const refused = Object.keys(errors).length > 0;
   const page = refused
-    ? { entries: [], next: null }
+    ? { entries: [], next: null, cursorValid: true }
     : await listPublicRecord(db, {
         districtId: district,
         councilId: council,
@@ -76,7 +76,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     places,
     entries: page.entries.map((e) => ({ ...e, at: e.at.toISOString() })),
     next: page.next,
-    queryInvalid: invalid.some((k) => k !== "from" && k !== "to") || dropped,
+    queryInvalid: invalid.some((k) => k !== "from" && k !== "to") || dropped || !page.cursorValid,
     refused,
   };
 }
