@@ -54,6 +54,7 @@ describe("what the public record shows (decision 025)", () => {
       "counter.support",
       "absence.kept",
       "minutes.objected",
+      "proposal.withdrawn",
     ] as const) {
       expect(isPublicAuditAction(action), action).toBe(false);
       expect(PUBLIC_AUDIT_ACTIONS).not.toContain(action);
@@ -68,6 +69,12 @@ describe("what the public record shows (decision 025)", () => {
       "meeting.cancelled",
       "minutes.approved",
       "policy.published",
+      "proposal.on_agenda",
+      "vote.opened",
+      "vote.closed",
+      "proposal.adopted",
+      "proposal.referred",
+      "proposal.decided",
     ] as const) {
       expect(isPublicAuditAction(action), action).toBe(true);
     }

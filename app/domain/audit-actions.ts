@@ -58,6 +58,14 @@ export const AUDIT_ACTIONS = [
   "absence.kept",
   "policy.published",
   "policy.acknowledged",
+  "proposal.on_agenda",
+  "proposal.withdrawn",
+  "vote.opened",
+  "vote.closed",
+  "proposal.adopted",
+  "proposal.referred",
+  "proposal.decided",
+  "proposal.progress",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -70,7 +78,16 @@ export function isAuditAction(value: string): value is AuditAction {
  * The public record's kinds: how the page groups what it shows (a filter of a few words instead of
  * fifty keys).
  */
-export const PUBLIC_AUDIT_CATEGORIES = ["places", "councils", "membership", "meetings", "moderation", "policies"] as const;
+export const PUBLIC_AUDIT_CATEGORIES = [
+  "places",
+  "councils",
+  "membership",
+  "meetings",
+  "proposals",
+  "reviews",
+  "moderation",
+  "policies",
+] as const;
 export type PublicAuditCategory = (typeof PUBLIC_AUDIT_CATEGORIES)[number];
 
 /**
@@ -137,6 +154,18 @@ export const AUDIT_VISIBILITY: { readonly [A in AuditAction]: PublicAuditCategor
   "absence.kept": "private",
   "policy.published": "policies",
   "policy.acknowledged": "policies",
+  // A proposal on the agenda, its vote opened and closed (a secret ballot's totals only, after the
+  // close), adopted by a show of hands at a meeting. Withdrawing is the author's own act on their
+  // own filing, like taking back an application: the proposal page shows it, the record does not.
+  "proposal.on_agenda": "proposals",
+  "proposal.withdrawn": "private",
+  "vote.opened": "proposals",
+  "vote.closed": "proposals",
+  "proposal.adopted": "proposals",
+  // Referred to a commission, the commission's decision with its rationale, progress published.
+  "proposal.referred": "reviews",
+  "proposal.decided": "reviews",
+  "proposal.progress": "reviews",
 };
 
 export function isPublicAuditAction(action: string): action is AuditAction {
@@ -157,4 +186,6 @@ export const PUBLIC_REASON_ACTIONS: readonly AuditAction[] = [
   "council.dissolved",
   "membership.removed",
   "meeting.cancelled",
+  // The commission's rationale: a decision is published with it, and the proposal page shows it.
+  "proposal.decided",
 ];

@@ -10,6 +10,7 @@ import {
   minutes,
   neighborhoods,
   policies,
+  proposals,
   roleAssignments,
 } from "../../db/schema";
 import { isUuid } from "../utils/uuid";
@@ -21,7 +22,8 @@ import {
   publicActionsOf,
   type PublicAuditCategory,
 } from "./audit-actions";
-import type { PublicActor, PublicRecordEntry } from "./public-record";
+import { ballotDisclosure } from "./ballot-rule";
+import type { ProposalOutcome, PublicActor, PublicRecordEntry } from "./public-record";
 
 export interface PublicRecordFilter {
   districtId?: string;
@@ -92,63 +94,76 @@ export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) 
   const commissionIds = unique([...page.map((r) => r.commissionId), ...subjectIds("commission")]);
   const actorIds = unique(page.map((r) => r.actorId));
 
-  const [councilRows, districtRows, neighborhoodRows, commissionRows, meetingRows, minutesRows, policyRows, roleRows, seatRows] =
-    await Promise.all([
-      councilIds.length
-        ? db
-            .select({ id: councils.id, neighborhoodId: councils.neighborhoodId, name: neighborhoods.name })
-            .from(councils)
-            .innerJoin(neighborhoods, eq(neighborhoods.id, councils.neighborhoodId))
-            .where(inArray(councils.id, councilIds))
-        : [],
-      districtIds.length
-        ? db.select({ id: districts.id, number: districts.number }).from(districts).where(inArray(districts.id, districtIds))
-        : [],
-      lookup(subjectIds("neighborhood"), (ids) =>
-        db.select({ id: neighborhoods.id, name: neighborhoods.name }).from(neighborhoods).where(inArray(neighborhoods.id, ids)),
-      ),
-      commissionIds.length
-        ? db.select({ id: commissions.id, name: commissions.name }).from(commissions).where(inArray(commissions.id, commissionIds))
-        : [],
-      lookup(subjectIds("meeting"), (ids) =>
-        db.select({ id: meetings.id, number: meetings.number }).from(meetings).where(inArray(meetings.id, ids)),
-      ),
-      lookup(subjectIds("minutes"), (ids) =>
-        db
-          .select({ id: minutes.id, meetingId: minutes.meetingId, number: meetings.number })
-          .from(minutes)
-          .innerJoin(meetings, eq(meetings.id, minutes.meetingId))
-          .where(inArray(minutes.id, ids)),
-      ),
-      lookup(subjectIds("policy"), (ids) =>
-        db.select({ id: policies.id, title: policies.title }).from(policies).where(inArray(policies.id, ids)),
-      ),
-      actorIds.length
-        ? db
-            .select({
-              userId: roleAssignments.userId,
-              role: roleAssignments.role,
-              districtId: roleAssignments.districtId,
-              commissionId: roleAssignments.commissionId,
-              from: roleAssignments.grantedAt,
-              to: roleAssignments.revokedAt,
-            })
-            .from(roleAssignments)
-            .where(inArray(roleAssignments.userId, actorIds))
-        : [],
-      actorIds.length && councilIds.length
-        ? db
-            .select({
-              userId: memberships.userId,
-              councilId: memberships.councilId,
-              role: memberships.role,
-              from: memberships.startedAt,
-              to: memberships.endedAt,
-            })
-            .from(memberships)
-            .where(and(inArray(memberships.userId, actorIds), inArray(memberships.councilId, councilIds)))
-        : [],
-    ]);
+  const [
+    councilRows,
+    districtRows,
+    neighborhoodRows,
+    commissionRows,
+    meetingRows,
+    minutesRows,
+    policyRows,
+    proposalRows,
+    roleRows,
+    seatRows,
+  ] = await Promise.all([
+    councilIds.length
+      ? db
+          .select({ id: councils.id, neighborhoodId: councils.neighborhoodId, name: neighborhoods.name })
+          .from(councils)
+          .innerJoin(neighborhoods, eq(neighborhoods.id, councils.neighborhoodId))
+          .where(inArray(councils.id, councilIds))
+      : [],
+    districtIds.length
+      ? db.select({ id: districts.id, number: districts.number }).from(districts).where(inArray(districts.id, districtIds))
+      : [],
+    lookup(subjectIds("neighborhood"), (ids) =>
+      db.select({ id: neighborhoods.id, name: neighborhoods.name }).from(neighborhoods).where(inArray(neighborhoods.id, ids)),
+    ),
+    commissionIds.length
+      ? db.select({ id: commissions.id, name: commissions.name }).from(commissions).where(inArray(commissions.id, commissionIds))
+      : [],
+    lookup(subjectIds("meeting"), (ids) =>
+      db.select({ id: meetings.id, number: meetings.number }).from(meetings).where(inArray(meetings.id, ids)),
+    ),
+    lookup(subjectIds("minutes"), (ids) =>
+      db
+        .select({ id: minutes.id, meetingId: minutes.meetingId, number: meetings.number })
+        .from(minutes)
+        .innerJoin(meetings, eq(meetings.id, minutes.meetingId))
+        .where(inArray(minutes.id, ids)),
+    ),
+    lookup(subjectIds("policy"), (ids) =>
+      db.select({ id: policies.id, title: policies.title }).from(policies).where(inArray(policies.id, ids)),
+    ),
+    lookup(subjectIds("proposal"), (ids) =>
+      db.select({ id: proposals.id, title: proposals.title }).from(proposals).where(inArray(proposals.id, ids)),
+    ),
+    actorIds.length
+      ? db
+          .select({
+            userId: roleAssignments.userId,
+            role: roleAssignments.role,
+            districtId: roleAssignments.districtId,
+            commissionId: roleAssignments.commissionId,
+            from: roleAssignments.grantedAt,
+            to: roleAssignments.revokedAt,
+          })
+          .from(roleAssignments)
+          .where(inArray(roleAssignments.userId, actorIds))
+      : [],
+    actorIds.length && councilIds.length
+      ? db
+          .select({
+            userId: memberships.userId,
+            councilId: memberships.councilId,
+            role: memberships.role,
+            from: memberships.startedAt,
+            to: memberships.endedAt,
+          })
+          .from(memberships)
+          .where(and(inArray(memberships.userId, actorIds), inArray(memberships.councilId, councilIds)))
+      : [],
+  ]);
 
   const councilOf = new Map(councilRows.map((c) => [c.id, c]));
   const districtNumber = new Map(districtRows.map((d) => [d.id, d.number]));
@@ -157,6 +172,7 @@ export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) 
   const meetingNumber = new Map(meetingRows.map((m) => [m.id, m.number]));
   const minutesOf = new Map(minutesRows.map((m) => [m.id, m]));
   const policyTitle = new Map(policyRows.map((p) => [p.id, p.title]));
+  const proposalTitle = new Map(proposalRows.map((p) => [p.id, p.title]));
   const heldAt = (at: Date, span: { from: Date; to: Date | null }) => span.from <= at && (span.to === null || span.to >= at);
 
   function actorOf(row: (typeof page)[number]): PublicActor {
@@ -190,6 +206,7 @@ export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) 
     const subjectCouncil = row.subjectType === "council" && row.subjectId ? (councilOf.get(row.subjectId) ?? council) : council;
     const subjectId = row.subjectId ?? "";
     let subject: PublicRecordEntry["subject"] = { name: null, number: null, count: null };
+    let outcome: ProposalOutcome | null = null;
     let link: string | null = subjectCouncil ? `/councils/${subjectCouncil.id}` : null;
     switch (row.subjectType) {
       case "district":
@@ -221,6 +238,11 @@ export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) 
         subject = { name: policyTitle.get(subjectId) ?? null, number: null, count: null };
         link = null;
         break;
+      case "proposal":
+        subject = { name: proposalTitle.get(subjectId) ?? null, number: numberIn(data, "meeting"), count: numberIn(data, "supportCount") };
+        outcome = outcomeOf(action, data, row.commissionId ? (commissionName.get(row.commissionId) ?? null) : null);
+        if (proposalTitle.has(subjectId)) link = `/proposals/${subjectId}`;
+        break;
     }
     return {
       id: row.id,
@@ -234,6 +256,7 @@ export async function listPublicRecord(db: Db, filter: PublicRecordFilter = {}) 
       subject,
       // A member's public name: the council's own page already shows it (its members and history).
       person: action.startsWith("membership.") && typeof data.name === "string" ? data.name : null,
+      outcome,
       reason: PUBLIC_REASON_ACTIONS.includes(action) ? row.reason : null,
       link,
     };
@@ -263,6 +286,41 @@ function unique(values: (string | null)[]): string[] {
 
 async function lookup<T>(ids: string[], run: (ids: string[]) => Promise<T[]>): Promise<T[]> {
   return ids.length ? run(ids) : [];
+}
+
+/**
+ * The few recorded fields a proposal's sentence names, each checked against what it may be. Totals
+ * of a vote only from its close, and only as the ballot rule lets anyone see a closed vote; the
+ * show of hands of a meeting is in its approved minutes.
+ */
+function outcomeOf(action: string, data: Record<string, unknown>, commission: string | null): ProposalOutcome {
+  const ballot = oneOf(data, "ballot", ["open", "secret"] as const);
+  const counted = () => {
+    const [f, a, s] = [numberIn(data, "for"), numberIn(data, "against"), numberIn(data, "abstain")];
+    return f === null || a === null || s === null ? null : { for: f, against: a, abstain: s };
+  };
+  const tally =
+    action === "proposal.adopted"
+      ? counted()
+      : action === "vote.closed" && ballot && ballotDisclosure(ballot, "closed").tally
+        ? counted()
+        : null;
+  const decision = oneOf(data, "decision", ["accepted", "declined", "returned", "referred_unit"] as const);
+  return {
+    agendaBy: action === "proposal.on_agenda" ? oneOf(data, "by", ["supports", "chair"] as const) : null,
+    ballot,
+    result: action === "vote.closed" ? oneOf(data, "result", ["adopted", "not_adopted"] as const) : null,
+    tally,
+    commission,
+    decision,
+    unit: decision === "referred_unit" && typeof data.unitName === "string" && data.unitName.trim() ? data.unitName : null,
+    progress: oneOf(data, "progress", ["in_progress", "done"] as const),
+  };
+}
+
+function oneOf<T extends string>(data: Record<string, unknown>, key: string, allowed: readonly T[]): T | null {
+  const value = data[key];
+  return typeof value === "string" && (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }
 
 function numberIn(data: Record<string, unknown>, key: string): number | null {

@@ -81,6 +81,46 @@ describe("the public record's sentences", () => {
     expect(sentence).toBe("مدیر منطقه ۲ برنامه ۲۴ جلسه شورای محله اکباتان را چید.");
   });
 
+  it("tells a proposal's vote, adoption and review", () => {
+    const proposal = { name: "نیمکت برای پارک", number: 4, count: null };
+    const none = {
+      agendaBy: null,
+      ballot: null,
+      result: null,
+      tally: null,
+      commission: null,
+      decision: null,
+      unit: null,
+      progress: null,
+    } as const;
+    const say = (action: SentenceInput["action"], actor: PublicActor, outcome: Partial<typeof none> | Record<string, unknown>) =>
+      stripIsolates(recordSentence(entry(action, { actor, subject: proposal, outcome: { ...none, ...outcome } as never }), fa, "fa"));
+    expect(say("vote.closed", { kind: "system" }, { ballot: "secret", result: "adopted", tally: { for: 5, against: 2, abstain: 1 } })).toBe(
+      "سامانه رأی‌گیری مخفی شورای محله اکباتان درباره‌ی پیشنهاد «نیمکت برای پارک» را بست: پیشنهاد تصویب شد (موافق ۵، مخالف ۲، ممتنع ۱).",
+    );
+    expect(say("vote.opened", { kind: "chair", council: "اکباتان" }, { ballot: "open" })).toBe(
+      "رئیس شورای محله اکباتان رأی‌گیری علنی اعضای شورای محله اکباتان را درباره‌ی پیشنهاد «نیمکت برای پارک» آغاز کرد.",
+    );
+    expect(say("proposal.adopted", { kind: "system" }, { tally: { for: 2, against: 1, abstain: 0 } })).toBe(
+      "شورای محله اکباتان در جلسه ۴ پیشنهاد «نیمکت برای پارک» را با رأی حاضران تصویب کرد (موافق ۲، مخالف ۱، ممتنع ۰).",
+    );
+    expect(
+      say(
+        "proposal.decided",
+        { kind: "commission_member", commission: "کمیسیون فرهنگی اجتماعی" },
+        {
+          commission: "کمیسیون فرهنگی اجتماعی",
+          decision: "accepted",
+        },
+      ),
+    ).toBe("کمیسیون فرهنگی اجتماعی درباره‌ی پیشنهاد «نیمکت برای پارک» از شورای محله اکباتان تصمیم گرفت: تأیید.");
+    expect(say("proposal.on_agenda", { kind: "system" }, { agendaBy: "supports" })).not.toContain("سامانه");
+    // A closed vote without totals (none recorded) still says its result, and nothing else.
+    expect(say("vote.closed", { kind: "system" }, { ballot: "secret", result: "not_adopted" })).toBe(
+      "سامانه رأی‌گیری مخفی شورای محله اکباتان درباره‌ی پیشنهاد «نیمکت برای پارک» را بست: پیشنهاد تصویب نشد.",
+    );
+  });
+
   it("says something readable when a name is missing", () => {
     const sentence = recordSentence(
       entry("minutes.approved", { council: null, subject: { name: null, number: null, count: null } }),

@@ -12,6 +12,22 @@ export type PublicActor =
   | { kind: "commission_member"; commission: string }
   | { kind: "chair" | "secretary" | "member"; council: string };
 
+/**
+ * What a sentence about a proposal names besides its title: how it reached the agenda, the vote's
+ * ballot and result (totals only as the ballot rule allows after the close), the meeting's hands,
+ * the commission and its decision, the progress published.
+ */
+export interface ProposalOutcome {
+  agendaBy: "supports" | "chair" | null;
+  ballot: "open" | "secret" | null;
+  result: "adopted" | "not_adopted" | null;
+  tally: { for: number; against: number; abstain: number } | null;
+  commission: string | null;
+  decision: "accepted" | "declined" | "returned" | "referred_unit" | null;
+  unit: string | null;
+  progress: "in_progress" | "done" | null;
+}
+
 export interface PublicRecordEntry {
   id: number;
   at: Date;
@@ -27,13 +43,17 @@ export interface PublicRecordEntry {
   subject: { name: string | null; number: number | null; count: number | null };
   /** A member's public display name (membership acts only). */
   person: string | null;
-  /** The written reason, for the few acts whose reason is public. */
+  /** A proposal's act (the title is `subject.name`, a meeting's number `subject.number`). */
+  outcome: ProposalOutcome | null;
+  /** The written reason, for the few acts whose reason is public (a commission's rationale). */
   reason: string | null;
   /** The subject's public page, when it has one. */
   link: string | null;
 }
 
-export type SentenceInput = Pick<PublicRecordEntry, "action" | "actor" | "district" | "council" | "subject" | "person">;
+export type SentenceInput = Pick<PublicRecordEntry, "action" | "actor" | "district" | "council" | "subject" | "person"> & {
+  outcome?: ProposalOutcome | null;
+};
 
 /** i18next's `t`, as far as the sentences need it. */
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -59,19 +79,56 @@ export function actorPhrase(actor: PublicActor, t: Translate, lang: string): str
   }
 }
 
+/** Which sentence tells the entry: a few kinds read differently with what they recorded. */
+function sentenceKey(entry: SentenceInput): string {
+  const outcome = entry.outcome ?? null;
+  switch (entry.action) {
+    // One batch of scheduled meetings is recorded once, on the council, with its count.
+    case "meeting.scheduled":
+      return entry.subject.count !== null ? "meeting.scheduled_many" : entry.action;
+    case "proposal.on_agenda":
+      return outcome?.agendaBy === "supports" ? "proposal.on_agenda_supports" : entry.action;
+    case "vote.closed":
+    case "proposal.adopted":
+      return outcome?.tally ? entry.action : `${entry.action}_untallied`;
+    default:
+      return entry.action;
+  }
+}
+
+/** The proposal's words in a sentence: the vote's ballot, its result and totals, the decision. */
+function outcomeWords(outcome: ProposalOutcome | null, t: Translate, lang: string) {
+  const n = (value: number) => formatNumber(value, lang);
+  return {
+    vote: t(`record.vote.${outcome?.ballot ?? "unknown"}`),
+    result: t(`record.result.${outcome?.result ?? "unknown"}`),
+    tally: outcome?.tally
+      ? t("record.tally", { for: n(outcome.tally.for), against: n(outcome.tally.against), abstain: n(outcome.tally.abstain) })
+      : "",
+    decision: outcome?.decision
+      ? outcome.decision === "referred_unit" && outcome.unit
+        ? t("record.decision.referred_unit_named", { unit: isolate(outcome.unit) })
+        : t(`record.decision.${outcome.decision}`)
+      : t("record.decision.unknown"),
+    progress: t(`record.progress.${outcome?.progress ?? "unknown"}`),
+  };
+}
+
 /** The entry as one Persian (or English) sentence. */
 export function recordSentence(entry: SentenceInput, t: Translate, lang: string): string {
   const unnamed = t("record.unnamed");
   const number = (n: number | null) => (n === null ? unnamed : formatNumber(n, lang));
   const name = entry.subject.name ?? unnamed;
-  // One batch of scheduled meetings is recorded once, on the council, with its count.
-  const key = entry.action === "meeting.scheduled" && entry.subject.count !== null ? "meeting.scheduled_many" : entry.action;
+  const outcome = entry.outcome ?? null;
+  const key = sentenceKey(entry);
+  const isProposal = key.startsWith("proposal.") || key.startsWith("vote.");
   return t(`record.sentence.${key}`, {
+    ...(isProposal ? outcomeWords(outcome, t, lang) : {}),
     actor: actorPhrase(entry.actor, t, lang),
     district: number(entry.district),
     council: isolate(entry.council ?? unnamed),
     neighborhood: isolate(name),
-    commission: isolate(name),
+    commission: isolate(isProposal ? (outcome?.commission ?? unnamed) : name),
     title: isolate(name),
     person: isolate(entry.person ?? t("record.someone")),
     number: number(entry.subject.number),

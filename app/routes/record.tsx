@@ -217,7 +217,7 @@ export default function PublicRecordPage() {
                     </p>
                     {e.reason ? (
                       <p className="small record-entry__reason" dir="auto">
-                        {t("record.reason", { reason: e.reason })}
+                        {t(e.action === "proposal.decided" ? "record.rationale" : "record.reason", { reason: e.reason })}
                       </p>
                     ) : null}
                     <p className="muted small record-entry__meta">

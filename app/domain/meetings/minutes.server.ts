@@ -319,7 +319,14 @@ export async function respondToMinutes(
         });
       }
       if (approved) {
-        await adoptByShowOfHands(tx, { minutesId: row.id, councilId: row.councilId, present, meetingNumber: meeting!.number, now });
+        await adoptByShowOfHands(tx, {
+          minutesId: row.id,
+          councilId: row.councilId,
+          present,
+          meetingNumber: meeting!.number,
+          meetingId: meeting!.id,
+          now,
+        });
         await tx.update(minutes).set({ status: "approved", approvedAt: now, updatedAt: now }).where(eq(minutes.id, row.id));
         await recordAudit(tx, {
           actorId: null,
@@ -350,7 +357,7 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  */
 async function adoptByShowOfHands(
   tx: Tx,
-  input: { minutesId: string; councilId: string; present: number; meetingNumber: number; now: Date },
+  input: { minutesId: string; councilId: string; present: number; meetingNumber: number; meetingId: string; now: Date },
 ) {
   const decided = await tx
     .select({
@@ -366,7 +373,12 @@ async function adoptByShowOfHands(
     );
   if (!decided.length) return;
   const [council] = await tx
-    .select({ quorumPercent: councils.quorumPercent, majorityRule: councils.majorityRule, meetingsAdopt: councils.meetingsAdopt })
+    .select({
+      quorumPercent: councils.quorumPercent,
+      majorityRule: councils.majorityRule,
+      meetingsAdopt: councils.meetingsAdopt,
+      districtId: councils.districtId,
+    })
     .from(councils)
     .where(eq(councils.id, input.councilId));
   if (!council?.meetingsAdopt || !canMove("on_agenda", "adopted")) return;
@@ -385,6 +397,16 @@ async function adoptByShowOfHands(
       actorId: null,
       kind: "adopted_in_meeting",
       data: { ...tally, meeting: input.meetingNumber, decision: d.number, present: input.present },
+    });
+    // The council adopted it, by the hands counted in its approved minutes (which are public).
+    await recordAudit(tx, {
+      actorId: null,
+      action: "proposal.adopted",
+      subjectType: "proposal",
+      subjectId: moved.id,
+      districtId: council.districtId,
+      councilId: input.councilId,
+      data: { ...tally, meeting: input.meetingNumber, meetingId: input.meetingId, decision: d.number, present: input.present },
     });
     await noticeToAuthor(tx, { proposalId: moved.id, kind: "vote_result", params: { result: "adopted" } });
   }
