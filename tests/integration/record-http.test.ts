@@ -1,15 +1,21 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../../app/domain/audit.server";
+import { addDecision, circulateMinutes, respondToMinutes, saveMinutes, startMinutes } from "../../app/domain/meetings/minutes.server";
+import { closeMeeting, markAttendance, openMeeting } from "../../app/domain/meetings/roll-call.server";
+import { addAgendaItem, scheduleMeeting } from "../../app/domain/meetings/schedule.server";
+import { decideReferral, referToCommission } from "../../app/domain/review.server";
+import { loadCurrentUser } from "../../app/domain/users.server";
+import { castBallot, closeDueVotes } from "../../app/domain/votes.server";
 import { changeCouncilStatus } from "../../app/domain/councils.server";
 import { removeMember } from "../../app/domain/membership.server";
 import { PUBLIC_RECORD_PAGE } from "../../app/domain/public-record.server";
 import { toJalaliInput } from "../../app/utils/persian";
-import { auditLog, memberships } from "../../db/schema";
+import { auditLog, memberships, proposals, referrals } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
 import { BACKENDS } from "../support/database";
 import { addDays, today } from "../support/dates";
-import { appFactories } from "../support/factories";
+import { appFactories, ok, type CouncilOptions } from "../support/factories";
 import { Browserless, visibleText } from "../support/http";
 
 const fa = (await import("../../locales/fa/common.json", { with: { type: "json" } })).default;
@@ -19,6 +25,7 @@ const PHONE = "+989121112233";
 /** Every way the private entries' phone number could be printed. */
 const PHONE_FORMS = ["+989121112233", "09121112233", "9121112233", "۰۹۱۲۱۱۱۲۲۳۳", "۹۱۲۱۱۱۲۲۳۳", "912 111 2233", "۹۱۲ ۱۱۱ ۲۲۳۳"];
 const TODAY = today();
+const HOUR = 3_600_000;
 
 /** The page's text without the isolation marks around names. */
 const read = (html: string) => visibleText(html).replace(/[\u2068\u2069]/g, "");
@@ -41,6 +48,7 @@ describe.each(BACKENDS)("the public record on %s", (backend) => {
     const manager8 = await make.user({ name: "رضا مدیری", grants: [{ role: "district_manager", districtId: id.district8 }] });
     const resident = await make.user({ name: "نرگس شهروند", phone: PHONE });
     id.manager7 = manager7.id;
+    id.manager8 = manager8.id;
     // Real acts, through the domain.
     const ekbatan = await make.council({ founderId: manager7.id, districtId: id.district7, neighborhood: "اکباتان" });
     const golshan = await make.council({ founderId: manager8.id, districtId: id.district8, neighborhood: "گلشن" });
@@ -234,5 +242,190 @@ describe.each(BACKENDS)("the public record on %s", (backend) => {
     expect(html).toContain("application.submitted");
     expect(html).toContain("user.signed_up");
     expect(read(html)).toContain(fa.admin.audit_private);
+  });
+
+  describe("votes, adoptions and commission decisions", () => {
+    const place: Record<string, string> = {};
+    let categoryId = "";
+    let chairs: Record<string, string> = {};
+
+    /** A council of district 8 with a chair, a secretary and `plain` more members. */
+    async function councilOf(neighborhood: string, charter: CouncilOptions["charter"], plain = 3) {
+      const council = await make.council({ founderId: id.manager8!, districtId: id.district8, neighborhood, charter });
+      const [chair, secretary, ...others] = await make.users(plain + 2, { name: (i) => `عضو ${neighborhood} ${i + 1}` });
+      await make.seat(council.id, [chair!], { role: "chair" });
+      await make.seat(council.id, [secretary!], { role: "secretary" });
+      await make.seat(council.id, others);
+      return {
+        councilId: council.id,
+        chairId: chair!.id,
+        secretaryId: secretary!.id,
+        memberIds: [chair!.id, secretary!.id, ...idsOf(others)],
+      };
+    }
+    const idsOf = (people: { id: string }[]) => people.map((p) => p.id);
+    const councilPage = (councilId: string) => page(`/record?district=${id.district8}&council=${councilId}`);
+
+    beforeAll(async () => {
+      categoryId = await make.category("فضای سبز");
+      place.commission = await make.commission("کمیسیون فرهنگی اجتماعی");
+    });
+
+    it("closes an open ballot with its result and totals, said by the platform, linked to the proposal", async () => {
+      const db = app.database.db;
+      const c = await councilOf("شهرک غرب", { ballot: "open" });
+      chairs = { ...chairs, open: c.chairId };
+      const opensAt = new Date(Date.now() - 3 * HOUR);
+      const { proposalId } = await make.openVote({
+        councilId: c.councilId,
+        authorId: c.memberIds[2]!,
+        categoryId,
+        by: c.chairId,
+        title: "نیمکت برای پارک محله",
+        hours: 1,
+        now: opensAt,
+      });
+      place.openProposal = proposalId;
+      place.openCouncil = c.councilId;
+      const castAt = new Date(opensAt.getTime() + 60_000);
+      for (const [i, userId] of c.memberIds.entries())
+        ok(await castBallot(db, { proposalId, userId, choice: i < 3 ? "for" : i === 3 ? "against" : "abstain", now: castAt }));
+      const closed = await closeDueVotes(db);
+      expect(closed.find((v) => v.proposalId === proposalId)?.result).toBe("adopted");
+
+      const { html, text } = await councilPage(c.councilId);
+      expect(text).toContain("رئیس شورای محله شهرک غرب پیشنهاد «نیمکت برای پارک محله» را در دستور کار شورای محله شهرک غرب گذاشت.");
+      expect(text).toContain(
+        "رئیس شورای محله شهرک غرب رأی‌گیری علنی اعضای شورای محله شهرک غرب را درباره‌ی پیشنهاد «نیمکت برای پارک محله» آغاز کرد.",
+      );
+      expect(text).toContain(
+        "سامانه رأی‌گیری علنی شورای محله شهرک غرب درباره‌ی پیشنهاد «نیمکت برای پارک محله» را بست: پیشنهاد تصویب شد (موافق ۳، مخالف ۱، ممتنع ۱).",
+      );
+      expect(html).toContain(`href="/proposals/${proposalId}"`);
+      // The record names offices, never the members who voted.
+      expect(text).not.toContain("عضو شهرک غرب ۳");
+      expect(text).not.toContain("عضو شهرک غرب 3");
+      const byKind = await page(`/record?district=${id.district8}&council=${c.councilId}&kind=proposals`);
+      expect(byKind.text).toContain("را بست: پیشنهاد تصویب شد");
+      expect(byKind.text).not.toContain("شورای محله شهرک غرب را تشکیل داد");
+    });
+
+    it("shows nothing of a secret ballot while it is open, and only its totals once closed", async () => {
+      const db = app.database.db;
+      const c = await councilOf("پونک", { ballot: "secret" });
+      const { proposalId } = await make.openVote({
+        councilId: c.councilId,
+        authorId: c.memberIds[2]!,
+        categoryId,
+        by: c.chairId,
+        title: "روشنایی کوچه باغ",
+        hours: 1,
+      });
+      for (const [i, userId] of c.memberIds.entries()) ok(await castBallot(db, { proposalId, userId, choice: i < 2 ? "against" : "for" }));
+      const open = await councilPage(c.councilId);
+      expect(open.text).toContain("رأی‌گیری مخفی اعضای شورای محله پونک را درباره‌ی پیشنهاد «روشنایی کوچه باغ» آغاز کرد.");
+      for (const word of ["موافق", "مخالف", "ممتنع", "را بست", "تصویب"]) expect(open.text, word).not.toContain(word);
+      // Nothing counted is written while it is open, not even for the administrators.
+      const opened = await db.select({ data: auditLog.data }).from(auditLog).where(eq(auditLog.councilId, c.councilId));
+      for (const row of opened)
+        for (const key of ["for", "against", "abstain", "ballots", "turnout"]) expect(row.data ?? {}).not.toHaveProperty(key);
+
+      await closeDueVotes(db, new Date(Date.now() + 2 * HOUR));
+      const closed = await councilPage(c.councilId);
+      expect(closed.text).toContain(
+        "سامانه رأی‌گیری مخفی شورای محله پونک درباره‌ی پیشنهاد «روشنایی کوچه باغ» را بست: پیشنهاد تصویب شد (موافق ۳، مخالف ۲، ممتنع ۰).",
+      );
+      for (const name of c.memberIds.map((_, i) => `عضو پونک ${i + 1}`)) expect(closed.text).not.toContain(name);
+      const [row] = await db
+        .select({ data: auditLog.data })
+        .from(auditLog)
+        .where(and(eq(auditLog.councilId, c.councilId), eq(auditLog.action, "vote.closed")));
+      expect(Object.keys(row!.data ?? {}).sort()).toEqual(["abstain", "against", "ballot", "for", "quorumMet", "result", "round", "vote"]);
+    });
+
+    it("tells an adoption by a show of hands at a meeting, once its minutes are approved", async () => {
+      const db = app.database.db;
+      const c = await councilOf("سعادت‌آباد", { meetings: { meetingQuorum: 3, meetingsAdopt: true } }, 2);
+      const secretary = (await loadCurrentUser(db, c.secretaryId))!;
+      const { id: proposalId } = await make.proposal({
+        councilId: c.councilId,
+        authorId: c.memberIds[3]!,
+        categoryId,
+        by: c.chairId,
+        state: "on_agenda",
+        title: "بازارچه محلی آخر هفته",
+      });
+      const scheduled = ok(
+        await scheduleMeeting(db, {
+          actor: secretary,
+          councilId: c.councilId,
+          kind: "regular",
+          date: toJalaliInput(addDays(TODAY, 3)),
+          start: "17:00",
+          end: "19:00",
+          place: "سرای محله",
+        }),
+      );
+      const meetingId = scheduled.meetingId;
+      ok(await addAgendaItem(db, { actor: secretary, meetingId, proposalId }));
+      ok(await openMeeting(db, { actor: secretary, meetingId }));
+      for (const [i, userId] of c.memberIds.entries())
+        ok(await markAttendance(db, { actor: secretary, meetingId, userId, status: i < 3 ? "present" : "absent" }));
+      ok(await closeMeeting(db, { actor: secretary, meetingId }));
+      const { minutesId } = ok(await startMinutes(db, { actor: secretary, meetingId }));
+      ok(
+        await addDecision(db, {
+          actor: secretary,
+          minutesId,
+          text: "بازارچه تصویب شد",
+          responsible: "دبیر",
+          proposalId,
+          tally: { for: 2, against: 1, abstain: 0 },
+        }),
+      );
+      ok(await saveMinutes(db, { actor: secretary, minutesId, summary: "طرح بازارچه بررسی شد.", items: [] }));
+      ok(await circulateMinutes(db, { actor: secretary, minutesId }));
+      for (const userId of [c.chairId, c.secretaryId]) {
+        const actor = (await loadCurrentUser(db, userId))!;
+        ok(await respondToMinutes(db, { actor, minutesId, verdict: "approve" }));
+      }
+      const [adopted] = await db.select({ status: proposals.status }).from(proposals).where(eq(proposals.id, proposalId));
+      expect(adopted!.status).toBe("adopted");
+      const { html, text } = await councilPage(c.councilId);
+      expect(text).toContain(
+        "شورای محله سعادت‌آباد در جلسه ۱ پیشنهاد «بازارچه محلی آخر هفته» را با رأی حاضران تصویب کرد (موافق ۲، مخالف ۱، ممتنع ۰).",
+      );
+      expect(html).toContain(`href="/proposals/${proposalId}"`);
+    });
+
+    it("tells the referral and the commission's decision with its rationale", async () => {
+      const db = app.database.db;
+      const member = await make.user({ name: "عضو کمیسیون", grants: [{ role: "commission_member", commissionId: place.commission }] });
+      ok(await referToCommission(db, { proposalId: place.openProposal!, commissionId: place.commission!, actorId: chairs.open! }));
+      const [referral] = await db
+        .select({ id: referrals.id })
+        .from(referrals)
+        .where(and(eq(referrals.proposalId, place.openProposal!), isNull(referrals.decidedAt)));
+      ok(
+        await decideReferral(db, {
+          referralId: referral!.id,
+          commissionId: place.commission!,
+          actorId: member.id,
+          decision: "accepted",
+          rationale: "بودجه فضای سبز منطقه امسال این کار را پوشش می‌دهد.",
+        }),
+      );
+      const { text } = await councilPage(place.openCouncil!);
+      expect(text).toContain(
+        "رئیس شورای محله شهرک غرب پیشنهاد «نیمکت برای پارک محله» از شورای محله شهرک غرب را برای بررسی به کمیسیون فرهنگی اجتماعی فرستاد.",
+      );
+      expect(text).toContain("کمیسیون فرهنگی اجتماعی درباره‌ی پیشنهاد «نیمکت برای پارک محله» از شورای محله شهرک غرب تصمیم گرفت: تأیید.");
+      expect(text).toContain(`${record.rationale.replace("{{reason}}", "")}بودجه فضای سبز منطقه امسال این کار را پوشش می‌دهد.`);
+      const reviews = await page(`/record?kind=reviews`);
+      expect(reviews.text).toContain("تصمیم گرفت: تأیید.");
+      expect(reviews.text).not.toContain("را بست:");
+      // The member who decided is named by the commission, never by name.
+      expect(text).not.toContain("عضو کمیسیون");
+    });
   });
 });
