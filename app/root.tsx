@@ -8,6 +8,7 @@ import "./styles/open-data.css";
 import "./styles/inbox.css";
 import "./styles/manage.css";
 import "./styles/meetings.css";
+import "./styles/record.css";
 import "./styles/threads.css";
 import { cssBundleHref } from "@remix-run/css-bundle";
 import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";

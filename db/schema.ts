@@ -229,6 +229,11 @@ export const auditLog = pgTable(
     index("audit_log_subject_idx").on(t.subjectType, t.subjectId),
     index("audit_log_district_idx").on(t.districtId, t.id),
     index("audit_log_council_idx").on(t.councilId, t.id),
+    // The public record reads newest first by (at, id), city-wide, per district and per council,
+    // with or without a date range (decision 025).
+    index("audit_log_at_idx").on(t.at, t.id),
+    index("audit_log_district_at_idx").on(t.districtId, t.at, t.id),
+    index("audit_log_council_at_idx").on(t.councilId, t.at, t.id),
   ],
 );
 

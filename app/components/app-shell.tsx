@@ -37,6 +37,9 @@ export function AppShell({ children }: { children: ReactNode }) {
             <NavLink to="/" end className="topnav__link">
               {t("nav.home")}
             </NavLink>
+            <NavLink to="/record" className="topnav__link">
+              {t("record.nav")}
+            </NavLink>
             {user ? (
               <NavLink to="/me/councils" className="topnav__link">
                 {t("nav.my_councils")}

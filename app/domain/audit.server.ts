@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/client.server";
 import { auditLog, users } from "../../db/schema";
-import type { AuditAction } from "./audit-actions";
+import { isPublicAuditAction, type AuditAction } from "./audit-actions";
 
 export interface AuditEntry {
   actorId: string | null;
@@ -11,7 +11,10 @@ export interface AuditEntry {
   districtId?: string | null;
   commissionId?: string | null;
   councilId?: string | null;
-  /** Shown on the council's public history. Never put phone numbers in `data` of a public entry. */
+  /**
+   * Shown on the council's public history; only a kind `AUDIT_VISIBILITY` calls public can be
+   * (decision 025). Never put phone numbers in `data` of a public entry.
+   */
   isPublic?: boolean;
   reason?: string | null;
   data?: Record<string, unknown>;
@@ -28,7 +31,7 @@ export async function recordAudit(db: Db, entry: AuditEntry) {
     districtId: entry.districtId ?? null,
     commissionId: entry.commissionId ?? null,
     councilId: entry.councilId ?? null,
-    isPublic: entry.isPublic ?? false,
+    isPublic: (entry.isPublic ?? false) && isPublicAuditAction(entry.action),
     reason: entry.reason ?? null,
     data: entry.data ?? null,
     requestId: entry.requestId ?? null,

@@ -22,6 +22,7 @@ export { encodeCursor };
 import { sourcesOf } from "./proposal-state";
 import { batched, lane, pgArray } from "./write-batch.server";
 import { milestoneCrossed, noticeToAuthor } from "./notifications.server";
+import { recordAudit } from "./audit.server";
 
 export type ProposalError =
   | "not_found"
@@ -53,7 +54,7 @@ async function move(db: Db, proposalId: string, to: ProposalStatus) {
     .update(proposals)
     .set({ status: to, statusChangedAt: new Date() })
     .where(and(eq(proposals.id, proposalId), inArray(proposals.status, sourcesOf(to))))
-    .returning({ id: proposals.id });
+    .returning({ id: proposals.id, councilId: proposals.councilId, districtId: proposals.districtId });
   return row ?? null;
 }
 
@@ -181,8 +182,17 @@ export async function withdrawProposal(db: Db, proposalId: string, userId: strin
       const [current] = await tx.select({ authorId: proposals.authorId }).from(proposals).where(eq(proposals.id, proposalId));
       if (!current) throw new Refusal<ProposalError>("not_found");
       if (current.authorId !== userId) throw new Refusal<ProposalError>("not_author");
-      if (!(await move(tx, proposalId, "withdrawn"))) throw new Refusal<ProposalError>("not_open");
+      const moved = await move(tx, proposalId, "withdrawn");
+      if (!moved) throw new Refusal<ProposalError>("not_open");
       await event(tx, proposalId, userId, "withdrawn");
+      await recordAudit(tx, {
+        actorId: userId,
+        action: "proposal.withdrawn",
+        subjectType: "proposal",
+        subjectId: proposalId,
+        districtId: moved.districtId,
+        councilId: moved.councilId,
+      });
       return { ok: true as const };
     }),
   );
@@ -228,9 +238,11 @@ async function supportBatch(db: Db, proposalId: string, userIds: string[]): Prom
       author_id: string | null;
       support_threshold: number;
       author_may_support: boolean;
+      council_id: string;
+      district_id: string;
     }>(
       tx,
-      sql`select p.status, p.support_count, p.author_id, c.support_threshold, c.author_may_support
+      sql`select p.status, p.support_count, p.author_id, c.support_threshold, c.author_may_support, p.council_id, p.district_id
           from proposals p join councils c on c.id = p.council_id
           where p.id = ${proposalId}
           for no key update of p`,
@@ -280,7 +292,19 @@ async function supportBatch(db: Db, proposalId: string, userIds: string[]): Prom
       after = row?.support_count === null || row?.support_count === undefined ? before : Number(row.support_count);
     }
     const reachedAgenda = accepted.length > 0 && after >= Number(target.support_threshold);
-    if (reachedAgenda) await event(tx, proposalId, null, "agenda_by_supports", { supportCount: after });
+    if (reachedAgenda) {
+      await event(tx, proposalId, null, "agenda_by_supports", { supportCount: after });
+      // No one put it there: the residents' supports did (the record says «سامانه» did the rest).
+      await recordAudit(tx, {
+        actorId: null,
+        action: "proposal.on_agenda",
+        subjectType: "proposal",
+        subjectId: proposalId,
+        districtId: target.district_id,
+        councilId: target.council_id,
+        data: { by: "supports", supportCount: after },
+      });
+    }
     const milestone = milestoneCrossed(before, after);
     if (reachedAgenda) await noticeToAuthor(tx, { proposalId, kind: "on_agenda" });
     else if (milestone) await noticeToAuthor(tx, { proposalId, kind: "support_milestone", params: { supports: milestone } });
@@ -332,8 +356,18 @@ export async function withdrawSupport(db: Db, proposalId: string, userId: string
 export async function putOnAgenda(db: Db, proposalId: string, actorId: string): Promise<{ ok: true } | Fail> {
   return refusalOf(() =>
     db.transaction(async (tx) => {
-      if (!(await move(tx, proposalId, "on_agenda"))) throw new Refusal<ProposalError>("not_open");
+      const moved = await move(tx, proposalId, "on_agenda");
+      if (!moved) throw new Refusal<ProposalError>("not_open");
       await event(tx, proposalId, actorId, "agenda_by_chair");
+      await recordAudit(tx, {
+        actorId,
+        action: "proposal.on_agenda",
+        subjectType: "proposal",
+        subjectId: proposalId,
+        districtId: moved.districtId,
+        councilId: moved.councilId,
+        data: { by: "chair" },
+      });
       await noticeToAuthor(tx, { proposalId, kind: "on_agenda", actorId });
       return { ok: true as const };
     }),

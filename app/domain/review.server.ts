@@ -16,6 +16,7 @@ import {
 } from "../../db/schema";
 import { isUniqueViolation } from "../utils/db-errors.server";
 import { sourcesOf } from "./proposal-state";
+import { recordAudit } from "./audit.server";
 
 export const REVIEW_SLA_DAYS = 14;
 
@@ -63,7 +64,7 @@ export async function referToCommission(
         .update(proposals)
         .set({ status: "in_review", statusChangedAt: new Date() })
         .where(and(eq(proposals.id, input.proposalId), inArray(proposals.status, sourcesOf("in_review"))))
-        .returning({ id: proposals.id });
+        .returning({ id: proposals.id, councilId: proposals.councilId, districtId: proposals.districtId });
       if (!moved.length) {
         const [exists] = await tx.select({ id: proposals.id }).from(proposals).where(eq(proposals.id, input.proposalId));
         throw new Refusal<ReviewError>(exists ? "not_adopted_yet" : "not_found");
@@ -82,6 +83,16 @@ export async function referToCommission(
         actorId: input.actorId,
         kind: "referred",
         data: { commission: commission.name, dueAt: dueAt.toISOString() },
+      });
+      await recordAudit(tx, {
+        actorId: input.actorId,
+        action: "proposal.referred",
+        subjectType: "proposal",
+        subjectId: input.proposalId,
+        districtId: moved[0]!.districtId,
+        commissionId: commission.id,
+        councilId: moved[0]!.councilId,
+        data: { dueAt: dueAt.toISOString() },
       });
       await noticeToAuthor(tx, {
         proposalId: input.proposalId,
@@ -123,7 +134,7 @@ export async function decideReferral(
         .update(proposals)
         .set({ status: next, statusChangedAt: new Date() })
         .where(and(eq(proposals.id, referral.proposalId), inArray(proposals.status, sourcesOf(next))))
-        .returning({ id: proposals.id });
+        .returning({ id: proposals.id, councilId: proposals.councilId, districtId: proposals.districtId });
       if (!moved.length) throw new Refusal<ReviewError>("not_in_review");
       if (next === "returned") {
         // Back on the council's agenda for a revised vote.
@@ -137,6 +148,18 @@ export async function decideReferral(
         actorId: input.actorId,
         kind: `decision_${input.decision}`,
         data: { rationale: input.rationale, unitName: input.unitName ?? null },
+      });
+      // Published with its rationale: the record shows both, as the proposal page does.
+      await recordAudit(tx, {
+        actorId: input.actorId,
+        action: "proposal.decided",
+        subjectType: "proposal",
+        subjectId: referral.proposalId,
+        districtId: moved[0]!.districtId,
+        commissionId: referral.commissionId,
+        councilId: moved[0]!.councilId,
+        reason: input.rationale,
+        data: { decision: input.decision, unitName: input.decision === "referred_unit" ? (input.unitName ?? null) : null },
       });
       await noticeToAuthor(tx, {
         proposalId: referral.proposalId,
@@ -160,7 +183,7 @@ export async function postProgress(
         .update(proposals)
         .set({ status: input.status, statusChangedAt: new Date() })
         .where(and(eq(proposals.id, input.proposalId), inArray(proposals.status, sourcesOf(input.status))))
-        .returning({ id: proposals.id });
+        .returning({ id: proposals.id, councilId: proposals.councilId, districtId: proposals.districtId });
       if (!moved.length) throw new Refusal<ReviewError>("not_decided");
       await tx
         .insert(progressUpdates)
@@ -168,6 +191,15 @@ export async function postProgress(
       await tx
         .insert(proposalEvents)
         .values({ proposalId: input.proposalId, actorId: input.actorId, kind: `progress_${input.status}`, data: { note: input.note } });
+      await recordAudit(tx, {
+        actorId: input.actorId,
+        action: "proposal.progress",
+        subjectType: "proposal",
+        subjectId: input.proposalId,
+        districtId: moved[0]!.districtId,
+        councilId: moved[0]!.councilId,
+        data: { progress: input.status },
+      });
       await noticeToAuthor(tx, {
         proposalId: input.proposalId,
         kind: "progress",

@@ -7,6 +7,7 @@ import { sourcesOf } from "./proposal-state";
 import { batched, lane, pgArray } from "./write-batch.server";
 import { ballotDisclosure, type ShownVoter } from "./ballot-rule";
 import { noticeToAuthor, noticeVoteOpened } from "./notifications.server";
+import { recordAudit } from "./audit.server";
 
 export type VoteError = "not_found" | "not_on_agenda" | "vote_not_open" | "vote_closed" | "not_a_member" | "period_invalid";
 type Fail = Refused<VoteError>;
@@ -61,6 +62,16 @@ export async function openVote(
       await tx
         .insert(proposalEvents)
         .values({ proposalId: proposal.id, actorId: input.actorId, kind: "vote_opened", data: { closesAt: closesAt.toISOString() } });
+      // That it opened, on which kind of ballot, until when: no count is written while it is open.
+      await recordAudit(tx, {
+        actorId: input.actorId,
+        action: "vote.opened",
+        subjectType: "proposal",
+        subjectId: proposal.id,
+        districtId: proposal.districtId,
+        councilId: proposal.councilId,
+        data: { vote: vote!.id, round: Number(rounds) + 1, ballot: council!.ballot, closesAt: closesAt.toISOString() },
+      });
       await noticeVoteOpened(tx, { proposalId: proposal.id, voteId: vote!.id, closesAt, actorId: input.actorId });
       return { ok: true as const, voteId: vote!.id, closesAt };
     }),
@@ -213,10 +224,30 @@ export async function closeDueVotes(db: Db, now = new Date()): Promise<{ voteId:
         .where(and(eq(votes.id, vote.id), eq(votes.status, "open")))
         .returning({ id: votes.id });
       if (!row) return null;
-      await tx
+      const [proposal] = await tx
         .update(proposals)
         .set({ status: outcome.result, statusChangedAt: now })
-        .where(and(eq(proposals.id, vote.proposalId), inArray(proposals.status, sourcesOf(outcome.result))));
+        .where(and(eq(proposals.id, vote.proposalId), inArray(proposals.status, sourcesOf(outcome.result))))
+        .returning({ districtId: proposals.districtId });
+      // The public record of the close: the result, and the totals the ballot rule lets anyone see
+      // once the vote is closed (a secret ballot's too), never who voted or what each chose.
+      const shown = ballotDisclosure(council!.ballot, "closed");
+      await recordAudit(tx, {
+        actorId: null,
+        action: "vote.closed",
+        subjectType: "proposal",
+        subjectId: vote.proposalId,
+        districtId: proposal?.districtId ?? council!.districtId,
+        councilId: vote.councilId,
+        data: {
+          vote: vote.id,
+          round: vote.round,
+          ballot: council!.ballot,
+          result: outcome.result,
+          quorumMet: outcome.quorumMet,
+          ...(shown.tally ? { for: tally.for, against: tally.against, abstain: tally.abstain } : {}),
+        },
+      });
       await tx.insert(proposalEvents).values({
         proposalId: vote.proposalId,
         actorId: null,

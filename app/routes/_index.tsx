@@ -86,6 +86,8 @@ export default function Home() {
         <h2 id="districts-title">{t("home.districts_title")}</h2>
         <p>
           <Link to="/proposals">{t("proposal.city_proposals")}</Link>
+          {t("history.separator")}
+          <Link to="/record">{t("record.city_record")}</Link>
         </p>
         {districts.length === 0 ? (
           <p className="empty">{t("home.districts_empty")}</p>

@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { isPublicAuditAction } from "~/domain/audit-actions";
 import { listAudit } from "~/domain/audit.server";
 import { requireUserWith } from "~/server/guards.server";
 import { getT } from "~/utils/i18n.server";
@@ -62,9 +63,35 @@ export default function AdminAudit() {
                 {auditRole(e.data) ? <span className="chip">{t(`roles.${auditRole(e.data)}`)}</span> : null}
                 {auditName(e.data) ? <span dir="auto"> {t("common.quoted", { text: auditName(e.data) })}</span> : null}
               </div>
-              <div className="muted small">
+              <div className="muted small audit__meta">
                 <RelativeTime value={e.at} />
+                <code dir="ltr">{e.action}</code>
+                {e.subjectId ? (
+                  <code dir="ltr">
+                    {e.subjectType}:{e.subjectId}
+                  </code>
+                ) : null}
+                {isPublicAuditAction(e.action) ? (
+                  <Link to="/record" className="chip">
+                    {t("admin.audit_public")}
+                  </Link>
+                ) : (
+                  <span className="chip">{t("admin.audit_private")}</span>
+                )}
               </div>
+              {e.reason ? (
+                <p className="small" dir="auto">
+                  {t("record.reason", { reason: e.reason })}
+                </p>
+              ) : null}
+              {e.data ? (
+                <details className="small">
+                  <summary>{t("admin.audit_details")}</summary>
+                  <pre dir="ltr" className="audit__data">
+                    {JSON.stringify(e.data, null, 2)}
+                  </pre>
+                </details>
+              ) : null}
             </li>
           ))}
         </ol>

@@ -363,6 +363,9 @@ export default function CouncilPage() {
           <h2 id="history-title">{t("council.history_title")}</h2>
           <p className="muted small">{t("council.history_intro")}</p>
           <HistoryList entries={history} />
+          <p className="small">
+            <Link to={`/record?district=${neighborhood.districtId}&council=${council.id}`}>{t("record.council_history")}</Link>
+          </p>
         </section>
       </div>
       <Thread bundle={thread} returnTo={`/councils/${council.id}`} heading={t("thread.heading.council", { title: neighborhood.name })} />

@@ -57,6 +57,8 @@ export default function DistrictPage() {
         <h2 id="hoods-title">{t("district.neighborhoods_title")}</h2>
         <p>
           <Link to={`/proposals?district=${district.id}`}>{t("proposal.district_proposals")}</Link>
+          {t("history.separator")}
+          <Link to={`/record?district=${district.id}`}>{t("record.district_history")}</Link>
         </p>
         {neighborhoods.length === 0 ? (
           <p className="empty">{t("district.neighborhoods_empty")}</p>

@@ -6,6 +6,7 @@ import enManage from "../../locales/en/manage.json";
 import enMeetings from "../../locales/en/meetings.json";
 import enOpenData from "../../locales/en/opendata.json";
 import enProposals from "../../locales/en/proposals.json";
+import enRecord from "../../locales/en/record.json";
 import enThreads from "../../locales/en/threads.json";
 import faAnalytics from "../../locales/fa/analytics.json";
 import faCommon from "../../locales/fa/common.json";
@@ -15,6 +16,7 @@ import faManage from "../../locales/fa/manage.json";
 import faMeetings from "../../locales/fa/meetings.json";
 import faOpenData from "../../locales/fa/opendata.json";
 import faProposals from "../../locales/fa/proposals.json";
+import faRecord from "../../locales/fa/record.json";
 import faThreads from "../../locales/fa/threads.json";
 import { formatNumber, toPersianDigits } from "./persian";
 
@@ -25,8 +27,30 @@ export const defaultNS = "common";
 
 // Each locale is split into files by area (their top-level sections never overlap) and served as
 // one namespace. Both languages are small enough to ship in the bundle: no extra request.
-const fa = { ...faAnalytics, ...faCommon, ...faCouncils, ...faInbox, ...faManage, ...faMeetings, ...faOpenData, ...faProposals, ...faThreads };
-const en = { ...enAnalytics, ...enCommon, ...enCouncils, ...enInbox, ...enManage, ...enMeetings, ...enOpenData, ...enProposals, ...enThreads };
+const fa = {
+  ...faAnalytics,
+  ...faCommon,
+  ...faCouncils,
+  ...faInbox,
+  ...faManage,
+  ...faMeetings,
+  ...faOpenData,
+  ...faProposals,
+  ...faRecord,
+  ...faThreads,
+};
+const en = {
+  ...enAnalytics,
+  ...enCommon,
+  ...enCouncils,
+  ...enInbox,
+  ...enManage,
+  ...enMeetings,
+  ...enOpenData,
+  ...enProposals,
+  ...enRecord,
+  ...enThreads,
+};
 export const resources = {
   fa: { common: fa },
   en: { common: en },

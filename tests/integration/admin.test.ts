@@ -126,13 +126,18 @@ describe.each(BACKENDS)("admin screens on %s", (backend) => {
     expect(visibleText(await (await resident.get("/account")).text())).toContain(fa.roles.deputy);
 
     // Each change in a sentence of its own, never a raw key.
-    const audit = visibleText(await (await admin.get("/admin/audit")).text());
+    const auditHtml = await (await admin.get("/admin/audit")).text();
+    const audit = visibleText(auditHtml);
     const by = (sentence: string) => sentence.replace("{{actor}}", "مدیر سامانه");
     expect(audit).toContain(by(fa.audit.action.district.created));
     expect(audit).toContain(by(fa.audit.action.role.granted));
     expect(audit).toContain(by(fa.audit.action.role.revoked));
     expect(audit).toContain(by(fa.audit.action.commission.created));
-    expect(audit).not.toMatch(/\b(district|role|commission)\.(created|granted|revoked)\b/);
+    // The kind's key is a detail beside the sentence (in <code>), never the sentence itself.
+    const sentences = [...auditHtml.matchAll(/<strong>([\s\S]*?)<\/strong>/g)].map((m) => m[1]).join(" ");
+    expect(sentences).toContain(by(fa.audit.action.district.created));
+    expect(sentences).not.toMatch(/\b(district|role|commission)\.(created|granted|revoked)\b/);
+    expect(auditHtml).toMatch(/<code[^>]*>district\.created<\/code>/);
   });
 
   it("ends a role only from the page of its own district", async () => {

@@ -88,6 +88,10 @@ function expectedTable(w: World): Table {
       { get: EVERYONE, params: { dataset: "votes.csv" }, note: "totals only, under the ballot rule, for everyone alike" },
       { get: NOBODY, params: { dataset: "users" }, note: "no dataset of people: a 404 for everyone" },
     ],
+    "routes/record": [
+      { get: EVERYONE, note: "the public record needs no sign-in" },
+      { get: EVERYONE, query: "?district=__proto__&before=abc", note: "crafted filters give the page with a notice" },
+    ],
     "routes/proposals.new": [{ get: SIGNED_IN, post: SIGNED_IN, query: `?council=${ids.councilA}` }],
     "routes/proposals.$proposalId": [{ get: EVERYONE, post: SIGNED_IN }],
     "routes/proposals.$proposalId_.edit": [{ get: only("resident"), post: only("resident"), note: "the author only" }],

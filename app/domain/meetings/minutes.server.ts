@@ -325,6 +325,7 @@ export async function respondToMinutes(
           councilId: row.councilId,
           present,
           meetingNumber: meeting!.number,
+          meetingId: meeting!.id,
           now,
         });
         await tx.update(minutes).set({ status: "approved", approvedAt: now, updatedAt: now }).where(eq(minutes.id, row.id));
@@ -357,7 +358,7 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  */
 async function adoptByShowOfHands(
   tx: Tx,
-  input: { minutesId: string; councilId: string; present: number; meetingNumber: number; now: Date },
+  input: { minutesId: string; councilId: string; present: number; meetingNumber: number; meetingId: string; now: Date },
 ): Promise<string[]> {
   const adopted: string[] = [];
   const decided = await tx
@@ -374,7 +375,12 @@ async function adoptByShowOfHands(
     );
   if (!decided.length) return adopted;
   const [council] = await tx
-    .select({ quorumPercent: councils.quorumPercent, majorityRule: councils.majorityRule, meetingsAdopt: councils.meetingsAdopt })
+    .select({
+      quorumPercent: councils.quorumPercent,
+      majorityRule: councils.majorityRule,
+      meetingsAdopt: councils.meetingsAdopt,
+      districtId: councils.districtId,
+    })
     .from(councils)
     .where(eq(councils.id, input.councilId));
   if (!council?.meetingsAdopt || !canMove("on_agenda", "adopted")) return adopted;
@@ -393,6 +399,16 @@ async function adoptByShowOfHands(
       actorId: null,
       kind: "adopted_in_meeting",
       data: { ...tally, meeting: input.meetingNumber, decision: d.number, present: input.present },
+    });
+    // The council adopted it, by the hands counted in its approved minutes (which are public).
+    await recordAudit(tx, {
+      actorId: null,
+      action: "proposal.adopted",
+      subjectType: "proposal",
+      subjectId: moved.id,
+      districtId: council.districtId,
+      councilId: input.councilId,
+      data: { ...tally, meeting: input.meetingNumber, meetingId: input.meetingId, decision: d.number, present: input.present },
     });
     await noticeToAuthor(tx, { proposalId: moved.id, kind: "vote_result", params: { result: "adopted" } });
     adopted.push(moved.id);
