@@ -17,6 +17,9 @@ export interface RedisAdapterHandle {
   close(): Promise<void>;
 }
 
+/** How long an event whose publish failed is sent again before it is given up (readers then catch up by number). */
+const PUBLISH_RETRY_MS = 30_000;
+
 export async function attachRedisAdapter(
   io: SocketServer,
   url: string,
@@ -81,16 +84,46 @@ export async function attachRedisAdapter(
     return copy as unknown as ReturnType<typeof duplicate>;
   };
 
+  // Presence questions and their answers are published without anyone waiting for the result: a
+  // publish cut off by a lost connection would be a rejection nobody handles. It is noted here (the
+  // question is simply asked again); a caller that does wait still gets the rejection.
+  for (const name of ["publish", "sPublish"]) {
+    const target = client as unknown as Record<string, unknown>;
+    const original = target[name];
+    if (typeof original !== "function") continue;
+    target[name] = (...a: unknown[]) => {
+      const result = (original as (...x: unknown[]) => unknown).apply(client, a);
+      if (result instanceof Promise)
+        result.catch((err) => closing || deps.logger.warn({ err }, "socket.io adapter: a Redis publish failed"));
+      return result;
+    };
+  }
+
   io.adapter(createAdapter(client as never));
-  // A failed XADD (the connection died with it in flight) is otherwise only a debug line.
+  // An XADD can fail while Redis restarts: cut off in flight (the connection reset under it) or
+  // refused while Redis loads its append-only file ("LOADING"). The adapter would drop that event
+  // with a debug line; instead it is sent again, after 100 ms, then up to every second, for at most
+  // PUBLISH_RETRY_MS. Commands sent while the client is reconnecting wait in its queue, so these
+  // are the only ones that need it. The adapter delivers to this instance's own sockets once the
+  // publish has settled, so nobody here sees the event before the other instances can.
   const adapter = io.of("/").adapter as unknown as { doPublish: (message: unknown) => Promise<unknown> };
   const doPublish = adapter.doPublish.bind(adapter);
-  adapter.doPublish = (message) =>
-    doPublish(message).catch((err: unknown) => {
-      deps.onError("publish");
-      deps.logger.warn({ err }, "socket.io adapter: publishing to Redis failed");
-      throw err;
-    });
+  adapter.doPublish = async (message) => {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await doPublish(message);
+      } catch (err) {
+        deps.onError("publish");
+        if (closing || Date.now() - started > PUBLISH_RETRY_MS) {
+          deps.logger.error({ err, attempts: attempt + 1 }, "socket.io adapter: publishing to Redis failed; the event is dropped");
+          throw err;
+        }
+        if (attempt === 0) deps.logger.warn({ err }, "socket.io adapter: publishing to Redis failed; sending it again");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 1000)));
+      }
+    }
+  };
 
   return {
     ready: () => client.isReady,

@@ -71,6 +71,38 @@ describe("the database health state", () => {
     health.close();
   });
 
+  it("takes a connection error of unknown origin as a reason to ping, not as an outage", async () => {
+    // A rejection nobody awaited may be Redis's (its socket reset while Redis restarts): the
+    // database answers the ping, so pages keep being served.
+    let up = true;
+    let pings = 0;
+    const health = new DatabaseHealth({
+      logger: quiet,
+      recheckMs: 10,
+      ping: async () => {
+        pings++;
+        if (!up) throw coded("ECONNREFUSED");
+      },
+    });
+    expect(health.suspect(coded("23505"))).toBe(false);
+    expect(pings).toBe(0);
+    expect(health.suspect(coded("ECONNRESET"))).toBe(true);
+    expect(health.status).toBe("ok");
+    const deadline = Date.now() + 5000;
+    while (pings < 1 && Date.now() < deadline) await sleep(5);
+    await sleep(20);
+    expect(health.status).toBe("ok");
+    // The same error while the database is really gone: the ping fails and the state turns.
+    up = false;
+    health.suspect(coded("ECONNRESET"));
+    while (health.status !== "unavailable" && Date.now() < deadline) await sleep(5);
+    expect(health.status).toBe("unavailable");
+    up = true;
+    while (health.status !== "ok" && Date.now() < deadline) await sleep(5);
+    expect(health.status).toBe("ok");
+    health.close();
+  });
+
   it("counts a ping that hangs as a failure", async () => {
     const health = new DatabaseHealth({ logger: quiet, pingTimeoutMs: 30, ping: () => new Promise(() => {}) });
     const check = await health.check();

@@ -93,6 +93,23 @@ export class DatabaseHealth {
     return true;
   }
 
+  /**
+   * Tells the health state about a connection error whose origin is unknown (a rejection nobody
+   * awaited: it may come from PostgreSQL's driver, or from another connection such as Redis's).
+   * Nothing changes on its word alone: the database is pinged at once, and only a failed ping makes
+   * it "unavailable". Returns true when the error looked like a lost connection.
+   */
+  suspect(error: unknown): boolean {
+    if (!isDatabaseUnavailableError(error)) return false;
+    if (this.state === "ok" && !this.checking && !this.closed) {
+      this.checking = true;
+      void this.check().finally(() => {
+        this.checking = false;
+      });
+    }
+    return true;
+  }
+
   /** One ping now, bounded in time; updates the state either way. */
   async check(): Promise<{ ok: boolean; latencyMs: number; error?: unknown }> {
     const started = Date.now();
@@ -270,8 +287,8 @@ export function guardUnhandledConnectionErrors(health: DatabaseHealth, logger: L
     guardInstalled = true;
     process.on("unhandledRejection", (reason) => {
       if (isDatabaseUnavailableError(reason)) {
-        logger.warn({ err: reason }, "database connection error with no one waiting for it (ignored)");
-        for (const h of guarded) h.report(reason);
+        logger.warn({ err: reason }, "connection error with no one waiting for it (ignored; the database is pinged)");
+        for (const h of guarded) h.suspect(reason);
         return;
       }
       // Not ours: keep Node's default (end the process) unless someone else handles it too.

@@ -123,6 +123,33 @@ export class Instance {
       return "";
     }
   }
+
+  /** How many lines of the log contain `text`. */
+  logCount(text: string) {
+    try {
+      return fs
+        .readFileSync(this.logPath, "utf8")
+        .split("\n")
+        .filter((line) => line.includes(text)).length;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The last warnings and errors of the log (pino levels 40 and up), each cut to 400 characters. */
+  logProblems(lines = 12) {
+    try {
+      return fs
+        .readFileSync(this.logPath, "utf8")
+        .split("\n")
+        .filter((line) => /"level":(4|5|6)\d/.test(line) || (line.trim() !== "" && !line.startsWith("{")))
+        .slice(-lines)
+        .map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line))
+        .join("\n");
+    } catch {
+      return "";
+    }
+  }
 }
 
 const running = new Set<Instance>();

@@ -270,6 +270,10 @@ export const redisRestart: Drill = {
       const missing = Array.from({ length: last }, (_, i) => i + 1).filter((n) => !unique.has(n));
       ctx.measure("Redis down (stop, 1 s, start)", `${restartMs} ms`);
       ctx.measure("messages acknowledged / thread events / live packets on B", `${acknowledged()} / ${last} / ${seen.length}`);
+      ctx.measure(
+        "events whose publish failed and was sent again (A) / given up",
+        `${ctx.a.logCount("publishing to Redis failed; sending it again")} / ${ctx.a.logCount("the event is dropped")}`,
+      );
       const statuses = posters.flatMap((p) => [...p.statuses]);
       ctx.check(acknowledged() === TOTAL + 1, `${TOTAL + 1 - acknowledged()} posts not acknowledged (${JSON.stringify(statuses)})`);
       ctx.check(

@@ -86,11 +86,14 @@ async function runDrill(drill: Drill) {
     ]).finally(() => clearTimeout(timer));
   } catch (error) {
     failures.push(`error: ${(error as Error).stack ?? error}`);
-    for (const instance of instances) {
-      const tail = instance.logTail(15);
-      if (tail) failures.push(`last log lines of instance ${instance.name}:\n${tail}`);
-    }
   } finally {
+    // A failed drill says what its instances last logged, whether it threw or a check failed.
+    if (failures.length) {
+      for (const instance of instances) {
+        const problems = instance.logProblems(12);
+        if (problems) failures.push(`last warnings and errors of instance ${instance.name}:\n${problems}`);
+      }
+    }
     await Promise.all(instances.map((i) => i.stop().catch(() => i.kill9())));
     if (process.env.DRILL_KEEP && failures.length) console.log(`kept ${cluster?.dir}`);
     else cluster?.destroy();
