@@ -205,14 +205,29 @@ export async function unavailablePage(locale: Locale): Promise<string> {
   );
 }
 
+/** The open data API answers its refusals as JSON (`{ error: { code, message } }`), not as pages. */
+export const isApiPath = (path: string) => path === "/api" || path.startsWith("/api/");
+
+/** The API's "database unavailable" answer body. */
+export async function unavailableJson(locale: Locale): Promise<string> {
+  const t = await getTForLocale(locale);
+  return JSON.stringify({ error: { code: "unavailable", message: t("errors.unavailable_body") } });
+}
+
 function localeOf(cookieHeader: string | null | undefined): Locale {
   return /(?:^|;\s*)lng=[^;]*en/.test(cookieHeader ?? "") ? "en" : "fa";
 }
 
 export async function unavailableResponse(request: Request): Promise<Response> {
-  return new Response(await unavailablePage(localeOf(request.headers.get("cookie"))), {
+  const locale = localeOf(request.headers.get("cookie"));
+  const api = isApiPath(new URL(request.url).pathname);
+  return new Response(api ? await unavailableJson(locale) : await unavailablePage(locale), {
     status: 503,
-    headers: { "Content-Type": "text/html; charset=utf-8", "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
+    headers: {
+      "Content-Type": api ? "application/json; charset=utf-8" : "text/html; charset=utf-8",
+      "Retry-After": String(RETRY_AFTER_SECONDS),
+      "Cache-Control": "no-store",
+    },
   });
 }
 
@@ -224,13 +239,15 @@ export function unavailableGate(health: DatabaseHealth, onAnswer: () => void = (
   return (req, res, next) => {
     if (health.available) return next();
     onAnswer();
-    unavailablePage(localeOf(req.headers.cookie))
-      .then((page) => {
+    const api = isApiPath(req.path);
+    const locale = localeOf(req.headers.cookie);
+    (api ? unavailableJson(locale) : unavailablePage(locale))
+      .then((body) => {
         res
           .status(503)
           .set({ "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" })
-          .type("html")
-          .send(page);
+          .type(api ? "application/json; charset=utf-8" : "html")
+          .send(body);
       })
       .catch(next);
   };
@@ -265,8 +282,29 @@ export function guardBuild(build: ServerBuild, health: DatabaseHealth, onAnswer:
     headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
     return new Response(answer.body, { status: 503, headers });
   };
+  // Resource routes (the open data API, CSV downloads) answer their own bodies, so a loader of theirs
+  // cut off from the database would be Remix's bare 500: it answers 503 here instead, as JSON under /api.
+  const routes: ServerBuild["routes"] = {};
+  for (const [id, route] of Object.entries(build.routes)) {
+    const { loader } = route.module;
+    if (route.module.default || !loader) {
+      routes[id] = route;
+      continue;
+    }
+    const guarded: typeof loader = async (args) => {
+      try {
+        return await loader(args);
+      } catch (error) {
+        if (!health.report(error)) throw error;
+        onAnswer();
+        throw await unavailableResponse(args.request);
+      }
+    };
+    routes[id] = { ...route, module: { ...route.module, loader: guarded } };
+  }
   return {
     ...build,
+    routes,
     entry: { ...build.entry, module: { ...entry, default: handleDocument, handleError, handleDataRequest } },
   };
 }

@@ -2,6 +2,7 @@ import type express from "express";
 import { supportedLngs, type Locale } from "../utils/i18n";
 import { i18nInstance, localeFromCookieHeader } from "../utils/i18n.server";
 import type { Logger } from "../utils/logger.server";
+import { isApiPath } from "./database-health.server";
 
 /**
  * Bounded concurrency for page requests (everything the Remix handler answers: pages, their data
@@ -76,9 +77,11 @@ export function createLoadShedder(options: LoadSheddingOptions): LoadShedder {
       unlogged = 0;
     }
     if (res.headersSent || res.writableEnded) return;
-    const page = busyPages.get(localeFromCookieHeader(req.headers.cookie)) ?? busyPages.get("fa")!;
+    const locale = localeFromCookieHeader(req.headers.cookie);
+    const api = isApiPath(req.path);
+    const page = (api ? busyJson : busyPages).get(locale) ?? (api ? busyJson : busyPages).get("fa")!;
     res.writeHead(503, {
-      "Content-Type": "text/html; charset=utf-8",
+      "Content-Type": api ? "application/json; charset=utf-8" : "text/html; charset=utf-8",
       "Content-Length": page.length,
       "Retry-After": retryAfter,
       "Cache-Control": "no-store",
@@ -166,5 +169,13 @@ const busyPages = new Map<Locale, Buffer>(
       `<body style="font-family:sans-serif;padding:2rem;line-height:1.8"><h1>${t("errors.busy_title")}</h1>` +
       `<p>${t("errors.busy_body")}</p><p><a href="">${t("errors.busy_retry")}</a></p></body></html>`;
     return [locale, Buffer.from(html)];
+  }),
+);
+
+/** The open data API's answer when busy: its own error shape, `{ error: { code, message } }`. */
+const busyJson = new Map<Locale, Buffer>(
+  supportedLngs.map((locale) => {
+    const t = i18nInstance(locale).getFixedT(locale, "common");
+    return [locale, Buffer.from(JSON.stringify({ error: { code: "busy", message: t("errors.busy_body") } }))];
   }),
 );

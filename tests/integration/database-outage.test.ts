@@ -80,6 +80,11 @@ describe.each(BACKENDS)("the database going away (%s)", (backend) => {
       // Forms too: nothing is half-done while the database is away.
       const post = await client.post("/login", { phone: "09121234567", password: "whatever-it-is" });
       expect(post.status).toBe(503);
+      // The open data API says so in its own shape.
+      const api = await fetch(`${app.baseUrl}/api/v1/proposals`);
+      expect(api.status).toBe(503);
+      expect(api.headers.get("content-type")).toContain("application/json");
+      expect(await api.json()).toMatchObject({ error: { code: "unavailable" } });
       // Static files do not need the database.
       expect((await client.get("/favicon.svg")).status).toBe(200);
     } finally {
@@ -116,6 +121,19 @@ describe.each(BACKENDS)("the database going away (%s)", (backend) => {
       services.db = db;
     }
     expect(data.status).toBe(503);
+    await waitFor(async () => (await fetch(`${app.baseUrl}/readyz`)).status === 200, RECOVERY_MS, "ready again");
+
+    // A resource route (the open data API) cut off mid-loader: 503 in the API's shape, not Remix's bare 500.
+    let api: Response;
+    services.db = unreachableDb();
+    try {
+      api = await fetch(`${app.baseUrl}/api/v1/proposals`);
+    } finally {
+      services.db = db;
+    }
+    expect(api.status).toBe(503);
+    expect(api.headers.get("retry-after")).toBe("5");
+    expect(await api.json()).toMatchObject({ error: { code: "unavailable", message: expect.stringContaining("پایگاه داده") } });
     await waitFor(async () => (await fetch(`${app.baseUrl}/readyz`)).status === 200, RECOVERY_MS, "ready again");
   });
 });

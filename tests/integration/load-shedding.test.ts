@@ -93,6 +93,11 @@ describe.each(BACKENDS)("bounded concurrency on %s", (backend) => {
       );
       const burst = await Promise.all(Array.from({ length: 5 }, () => get(app.baseUrl, "/proposals")));
       for (const answer of burst) expectBusyPage(answer);
+      // The open data API is turned away in its own shape: JSON, not a page.
+      const api = await get(app.baseUrl, "/api/v1/proposals");
+      expect(api.status).toBe(503);
+      expect(Number(api.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(api.body)).toEqual({ error: { code: "busy", message: fa.errors.busy_body } });
       expect((await get(app.baseUrl, "/healthz")).status).toBe(200);
       expect((await get(app.baseUrl, "/favicon.svg")).status).toBe(200);
 
