@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Server as SocketServer } from "socket.io";
 import type { Logger } from "../utils/logger.server";
 
@@ -15,6 +16,31 @@ import type { Logger } from "../utils/logger.server";
 export interface RedisAdapterHandle {
   ready(): boolean;
   close(): Promise<void>;
+}
+
+/** What socket.io's cluster adapter publishes: its kind, the sender, and the kind's own data. */
+interface ClusterMessage {
+  uid?: string;
+  type?: number;
+  data?: Record<string, unknown>;
+}
+
+/** The key of a message's own id inside its data (one UUID per message, kept across attempts). */
+const MESSAGE_ID = "mid";
+/** How many message ids an instance remembers to drop a second delivery (a retried publish). */
+const RECENT_IDS = 20_000;
+
+/** The last `max` ids seen, oldest forgotten first. */
+export class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max: number) {}
+  /** Remembers the id; false when it was already remembered. */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
+    return true;
+  }
 }
 
 /** How long an event whose publish failed is sent again before it is given up (readers then catch up by number). */
@@ -106,9 +132,17 @@ export async function attachRedisAdapter(
   // PUBLISH_RETRY_MS. Commands sent while the client is reconnecting wait in its queue, so these
   // are the only ones that need it. The adapter delivers to this instance's own sockets once the
   // publish has settled, so nobody here sees the event before the other instances can.
-  const adapter = io.of("/").adapter as unknown as { doPublish: (message: unknown) => Promise<unknown> };
+  //
+  // A cut-off XADD may have been carried out all the same (Redis wrote the entry, the reply was lost
+  // with the connection), so sending it again could deliver it twice. Each message therefore carries
+  // an id of its own, the same on every attempt, and every instance drops an id it has already seen.
+  const adapter = io.of("/").adapter as unknown as {
+    doPublish: (message: ClusterMessage) => Promise<unknown>;
+    onMessage: (message: ClusterMessage, offset?: string) => unknown;
+  };
   const doPublish = adapter.doPublish.bind(adapter);
   adapter.doPublish = async (message) => {
+    if (message.data && typeof message.data === "object" && !(MESSAGE_ID in message.data)) message.data[MESSAGE_ID] = randomUUID();
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -123,6 +157,13 @@ export async function attachRedisAdapter(
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 1000)));
       }
     }
+  };
+  const seen = new RecentIds(RECENT_IDS);
+  const onMessage = adapter.onMessage.bind(adapter);
+  adapter.onMessage = (message, offset) => {
+    const id = message?.data && typeof message.data === "object" ? message.data[MESSAGE_ID] : undefined;
+    if (typeof id === "string" && !seen.add(id)) return;
+    return onMessage(message, offset);
   };
 
   return {
