@@ -41,6 +41,10 @@ const ROOM_KINDS = new Set([
   "session",
 ]);
 
+const UUID_SEGMENT = /(?<=\/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi;
+const ANY_UUID = "00000000-0000-0000-0000-000000000000";
+const LABELS_KEPT = 2_000;
+
 /**
  * Maps a request to the Remix route that answers it, from the build's own route table
  * (`/proposals/…` and `/proposals/….data` are both `routes/proposals.$proposalId`).
@@ -64,8 +68,13 @@ export function routeMatcher(getBuild: () => ServerBuild | undefined) {
       );
     built = build;
     tree = children(undefined);
+    labels.clear();
     return tree;
   };
+  // Matching walks and ranks the whole route table: done once per address shape, not per request.
+  // Addresses differ mostly by the ids in them, and no static route segment is a UUID, so every
+  // UUID can stand for any other; what is left is remembered up to LABELS_KEPT shapes.
+  const labels = new Map<string, string>();
   return (pathname: string): string => {
     if (SERVER_PATHS.has(pathname)) return pathname;
     if (pathname.startsWith("/build/") || (/\.[A-Za-z0-9]+$/.test(pathname) && !pathname.endsWith(".data"))) return "static";
@@ -73,10 +82,16 @@ export function routeMatcher(getBuild: () => ServerBuild | undefined) {
     if (!build) return "unmatched";
     let path = pathname;
     if (path.endsWith(".data")) path = path === "/_root.data" ? "/" : path.slice(0, -".data".length);
-    const matches = matchRoutes(treeOf(build), path);
-    const last = matches?.at(-1)?.route.id;
+    const routes = treeOf(build);
+    const shape = path.replace(UUID_SEGMENT, ANY_UUID);
+    const known = labels.get(shape);
+    if (known) return known;
+    const matches = matchRoutes(routes, shape);
     // The splat route ($.tsx) answers every address nothing else does: one label for all of them.
-    return last ?? "unmatched";
+    const label = matches?.at(-1)?.route.id ?? "unmatched";
+    if (labels.size >= LABELS_KEPT) labels.clear();
+    labels.set(shape, label);
+    return label;
   };
 }
 
