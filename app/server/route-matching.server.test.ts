@@ -1,0 +1,129 @@
+import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
+import { describe, expect, it } from "vitest";
+import { cachingMatchRoutes } from "./route-matching.server";
+
+/** A route table with what Remix's tables have: layouts, index routes, ids, optional and splat segments. */
+function table(): AgnosticRouteObject[] {
+  return [
+    {
+      id: "root",
+      path: "",
+      children: [
+        { id: "home", index: true },
+        { id: "proposals", path: "proposals", children: [{ id: "proposals-index", index: true }] },
+        { id: "proposal-new", path: "proposals/new" },
+        { id: "proposal", path: "proposals/:proposalId" },
+        { id: "proposal-print", path: "proposals/:proposalId/print" },
+        {
+          id: "council",
+          path: "councils/:councilId",
+          children: [
+            { id: "council-index", index: true },
+            { id: "council-proposals", path: "proposals" },
+            { id: "council-meeting", path: "meetings/:meetingId" },
+          ],
+        },
+        { id: "pathless", children: [{ id: "inbox", path: "inbox" }] },
+        { id: "lang", path: ":lang?/about" },
+        { id: "Case", path: "Exact", caseSensitive: true },
+        { id: "api", path: "api/v1/:dataset" },
+        { id: "splat", path: "*" },
+      ],
+    },
+  ];
+}
+
+const ids = ["2e64d53a-2914-1d5f-377c-6b246412f009", "6B767BD4-5ABE-CEA0-51AB-3F45E705B98E", "cd66e180-5c72-8d07-ad9b-41e7db3bb69b"];
+
+const addresses = [
+  "/",
+  "",
+  "/proposals",
+  "/proposals/",
+  "/proposals/new",
+  `/proposals/${ids[0]}`,
+  `/proposals/${ids[1]}`,
+  `/proposals/${ids[0]}/print`,
+  `/proposals/${ids[0]}?tab=votes#m-12`,
+  `/councils/${ids[0]}`,
+  `/councils/${ids[0]}/proposals`,
+  `/councils/${ids[0]}/meetings/${ids[2]}`,
+  `/councils/${ids[0]}/meetings/${ids[0]}`,
+  `/councils/x${ids[0]}y/proposals`,
+  "/inbox",
+  "/about",
+  "/fa/about",
+  "/Exact",
+  "/exact",
+  "/api/v1/proposals.csv",
+  "/%D9%85%D8%AD%D9%84%D9%87",
+  "/محله/۱۲",
+  `/no/such/${ids[1]}/page`,
+  "/proposals/00000000-0000-4000-8000-000000000001",
+  "/a//b",
+];
+
+const plain = (matches: ReturnType<typeof matchRoutes>) =>
+  matches?.map((m) => ({ id: m.route.id, params: m.params, pathname: m.pathname, pathnameBase: m.pathnameBase })) ?? null;
+
+describe("matching addresses against the route table once per shape", () => {
+  it("answers exactly what React Router's matchRoutes answers, the first time and from memory", () => {
+    const cached = cachingMatchRoutes(matchRoutes);
+    const routes = table();
+    for (let round = 0; round < 3; round++) {
+      for (const address of addresses) {
+        for (const basename of [undefined, "/", "/city"]) {
+          const location = round === 2 ? { pathname: address.split("?")[0]! } : address;
+          const want = plain(matchRoutes(routes, location, basename));
+          const got = plain(cached(routes, location, basename));
+          expect(got, `${address} (basename ${basename})`).toEqual(want);
+        }
+      }
+    }
+  });
+
+  it("answers with the route objects of the table it is given, for another table of the same shape", () => {
+    const cached = cachingMatchRoutes(matchRoutes);
+    const first = table();
+    const second = table();
+    cached(first, `/councils/${ids[0]}/proposals`);
+    const matches = cached(second, `/councils/${ids[1]}/proposals`)!;
+    expect(matches.map((m) => m.route)).toEqual(matchRoutes(second, `/councils/${ids[1]}/proposals`)!.map((m) => m.route));
+    for (const m of matches) expect(m.route).not.toBe(first[0]!.children!.find((r) => r.id === m.route.id));
+    expect(matches.at(-1)!.params).toEqual({ councilId: ids[1] });
+  });
+
+  it("tells tables of different shapes apart, and a table that grew", () => {
+    const cached = cachingMatchRoutes(matchRoutes);
+    const routes = table();
+    expect(cached(routes, "/inbox")!.at(-1)!.route.id).toBe("inbox");
+    routes[0]!.children!.unshift({ id: "inbox-new", path: "inbox" });
+    expect(plain(cached(routes, "/inbox"))).toEqual(plain(matchRoutes(routes, "/inbox")));
+    expect(cached(routes, "/inbox")!.at(-1)!.route.id).toBe("inbox-new");
+  });
+
+  it("leaves tables without unique ids to React Router", () => {
+    let calls = 0;
+    const counting: typeof matchRoutes = (...args) => {
+      calls++;
+      return matchRoutes(...args);
+    };
+    const cached = cachingMatchRoutes(counting);
+    const noIds: AgnosticRouteObject[] = [{ path: "a" }, { path: "b" }];
+    cached(noIds, "/a");
+    cached(noIds, "/a");
+    expect(calls).toBe(2);
+    const routes = table();
+    cached(routes, `/proposals/${ids[0]}`);
+    cached(routes, `/proposals/${ids[1]}`);
+    cached(table(), `/proposals/${ids[2]}`);
+    expect(calls).toBe(3);
+  });
+
+  it("forgets the oldest answers past its limit and still answers right", () => {
+    const cached = cachingMatchRoutes(matchRoutes, { maxAnswers: 10 });
+    const routes = table();
+    for (let i = 0; i < 50; i++) expect(plain(cached(routes, `/p${i}`))).toEqual(plain(matchRoutes(routes, `/p${i}`)));
+    expect(plain(cached(routes, `/proposals/${ids[0]}`))).toEqual(plain(matchRoutes(routes, `/proposals/${ids[0]}`)));
+  });
+});

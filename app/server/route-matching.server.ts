@@ -1,0 +1,138 @@
+import { createRequire } from "node:module";
+import type { AgnosticRouteMatch, AgnosticRouteObject, Location } from "@remix-run/router";
+
+/**
+ * Remix matches the address against its route table several times for each page: the request
+ * handler, the page's render, and the list of routes sent to the browser (for the address and each
+ * of its parents). React Router's `matchRoutes` flattens, scores and sorts the whole table and
+ * compiles a pattern for every route it tries, on every call: about a sixth of a page's CPU time
+ * (decision 030). The answer depends only on the table's shape, the address and the base path, and
+ * addresses differ mostly by the ids in them.
+ *
+ * So the answer is worked out once per (table shape, address shape, base path) by React Router's
+ * own `matchRoutes`, and kept as a template: each UUID in the address is replaced by a stand-in
+ * before matching and put back into the answer's paths and parameters after. The route objects of
+ * the answer are those of the table passed in, found by id. A table whose routes lack unique ids,
+ * or an address holding a stand-in already, is matched the ordinary way.
+ */
+
+type Routes = AgnosticRouteObject[];
+type Match = AgnosticRouteMatch<string, AgnosticRouteObject>;
+type MatchRoutes = (routes: Routes, location: Partial<Location> | string, basename?: string) => Match[] | null;
+
+interface Table {
+  /** A small number standing for the table's shape. */
+  shape: number;
+  byId: Map<string, AgnosticRouteObject>;
+}
+
+interface Template {
+  routeId: string;
+  params: Record<string, string | undefined>;
+  pathname: string;
+  pathnameBase: string;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const STAND_IN_PREFIX = "00000000-0000-4000-8000-";
+const standIn = (i: number) => `${STAND_IN_PREFIX}${String(i).padStart(12, "0")}`;
+const STAND_IN = new RegExp(`${STAND_IN_PREFIX}(\\d{12})`, "g");
+
+export function cachingMatchRoutes(original: MatchRoutes, options: { maxAnswers?: number } = {}): MatchRoutes {
+  const maxAnswers = options.maxAnswers ?? 5_000;
+  const shapes = new Map<string, number>();
+  const answers = new Map<string, Template[] | null>();
+
+  // Described on every call, not remembered per array: a table may grow in place (routes found
+  // later are added to it), and walking it is cheap next to matching against it.
+  const describe = (routes: Routes): Table | null => {
+    const byId = new Map<string, AgnosticRouteObject>();
+    const parts: string[] = [];
+    let unique = true;
+    const walk = (list: Routes) => {
+      for (const route of list) {
+        const id = route.id;
+        if (typeof id !== "string" || byId.has(id)) {
+          unique = false;
+          return;
+        }
+        byId.set(id, route);
+        parts.push(id, "\u0001", route.path ?? "\u0002", route.index ? "i" : "", route.caseSensitive ? "c" : "");
+        if (route.children?.length) {
+          parts.push("(");
+          walk(route.children);
+          parts.push(")");
+        }
+        parts.push("\u0003");
+        if (!unique) return;
+      }
+    };
+    walk(routes);
+    if (!unique) return null;
+    const key = parts.join("");
+    let shape = shapes.get(key);
+    if (shape === undefined) {
+      // A handful of tables exist (one per build); more means something makes new ones: start over.
+      if (shapes.size >= 64) {
+        shapes.clear();
+        answers.clear();
+      }
+      shape = shapes.size + 1;
+      shapes.set(key, shape);
+    }
+    return { shape, byId };
+  };
+
+  return function matchRoutes(routes, locationArg, basename = "/") {
+    const table = describe(routes);
+    const pathname = typeof locationArg === "string" ? pathOf(locationArg) : (locationArg.pathname ?? "");
+    if (!table || pathname.includes(STAND_IN_PREFIX)) return original(routes, locationArg, basename);
+
+    const ids: string[] = [];
+    const shaped = pathname.replace(UUID, (id) => {
+      ids.push(id);
+      return standIn(ids.length - 1);
+    });
+    const key = `${table.shape}\u0000${basename}\u0000${shaped}`;
+    let templates = answers.get(key);
+    if (templates === undefined) {
+      const found = original(routes, { pathname: shaped }, basename);
+      templates = found
+        ? found.map((m) => ({ routeId: m.route.id!, params: { ...m.params }, pathname: m.pathname, pathnameBase: m.pathnameBase }))
+        : null;
+      if (answers.size >= maxAnswers) answers.delete(answers.keys().next().value as string);
+      answers.set(key, templates);
+    }
+    if (!templates) return null;
+    const restore = ids.length ? (text: string) => text.replace(STAND_IN, (_, i: string) => ids[Number(i)] ?? _) : (text: string) => text;
+    return templates.map((t) => {
+      const params: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(t.params)) params[name] = value === undefined ? value : restore(value);
+      return { params, pathname: restore(t.pathname), pathnameBase: restore(t.pathnameBase), route: table.byId.get(t.routeId)! };
+    });
+  };
+}
+
+/** The path part of an address given as text (React Router's `parsePath`, without search and hash). */
+function pathOf(address: string): string {
+  let end = address.length;
+  const hash = address.indexOf("#");
+  if (hash >= 0) end = hash;
+  const search = address.indexOf("?");
+  if (search >= 0 && search < end) end = search;
+  return address.slice(0, end);
+}
+
+let installed = false;
+
+/**
+ * Puts the caching `matchRoutes` in place of React Router's own, in the one copy of
+ * `@remix-run/router` that Remix's server runtime, its React components and React Router load
+ * (they call it through the module, so they all get this one). Once per process.
+ */
+export function installRouteMatchCache() {
+  if (installed) return;
+  installed = true;
+  const router = createRequire(import.meta.url)("@remix-run/router") as { matchRoutes: MatchRoutes };
+  router.matchRoutes = cachingMatchRoutes(router.matchRoutes.bind(router));
+}
