@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createInstance } from "i18next";
 import { getLocale, getT, i18nInstance, localeCookie, localeFromCookieHeader } from "./i18n.server";
 import { i18nConfig } from "./i18n";
@@ -51,6 +51,15 @@ describe("server i18n", () => {
         for (const [key, options] of calls)
           expect(t(key, options as never), `${lng} ${key} ${JSON.stringify(options)}`).toBe(plain(key, options as never));
       }
+      // The render's `t` (react-i18next's) passes `lngs: null`: remembered too, and the same answers.
+      const rendered = i18nInstance(lng).getFixedT(null as never, "common");
+      const translator = (i18nInstance(lng) as unknown as { translator: { translate: (...a: unknown[]) => unknown } }).translator;
+      const spy = vi.spyOn(translator, "translate");
+      for (const [key, options] of calls) expect(rendered(key, options as never)).toBe(plain(key, options as never));
+      const first = spy.mock.calls.length;
+      for (const [key, options] of calls) expect(rendered(key, options as never)).toBe(plain(key, options as never));
+      expect(spy.mock.calls.length).toBe(first);
+      spy.mockRestore();
       // Options that are not plain values are worked out every time, the same way.
       const at = new Date(0);
       expect(t("proposal.filed_by", { name: "x", at } as never)).toBe(plain("proposal.filed_by", { name: "x", at } as never));

@@ -49,6 +49,12 @@ function rememberTranslations(instance: i18n) {
     for (const name in options) {
       const value = (options as Record<string, unknown>)[name];
       if (value === undefined) continue;
+      // React's `useTranslation` gives every call `lngs: null` (its fixed language is a string):
+      // kept apart from a missing option, since i18next may treat the two differently.
+      if (value === null) {
+        out += `\u0000${name}\u0001null`;
+        continue;
+      }
       const type = typeof value;
       if (type === "string" || type === "number" || type === "boolean") {
         out += `\u0000${name}\u0001${type[0]}${String(value)}`;
