@@ -18,7 +18,7 @@ import { DatabaseHealth, guardBuild, guardUnhandledConnectionErrors, unavailable
 import { ReadMarks } from "../domain/read-marks.server";
 import { createDrain } from "./drain.server";
 import { startSearchIndexer } from "../domain/search/indexer.server";
-import { installRouteMatchCache } from "./route-matching.server";
+import { installRouteMatchCache, installRouteTreeMemory } from "./route-matching.server";
 import { startInboxWorker } from "./inbox-worker.server";
 import { createLoadShedder } from "./load-shedding.server";
 import { createPageCache } from "./page-cache.server";
@@ -94,8 +94,9 @@ export interface AppServer {
 }
 
 export async function createAppServer(options: AppServerOptions): Promise<AppServer> {
-  // Remix's route matching, answered once per address shape (decision 030).
+  // Remix's route matching, answered once per address shape, and its route tree made once (decision 030).
   installRouteMatchCache();
+  installRouteTreeMemory();
   const { env } = options;
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const database =

@@ -1,6 +1,7 @@
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import { describe, expect, it } from "vitest";
-import { cachingMatchRoutes } from "./route-matching.server";
+import { createRequire } from "node:module";
+import { cachingMatchRoutes, installRouteTreeMemory } from "./route-matching.server";
 
 /** A route table with what Remix's tables have: layouts, index routes, ids, optional and splat segments. */
 function table(): AgnosticRouteObject[] {
@@ -125,5 +126,33 @@ describe("matching addresses against the route table once per shape", () => {
     const routes = table();
     for (let i = 0; i < 50; i++) expect(plain(cached(routes, `/p${i}`))).toEqual(plain(matchRoutes(routes, `/p${i}`)));
     expect(plain(cached(routes, `/proposals/${ids[0]}`))).toEqual(plain(matchRoutes(routes, `/proposals/${ids[0]}`)));
+  });
+});
+
+describe("Remix's route tree, made once per build", () => {
+  it("gives the same route objects and module table for the same build, and new ones for another", () => {
+    installRouteTreeMemory();
+    const require = createRequire(import.meta.url);
+    const { createEntryRouteModules } = require("@remix-run/server-runtime/dist/entry.js");
+    const { createServerRoutes } = require("@remix-run/react/dist/routes.js");
+    const buildRoutes = {
+      root: { id: "root", path: "", module: { default: () => null } },
+      "routes/a": { id: "routes/a", parentId: "root", path: "a", module: { default: () => null } },
+    };
+    const modules = createEntryRouteModules(buildRoutes);
+    expect(createEntryRouteModules(buildRoutes)).toBe(modules);
+    expect(Object.keys(modules)).toEqual(["root", "routes/a"]);
+    const manifest = {
+      root: { id: "root", path: "", hasLoader: true },
+      "routes/a": { id: "routes/a", parentId: "root", path: "a", hasLoader: false },
+    };
+    const routes = createServerRoutes(manifest, modules, {}, false);
+    expect(createServerRoutes(manifest, modules, {}, false)).toBe(routes);
+    expect(routes[0].id).toBe("root");
+    expect(routes[0].children.map((r: { id: string }) => r.id)).toEqual(["routes/a"]);
+    // Another build (a rebuild in development) gets its own.
+    const rebuilt = { ...buildRoutes };
+    expect(createEntryRouteModules(rebuilt)).not.toBe(modules);
+    expect(createServerRoutes({ ...manifest }, modules, {}, false)).not.toBe(routes);
   });
 });

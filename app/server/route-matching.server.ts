@@ -136,3 +136,50 @@ export function installRouteMatchCache() {
   const router = createRequire(import.meta.url)("@remix-run/router") as { matchRoutes: MatchRoutes };
   router.matchRoutes = cachingMatchRoutes(router.matchRoutes.bind(router));
 }
+
+/**
+ * Remix also rebuilds, for every page it renders, the table of its route modules and the route
+ * objects React Router renders from (one per route of the app, each a fresh object with its
+ * components). Both depend only on the build: they are made once per build here, in place of the
+ * functions Remix calls through its modules (`createEntryRouteModules`, `createServerRoutes`).
+ * Nothing downstream changes them: React Router copies the routes into its own objects per request.
+ */
+export function installRouteTreeMemory() {
+  if (treeMemoryInstalled) return;
+  treeMemoryInstalled = true;
+  const require = createRequire(import.meta.url);
+  const entry = require("@remix-run/server-runtime/dist/entry.js") as { createEntryRouteModules: (routes: object) => object };
+  const createEntryRouteModules = entry.createEntryRouteModules;
+  const modulesOf = new WeakMap<object, object>();
+  entry.createEntryRouteModules = (routes) => {
+    let modules = modulesOf.get(routes);
+    if (!modules) {
+      modules = createEntryRouteModules(routes);
+      modulesOf.set(routes, modules);
+    }
+    return modules;
+  };
+
+  const remixRoutes = require("@remix-run/react/dist/routes.js") as {
+    createServerRoutes: (manifest: object, modules: object, future: object, isSpaMode: boolean, ...rest: unknown[]) => unknown;
+  };
+  const createServerRoutes = remixRoutes.createServerRoutes;
+  const made = new WeakMap<object, WeakMap<object, Map<unknown, unknown>>>();
+  remixRoutes.createServerRoutes = (manifest, modules, future, isSpaMode, ...rest) => {
+    // Only the top call (the recursion passes a parent id and more): that is the one Remix makes.
+    if (rest.length) return createServerRoutes(manifest, modules, future, isSpaMode, ...rest);
+    let byModules = made.get(manifest);
+    if (!byModules) made.set(manifest, (byModules = new WeakMap()));
+    let byFlags = byModules.get(modules);
+    if (!byFlags) byModules.set(modules, (byFlags = new Map()));
+    const key = `${Boolean(isSpaMode)}${JSON.stringify(future ?? null)}`;
+    let routes = byFlags.get(key);
+    if (!routes) {
+      routes = createServerRoutes(manifest, modules, future, isSpaMode);
+      byFlags.set(key, routes);
+    }
+    return routes;
+  };
+}
+
+let treeMemoryInstalled = false;
