@@ -94,36 +94,29 @@ export async function attachRedisAdapter(
   // and subscribes without waiting for the answer: a subscription that a disconnection cuts off
   // (Redis restarting, or the server closing) would be a rejection nobody handles, which ends the
   // process. Such rejections are noted here; the copy resubscribes by itself when it reconnects.
-  const duplicate = client.duplicate.bind(client);
-  (client as { duplicate: unknown }).duplicate = (...args: Parameters<typeof duplicate>) => {
-    const copy = duplicate(...args) as unknown as Record<string, unknown>;
-    for (const name of ["subscribe", "sSubscribe"]) {
-      const original = copy[name];
+  const noteRejections = (target: object, names: string[], what: string) => {
+    const methods = target as Record<string, unknown>;
+    for (const name of names) {
+      const original = methods[name];
       if (typeof original !== "function") continue;
-      copy[name] = (...a: unknown[]) => {
-        const result = (original as (...x: unknown[]) => unknown).apply(copy, a);
-        if (result instanceof Promise)
-          result.catch((err) => closing || deps.logger.warn({ err }, "socket.io adapter: Redis subscription cut off"));
+      methods[name] = (...a: unknown[]) => {
+        const result = (original as (...x: unknown[]) => unknown).apply(target, a);
+        if (result instanceof Promise) result.catch((err) => closing || deps.logger.warn({ err }, `socket.io adapter: ${what}`));
         return result;
       };
     }
-    return copy as unknown as ReturnType<typeof duplicate>;
+  };
+  const duplicate = client.duplicate.bind(client);
+  (client as { duplicate: unknown }).duplicate = (...args: Parameters<typeof duplicate>) => {
+    const copy = duplicate(...args);
+    noteRejections(copy, ["subscribe", "sSubscribe"], "Redis subscription cut off");
+    return copy;
   };
 
   // Presence questions and their answers are published without anyone waiting for the result: a
   // publish cut off by a lost connection would be a rejection nobody handles. It is noted here (the
   // question is simply asked again); a caller that does wait still gets the rejection.
-  for (const name of ["publish", "sPublish"]) {
-    const target = client as unknown as Record<string, unknown>;
-    const original = target[name];
-    if (typeof original !== "function") continue;
-    target[name] = (...a: unknown[]) => {
-      const result = (original as (...x: unknown[]) => unknown).apply(client, a);
-      if (result instanceof Promise)
-        result.catch((err) => closing || deps.logger.warn({ err }, "socket.io adapter: a Redis publish failed"));
-      return result;
-    };
-  }
+  noteRejections(client, ["publish", "sPublish"], "a Redis publish failed");
 
   io.adapter(createAdapter(client as never));
   // An XADD can fail while Redis restarts: cut off in flight (the connection reset under it) or
