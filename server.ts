@@ -1,3 +1,5 @@
+// First: React Router is loaded with its matcher's memory before Remix loads it (decision 030).
+import "./app/server/router-memory.server";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -1,7 +1,9 @@
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import { describe, expect, it } from "vitest";
-import { createRequire } from "node:module";
-import { cachingMatchRoutes, installRouteTreeMemory } from "./route-matching.server";
+import fs from "node:fs";
+import Module, { createRequire } from "node:module";
+import * as router from "@remix-run/router";
+import { cachingMatchRoutes, installRouteTreeMemory, patchedRouterSource, preloadRouterMemory } from "./route-matching.server";
 
 /** A route table with what Remix's tables have: layouts, index routes, ids, optional and splat segments. */
 function table(): AgnosticRouteObject[] {
@@ -154,5 +156,76 @@ describe("Remix's route tree, made once per build", () => {
     const rebuilt = { ...buildRoutes };
     expect(createEntryRouteModules(rebuilt)).not.toBe(modules);
     expect(createServerRoutes({ ...manifest }, modules, {}, false)).not.toBe(routes);
+  });
+});
+
+/** React Router's module as the server loads it (with its matcher's memory), as a separate copy. */
+function routerWithMemory(): typeof router {
+  const require = createRequire(import.meta.url);
+  const filename = require.resolve("@remix-run/router");
+  const source = patchedRouterSource(fs.readFileSync(filename, "utf8"));
+  // Null means the installed version's text changed: the server then runs without the memory.
+  expect(source, "the installed @remix-run/router can be given its memory").not.toBeNull();
+  const Internals = Module as unknown as new (id: string) => NodeJS.Module & { _compile(s: string, f: string): void };
+  const mod = new Internals(filename);
+  mod.filename = filename;
+  mod._compile(source!, filename);
+  return mod.exports as typeof router;
+}
+
+describe("React Router's matcher with its branches and patterns kept", () => {
+  it("answers what the module as published answers, repeatedly, for every address and base path", () => {
+    const kept = routerWithMemory();
+    expect((kept as unknown as { __mahallehRouterMemory: boolean }).__mahallehRouterMemory).toBe(true);
+    const routes = table();
+    for (let round = 0; round < 3; round++) {
+      for (const address of addresses) {
+        for (const basename of [undefined, "/", "/city"]) {
+          expect(plain(kept.matchRoutes(routes, address, basename)), `${address} (basename ${basename})`).toEqual(
+            plain(router.matchRoutes(routes, address, basename)),
+          );
+        }
+        for (const pattern of ["/proposals/:proposalId", { path: "/proposals", end: false }, { path: "/EXACT", caseSensitive: true }]) {
+          expect(kept.matchPath(pattern, address.split("?")[0]!)).toEqual(router.matchPath(pattern, address.split("?")[0]!));
+        }
+      }
+    }
+  });
+
+  it("ranks a table again when it grew in place", () => {
+    const kept = routerWithMemory();
+    const routes = table();
+    expect(kept.matchRoutes(routes, "/inbox")!.at(-1)!.route.id).toBe("inbox");
+    routes[0]!.children!.unshift({ id: "inbox-new", path: "inbox" });
+    expect(kept.matchRoutes(routes, "/inbox")!.at(-1)!.route.id).toBe("inbox-new");
+    expect(plain(kept.matchRoutes(routes, "/inbox"))).toEqual(plain(router.matchRoutes(routes, "/inbox")));
+  });
+
+  it("loads the data of the same routes in the static handler (Remix's request path)", async () => {
+    const kept = routerWithMemory();
+    const withLoaders = (routes: AgnosticRouteObject[]): AgnosticRouteObject[] =>
+      routes.map((r) => ({
+        ...r,
+        ...(r.index ? { index: true as const, children: undefined } : { children: r.children ? withLoaders(r.children) : undefined }),
+        loader: ({ params }: { params: Record<string, string | undefined> }) => ({ id: r.id, params }),
+      })) as AgnosticRouteObject[];
+    const handlerKept = kept.createStaticHandler(withLoaders(table()));
+    const handlerPlain = router.createStaticHandler(withLoaders(table()));
+    for (const address of addresses.filter((a) => !a.startsWith("/a//") && a !== "")) {
+      for (let i = 0; i < 2; i++) {
+        const request = new Request(`http://127.0.0.1${address.startsWith("/") ? address : `/${address}`}`);
+        const [a, b] = await Promise.all([handlerKept.query(request), handlerPlain.query(request.clone())]);
+        expect(a instanceof Response || b instanceof Response).toBe(false);
+        const pick = (c: typeof a) =>
+          c instanceof Response ? null : { status: c.statusCode, data: c.loaderData, ids: c.matches.map((m) => m.route.id) };
+        expect(pick(a), address).toEqual(pick(b));
+      }
+    }
+  });
+
+  it("is not loaded twice: once React Router is in the module cache, the preload only reports", () => {
+    // This test file loaded the module as published: the preload leaves it and says so.
+    expect(preloadRouterMemory()).toBe(false);
+    expect(patchedRouterSource("function compilePath(path, caseSensitive, end) {")).toBeNull();
   });
 });

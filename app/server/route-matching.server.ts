@@ -1,4 +1,6 @@
-import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+import Module, { createRequire } from "node:module";
 import type { AgnosticRouteMatch, AgnosticRouteObject, Location } from "@remix-run/router";
 
 /**
@@ -43,8 +45,22 @@ export function cachingMatchRoutes(original: MatchRoutes, options: { maxAnswers?
   const shapes = new Map<string, number>();
   const answers = new Map<string, Template[] | null>();
 
-  // Described on every call, not remembered per array: a table may grow in place (routes found
-  // later are added to it), and walking it is cheap next to matching against it.
+  // Remembered per array, and described again when the table grew in place (routes found later
+  // are added to it): counting its routes on every call is cheaper than describing it.
+  const described = new WeakMap<Routes, { count: number; table: Table | null }>();
+  const countRoutes = (routes: Routes): number => {
+    let n = routes.length;
+    for (const route of routes) if (route.children?.length) n += countRoutes(route.children);
+    return n;
+  };
+  const tableOf = (routes: Routes): Table | null => {
+    const count = countRoutes(routes);
+    const kept = described.get(routes);
+    if (kept && kept.count === count) return kept.table;
+    const table = describe(routes);
+    described.set(routes, { count, table });
+    return table;
+  };
   const describe = (routes: Routes): Table | null => {
     const byId = new Map<string, AgnosticRouteObject>();
     const parts: string[] = [];
@@ -84,7 +100,7 @@ export function cachingMatchRoutes(original: MatchRoutes, options: { maxAnswers?
   };
 
   return function matchRoutes(routes, locationArg, basename = "/") {
-    const table = describe(routes);
+    const table = tableOf(routes);
     const pathname = typeof locationArg === "string" ? pathOf(locationArg) : (locationArg.pathname ?? "");
     if (!table || pathname.includes(STAND_IN_PREFIX)) return original(routes, locationArg, basename);
 
@@ -183,3 +199,85 @@ export function installRouteTreeMemory() {
 }
 
 let treeMemoryInstalled = false;
+
+/**
+ * The static handler's own call to React Router's matcher (the data loading of every page) is
+ * inside the module and cannot be reached by `installRouteMatchCache`. So the module is loaded
+ * once, before Remix loads it, from its own text with two changes (decision 030):
+ * - the flattened and ranked branches of a route table are kept per table (and made again if the
+ *   table grew: its number of routes is counted on every call), instead of being made per match;
+ * - a route pattern's regular expression is compiled once per (path, case, end) instead of for
+ *   every route tried on every match.
+ * Both are pure functions of their inputs. The text changed must be found exactly; otherwise
+ * (another version) the module is left to load as it is and `patchedRouterSource` returns null.
+ */
+const FLATTEN_AND_RANK = "let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);";
+const COMPILE_PATH = "function compilePath(path, caseSensitive, end) {";
+const ROUTER_MEMORY = `
+const rankedBranchMemory = new WeakMap();
+function countRoutes(routes) {
+  let n = routes.length;
+  for (const route of routes) if (route.children && route.children.length) n += countRoutes(route.children);
+  return n;
+}
+function rankedBranchesOf(routes) {
+  const count = countRoutes(routes);
+  let kept = rankedBranchMemory.get(routes);
+  if (!kept || kept.count !== count) {
+    const branches = flattenRoutes(routes);
+    rankRouteBranches(branches);
+    kept = { count, branches };
+    rankedBranchMemory.set(routes, kept);
+  }
+  return kept.branches;
+}
+const compiledPaths = new Map();
+function compiledPathOf(path, caseSensitive, end) {
+  const key = (caseSensitive ? "c" : "i") + (end === undefined || end ? "e" : "p") + path;
+  let compiled = compiledPaths.get(key);
+  if (!compiled) {
+    if (compiledPaths.size >= 10000) compiledPaths.clear();
+    compiled = compilePathAnew(path, caseSensitive, end);
+    compiledPaths.set(key, compiled);
+  }
+  return compiled;
+}
+exports.__mahallehRouterMemory = true;
+`;
+
+export function patchedRouterSource(source: string): string | null {
+  if (source.split(FLATTEN_AND_RANK).length !== 2 || source.split(COMPILE_PATH).length !== 2) return null;
+  return (
+    source
+      .replace(FLATTEN_AND_RANK, "let branches = rankedBranchesOf(routes);")
+      .replace(
+        COMPILE_PATH,
+        "function compilePath(path, caseSensitive, end) {\n  return compiledPathOf(path, caseSensitive, end);\n}\nfunction compilePathAnew(path, caseSensitive, end) {",
+      ) + ROUTER_MEMORY
+  );
+}
+
+type CompilableModule = NodeJS.Module & { _compile(content: string, filename: string): void; paths: string[] };
+type ModuleInternals = { new (id: string): CompilableModule; _nodeModulePaths(dir: string): string[] };
+
+/**
+ * Loads `@remix-run/router` with the memory above into the module cache, where every later
+ * `require` and `import` of it finds it. Must run before anything loads Remix (the server's first
+ * import does it). Returns whether the module in the cache now has the memory.
+ */
+export function preloadRouterMemory(): boolean {
+  const require = createRequire(import.meta.url);
+  const filename = require.resolve("@remix-run/router");
+  const loaded = require.cache[filename];
+  if (loaded) return Boolean((loaded.exports as { __mahallehRouterMemory?: boolean }).__mahallehRouterMemory);
+  const source = patchedRouterSource(fs.readFileSync(filename, "utf8"));
+  if (!source) return false;
+  const Internals = Module as unknown as ModuleInternals;
+  const mod = new Internals(filename);
+  mod.filename = filename;
+  mod.paths = Internals._nodeModulePaths(path.dirname(filename));
+  mod._compile(source, filename);
+  mod.loaded = true;
+  require.cache[filename] = mod;
+  return true;
+}

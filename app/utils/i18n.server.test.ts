@@ -65,4 +65,33 @@ describe("server i18n", () => {
       expect(t("proposal.filed_by", { name: "x", at } as never)).toBe(plain("proposal.filed_by", { name: "x", at } as never));
     }
   });
+
+  it("a fixed t with a key prefix, several namespaces or answers that are not sentences says what i18next says", async () => {
+    const fresh = createInstance();
+    await fresh.init({ ...i18nConfig, lng: "fa", initImmediate: false });
+    const shared = i18nInstance("fa");
+    for (const [lng, ns, prefix] of [
+      [null, "common", "proposal"],
+      ["fa", ["common"], undefined],
+      [null, undefined, "nav"],
+      ["en", "common", undefined],
+    ] as const) {
+      const plain = fresh.getFixedT(lng as never, ns as never, prefix as never);
+      const t = shared.getFixedT(lng as never, ns as never, prefix as never);
+      for (let round = 0; round < 2; round++) {
+        for (const key of ["list_title", "home", "support_count_short", "nav.home", "proposal.status"]) {
+          expect(t(key, { count: 2 } as never), `${String(lng)} ${String(ns)} ${String(prefix)} ${key}`).toEqual(
+            plain(key, { count: 2 } as never),
+          );
+          expect(t(key)).toEqual(plain(key));
+          expect(t(key, { returnObjects: true } as never)).toEqual(plain(key, { returnObjects: true } as never));
+        }
+      }
+      const props = (f: unknown) => {
+        const { lng: l, ns: n, keyPrefix: k } = f as { lng?: string; ns?: unknown; keyPrefix?: string };
+        return { lng: l ?? null, ns: n, keyPrefix: k };
+      };
+      expect(props(t)).toEqual(props(plain));
+    }
+  });
 });

@@ -79,6 +79,44 @@ function rememberTranslations(instance: i18n) {
     return value;
   };
   (instance as unknown as { t: typeof t }).t = t;
+
+  // React's `useTranslation` asks for a fixed `t` in every component it renders, and i18next's
+  // fixed `t` copies the options and fills in the language and namespace on every call before it
+  // reaches the memory above. The fixed `t` given here answers a sentence it has seen for the same
+  // (language, namespace, prefix) from its own memory, and asks i18next's fixed `t` otherwise.
+  const getFixedT = instance.getFixedT.bind(instance) as (...args: unknown[]) => TFunction & Record<string, unknown>;
+  const fixedMemory = new Map<string, Map<string, string>>();
+  (instance as unknown as { getFixedT: (...args: unknown[]) => unknown }).getFixedT = (...args: unknown[]) => {
+    const fixed = getFixedT(...args);
+    const [lng, ns, keyPrefix] = args;
+    const plain = (v: unknown) => v === undefined || v === null || typeof v === "string";
+    if (
+      args.length > 3 ||
+      !plain(lng) ||
+      !plain(keyPrefix) ||
+      !(plain(ns) || (Array.isArray(ns) && ns.every((n) => typeof n === "string")))
+    ) {
+      return fixed;
+    }
+    const scope = `${String(lng)}\u0000${Array.isArray(ns) ? ns.join("\u0003") : String(ns)}\u0000${String(keyPrefix)}`;
+    let memory = fixedMemory.get(scope);
+    if (!memory) fixedMemory.set(scope, (memory = new Map()));
+    const kept = memory;
+    const fast = (key: unknown, options?: unknown, ...rest: unknown[]) => {
+      const id = rest.length ? null : keyOf(key, options);
+      if (id === null) return (fixed as unknown as (...a: unknown[]) => unknown)(key, options, ...rest);
+      const known = kept.get(id);
+      if (known !== undefined) return known;
+      const value = (fixed as unknown as (...a: unknown[]) => unknown)(key, options);
+      if (typeof value === "string") {
+        if (kept.size >= TRANSLATIONS_KEPT) kept.clear();
+        kept.set(id, value);
+      }
+      return value;
+    };
+    // What i18next and react-i18next read off a fixed `t`.
+    return Object.assign(fast, { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix });
+  };
 }
 
 /** The shared, initialized instance of a language (for the server render). */

@@ -189,11 +189,29 @@ function toDate(d: Date | string | number): Date {
   return d instanceof Date ? d : new Date(d);
 }
 
+/**
+ * Dates already written, by language, style and moment: a list page writes the same few dozen
+ * dates on every render, and ICU takes several microseconds for each. Bounded; starts over when full.
+ */
+const writtenDates = new Map<string, string>();
+const WRITTEN_DATES_KEPT = 5000;
+
 /** Solar Hijri date in Tehran time. Returns '' for an invalid date. */
 export function formatDate(d: Date | string | number, locale = "fa", style: DateStyle = "date"): string {
   const date = toDate(d);
-  if (Number.isNaN(date.getTime())) return "";
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return "";
   const l = lang(locale);
+  const key = `${l}${style}${ms}`;
+  const written = writtenDates.get(key);
+  if (written !== undefined) return written;
+  const out = writeDate(date, l, style);
+  if (writtenDates.size >= WRITTEN_DATES_KEPT) writtenDates.clear();
+  writtenDates.set(key, out);
+  return out;
+}
+
+function writeDate(date: Date, l: Lang, style: DateStyle): string {
   if (l === "fa") {
     // ICU's fa pattern with a weekday is "y MMMM d, EEEE", which reads
     // backwards to Persian readers; build "یکشنبه ۱ آذر ۱۴۰۵" instead.
@@ -248,10 +266,23 @@ export function formatRelative(d: Date | string | number, now: Date = new Date()
   }
   const sign = diff < 0 ? -1 : 1;
   const minutes = Math.max(1, Math.round(abs / MINUTE));
-  if (minutes < 60) return rtf.format(sign * minutes, "minute");
+  if (minutes < 60) return relative(rtf, l, sign * minutes, "minute");
   const hours = Math.round(abs / HOUR);
-  if (hours < 24) return rtf.format(sign * hours, "hour");
-  return rtf.format(sign * Math.round(abs / DAY), "day");
+  if (hours < 24) return relative(rtf, l, sign * hours, "hour");
+  return relative(rtf, l, sign * Math.round(abs / DAY), "day");
+}
+
+/** "۵ دقیقه پیش" written once per language, amount and unit (a few hundred in all). */
+const writtenRelatives = new Map<string, string>();
+
+function relative(rtf: Intl.RelativeTimeFormat, l: Lang, amount: number, unit: "minute" | "hour" | "day"): string {
+  const key = `${l}${unit}${amount}`;
+  let out = writtenRelatives.get(key);
+  if (out === undefined) {
+    out = rtf.format(amount, unit);
+    writtenRelatives.set(key, out);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------
