@@ -283,12 +283,23 @@ async function signIn(appUrl: string, city: GeneratedCity): Promise<string> {
     headers: { "content-type": "application/x-www-form-urlencoded", origin: appUrl },
     body: new URLSearchParams({ phone: city.resident.localPhone, password: city.resident.password }),
   });
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  if (response.status >= 400 || !cookie.includes("session")) throw new Error(`signing the resident in failed (${response.status})`);
-  return cookie;
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const line of res.headers.getSetCookie()) {
+      const pair = line.split(";")[0]!;
+      const name = pair.slice(0, pair.indexOf("="));
+      // A cookie set empty or already expired is removed, as a browser removes it.
+      if (pair.endsWith("=") || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) jar.delete(name);
+      else jar.set(name, pair);
+    }
+  };
+  keep(response);
+  const cookieOf = () => [...jar.values()].join("; ");
+  if (response.status >= 400 || !cookieOf().includes("session")) throw new Error(`signing the resident in failed (${response.status})`);
+  // The page after signing in shows the welcome once and clears it, as in a browser: the pages
+  // measured are those a signed-in reader sees afterwards, not the welcome again and again.
+  keep(await fetch(`${appUrl}/`, { headers: { cookie: cookieOf() }, redirect: "manual" }));
+  return cookieOf();
 }
 
 interface LoadResult {

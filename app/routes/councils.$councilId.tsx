@@ -8,7 +8,7 @@ import { councilMeetingsCard } from "~/domain/meetings/council-card.server";
 import { Notice, TextAreaField } from "~/components/form-field";
 import { applyBlocker, tehranToday, termState } from "~/domain/charter";
 import { HistoryList, isolate, publicEntry } from "~/components/council-history";
-import { ProposalList } from "~/components/proposal-list";
+import { listItemOf, ProposalList } from "~/components/proposal-list";
 import { listProposals } from "~/domain/proposals.server";
 import { councilHistory, getCouncil, getCouncilPublic } from "~/domain/councils.server";
 import { applyToCouncil, leaveCouncil, standingWith, withdrawApplication } from "~/domain/membership.server";
@@ -99,7 +99,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     pendingApplications: found.pendingApplications,
     pastTerms,
     history: history.map(publicEntry),
-    proposals: await listProposals(context.db, { councilId: council.id, limit: 5 }),
+    proposals: await listProposals(context.db, { councilId: council.id, limit: 5 }).then((page) => ({
+      items: page.items.map(listItemOf),
+      next: page.next,
+    })),
     loadedAt,
     standing,
     thread: await threadBundle(context, request, user, await threadIdFor(context.db, { kind: "council", councilId: council.id })),

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ProposalList } from "~/components/proposal-list";
+import { listItemOf, ProposalList } from "~/components/proposal-list";
 import { Notice } from "~/components/form-field";
 import { listCategories, listProposals } from "~/domain/proposals.server";
 import { STATUS_GROUPS } from "~/domain/proposal-state";
@@ -49,7 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   ).toString();
   return {
     title: t("proposal.list_title"),
-    items: page.items,
+    items: page.items.map(listItemOf),
     next: page.next,
     categories: (await listCategories(db)).map((c) => ({ id: c.id, name: c.name })),
     selected: { status: group ?? "", category: filter.categoryId ?? "" },
