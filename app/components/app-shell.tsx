@@ -1,5 +1,6 @@
-import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { Form, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useDelegatedLinks } from "./delegated-links";
 import { useTranslation } from "react-i18next";
 import { useRootData } from "./root-data";
 import { SEARCH_QUERY_MAX } from "~/utils/search-text";
@@ -15,16 +16,17 @@ export function AppShell({ children }: { children: ReactNode }) {
   const here = location.pathname + location.search;
   const user = data?.user ?? null;
   const inbox = useUnread(data?.unread ?? 0);
+  const follow = useDelegatedLinks();
 
   return (
     <>
       <a className="skip-link" href="#main">
         {t("nav.skip_to_content")}
       </a>
-      <header className="topbar">
+      <header className="topbar" onClick={follow}>
         <div className="topbar__inner">
           {/* Its name is what it shows (the app and the city), as a person reading it would say it. */}
-          <Link to="/" className="brand">
+          <ShellLink to="/" className="brand">
             <span className="brand__mark" aria-hidden="true">
               {t("app.mark")}
             </span>
@@ -32,48 +34,48 @@ export function AppShell({ children }: { children: ReactNode }) {
               <span className="brand__name">{t("app.name")}</span>
               <span className="brand__city">{t("app.city_councils", { city: data?.cityName ?? "" })}</span>
             </span>
-          </Link>
+          </ShellLink>
           <nav className="topnav" aria-label={t("nav.main_menu")}>
-            <NavLink to="/" end className="topnav__link">
+            <ShellLink here={location.pathname} to="/" end className="topnav__link">
               {t("nav.home")}
-            </NavLink>
-            <NavLink to="/record" className="topnav__link">
+            </ShellLink>
+            <ShellLink here={location.pathname} to="/record" className="topnav__link">
               {t("record.nav")}
-            </NavLink>
+            </ShellLink>
             {user ? (
-              <NavLink to="/me/councils" className="topnav__link">
+              <ShellLink here={location.pathname} to="/me/councils" className="topnav__link">
                 {t("nav.my_councils")}
-              </NavLink>
+              </ShellLink>
             ) : null}
             {user?.commissionId ? (
-              <NavLink to={`/commissions/${user.commissionId}`} className="topnav__link">
+              <ShellLink here={location.pathname} to={`/commissions/${user.commissionId}`} className="topnav__link">
                 {t("nav.commission")}
-              </NavLink>
+              </ShellLink>
             ) : null}
             {user?.manages ? (
-              <NavLink to="/manage" className="topnav__link">
+              <ShellLink here={location.pathname} to="/manage" className="topnav__link">
                 {t("nav.manage")}
-              </NavLink>
+              </ShellLink>
             ) : null}
             {user?.receivesPolicies ? (
-              <NavLink to="/policies" className="topnav__link">
+              <ShellLink here={location.pathname} to="/policies" className="topnav__link">
                 {t("nav.policies")}
-              </NavLink>
+              </ShellLink>
             ) : null}
             {user?.isDeputy ? (
-              <NavLink to="/deputy" className="topnav__link">
+              <ShellLink here={location.pathname} to="/deputy" className="topnav__link">
                 {t("desk.nav")}
-              </NavLink>
+              </ShellLink>
             ) : null}
             {user?.isAdmin ? (
-              <NavLink to="/admin" className="topnav__link">
+              <ShellLink here={location.pathname} to="/admin" className="topnav__link">
                 {t("nav.admin")}
-              </NavLink>
+              </ShellLink>
             ) : null}
             {data?.showDevOutbox ? (
-              <NavLink to="/dev/outbox" className="topnav__link topnav__link--muted">
+              <ShellLink here={location.pathname} to="/dev/outbox" className="topnav__link topnav__link--muted">
                 {t("nav.dev_outbox")}
-              </NavLink>
+              </ShellLink>
             ) : null}
           </nav>
           <div className="topbar__end">
@@ -105,9 +107,9 @@ export function AppShell({ children }: { children: ReactNode }) {
             </Form>
             {user ? (
               <div className="usermenu">
-                <Link to="/account" className="usermenu__name" dir="auto">
+                <ShellLink to="/account" className="usermenu__name" dir="auto">
                   {user.displayName}
-                </Link>
+                </ShellLink>
                 <Form method="post" action="/logout" noValidate>
                   <button type="submit" className="link-button">
                     {t("nav.sign_out")}
@@ -116,12 +118,12 @@ export function AppShell({ children }: { children: ReactNode }) {
               </div>
             ) : (
               <div className="usermenu">
-                <Link to={`/login?redirectTo=${encodeURIComponent(here)}`} className="usermenu__link">
+                <ShellLink to={`/login?redirectTo=${encodeURIComponent(here)}`} className="usermenu__link">
                   {t("nav.sign_in")}
-                </Link>
-                <Link to="/signup" className="button button--small">
+                </ShellLink>
+                <ShellLink to="/signup" className="button button--small">
                   {t("nav.sign_up")}
-                </Link>
+                </ShellLink>
               </div>
             )}
           </div>
@@ -136,58 +138,96 @@ export function AppShell({ children }: { children: ReactNode }) {
         {user ? <LiveNotice notice={inbox.latest} onDismiss={inbox.dismiss} /> : null}
         {children}
       </div>
-      <footer className="sitefooter">
-        <Link to="/data" className="sitefooter__link">
+      <footer className="sitefooter" onClick={follow}>
+        <ShellLink to="/data" className="sitefooter__link">
           {t("open_data.nav")}
-        </Link>
+        </ShellLink>
       </footer>
-      <nav className="bottomnav" aria-label={t("nav.main_menu")}>
-        <NavLink to="/" end className="bottomnav__item">
+      <nav className="bottomnav" aria-label={t("nav.main_menu")} onClick={follow}>
+        <ShellLink here={location.pathname} to="/" end className="bottomnav__item">
           <HomeIcon className="bottomnav__icon" />
           {t("nav.home")}
-        </NavLink>
+        </ShellLink>
         {user ? (
-          <NavLink to="/me/councils" className="bottomnav__item">
+          <ShellLink here={location.pathname} to="/me/councils" className="bottomnav__item">
             <CouncilIcon className="bottomnav__icon" />
             {t("nav.my_councils_short")}
-          </NavLink>
+          </ShellLink>
         ) : null}
         {user?.commissionId ? (
-          <NavLink to={`/commissions/${user.commissionId}`} className="bottomnav__item">
+          <ShellLink here={location.pathname} to={`/commissions/${user.commissionId}`} className="bottomnav__item">
             <DeskIcon className="bottomnav__icon" />
             {t("nav.commission_short")}
-          </NavLink>
+          </ShellLink>
         ) : null}
         {user?.manages ? (
-          <NavLink to="/manage" className="bottomnav__item">
+          <ShellLink here={location.pathname} to="/manage" className="bottomnav__item">
             <DeskIcon className="bottomnav__icon" />
             {t("nav.manage_short")}
-          </NavLink>
+          </ShellLink>
         ) : null}
         {user?.isDeputy ? (
-          <NavLink to="/deputy" className="bottomnav__item">
+          <ShellLink here={location.pathname} to="/deputy" className="bottomnav__item">
             <DeskIcon className="bottomnav__icon" />
             {t("desk.nav")}
-          </NavLink>
+          </ShellLink>
         ) : null}
         {user?.isAdmin ? (
-          <NavLink to="/admin" className="bottomnav__item">
+          <ShellLink here={location.pathname} to="/admin" className="bottomnav__item">
             <SettingsIcon className="bottomnav__icon" />
             {t("nav.admin_short")}
-          </NavLink>
+          </ShellLink>
         ) : null}
         {user ? (
-          <NavLink to="/account" className="bottomnav__item">
+          <ShellLink here={location.pathname} to="/account" className="bottomnav__item">
             <PersonIcon className="bottomnav__icon" />
             {t("nav.account")}
-          </NavLink>
+          </ShellLink>
         ) : (
-          <NavLink to="/login" className="bottomnav__item">
+          <ShellLink here={location.pathname} to="/login" className="bottomnav__item">
             <PersonIcon className="bottomnav__icon" />
             {t("nav.sign_in")}
-          </NavLink>
+          </ShellLink>
         )}
       </nav>
     </>
   );
+}
+
+/**
+ * A link of the frame: a plain link that the frame's one delegated handler follows without a
+ * reload (the frame is on every page: a `<NavLink>` each cost a noticeable part of every render).
+ * Given `here` (the current path), it is marked as the current page the way `<NavLink>` marks it:
+ * the same path, or below it unless `end`, letters' case aside.
+ */
+function ShellLink({
+  to,
+  here,
+  end = false,
+  className,
+  children,
+  dir,
+}: {
+  to: string;
+  here?: string;
+  end?: boolean;
+  className: string;
+  children: ReactNode;
+  dir?: "auto";
+}) {
+  const active = here !== undefined && isCurrent(here, to, end);
+  return (
+    <a href={to} className={active ? `${className} active` : className} aria-current={active ? "page" : undefined} dir={dir} data-discover="true">
+      {children}
+    </a>
+  );
+}
+
+export function isCurrent(here: string, to: string, end: boolean): boolean {
+  const path = here.toLowerCase();
+  const target = to.toLowerCase();
+  if (path === target) return true;
+  if (end) return path === `${target}/`;
+  const base = target.endsWith("/") ? target.slice(0, -1) : target;
+  return path.startsWith(base) && path.charAt(base.length) === "/";
 }
