@@ -217,7 +217,13 @@ function ShellLink({
 }) {
   const active = here !== undefined && isCurrent(here, to, end);
   return (
-    <a href={to} className={active ? `${className} active` : className} aria-current={active ? "page" : undefined} dir={dir} data-discover="true">
+    <a
+      href={to}
+      className={active ? `${className} active` : className}
+      aria-current={active ? "page" : undefined}
+      dir={dir}
+      data-discover="true"
+    >
       {children}
     </a>
   );

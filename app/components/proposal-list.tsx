@@ -15,7 +15,14 @@ export interface ProposalListItem {
 
 /** What a list shows of a proposal, and all a loader sends of it to the page. */
 export function listItemOf(p: ProposalListItem): ProposalListItem {
-  return { id: p.id, title: p.title, status: p.status, supportCount: p.supportCount, messageCount: p.messageCount ?? null, createdAt: p.createdAt };
+  return {
+    id: p.id,
+    title: p.title,
+    status: p.status,
+    supportCount: p.supportCount,
+    messageCount: p.messageCount ?? null,
+    createdAt: p.createdAt,
+  };
 }
 
 /**

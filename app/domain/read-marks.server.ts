@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.server";
+import { prepared, type Db } from "../../db/client.server";
 import { threadReads } from "../../db/schema";
 
 /**
@@ -25,10 +25,14 @@ export class ReadMarks {
   /** Where the reader stopped last time (null on a first visit); notes that they have now read up to `seq`. */
   async lastReadAndMark(threadId: string, userId: string, seq: number): Promise<number | null> {
     const key = `${threadId}:${userId}`;
-    const [row] = await this.db
-      .select({ lastSeq: threadReads.lastSeq })
-      .from(threadReads)
-      .where(and(eq(threadReads.threadId, threadId), eq(threadReads.userId, userId)));
+    const query = prepared(this.db, "thread_last_read", (db) =>
+      db
+        .select({ lastSeq: threadReads.lastSeq })
+        .from(threadReads)
+        .where(and(eq(threadReads.threadId, sql.placeholder("threadId")), eq(threadReads.userId, sql.placeholder("userId"))))
+        .prepare("thread_last_read"),
+    );
+    const [row] = await query.execute({ threadId, userId });
     const noted = this.pending.get(key)?.seq;
     const before = row || noted !== undefined ? Math.max(row?.lastSeq ?? 0, noted ?? 0) : null;
     if (before === null || before < seq) this.note(key, threadId, userId, seq);

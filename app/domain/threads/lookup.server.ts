@@ -2,8 +2,8 @@
  * Which thread: the one of a council, a proposal or a commission's review, found or made, and what
  * a page needs to know about it (its place, its charter settings, where it is read in full).
  */
-import { and, eq } from "drizzle-orm";
-import type { Db } from "../../../db/client.server";
+import { and, eq, sql } from "drizzle-orm";
+import { prepared, type Db } from "../../../db/client.server";
 import { commissions, councils, neighborhoods, proposals, threadMessages, threads, type ThreadKind } from "../../../db/schema";
 import type { ThreadAccess } from "../../utils/permissions";
 
@@ -87,33 +87,38 @@ export async function ensureThread(db: Db, target: ThreadTarget): Promise<string
 }
 
 export async function getThread(db: Db, threadId: string): Promise<ThreadInfo | null> {
-  const [row] = await db
-    .select({
-      id: threads.id,
-      kind: threads.kind,
-      councilId: threads.councilId,
-      districtId: threads.districtId,
-      neighborhoodId: threads.neighborhoodId,
-      proposalId: threads.proposalId,
-      commissionId: threads.commissionId,
-      lastSeq: threads.lastSeq,
-      messageCount: threads.messageCount,
-      lockedAt: threads.lockedAt,
-      lockReason: threads.lockReason,
-      pinnedMessageId: threads.pinnedMessageId,
-      threadPosters: councils.threadPosters,
-      chairsModerate: councils.chairsModerate,
-      reportsToHide: councils.reportsToHide,
-      neighborhoodName: neighborhoods.name,
-      proposalTitle: proposals.title,
-      commissionName: commissions.name,
-    })
-    .from(threads)
-    .innerJoin(councils, eq(councils.id, threads.councilId))
-    .innerJoin(neighborhoods, eq(neighborhoods.id, threads.neighborhoodId))
-    .leftJoin(proposals, eq(proposals.id, threads.proposalId))
-    .leftJoin(commissions, eq(commissions.id, threads.commissionId))
-    .where(eq(threads.id, threadId));
+  // Every page with a discussion asks this first: built once.
+  const query = prepared(db, "thread_info", (db) =>
+    db
+      .select({
+        id: threads.id,
+        kind: threads.kind,
+        councilId: threads.councilId,
+        districtId: threads.districtId,
+        neighborhoodId: threads.neighborhoodId,
+        proposalId: threads.proposalId,
+        commissionId: threads.commissionId,
+        lastSeq: threads.lastSeq,
+        messageCount: threads.messageCount,
+        lockedAt: threads.lockedAt,
+        lockReason: threads.lockReason,
+        pinnedMessageId: threads.pinnedMessageId,
+        threadPosters: councils.threadPosters,
+        chairsModerate: councils.chairsModerate,
+        reportsToHide: councils.reportsToHide,
+        neighborhoodName: neighborhoods.name,
+        proposalTitle: proposals.title,
+        commissionName: commissions.name,
+      })
+      .from(threads)
+      .innerJoin(councils, eq(councils.id, threads.councilId))
+      .innerJoin(neighborhoods, eq(neighborhoods.id, threads.neighborhoodId))
+      .leftJoin(proposals, eq(proposals.id, threads.proposalId))
+      .leftJoin(commissions, eq(commissions.id, threads.commissionId))
+      .where(eq(threads.id, sql.placeholder("threadId")))
+      .prepare("thread_info"),
+  );
+  const [row] = await query.execute({ threadId });
   if (!row) return null;
   const { neighborhoodName, proposalTitle, ...rest } = row;
   return {

@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Db } from "../../../db/client.server";
+import { prepared, type Db } from "../../../db/client.server";
 import { threadEvents, threadMessages, threadMutes, threads, users } from "../../../db/schema";
 import type { MessageState, MessageView, ThreadEventView } from "../thread-view";
 import { muteInForce } from "./mute-rule.server";
@@ -97,17 +97,34 @@ function messagesQuery(db: Db) {
  */
 export async function threadPage(db: Db, threadId: string, options: { beforeSeq?: number; limit?: number } = {}) {
   const limit = Math.min(Math.max(options.limit ?? THREAD_PAGE_SIZE, 1), 200);
-  const rows = await messagesQuery(db)
-    .where(and(eq(threadMessages.threadId, threadId), options.beforeSeq ? lt(threadMessages.seq, options.beforeSeq) : undefined))
-    .orderBy(desc(threadMessages.seq))
-    .limit(limit + 1);
+  const before = Boolean(options.beforeSeq);
+  // Every view of a thread runs this: built once per shape (latest page, or before a number).
+  const name = before ? "thread_page_before" : "thread_page_latest";
+  const query = prepared(db, name, (db) =>
+    messagesQuery(db)
+      .where(
+        and(
+          eq(threadMessages.threadId, sql.placeholder("threadId")),
+          before ? lt(threadMessages.seq, sql.placeholder("before")) : undefined,
+        ),
+      )
+      .orderBy(desc(threadMessages.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare(name),
+  );
+  const rows = await query.execute({ threadId, before: options.beforeSeq, limit: limit + 1 });
   const hasEarlier = rows.length > limit;
   const page = rows.slice(0, limit).reverse().map(toView);
   return { messages: page, hasEarlier, earliestSeq: page[0]?.seq ?? null };
 }
 
 export async function getMessageView(db: Db, messageId: string) {
-  const [row] = await messagesQuery(db).where(eq(threadMessages.id, messageId));
+  const query = prepared(db, "message_view", (db) =>
+    messagesQuery(db)
+      .where(eq(threadMessages.id, sql.placeholder("messageId")))
+      .prepare("message_view"),
+  );
+  const [row] = await query.execute({ messageId });
   return row ? toView(row) : null;
 }
 
@@ -148,6 +165,13 @@ export async function eventsSince(db: Db, threadId: string, afterSeq: number, li
 
 /** The moment a person's mute in this thread ends, if they are muted now. */
 export async function mutedUntil(db: Db, threadId: string, userId: string): Promise<Date | null> {
-  const [row] = await db.select({ until: threadMutes.until }).from(threadMutes).where(muteInForce(threadId, userId));
+  const query = prepared(db, "muted_until", (db) =>
+    db
+      .select({ until: threadMutes.until })
+      .from(threadMutes)
+      .where(muteInForce(sql.placeholder("threadId"), sql.placeholder("userId")))
+      .prepare("muted_until"),
+  );
+  const [row] = await query.execute({ threadId, userId });
   return row?.until ?? null;
 }
