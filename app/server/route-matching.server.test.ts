@@ -105,6 +105,36 @@ describe("matching addresses against the route table once per shape", () => {
     expect(cached(routes, "/inbox")!.at(-1)!.route.id).toBe("inbox-new");
   });
 
+  it("tells apart tables made anew whose routes have the same ids but other paths, flags or nesting", () => {
+    const cached = cachingMatchRoutes(matchRoutes);
+    const find = (routes: AgnosticRouteObject[], id: string): AgnosticRouteObject | undefined => {
+      for (const r of routes) {
+        if (r.id === id) return r;
+        const below = r.children ? find(r.children, id) : undefined;
+        if (below) return below;
+      }
+      return undefined;
+    };
+    const variants: ((routes: AgnosticRouteObject[]) => void)[] = [
+      (r) => void (find(r, "inbox")!.path = "mail"),
+      (r) => void (find(r, "Case")!.caseSensitive = false),
+      (r) =>
+        void r[0]!.children!.push(
+          r[0]!.children!.splice(
+            r[0]!.children!.findIndex((c) => c.id === "splat"),
+            1,
+          )[0]!,
+        ),
+      (r) => void r[0]!.children!.find((c) => c.id === "proposals")!.children!.pop(),
+    ];
+    for (const change of variants) {
+      for (const address of addresses) expect(plain(cached(table(), address))).toEqual(plain(matchRoutes(table(), address)));
+      const changed = table();
+      change(changed);
+      for (const address of addresses) expect(plain(cached(changed, address)), address).toEqual(plain(matchRoutes(changed, address)));
+    }
+  });
+
   it("leaves tables without unique ids to React Router", () => {
     let calls = 0;
     const counting: typeof matchRoutes = (...args) => {

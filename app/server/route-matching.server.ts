@@ -14,22 +14,27 @@ import type { AgnosticRouteMatch, AgnosticRouteObject, Location } from "@remix-r
  * So the answer is worked out once per (table shape, address shape, base path) by React Router's
  * own `matchRoutes`, and kept as a template: each UUID in the address is replaced by a stand-in
  * before matching and put back into the answer's paths and parameters after. The route objects of
- * the answer are those of the table passed in, found by id. A table whose routes lack unique ids,
- * or an address holding a stand-in already, is matched the ordinary way.
+ * the answer are those of the table passed in, found by their place in it (tables of one shape
+ * have the same places). A table whose routes lack unique ids, or an address holding a stand-in
+ * already, is matched the ordinary way.
  */
 
 type Routes = AgnosticRouteObject[];
 type Match = AgnosticRouteMatch<string, AgnosticRouteObject>;
 type MatchRoutes = (routes: Routes, location: Partial<Location> | string, basename?: string) => Match[] | null;
 
-interface Table {
-  /** A small number standing for the table's shape. */
-  shape: number;
-  byId: Map<string, AgnosticRouteObject>;
+/** What of a route decides how addresses match it, copied out of the (mutable) route objects. */
+interface RouteShape {
+  id: string;
+  path: string | undefined;
+  index: boolean;
+  caseSensitive: boolean;
+  children: RouteShape[] | null;
 }
 
 interface Template {
-  routeId: string;
+  /** Where the matched route is in a table of this shape: its index at each level. */
+  at: number[];
   params: Record<string, string | undefined>;
   pathname: string;
   pathnameBase: string;
@@ -40,82 +45,116 @@ const STAND_IN_PREFIX = "00000000-0000-4000-8000-";
 const standIn = (i: number) => `${STAND_IN_PREFIX}${String(i).padStart(12, "0")}`;
 const STAND_IN = new RegExp(`${STAND_IN_PREFIX}(\\d{12})`, "g");
 
+const childrenOf = (route: AgnosticRouteObject): Routes | null => (route.children?.length ? route.children : null);
+
+function countRoutes(routes: Routes): number {
+  let n = routes.length;
+  for (const route of routes) {
+    const children = childrenOf(route);
+    if (children) n += countRoutes(children);
+  }
+  return n;
+}
+
+/** Whether a table has the shape of a copy: compared in place, nothing made (most calls). */
+function sameShape(routes: Routes, shape: RouteShape[]): boolean {
+  if (routes.length !== shape.length) return false;
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i]!;
+    const copy = shape[i]!;
+    if (route.id !== copy.id || route.path !== copy.path || Boolean(route.index) !== copy.index) return false;
+    if (Boolean(route.caseSensitive) !== copy.caseSensitive) return false;
+    const children = childrenOf(route);
+    if (!children !== !copy.children) return false;
+    if (children && !sameShape(children, copy.children!)) return false;
+  }
+  return true;
+}
+
+/** A copy of a table's shape, or null when its routes lack unique ids. */
+function copyShape(routes: Routes, seen = new Set<string>()): RouteShape[] | null {
+  const out: RouteShape[] = [];
+  for (const route of routes) {
+    const id = route.id;
+    if (typeof id !== "string" || seen.has(id)) return null;
+    seen.add(id);
+    const children = childrenOf(route);
+    const copied = children ? copyShape(children, seen) : null;
+    if (children && !copied) return null;
+    out.push({ id, path: route.path, index: Boolean(route.index), caseSensitive: Boolean(route.caseSensitive), children: copied });
+  }
+  return out;
+}
+
+/** The index path of a route in a table (its index at each level), or null. */
+function pathTo(routes: Routes, target: AgnosticRouteObject): number[] | null {
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i]!;
+    if (route === target) return [i];
+    const children = childrenOf(route);
+    const below = children ? pathTo(children, target) : null;
+    if (below) return [i, ...below];
+  }
+  return null;
+}
+
+function routeAt(routes: Routes, at: number[]): AgnosticRouteObject {
+  let route = routes[at[0]!]!;
+  for (let level = 1; level < at.length; level++) route = route.children![at[level]!]!;
+  return route;
+}
+
 export function cachingMatchRoutes(original: MatchRoutes, options: { maxAnswers?: number } = {}): MatchRoutes {
   const maxAnswers = options.maxAnswers ?? 5_000;
-  const shapes = new Map<string, number>();
+  const shapes: RouteShape[][] = [];
   const answers = new Map<string, Template[] | null>();
 
-  // Remembered per array, and described again when the table grew in place (routes found later
-  // are added to it): counting its routes on every call is cheaper than describing it.
-  const described = new WeakMap<Routes, { count: number; table: Table | null }>();
-  const countRoutes = (routes: Routes): number => {
-    let n = routes.length;
-    for (const route of routes) if (route.children?.length) n += countRoutes(route.children);
-    return n;
-  };
-  const tableOf = (routes: Routes): Table | null => {
+  // A table kept by the caller (the request handler's) is known by its array, and looked at again
+  // when its number of routes changed (a table may grow in place: routes found later are added).
+  // A table made anew for each request (React Router's render makes one) is compared with the
+  // shapes already seen, in place, without building anything.
+  const described = new WeakMap<Routes, { count: number; shape: number | null }>();
+  const shapeOf = (routes: Routes): number | null => {
     const count = countRoutes(routes);
     const kept = described.get(routes);
-    if (kept && kept.count === count) return kept.table;
-    const table = describe(routes);
-    described.set(routes, { count, table });
-    return table;
-  };
-  const describe = (routes: Routes): Table | null => {
-    const byId = new Map<string, AgnosticRouteObject>();
-    const parts: string[] = [];
-    let unique = true;
-    const walk = (list: Routes) => {
-      for (const route of list) {
-        const id = route.id;
-        if (typeof id !== "string" || byId.has(id)) {
-          unique = false;
-          return;
+    if (kept && kept.count === count) return kept.shape;
+    let shape: number | null = shapes.findIndex((copy) => sameShape(routes, copy));
+    if (shape < 0) {
+      const copy = copyShape(routes);
+      if (!copy) {
+        shape = null;
+      } else {
+        // A handful of tables exist (one per build); more means something makes new ones: start over.
+        if (shapes.length >= 64) {
+          shapes.length = 0;
+          answers.clear();
         }
-        byId.set(id, route);
-        parts.push(id, "\u0001", route.path ?? "\u0002", route.index ? "i" : "", route.caseSensitive ? "c" : "");
-        if (route.children?.length) {
-          parts.push("(");
-          walk(route.children);
-          parts.push(")");
-        }
-        parts.push("\u0003");
-        if (!unique) return;
+        shape = shapes.push(copy) - 1;
       }
-    };
-    walk(routes);
-    if (!unique) return null;
-    const key = parts.join("");
-    let shape = shapes.get(key);
-    if (shape === undefined) {
-      // A handful of tables exist (one per build); more means something makes new ones: start over.
-      if (shapes.size >= 64) {
-        shapes.clear();
-        answers.clear();
-      }
-      shape = shapes.size + 1;
-      shapes.set(key, shape);
     }
-    return { shape, byId };
+    described.set(routes, { count, shape });
+    return shape;
   };
 
   return function matchRoutes(routes, locationArg, basename = "/") {
-    const table = tableOf(routes);
+    const shape = shapeOf(routes);
     const pathname = typeof locationArg === "string" ? pathOf(locationArg) : (locationArg.pathname ?? "");
-    if (!table || pathname.includes(STAND_IN_PREFIX)) return original(routes, locationArg, basename);
+    if (shape === null || pathname.includes(STAND_IN_PREFIX)) return original(routes, locationArg, basename);
 
     const ids: string[] = [];
     const shaped = pathname.replace(UUID, (id) => {
       ids.push(id);
       return standIn(ids.length - 1);
     });
-    const key = `${table.shape}\u0000${basename}\u0000${shaped}`;
+    const key = `${shape}\u0000${basename}\u0000${shaped}`;
     let templates = answers.get(key);
     if (templates === undefined) {
       const found = original(routes, { pathname: shaped }, basename);
       templates = found
-        ? found.map((m) => ({ routeId: m.route.id!, params: { ...m.params }, pathname: m.pathname, pathnameBase: m.pathnameBase }))
+        ? found.map((m) => ({ at: pathTo(routes, m.route)!, params: { ...m.params }, pathname: m.pathname, pathnameBase: m.pathnameBase }))
         : null;
+      // A route React Router answered with that is not in the table (never seen): not kept.
+      if (templates?.some((t) => !t.at)) return found;
       if (answers.size >= maxAnswers) answers.delete(answers.keys().next().value as string);
       answers.set(key, templates);
     }
@@ -123,8 +162,11 @@ export function cachingMatchRoutes(original: MatchRoutes, options: { maxAnswers?
     const restore = ids.length ? (text: string) => text.replace(STAND_IN, (_, i: string) => ids[Number(i)] ?? _) : (text: string) => text;
     return templates.map((t) => {
       const params: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(t.params)) params[name] = value === undefined ? value : restore(value);
-      return { params, pathname: restore(t.pathname), pathnameBase: restore(t.pathnameBase), route: table.byId.get(t.routeId)! };
+      for (const name in t.params) {
+        const value = t.params[name];
+        params[name] = value === undefined ? value : restore(value);
+      }
+      return { params, pathname: restore(t.pathname), pathnameBase: restore(t.pathnameBase), route: routeAt(routes, t.at) };
     });
   };
 }
