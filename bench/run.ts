@@ -845,6 +845,20 @@ async function main() {
   }
 
   // --- the write and live-delivery benches: vote storm and fan-out ---------------------------------
+  /** A result's value as a table cell: latencies as "p50 / p99", nested results spelled out. */
+  const cell = (value: unknown): string => {
+    if (typeof value === "number") return fixed(value);
+    if (value && typeof value === "object") {
+      const v = value as Record<string, unknown>;
+      if (typeof v.p50 === "number" && typeof v.p99 === "number") {
+        return `${fixed(v.p50)} / ${fixed(v.p99)}${typeof v.lost === "number" && v.lost ? ` (${v.lost} lost)` : ""}`;
+      }
+      return Object.entries(v)
+        .map(([k, x]) => `${k}: ${cell(x)}`)
+        .join("; ");
+    }
+    return String(value);
+  };
   const context: BenchContext = { db: dbKind, databaseUrl, appUrl: app.url, cookie, scale, durationSeconds: duration, log };
   for (const [part, file, fn] of [
     ["ballots", "./ballots.ts", "runBallotBench"],
@@ -872,7 +886,7 @@ async function main() {
             : "Live fan-out (bench/fanout.ts)",
       rows: [
         typeof result === "object" && result
-          ? Object.fromEntries(Object.entries(result).map(([k, v]) => [k, typeof v === "number" ? fixed(v) : String(v)]))
+          ? Object.fromEntries(Object.entries(result).map(([k, v]) => [k, cell(v)]))
           : { result: String(result) },
       ],
     });

@@ -182,6 +182,25 @@ describe("Remix's route tree, made once per build", () => {
     expect(createServerRoutes(manifest, modules, {}, false)).toBe(routes);
     expect(routes[0].id).toBe("root");
     expect(routes[0].children.map((r: { id: string }) => r.id)).toEqual(["routes/a"]);
+    // React Router's static router converts them once too, and fills its manifest each time.
+    const { createStaticRouter } = require("react-router-dom/server");
+    const context = { basename: "/", location: { pathname: "/a" }, matches: [], loaderData: {}, actionData: null, errors: null };
+    const first = createStaticRouter(routes, context);
+    const second = createStaticRouter(routes, context);
+    expect(second.routes).toBe(first.routes);
+    expect(first.routes[0].id).toBe("root");
+    expect(first.routes[0].children[0].id).toBe("routes/a");
+    const { UNSAFE_convertRoutesToDataRoutes: convert } = require("@remix-run/router");
+    const mapper = () => ({});
+    const filled: Record<string, { id: string }> = {};
+    const converted = convert(routes, mapper, undefined, filled);
+    expect(Object.keys(filled).sort()).toEqual(["root", "routes/a"]);
+    const again: Record<string, { id: string }> = {};
+    expect(convert(routes, mapper, undefined, again)).toBe(converted);
+    expect(again).toEqual(filled);
+    expect(again.root).toBe(converted[0]);
+    // Another mapping of the properties is converted anew.
+    expect(convert(routes, () => ({}), undefined, {})).not.toBe(converted);
     // Another build (a rebuild in development) gets its own.
     const rebuilt = { ...buildRoutes };
     expect(createEntryRouteModules(rebuilt)).not.toBe(modules);

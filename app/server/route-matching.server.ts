@@ -218,6 +218,28 @@ export function installRouteTreeMemory() {
     return modules;
   };
 
+  // React Router's static router (the render) converts the route objects into its own "data
+  // routes" on every render: the same route objects give the same data routes, so they are made
+  // once per table too. Its `manifest` argument is filled as React Router fills it.
+  const router = require("@remix-run/router") as {
+    UNSAFE_convertRoutesToDataRoutes: (routes: Routes, mapRouteProperties: unknown, parentPath?: unknown, manifest?: object) => Routes;
+  };
+  const convert = router.UNSAFE_convertRoutesToDataRoutes;
+  const converted = new WeakMap<Routes, { mapper: unknown; count: number; dataRoutes: Routes; manifest: object }>();
+  router.UNSAFE_convertRoutesToDataRoutes = (routes, mapRouteProperties, parentPath, manifest) => {
+    const top = (parentPath === undefined || (Array.isArray(parentPath) && parentPath.length === 0)) && manifest !== undefined;
+    if (!top || Object.keys(manifest).length) return convert(routes, mapRouteProperties, parentPath, manifest);
+    const count = countRoutes(routes);
+    let kept = converted.get(routes);
+    if (!kept || kept.mapper !== mapRouteProperties || kept.count !== count) {
+      const own = {};
+      kept = { mapper: mapRouteProperties, count, dataRoutes: convert(routes, mapRouteProperties, undefined, own), manifest: own };
+      converted.set(routes, kept);
+    }
+    Object.assign(manifest, kept.manifest);
+    return kept.dataRoutes;
+  };
+
   const remixRoutes = require("@remix-run/react/dist/routes.js") as {
     createServerRoutes: (manifest: object, modules: object, future: object, isSpaMode: boolean, ...rest: unknown[]) => unknown;
   };
