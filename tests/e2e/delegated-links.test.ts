@@ -1,12 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createCouncil } from "../../app/domain/councils.server";
-import { tehranToday } from "../../app/domain/charter";
 import { isCurrent } from "../../app/components/app-shell";
-import { searchKey } from "../../app/utils/persian";
-import { createCategory, fileProposal } from "../../app/domain/proposals.server";
-import { districts, neighborhoods, users } from "../../db/schema";
 import { startTestApp, type TestApp } from "../support/app";
+import { factories } from "../support/factories";
 import { describeBrowser, launchChromium, PHONE, watchContext } from "../support/browser";
 import { scaled } from "../support/wait";
 
@@ -25,41 +21,12 @@ describeBrowser("plain links followed by one handler", () => {
   beforeAll(async () => {
     app = await startTestApp("pglite");
     browser = await launchChromium();
-    const db = app.database.db;
-    const [manager] = await db.insert(users).values({ phone: "+989120000901", displayName: "مدیر منطقه", passwordHash: "x" }).returning();
-    const [district] = await db
-      .insert(districts)
-      .values({ number: 3, name: "منطقه سه", nameKey: searchKey("منطقه سه") })
-      .returning({ id: districts.id });
-    const [hood] = await db
-      .insert(neighborhoods)
-      .values({ districtId: district!.id, name: "کوی یاس", nameKey: searchKey("کوی یاس") })
-      .returning({ id: neighborhoods.id });
-    const today = tehranToday();
-    const council = await createCouncil(db, manager!.id, hood!.id, {
-      termStart: today,
-      termEnd: `${Number(today.slice(0, 4)) + 2}${today.slice(4)}`,
-      quorumPercent: 50,
-      votingPeriodDays: 7,
-      majorityRule: "simple",
-      proposers: "residents",
-      supportThreshold: 2,
-      ballot: "open",
-      reportsToHide: 5,
-    });
-    if (!council.ok) throw new Error(council.error);
-    const category = await createCategory(db, "فضای سبز");
-    if (!category.ok) throw new Error(category.error);
+    const make = factories(app.database.db, { firstPhone: "+989120000901" });
+    const founder = await make.user({ name: "مدیر منطقه" });
+    const council = await make.council({ founderId: founder.id, neighborhood: "کوی یاس" });
+    const categoryId = await make.category("فضای سبز");
     for (const title of titles) {
-      const filed = await fileProposal(db, {
-        councilId: council.id,
-        authorId: manager!.id,
-        title,
-        body: "متن طرح برای آزمودن پیوندها",
-        categoryId: category.id,
-        place: "کوچه یاس",
-      });
-      if (!filed.ok) throw new Error(filed.error);
+      await make.proposal({ councilId: council.id, authorId: founder.id, categoryId, title, body: "متن طرح برای آزمودن پیوندها" });
     }
     context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "fa-IR" });
     watchContext(context, problems);
