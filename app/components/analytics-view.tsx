@@ -46,7 +46,8 @@ export function DataTableView({ table, csvHref, caption = true }: { table: DataT
   const { t } = useTranslation();
   return (
     <div className="data-table">
-      <div className="data-table__scroll">
+      {/* A wide table scrolls sideways on a phone: a labelled stop in the tab order, so a keyboard can scroll it too. */}
+      <div className="data-table__scroll" role="region" aria-label={table.title} tabIndex={0}>
         <table>
           {caption ? <caption>{table.title}</caption> : null}
           <thead>

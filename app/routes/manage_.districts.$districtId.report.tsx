@@ -93,9 +93,9 @@ export default function DistrictReport() {
       </section>
 
       <section className="report-sheet__section">
-        <h2>{t("analytics.report.meetings")}</h2>
+        <h2 id="report-meetings">{t("analytics.report.meetings")}</h2>
         <div className="data-table">
-          <div className="data-table__scroll">
+          <div className="data-table__scroll" role="region" aria-labelledby="report-meetings" tabIndex={0}>
             <table>
               <thead>
                 <tr>

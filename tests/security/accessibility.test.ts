@@ -29,6 +29,12 @@ const PAGES: { as: RoleKey; paths: (w: World) => string[] }[] = [
       "/signup",
       "/forgot-password",
       "/track?code=1234567890",
+      "/record",
+      "/data",
+      "/policies",
+      `/councils/${w.ids.councilA}/meetings`,
+      `/meetings/${w.ids.meetingA}`,
+      `/threads/${w.ids.publicThread}/digest`,
     ],
   },
   {
@@ -42,7 +48,15 @@ const PAGES: { as: RoleKey; paths: (w: World) => string[] }[] = [
       `/threads/${w.ids.publicThread}`,
     ],
   },
-  { as: "chair", paths: (w) => [`/councils/${w.ids.councilA}`, `/proposals/${w.ids.proposalId}`] },
+  {
+    as: "chair",
+    paths: (w) => [
+      `/councils/${w.ids.councilA}`,
+      `/proposals/${w.ids.proposalId}`,
+      `/councils/${w.ids.councilA}/meetings`,
+      `/meetings/${w.ids.meetingA}`,
+    ],
+  },
   {
     as: "managerOwn",
     paths: (w) => [
@@ -52,13 +66,19 @@ const PAGES: { as: RoleKey; paths: (w: World) => string[] }[] = [
       `/manage/districts/${w.ids.districtA}/moderation`,
       `/manage/districts/${w.ids.districtA}/counter`,
       `/manage/districts/${w.ids.districtA}/staff`,
+      `/manage/districts/${w.ids.districtA}/meetings`,
+      `/manage/districts/${w.ids.districtA}/analytics`,
+      `/manage/districts/${w.ids.districtA}/report`,
       `/manage/districts/${w.ids.districtA}/neighborhoods/new`,
       `/manage/councils/${w.ids.councilA}`,
       `/manage/neighborhoods/${w.ids.hoodA}`,
     ],
   },
   { as: "commissionOwn", paths: (w) => [`/commissions/${w.ids.commissionOwn}`, `/threads/${w.ids.commissionThread}`] },
-  { as: "deputy", paths: () => ["/deputy", "/deputy/settings"] },
+  {
+    as: "deputy",
+    paths: (w) => ["/deputy", "/deputy/settings", "/deputy/analytics", "/deputy/policies", `/deputy/policies/${w.ids.policyId}`],
+  },
   {
     as: "admin",
     paths: (w) => [
