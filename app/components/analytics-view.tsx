@@ -2,6 +2,7 @@ import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Cell, Chart, DataTable } from "~/domain/analytics/table";
 import { formatNumber, toPersianDigits } from "~/utils/persian";
+import { FilterSelect } from "./choice-fields";
 import { Notice } from "./form-field";
 
 /**
@@ -121,30 +122,24 @@ export function AnalyticsView({ data }: { data: AnalyticsViewData }) {
 
       <Form method="get" className="card analytics-picker" aria-label={t("analytics.picker.legend")}>
         {picker.districts ? (
-          <label className="field">
-            <span className="field__label">{t("analytics.picker.district")}</span>
-            <select name="district" className="field__input" defaultValue={picker.districtId ?? ""}>
-              <option value="">{t("analytics.picker.all_districts")}</option>
-              {picker.districts.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            name="district"
+            label={t("analytics.picker.district")}
+            anyLabel={t("analytics.picker.all_districts")}
+            value={picker.districtId}
+            options={picker.districts}
+            layout="card"
+          />
         ) : null}
         {picker.neighborhoods && picker.neighborhoods.length ? (
-          <label className="field">
-            <span className="field__label">{t("analytics.picker.neighborhood")}</span>
-            <select name="neighborhood" className="field__input" defaultValue={picker.neighborhoodId ?? ""}>
-              <option value="">{t("analytics.picker.all_neighborhoods")}</option>
-              {picker.neighborhoods.map((n) => (
-                <option key={n.id} value={n.id}>
-                  {n.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            name="neighborhood"
+            label={t("analytics.picker.neighborhood")}
+            anyLabel={t("analytics.picker.all_neighborhoods")}
+            value={picker.neighborhoodId}
+            options={picker.neighborhoods}
+            layout="card"
+          />
         ) : null}
         <label className="field">
           <span className="field__label">{t("analytics.picker.year")}</span>

@@ -52,3 +52,41 @@ export function RadioGroupField({
     </fieldset>
   );
 }
+
+/**
+ * One filter of a list (a GET form): a labelled drop-down whose first choice, the empty value, is
+ * "all". `layout` is the look of the form it sits in: a row of small filters above a list, or the
+ * full-size fields of a card.
+ */
+export function FilterSelect({
+  name,
+  label,
+  anyLabel,
+  value,
+  options,
+  layout = "row",
+  wide = false,
+}: {
+  name: string;
+  label: ReactNode;
+  anyLabel: string;
+  value?: string | null;
+  options: { id: string; name: string }[];
+  layout?: "row" | "card";
+  wide?: boolean;
+}) {
+  const row = layout === "row";
+  return (
+    <label className={row ? `filters__item${wide ? " filters__item--wide" : ""}` : "field"}>
+      <span className={row ? "small muted" : "field__label"}>{label}</span>
+      <select name={name} defaultValue={value ?? ""} className="field__input">
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -4,7 +4,7 @@ import { getFormProps } from "@conform-to/react";
 import { Form, Link, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useIntentForm } from "~/components/app-form";
-import { SelectField } from "~/components/choice-fields";
+import { FilterSelect, SelectField } from "~/components/choice-fields";
 import { FormErrors, Notice, TextAreaField } from "~/components/form-field";
 import { DeskStateSchema } from "~/forms/desk";
 import { intent, runIntent } from "~/server/intent.server";
@@ -129,34 +129,6 @@ function SignalText({ signal }: { signal: SurfacingSignal }) {
   }
 }
 
-/** One of the desk's filters; "all" when nothing is chosen. */
-function FilterSelect({
-  name,
-  label,
-  value,
-  options,
-}: {
-  name: string;
-  label: string;
-  value?: string;
-  options: { id: string; name: string }[];
-}) {
-  const { t } = useTranslation();
-  return (
-    <label className="field">
-      <span className="field__label">{label}</span>
-      <select name={name} className="field__input" defaultValue={value ?? ""}>
-        <option value="">{t("desk.all")}</option>
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
 export default function DeputyDesk() {
   const { items, counts, options, filters, queryInvalid, maySetPolicy } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
@@ -203,16 +175,41 @@ export default function DeputyDesk() {
       </header>
 
       <Form method="get" className="card desk-filters" aria-label={t("desk.filters")} noValidate>
-        <FilterSelect name="district" label={t("desk.district")} value={filters.districtId} options={options.districts} />
-        <FilterSelect name="neighborhood" label={t("desk.neighborhood")} value={filters.neighborhoodId} options={neighborhoods} />
-        <FilterSelect name="category" label={t("desk.category")} value={filters.categoryId} options={options.categories} />
         <FilterSelect
+          layout="card"
+          anyLabel={t("desk.all")}
+          name="district"
+          label={t("desk.district")}
+          value={filters.districtId}
+          options={options.districts}
+        />
+        <FilterSelect
+          layout="card"
+          anyLabel={t("desk.all")}
+          name="neighborhood"
+          label={t("desk.neighborhood")}
+          value={filters.neighborhoodId}
+          options={neighborhoods}
+        />
+        <FilterSelect
+          layout="card"
+          anyLabel={t("desk.all")}
+          name="category"
+          label={t("desk.category")}
+          value={filters.categoryId}
+          options={options.categories}
+        />
+        <FilterSelect
+          layout="card"
+          anyLabel={t("desk.all")}
           name="urgency"
           label={t("desk.urgency_label")}
           value={filters.urgency}
           options={URGENCIES.map((u) => ({ id: u, name: t(`desk.urgency.${u}`) }))}
         />
         <FilterSelect
+          layout="card"
+          anyLabel={t("desk.all")}
           name="state"
           label={t("desk.state_label")}
           value={filters.state}

@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FilterSelect } from "~/components/choice-fields";
 import { listItemOf, ProposalList } from "~/components/proposal-list";
 import { Notice } from "~/components/form-field";
 import { listCategories, listProposals } from "~/domain/proposals.server";
@@ -80,28 +81,20 @@ export default function ProposalsIndex() {
         {new URLSearchParams(keep).toString()
           ? [...new URLSearchParams(keep)].map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)
           : null}
-        <label className="filters__item">
-          <span className="small muted">{t("proposal.filter_status")}</span>
-          <select name="status" defaultValue={selected.status} className="field__input">
-            <option value="">{t("proposal.all")}</option>
-            {Object.keys(STATUS_GROUPS).map((g) => (
-              <option key={g} value={g}>
-                {t(`proposal.group.${g}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filters__item">
-          <span className="small muted">{t("proposal.category_label")}</span>
-          <select name="category" defaultValue={selected.category} className="field__input">
-            <option value="">{t("proposal.all")}</option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          name="status"
+          label={t("proposal.filter_status")}
+          anyLabel={t("proposal.all")}
+          value={selected.status}
+          options={Object.keys(STATUS_GROUPS).map((g) => ({ id: g, name: t(`proposal.group.${g}`) }))}
+        />
+        <FilterSelect
+          name="category"
+          label={t("proposal.category_label")}
+          anyLabel={t("proposal.all")}
+          value={selected.category}
+          options={categories}
+        />
         <button type="submit" className="button button--ghost">
           {t("proposal.filter")}
         </button>

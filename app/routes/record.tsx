@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Breadcrumbs } from "~/components/breadcrumbs";
+import { FilterSelect } from "~/components/choice-fields";
 import { FieldErrors, Notice } from "~/components/form-field";
 import { PUBLIC_AUDIT_CATEGORIES } from "~/domain/audit-actions";
 import { recordSentence, type Translate } from "~/domain/public-record";
@@ -131,41 +132,29 @@ export default function PublicRecordPage() {
       {data.queryInvalid ? <Notice>{t("errors.query_invalid")}</Notice> : null}
       <Form method="get" className="record-filters" noValidate aria-label={t("record.filters")}>
         <div className="filters">
-          <label className="filters__item">
-            <span className="small muted">{t("record.district_label")}</span>
-            <select name="district" defaultValue={selected.district} className="field__input">
-              <option value="">{t("record.all_districts")}</option>
-              {places.districts.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            name="district"
+            label={t("record.district_label")}
+            anyLabel={t("record.all_districts")}
+            value={selected.district}
+            options={places.districts}
+          />
           {places.councils.length ? (
-            <label className="filters__item">
-              <span className="small muted">{t("record.council_label")}</span>
-              <select name="council" defaultValue={selected.council} className="field__input">
-                <option value="">{t("record.all_councils")}</option>
-                {places.councils.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterSelect
+              name="council"
+              label={t("record.council_label")}
+              anyLabel={t("record.all_councils")}
+              value={selected.council}
+              options={places.councils}
+            />
           ) : null}
-          <label className="filters__item">
-            <span className="small muted">{t("record.category_label")}</span>
-            <select name="kind" defaultValue={selected.kind} className="field__input">
-              <option value="">{t("record.all_categories")}</option>
-              {PUBLIC_AUDIT_CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {t(`record.category.${c}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            name="kind"
+            label={t("record.category_label")}
+            anyLabel={t("record.all_categories")}
+            value={selected.kind}
+            options={PUBLIC_AUDIT_CATEGORIES.map((c) => ({ id: c, name: t(`record.category.${c}`) }))}
+          />
           {(["from", "to"] as const).map((field) => (
             <div key={field} className={`filters__item${errors[field] ? " field--invalid" : ""}`}>
               <label htmlFor={`record-${field}`} className="small muted">

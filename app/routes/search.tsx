@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { FilterSelect } from "~/components/choice-fields";
 import { FieldErrors, Notice } from "~/components/form-field";
 import { STATUS_GROUPS } from "~/domain/proposal-state";
 import { search, searchPlaces, type SearchHit } from "~/domain/search/query.server";
@@ -175,52 +176,37 @@ export default function SearchPage() {
           <FieldErrors id="search-q-error" errors={errors.q ? [errors.q] : null} params={{ max: SEARCH_QUERY_MAX }} />
         </div>
         <div className="filters">
-          <label className="filters__item">
-            <span className="small muted">{t("search.kind_label")}</span>
-            <select name="kind" defaultValue={selected.kind} className="field__input">
-              <option value="">{t("search.kind_all")}</option>
-              {SEARCH_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`search.kind.${k}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filters__item">
-            <span className="small muted">{t("search.district_label")}</span>
-            <select name="district" defaultValue={selected.district} className="field__input">
-              <option value="">{t("search.all_districts")}</option>
-              {places.districts.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            name="kind"
+            label={t("search.kind_label")}
+            anyLabel={t("search.kind_all")}
+            value={selected.kind}
+            options={SEARCH_KINDS.map((k) => ({ id: k, name: t(`search.kind.${k}`) }))}
+          />
+          <FilterSelect
+            name="district"
+            label={t("search.district_label")}
+            anyLabel={t("search.all_districts")}
+            value={selected.district}
+            options={places.districts}
+          />
           {places.neighborhoods.length ? (
-            <label className="filters__item">
-              <span className="small muted">{t("search.neighborhood_label")}</span>
-              <select name="neighborhood" defaultValue={selected.neighborhood} className="field__input">
-                <option value="">{t("search.all_neighborhoods")}</option>
-                {places.neighborhoods.map((n) => (
-                  <option key={n.id} value={n.id}>
-                    {n.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterSelect
+              name="neighborhood"
+              label={t("search.neighborhood_label")}
+              anyLabel={t("search.all_neighborhoods")}
+              value={selected.neighborhood}
+              options={places.neighborhoods}
+            />
           ) : null}
-          <label className="filters__item filters__item--wide">
-            <span className="small muted">{t("search.status_label")}</span>
-            <select name="status" defaultValue={selected.status} className="field__input">
-              <option value="">{t("search.status_any")}</option>
-              {Object.keys(STATUS_GROUPS).map((g) => (
-                <option key={g} value={g}>
-                  {t(`proposal.group.${g}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            name="status"
+            label={t("search.status_label")}
+            anyLabel={t("search.status_any")}
+            value={selected.status}
+            options={Object.keys(STATUS_GROUPS).map((g) => ({ id: g, name: t(`proposal.group.${g}`) }))}
+            wide
+          />
           <div className={`filters__item${errors.from ? " field--invalid" : ""}`}>
             <label htmlFor="search-from" className="small muted">
               {t("search.from_label")}
