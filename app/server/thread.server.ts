@@ -1,7 +1,7 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { randomUUID } from "node:crypto";
 import type { CurrentUser } from "~/domain/users.server";
-import { threadDigest, wantsDigest } from "~/domain/threads/digest.server";
+import { pageDigest, wantsDigest } from "~/domain/threads/digest.server";
 import { getThread, messageThreadId, type ThreadInfo } from "~/domain/threads/lookup.server";
 import {
   activeMutes,
@@ -119,11 +119,13 @@ export async function threadBundle(
   };
 }
 
-/** A long discussion's digest for the top of its page; the page opens without it if it fails. */
+/**
+ * A long discussion's digest for the top of its page; the page opens without it if it fails, or if
+ * a very long thread's digest is not ready in time (`pageDigest`).
+ */
 async function digestQuietly(context: AppLoadContext, user: CurrentUser | null, thread: ThreadInfo, lastReadSeq: number | null) {
   try {
-    const result = await threadDigest(context.db, user, thread, { lastReadSeq });
-    return result.ok ? result.digest : null;
+    return await pageDigest(context.db, user, thread, { lastReadSeq });
   } catch (err) {
     context.logger.warn({ err, threadId: thread.id }, "computing a thread's digest failed");
     return null;

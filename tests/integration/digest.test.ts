@@ -1,14 +1,18 @@
+import postgres from "postgres";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escalateThread } from "../../app/domain/escalations.server";
 import { putOnAgenda } from "../../app/domain/proposals.server";
 import { ReadMarks } from "../../app/domain/read-marks.server";
-import { clearDigestCache, threadDigest, threadDigests } from "../../app/domain/threads/digest.server";
+import { clearDigestCache, pageDigest, PAGE_WAITS_UP_TO, threadDigest, threadDigests } from "../../app/domain/threads/digest.server";
+import { getThread } from "../../app/domain/threads/lookup.server";
 import { hideMessage, setThreadLock } from "../../app/domain/threads/moderate.server";
 import { deleteMessage, reportMessage } from "../../app/domain/threads/write.server";
 import { loadCurrentUser, type CurrentUser } from "../../app/domain/users.server";
 import { searchCompact } from "../../app/utils/search-text";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/database";
 import { factories, ok, type Factories } from "../support/factories";
+import { waitFor } from "../support/wait";
 
 /** Words only the hidden and the deleted message say: they must never reach a digest. */
 const SECRET = "رمزپنهانی";
@@ -207,4 +211,54 @@ describe.each(BACKENDS)("a long discussion's digest on %s", (backend) => {
     expect(now.mostReplied[1]).toMatchObject({ id: ids.first, state: "hidden", excerpt: null });
     expect(JSON.stringify(now).includes("نیمکت‌های پارک شکسته است")).toBe(false);
   });
+
+  // Another connection holds a lock the digest's counting must wait for (the reports table, which
+  // the page itself does not read), so "not ready in time" is certain, whatever the machine's speed.
+  it.runIf(backend === "postgres")(
+    "opens a very long thread's page without a digest still being counted, and keeps a short one's page waiting for it",
+    async () => {
+      const longProposal = (
+        await make.proposal({ councilId, authorId: people[1]!.id, categoryId: await make.category(), title: "گفت‌وگوی بسیار بلند" })
+      ).id;
+      const longThreadId = await make.thread({ kind: "proposal", proposalId: longProposal });
+      const n = PAGE_WAITS_UP_TO + 1;
+      await db.execute(
+        sql`insert into thread_messages (thread_id, seq, version, author_id, body, created_at)
+            select ${longThreadId}::uuid, m, m, ${people[1]!.id}::uuid, 'پیام شماره ' || m, now() - (${n} - m) * interval '1 second'
+            from generate_series(1, ${n}) m`,
+      );
+      await db.execute(sql`update threads set last_seq = ${n}, message_count = ${n} where id = ${longThreadId}::uuid`);
+      const longThread = (await getThread(db, longThreadId))!;
+      const shortThread = (await getThread(db, threadId))!;
+      clearDigestCache();
+
+      const other = postgres(database.url!, { max: 1, onnotice: () => {} });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holder = other.begin(async (tx) => {
+        await tx`lock table message_reports in access exclusive mode`;
+        locked();
+        await held;
+      });
+      try {
+        await isLocked;
+        // The long thread's page opens without its digest; the short one's waits for its own.
+        expect(await pageDigest(db, resident, longThread)).toBeNull();
+        const short = pageDigest(db, resident, shortThread);
+        release();
+        await holder;
+        expect((await short)?.threadId).toBe(threadId);
+      } finally {
+        release();
+        await holder.catch(() => {});
+        await other.end();
+      }
+      // The counting went on behind the page: the next reader of the long thread has the digest.
+      const digest = await waitFor(() => pageDigest(db, resident, longThread), 30_000, "the long thread's digest");
+      expect(digest.messages).toBe(n);
+      expect(digest.participants).toBe(1);
+    },
+  );
 });

@@ -36,6 +36,14 @@ const EVENTS_BOUND = 20_000;
 const FRESH_MS = 60_000;
 /** Threads whose digest is kept. */
 const CACHE_SIZE = 200;
+/**
+ * A thread's page waits this long at most for a digest that must be computed first, when the
+ * thread is longer than PAGE_WAITS_UP_TO messages (a million messages take over a second to count);
+ * past it the page opens without its digest, and the computation goes on for the next reader.
+ * Shorter threads are counted in well under it, and their page waits for the digest as before.
+ */
+export const PAGE_DIGEST_WAIT_MS = 250;
+export const PAGE_WAITS_UP_TO = 10_000;
 
 /** The digest as computed, before it is cut to what one reader may see. */
 interface Computed {
@@ -347,11 +355,49 @@ export async function threadDigest(
   if (!thread || !mayReadThread(viewer, thread)) return refused("not_found");
   const now = options.now ?? new Date();
   const computed = await digestOf(db, thread.id, thread.lastSeq, now);
+  return { ok: true, digest: await readerView(db, viewer, thread, computed, options.lastReadSeq) };
+}
+
+/**
+ * The digest at the top of a thread's page: as `threadDigest`, but a long thread's page does not
+ * wait more than PAGE_DIGEST_WAIT_MS for a digest that must be computed first (null: the page
+ * opens without it). Null too for a reader who may not read the thread.
+ */
+export async function pageDigest(
+  db: Db,
+  viewer: Actor | null,
+  thread: ThreadInfo,
+  options: DigestOptions = {},
+): Promise<ThreadDigestView | null> {
+  if (!mayReadThread(viewer, thread)) return null;
+  const pending = digestOf(db, thread.id, thread.lastSeq, options.now ?? new Date());
+  const computed = thread.messageCount <= PAGE_WAITS_UP_TO ? await pending : await within(pending, PAGE_DIGEST_WAIT_MS);
+  return computed ? readerView(db, viewer, thread, computed, options.lastReadSeq) : null;
+}
+
+/** The promise's value if it settles within `ms`, else null; a later failure is left to its other readers. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  promise.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<null>((resolve) => (timer = setTimeout(resolve, ms, null)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A computed digest cut to what this reader may see, with what changed since their last visit. */
+async function readerView(
+  db: Db,
+  viewer: Actor | null,
+  thread: ThreadInfo,
+  computed: Computed,
+  lastRead: number | null | undefined,
+): Promise<ThreadDigestView> {
   const deputy = can(viewer, "deputy.dashboard");
   const seesReports = deputy || mayModerateThread(viewer, thread);
   const seesDesk = deputy || mayEscalateThread(viewer, thread);
   const item = seesDesk ? await escalationOfThread(db, thread.id) : null;
-  const lastRead = options.lastReadSeq;
   const sinceVisit =
     viewer && lastRead != null && lastRead < thread.lastSeq ? await sinceVisitOf(db, thread, computed, lastRead, seesDesk) : null;
   const { view } = computed;
@@ -374,7 +420,7 @@ export async function threadDigest(
       : null,
     sinceVisit,
   };
-  return { ok: true, digest };
+  return digest;
 }
 
 /** Whether a thread is long enough for its digest at the top. */
