@@ -50,6 +50,7 @@ const HELP = `npm run bench -- [options]
                               names: proposals, council-proposals, proposal-2000, thread, council, home, each also
                               with -signed-in, proposals-data, proposal-2000-data (the fixed-rate run uses
                               proposals and proposal-2000 when kept)
+  --growth-messages LIST      sizes of the growth table's discussions (default: the scale's), e.g. 1000,100000,1000000
   --max-minutes N             stop everything after this long (default: quick 10, city 60, tehran 180)
   --keep                      keep the generated database (its name or folder is printed)
   --help`;
@@ -73,15 +74,30 @@ if (args.help) {
 }
 const scale = String(args.scale ?? "quick") as Scale;
 if (!(scale in SCALES)) throw new Error(`--scale must be quick, city or tehran\n${HELP}`);
-const spec = SCALES[scale];
-const dbKind = String(args.db ?? "postgres") as "postgres" | "pglite";
-if (dbKind !== "postgres" && dbKind !== "pglite") throw new Error(`--db must be postgres or pglite\n${HELP}`);
 const num = (value: unknown, fallback: number) => {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`not a number: ${String(value)}`);
   return n;
 };
+const growthMessagesOption = args["growth-messages"];
+const spec = {
+  ...SCALES[scale],
+  // Discussions of the growth table, largest last (e.g. 1000,10000,100000,1000000 on a city).
+  growthMessages:
+    growthMessagesOption === undefined
+      ? SCALES[scale].growthMessages
+      : [
+          ...new Set(
+            String(growthMessagesOption)
+              .split(",")
+              .filter(Boolean)
+              .map((n) => Math.max(1, Math.round(num(n, 0)))),
+          ),
+        ].sort((a, b) => a - b),
+};
+const dbKind = String(args.db ?? "postgres") as "postgres" | "pglite";
+if (dbKind !== "postgres" && dbKind !== "pglite") throw new Error(`--db must be postgres or pglite\n${HELP}`);
 const rounds = num(args.rounds, 3);
 const duration = num(args.duration, scale === "quick" ? 3 : 10);
 const connections = num(args.connections, 100);
