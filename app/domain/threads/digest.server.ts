@@ -430,7 +430,8 @@ export function wantsDigest(thread: { messageCount: number }) {
 
 /**
  * The digests of several threads for one reader (the deputy's desk), a few at a time; a thread
- * the reader may not read is left out. `lastReads` is where the reader stopped in each.
+ * the reader may not read is left out, and so is a very long one whose digest is not ready in
+ * time (as on its page: `pageDigest`). `lastReads` is where the reader stopped in each.
  */
 export async function threadDigests(
   db: Db,
@@ -442,8 +443,9 @@ export async function threadDigests(
   const queue = [...new Set(threadIds)];
   const worker = async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
-      const result = await threadDigest(db, viewer, id, { lastReadSeq: lastReads.get(id) ?? null });
-      if (result.ok) out.set(id, result.digest);
+      const thread = await getThread(db, id);
+      const digest = thread ? await pageDigest(db, viewer, thread, { lastReadSeq: lastReads.get(id) ?? null }) : null;
+      if (digest) out.set(id, digest);
     }
   };
   await Promise.all(Array.from({ length: Math.min(3, queue.length) }, worker));
