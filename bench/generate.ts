@@ -79,7 +79,8 @@ export interface GeneratedCity {
   /** An ordinary discussion (a council's own thread). */
   threadId: string;
   growth: { rows: number; councilId: string }[];
-  growthThreads: { rows: number; threadId: string }[];
+  /** Discussions of the growth table, each of a proposal of the first growth council. */
+  growthThreads: { rows: number; threadId: string; proposalId: string }[];
 }
 
 export type Exec = (sqlText: string) => Promise<unknown>;
@@ -437,6 +438,10 @@ export function cityLandmarks(spec: ScaleSpec): GeneratedCity {
     bigThreadId: md5uuid(`tp${P}`),
     threadId: md5uuid(`tc${bigCouncil}`),
     growth: spec.growth.map((rows, i) => ({ rows, councilId: md5uuid(`c${C + 1 + i}`) })),
-    growthThreads: spec.growthMessages.map((rows) => ({ rows, threadId: md5uuid(`tg${rows}`) })),
+    growthThreads: spec.growthMessages.map((rows, i) => ({
+      rows,
+      threadId: md5uuid(`tg${rows}`),
+      proposalId: md5uuid(`g${spec.growth[0]}-${i + 1}`),
+    })),
   };
 }

@@ -803,6 +803,10 @@ async function main() {
       const r = await load(`${app.url}/threads/${g.threadId}`, { connections: 1, seconds, headers: rendered });
       rows.push({ page: "a discussion page", rows: g.rows, "p50 ms": r.p50, "p99 ms": r.p99, "req/s": fixed(r.rps, 0) });
     }
+    for (const g of city.growthThreads) {
+      const r = await load(`${app.url}/proposals/${g.proposalId}`, { connections: 1, seconds, headers: rendered });
+      rows.push({ page: "its proposal's page", rows: g.rows, "p50 ms": r.p50, "p99 ms": r.p99, "req/s": fixed(r.rps, 0) });
+    }
     report.growth = rows;
     tables.push({ title: "Growth (1 connection): latency should stay flat as rows grow", rows });
   }
