@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { io, type Socket } from "socket.io-client";
 import { useRevalidator } from "@remix-run/react";
 import { CLIENT_EVENTS, type JoinAck } from "./events";
+import { retryRefusedHandshakes } from "./handshake-retry";
 
 export type ConnectionStatus = "connecting" | "online" | "offline";
 
@@ -37,8 +38,10 @@ export function SocketProvider({ identity, children }: { identity: string | null
     socket.on("connect", online);
     socket.on("disconnect", offline);
     socket.on("connect_error", offline);
+    const stopRetrying = retryRefusedHandshakes(socket);
     setState({ socket, status: socket.connected ? "online" : "connecting" });
     return () => {
+      stopRetrying();
       socket.off("connect", online);
       socket.off("disconnect", offline);
       socket.off("connect_error", offline);
